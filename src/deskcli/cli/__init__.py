@@ -1,0 +1,77 @@
+"""The `desk` command line: global options and the command groups.
+
+Importing this module imports Typer and the standard library only; every
+command imports the database stack in its body, so `desk --help` and Tab
+completion stay fast (tests/test_startup.py checks it).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Annotated
+
+import typer
+
+from deskcli import __version__
+from deskcli.cli import admin, case, customer
+from deskcli.cli._context import AppContext, default_agent
+from deskcli.cli._group import DeskGroup
+
+app = typer.Typer(
+    name="desk",
+    cls=DeskGroup,
+    help="A terminal support desk: cases, customers and the five A's on one shared database.",
+    no_args_is_help=True,
+    add_completion=True,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(case.app, name="case")
+app.add_typer(customer.app, name="customer")
+app.command("follow-ups")(case.follow_ups)
+app.command("board")(case.board)
+app.command("init")(admin.init)
+app.command("demo")(admin.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"desk {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option("--db", envvar="DESK_DB", metavar="PATH", help="The SQLite database file."),
+    ] = None,
+    agent: Annotated[
+        str | None,
+        typer.Option("--as", envvar="DESK_AGENT", metavar="AGENT", help="Act as this agent (default: your login)."),
+    ] = None,
+    lang: Annotated[
+        str,
+        typer.Option("--lang", envvar="DESK_LANG", metavar="en|es", help="Language of guided flows."),
+    ] = "en",
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
+) -> None:
+    """A terminal support desk.  DESK_DB_URL selects any SQLAlchemy database URL."""
+    from deskcli.errors import InvalidValue
+
+    if lang not in ("en", "es"):
+        raise InvalidValue(f"unknown language {lang!r}", hint="use en or es")
+    agent = (agent or "").strip() or default_agent()
+    ctx.obj = AppContext(
+        db_path=db or None,
+        db_url=os.environ.get("DESK_DB_URL") or None,
+        agent=agent,
+        lang=lang,
+    )
+
+
+def main() -> None:
+    app(prog_name="desk")

@@ -1,0 +1,90 @@
+"""What every command needs to know, on `ctx.obj`.  Opens nothing eagerly:
+the database is opened on first use, so `--help` never touches it."""
+
+from __future__ import annotations
+
+import getpass
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import typer
+
+from deskcli.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from deskcli.store import Database
+
+
+def default_agent() -> str:
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "agent"
+
+
+@dataclass
+class AppContext:
+    db_path: str | None = None
+    db_url: str | None = None
+    agent: str = field(default_factory=default_agent)
+    lang: str = "en"
+    _db: Database | None = None
+
+    def database(self) -> Database:
+        if self._db is None:
+            from deskcli.store import open_database
+
+            self._db = open_database(self.db_path, self.db_url)
+        return self._db
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        from deskcli import store
+
+        with store.reading(self.database()) as session:
+            yield session
+
+    @contextmanager
+    def writing(self) -> Iterator[Session]:
+        from deskcli import store
+
+        with store.writing(self.database()) as session:
+            yield session
+
+
+def state(ctx: typer.Context) -> AppContext:
+    root = ctx.find_root()
+    if not isinstance(root.obj, AppContext):
+        root.obj = AppContext(db_url=os.environ.get("DESK_DB_URL") or None)
+    return root.obj
+
+
+def read_text(value: str | None, what: str) -> str:
+    """A text option or argument; '-' reads it from stdin."""
+    if value is None:
+        raise InvalidValue(f"{what} is required")
+    if value == "-":
+        value = sys.stdin.read()
+    if not value.strip():
+        raise InvalidValue(f"{what} must not be empty")
+    return value.strip()
+
+
+def ids_from_stdin() -> list[int]:
+    """Case ids, one a line; blank lines and '#' comments are skipped."""
+    ids: list[int] = []
+    for number, line in enumerate(sys.stdin, start=1):
+        token = line.split("#", 1)[0].strip()
+        if not token:
+            continue
+        if not token.isdigit() or int(token) < 1:
+            raise InvalidValue(f"line {number} of stdin: {token!r} is not a case id")
+        ids.append(int(token))
+    return ids
+

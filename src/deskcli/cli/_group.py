@@ -1,0 +1,95 @@
+"""Errors to exit codes, in one place (like httpie's core.raw_main ladder).
+
+Every failure reaches the user as one line on stderr, `desk: error: ...`,
+plus an optional `hint: ...` line, and a documented exit code.  Tracebacks
+only with DESK_DEBUG=1.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+import typer
+from typer.core import TyperGroup
+
+from deskcli.errors import DeskError, ExitCode
+from deskcli.sanitize import clean
+
+
+def print_error(message: str, hint: str | None = None) -> None:
+    sys.stderr.write(f"desk: error: {clean(message)}\n")
+    if hint:
+        sys.stderr.write(f"hint: {clean(hint)}\n")
+    sys.stderr.flush()
+
+
+class DeskGroup(TyperGroup):
+    def main(  # type: ignore[override]
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        code = run_guarded(
+            lambda: super(DeskGroup, self).main(
+                args=args,
+                prog_name=prog_name or "desk",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+        )
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def run_guarded(call: Any) -> int:
+    """Run the command line; return the exit code after reporting any error."""
+    from typer._click.exceptions import ClickException, UsageError
+
+    try:
+        result = call()
+        return result if isinstance(result, int) else ExitCode.OK
+    except DeskError as exc:
+        if os.environ.get("DESK_DEBUG") == "1":
+            raise
+        print_error(exc.message, exc.hint)
+        return int(exc.exit_code)
+    except UsageError as exc:
+        hint = None
+        if exc.ctx is not None:
+            hint = f"see '{exc.ctx.command_path} --help'"
+        print_error(_first_line(exc.format_message()), hint)
+        return int(ExitCode.USAGE)
+    except ClickException as exc:
+        print_error(_first_line(exc.format_message()))
+        return exc.exit_code
+    except typer.Abort:
+        print_error("aborted")
+        return 130
+    except KeyboardInterrupt:
+        print_error("interrupted; nothing was changed by the unfinished command")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`desk case list | head`): not an error.
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
+        return int(ExitCode.OK)
+    except Exception as exc:
+        if os.environ.get("DESK_DEBUG") == "1":
+            raise
+        print_error(
+            f"unexpected error: {type(exc).__name__}: {exc}",
+            "this is a bug; DESK_DEBUG=1 shows the traceback",
+        )
+        return int(ExitCode.UNEXPECTED)
+
+
+def _first_line(message: str) -> str:
+    lines = [line.strip() for line in message.strip().splitlines() if line.strip()]
+    return " ".join(lines) if lines else "invalid usage"

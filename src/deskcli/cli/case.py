@@ -1,0 +1,575 @@
+"""`desk case ...`: the case lifecycle.  Thin: parse, call a service, render."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskcli.cli._context import AppContext, ids_from_stdin, read_text, state
+from deskcli.cli._options import (
+    AssigneeOpt,
+    CaseIdArg,
+    CategoryOpt,
+    ChannelOpt,
+    CustomerOpt,
+    IdsOpt,
+    IfVersionOpt,
+    JsonOpt,
+    LimitOpt,
+    MineOpt,
+    OlderThanOpt,
+    PriorityOpt,
+    SearchOpt,
+    SortOpt,
+    StatusOpt,
+    TeamOpt,
+    UnassignedOpt,
+)
+from deskcli.domain import Channel, Priority, SortKey, Status
+from deskcli.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+    from deskcli.services.cases import CaseFilter, CaseView
+
+app = typer.Typer(
+    help="Open, work and close cases.  Without a command: list active cases.",
+    no_args_is_help=False,
+)
+
+HUMAN_DEFAULT_LIMIT = 50
+
+
+def _filters(
+    st: AppContext,
+    *,
+    include_all: bool = False,
+    status: list[Status] | None = None,
+    priority: list[Priority] | None = None,
+    assignee: str | None = None,
+    mine: bool = False,
+    unassigned: bool = False,
+    customer: str | None = None,
+    category: str | None = None,
+    channel: Channel | None = None,
+    team: str | None = None,
+    older_than: str | None = None,
+    search: str | None = None,
+    exclude_closed: bool = False,
+) -> CaseFilter:
+    from deskcli.services.cases import CaseFilter
+    from deskcli.times import parse_duration
+
+    if sum([bool(assignee), mine, unassigned]) > 1:
+        raise InvalidValue("use only one of --assignee, --mine and --unassigned")
+    return CaseFilter(
+        include_all=include_all,
+        statuses=tuple(status or ()),
+        priorities=tuple(priority or ()),
+        assignee=st.agent if mine else assignee,
+        unassigned=unassigned,
+        customer_crn=customer,
+        category=category,
+        channel=channel,
+        team=team,
+        older_than=parse_duration(older_than) if older_than else None,
+        search=search,
+        exclude_closed=exclude_closed,
+    )
+
+
+def _write(
+    ctx: typer.Context,
+    as_json: bool,
+    action: Callable[[Session, str], CaseView],
+    message: Callable[[CaseView], str],
+) -> None:
+    """Run one change in one write transaction, then show the case."""
+    from deskcli import render
+    from deskcli.services.cases import case_record
+
+    st = state(ctx)
+    with st.writing() as session:
+        view = action(session, st.agent)
+    if as_json:
+        render.emit_json(case_record(view))
+    else:
+        render.say(message(view))
+
+
+@app.callback(invoke_without_command=True)
+def case_default(ctx: typer.Context) -> None:
+    if ctx.invoked_subcommand is None:
+        case_list(ctx)
+
+
+@app.command("open")
+def case_open(
+    ctx: typer.Context,
+    customer: Annotated[str, typer.Option("--customer", "-c", metavar="CRN", help="The customer's CRN.")],
+    subject: Annotated[str, typer.Option("--subject", help="One line saying what is wrong.")],
+    body: Annotated[str | None, typer.Option("--body", help="The description ('-' reads stdin).")] = None,
+    channel: Annotated[Channel, typer.Option(help="How the customer reached us.")] = Channel.PHONE,
+    priority: Annotated[Priority, typer.Option(help="How urgent it is.")] = Priority.NORMAL,
+    category: Annotated[str | None, typer.Option(help="Free-text category, e.g. billing.")] = None,
+    assign: Annotated[str | None, typer.Option("--assign", metavar="AGENT", help="Assign it at once.")] = None,
+    me: Annotated[bool, typer.Option("--me", help="Assign it to yourself.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Open a case for a customer.
+
+    Example: desk case open --customer C-1001 --subject "Double charge" --priority high --me
+    """
+    from deskcli.services import cases
+
+    if assign and me:
+        raise InvalidValue("use either --assign AGENT or --me, not both")
+    description = read_text(body, "--body") if body is not None else ""
+    st = state(ctx)
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.open_case(
+            s, agent=agent, customer_crn=customer, subject=subject, description=description,
+            channel=channel, priority=priority, category=category,
+            assignee=st.agent if me else assign,
+        ),  # fmt: skip
+        lambda v: f"Opened case {v.case.id} for {v.customer.crn} ({v.case.status}).",
+    )
+
+
+@app.command("list")
+def case_list(
+    ctx: typer.Context,
+    include_all: Annotated[bool, typer.Option("--all", help="Include resolved and closed cases.")] = False,
+    status: StatusOpt = None,
+    priority: PriorityOpt = None,
+    assignee: AssigneeOpt = None,
+    mine: MineOpt = False,
+    unassigned: UnassignedOpt = False,
+    customer: CustomerOpt = None,
+    category: CategoryOpt = None,
+    channel: ChannelOpt = None,
+    team: TeamOpt = None,
+    older_than: OlderThanOpt = None,
+    search: SearchOpt = None,
+    sort: SortOpt = SortKey.NEWEST,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+    ids: IdsOpt = False,
+) -> None:
+    """List cases: active ones (not resolved or closed), newest first.
+
+    Example: desk case list --mine --priority urgent --priority high
+    """
+    from deskcli import render
+    from deskcli.services import cases
+
+    if as_json and ids:
+        raise InvalidValue("use either --json or --ids, not both")
+    st = state(ctx)
+    filters = _filters(
+        st, include_all=include_all, status=status, priority=priority, assignee=assignee,
+        mine=mine, unassigned=unassigned, customer=customer, category=category,
+        channel=channel, team=team, older_than=older_than, search=search,
+    )  # fmt: skip
+    machine = as_json or ids
+    effective = limit if limit is not None else (None if machine else HUMAN_DEFAULT_LIMIT)
+    with st.reading() as session:
+        views = cases.list_cases(session, filters, sort=sort, limit=effective or None)
+        total = None
+        if not machine and effective and len(views) == effective:
+            total = cases.count_cases(session, filters)
+    if as_json:
+        render.emit_json([cases.case_record(v) for v in views])
+    elif ids:
+        render.emit_ids([v.case.id for v in views])
+    else:
+        render.cases(views, total=total)
+
+
+@app.command("show")
+def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) -> None:
+    """Show a case: details, timeline and the customer's history."""
+    from deskcli import render
+    from deskcli.services import cases
+
+    with state(ctx).reading() as session:
+        detail = cases.show_case(session, case_id)
+    if as_json:
+        render.emit_json(cases.detail_record(detail))
+    else:
+        render.case_detail(detail)
+
+
+@app.command("take")
+def case_take(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    steal: Annotated[bool, typer.Option("--steal", help="Take it even if another agent owns it.")] = False,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Assign a case to yourself (refused if another agent owns it)."""
+    from deskcli.services import cases
+
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.take(s, agent=agent, case_id=case_id, steal=steal, if_version=if_version),
+        lambda v: f"Case {v.case.id} is yours ({v.case.status}).",
+    )
+
+
+@app.command("assign")
+def case_assign(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    to: Annotated[str, typer.Option("--to", metavar="AGENT", help="The agent to assign it to.")],
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Assign a case to an agent."""
+    from deskcli.services import cases
+
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.assign(s, agent=agent, case_id=case_id, to=to, if_version=if_version),
+        lambda v: f"Case {v.case.id} assigned to {v.case.assignee} ({v.case.status}).",
+    )
+
+
+TextArg = Annotated[str, typer.Argument(metavar="TEXT", help="The text ('-' reads stdin).")]
+
+
+@app.command("note")
+def case_note(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    text: TextArg,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an internal note (not seen by the customer)."""
+    from deskcli.services import cases
+
+    body = read_text(text, "the note")
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.add_note(s, agent=agent, case_id=case_id, text=body, if_version=if_version),
+        lambda v: f"Note added to case {v.case.id}.",
+    )
+
+
+@app.command("reply")
+def case_reply(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    text: TextArg,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Record what was said to the customer (the first reply is the first response)."""
+    from deskcli.services import cases
+
+    body = read_text(text, "the reply")
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.add_reply(s, agent=agent, case_id=case_id, text=body, if_version=if_version),
+        lambda v: f"Reply recorded on case {v.case.id} ({v.case.status}).",
+    )
+
+
+@app.command("pending")
+def case_pending(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="What we are waiting for.")] = None,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Mark a case as waiting on the customer."""
+    from deskcli.services import cases
+
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.set_pending(
+            s, agent=agent, case_id=case_id, reason=reason, if_version=if_version
+        ),
+        lambda v: f"Case {v.case.id} is pending (waiting on the customer).",
+    )
+
+
+@app.command("resume")
+def case_resume(
+    ctx: typer.Context, case_id: CaseIdArg, if_version: IfVersionOpt = None, as_json: JsonOpt = False
+) -> None:
+    """Put a pending or escalated case back to open."""
+    from deskcli.services import cases
+
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.resume(s, agent=agent, case_id=case_id, if_version=if_version),
+        lambda v: f"Case {v.case.id} is open again.",
+    )
+
+
+@app.command("escalate")
+def case_escalate(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    to: Annotated[str, typer.Option("--to", metavar="TEAM", help="The team that takes it over.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why it needs that team.")],
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Escalate a case to another team, one tier up (it leaves its owner)."""
+    from deskcli.services import cases
+
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.escalate(
+            s, agent=agent, case_id=case_id, team=to, reason=reason, if_version=if_version
+        ),
+        lambda v: f"Case {v.case.id} escalated to {v.case.team} (tier {v.case.tier}).",
+    )
+
+
+@app.command("resolve")
+def case_resolve(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    resolution: Annotated[str, typer.Option("--resolution", "-r", help="What fixed it ('-' reads stdin).")],
+    root_cause: Annotated[str | None, typer.Option("--root-cause", help="Why it happened.")] = None,
+    follow_up: Annotated[
+        str | None, typer.Option("--follow-up", metavar="IN", help="Schedule a follow-up, e.g. 3d.")
+    ] = None,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Resolve a case.
+
+    Example: desk case resolve 12 -r "Refunded the double charge" --follow-up 3d
+    """
+    from deskcli.services import cases
+    from deskcli.times import parse_duration
+
+    text = read_text(resolution, "--resolution")
+    follow_up_in = parse_duration(follow_up) if follow_up else None
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.resolve(
+            s, agent=agent, case_id=case_id, resolution=text, root_cause=root_cause,
+            follow_up_in=follow_up_in, if_version=if_version,
+        ),  # fmt: skip
+        lambda v: f"Case {v.case.id} resolved."
+        + (" Follow-up scheduled." if follow_up_in else ""),
+    )
+
+
+@app.command("close")
+def case_close(
+    ctx: typer.Context,
+    case_ids: Annotated[list[int] | None, typer.Argument(metavar="[ID]...", help="Cases to close.", show_default=False)] = None,
+    from_stdin: Annotated[bool, typer.Option("--from-stdin", help="Read case ids from stdin, one a line.")] = False,
+    resolution: Annotated[
+        str | None,
+        typer.Option("--resolution", "-r", help="Resolve unresolved cases with this text, then close them."),
+    ] = None,
+    root_cause: Annotated[str | None, typer.Option("--root-cause", help="With --resolution: the root cause.")] = None,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would close; change nothing.")] = False,
+    status: StatusOpt = None,
+    priority: PriorityOpt = None,
+    assignee: AssigneeOpt = None,
+    mine: MineOpt = False,
+    unassigned: UnassignedOpt = False,
+    customer: CustomerOpt = None,
+    category: CategoryOpt = None,
+    channel: ChannelOpt = None,
+    team: TeamOpt = None,
+    older_than: OlderThanOpt = None,
+    search: SearchOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Close cases: by id, from stdin, or all matching the list filters; all or nothing.
+
+    Only resolved cases close, unless --resolution resolves the others in the
+    same step.  Closing a case that is already closed is not an error.
+
+    Example: desk case list --status resolved --older-than 7d --ids | desk case close --from-stdin
+    """
+    from deskcli import render
+    from deskcli.services import cases
+
+    if any(i < 1 for i in case_ids or ()):
+        raise InvalidValue("case ids are positive numbers")
+    st = state(ctx)
+    filters = _filters(
+        st, include_all=True, status=status, priority=priority, assignee=assignee, mine=mine,
+        unassigned=unassigned, customer=customer, category=category, channel=channel, team=team,
+        older_than=older_than, search=search, exclude_closed=True,
+    )  # fmt: skip
+    wanted = list(case_ids or ())
+    if from_stdin:
+        wanted += ids_from_stdin()
+    if filters.narrowed and (case_ids or from_stdin):
+        raise InvalidValue("give case ids or filters, not both")
+    if not filters.narrowed and not wanted:
+        if from_stdin:
+            render.note("no case ids on stdin; nothing to close")
+            summary = cases.CloseSummary(dry_run=dry_run)
+            render.emit_json(_summary_record(summary)) if as_json else render.close_summary(summary)
+            return
+        raise InvalidValue(
+            "say which cases to close",
+            hint="give ids (desk case close 3 4), --from-stdin, or filters such as --status resolved",
+        )
+    with st.writing() as session:
+        if filters.narrowed:
+            wanted = cases.matching_ids(session, filters)
+        with render.progress(len(wanted), "Closing") as tick:
+            summary = cases.close_cases(
+                session, agent=st.agent, ids=wanted, resolution=resolution,
+                root_cause=root_cause, dry_run=dry_run, progress=tick,
+            )  # fmt: skip
+    if summary.already_closed and not as_json:
+        render.already_closed(summary.already_closed)
+    if as_json:
+        render.emit_json(_summary_record(summary))
+    else:
+        render.close_summary(summary)
+
+
+def _summary_record(summary: object) -> dict[str, object]:
+    from deskcli.services.cases import CloseSummary
+
+    assert isinstance(summary, CloseSummary)
+    return {
+        "closed": summary.closed,
+        "resolved": summary.resolved,
+        "already_closed": summary.already_closed,
+        "count": len(summary.closed),
+        "dry_run": summary.dry_run,
+    }
+
+
+@app.command("reopen")
+def case_reopen(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why it is not solved after all.")],
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Reopen a resolved or closed case."""
+    from deskcli.services import cases
+
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.reopen(s, agent=agent, case_id=case_id, reason=reason, if_version=if_version),
+        lambda v: f"Case {v.case.id} reopened (reopened {v.case.reopen_count} time(s)).",
+    )
+
+
+@app.command("follow-up")
+def case_follow_up(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    in_: Annotated[str | None, typer.Option("--in", metavar="IN", help="In how long: 4h, 3d, 2w.")] = None,
+    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="On a date (YYYY-MM-DD, 09:00) or date-time.")] = None,
+    done: Annotated[bool, typer.Option("--done", help="Mark the follow-up done and clear it.")] = False,
+    note: Annotated[str | None, typer.Option("--note", help="What the follow-up is for, or what it found.")] = None,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Schedule a follow-up with the customer (or mark it done).
+
+    Example: desk case follow-up 12 --in 3d --note "check the refund arrived"
+    """
+    from deskcli import times
+    from deskcli.services import cases
+
+    if sum([in_ is not None, on is not None, done]) != 1:
+        raise InvalidValue("give exactly one of --in, --on and --done")
+    at = None
+    if in_ is not None:
+        at = times.now() + times.parse_duration(in_)
+    elif on is not None:
+        at = times.parse_when(on)
+    _write(
+        ctx,
+        as_json,
+        lambda s, agent: cases.schedule_follow_up(
+            s, agent=agent, case_id=case_id, at=at, note=note, if_version=if_version
+        ),
+        lambda v: f"Follow-up on case {v.case.id} "
+        + (f"scheduled for {times.local(v.case.follow_up_at)}." if at else "done."),
+    )
+
+
+def follow_ups(
+    ctx: typer.Context,
+    due: Annotated[bool, typer.Option("--due", help="Only follow-ups that are due now.")] = False,
+    limit: LimitOpt = None,
+    as_json: JsonOpt = False,
+    ids: IdsOpt = False,
+) -> None:
+    """List scheduled follow-ups, soonest first."""
+    from deskcli import render
+    from deskcli.services import cases
+
+    with state(ctx).reading() as session:
+        views = cases.follow_ups(session, due_only=due, limit=limit or None)
+    if as_json:
+        render.emit_json([cases.case_record(v) for v in views])
+    elif ids:
+        render.emit_ids([v.case.id for v in views])
+    else:
+        render.follow_ups(views)
+
+
+def board(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """The case board: active cases by status, most urgent first."""
+    from deskcli import render
+    from deskcli.services import cases
+
+    data = _board_data(state(ctx))
+    counts, columns, due = data
+    if as_json:
+        render.emit_json(
+            {
+                "counts": counts,
+                "cases": {s: [cases.case_record(v) for v in views] for s, views in columns.items()},
+                "follow_ups_due": due,
+            }
+        )
+    else:
+        render.board(counts, columns, due)
+
+
+def _board_data(st: AppContext, per_status: int = 10) -> tuple[dict[str, int], dict[str, list[CaseView]], int]:
+    from deskcli.domain import ACTIVE_STATUSES
+    from deskcli.services import cases
+
+    with st.reading() as session:
+        all_counts = cases.count_by_status(session)
+        counts = {str(s): all_counts.get(str(s), 0) for s in ACTIVE_STATUSES}
+        columns = {
+            str(s): cases.list_cases(
+                session, cases.CaseFilter(statuses=(s,)), sort=SortKey.PRIORITY, limit=per_status
+            )
+            for s in ACTIVE_STATUSES
+        }
+        due = cases.count_due_follow_ups(session)
+    return counts, columns, due

@@ -1,0 +1,123 @@
+"""`desk customer ...`: customers, found by CRN."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from deskcli.cli._context import state
+from deskcli.cli._options import JsonOpt
+
+app = typer.Typer(help="Add, find and edit customers.", no_args_is_help=True)
+
+CrnArg = Annotated[str, typer.Argument(metavar="CRN", help="The customer reference number.")]
+
+
+def _record(customer: object) -> dict[str, object]:
+    from deskcli import times
+    from deskcli.models import Customer
+
+    assert isinstance(customer, Customer)
+    return {
+        "crn": customer.crn,
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "created_at": times.iso(customer.created_at),
+    }
+
+
+@app.command("add")
+def customer_add(
+    ctx: typer.Context,
+    crn: Annotated[str, typer.Option("--crn", help="The unique customer reference number.")],
+    name: Annotated[str, typer.Option("--name", help="Full name or company name.")],
+    email: Annotated[str | None, typer.Option("--email")] = None,
+    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add a customer.
+
+    Example: desk customer add --crn C-1001 --name "Ana Pérez" --email ana@example.com
+    """
+    from deskcli import render
+    from deskcli.services import customers
+
+    with state(ctx).writing() as session:
+        customer = customers.add_customer(session, crn=crn, name=name, email=email, phone=phone)
+    if as_json:
+        render.emit_json(_record(customer))
+    else:
+        render.say(f"Added customer {customer.crn} ({customer.name}).")
+
+
+@app.command("show")
+def customer_show(
+    ctx: typer.Context,
+    crn: CrnArg,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Cases to show (0: all).")] = 20,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a customer and their case history, newest first."""
+    from deskcli import render
+    from deskcli.services import customers
+    from deskcli.services.cases import brief_record
+
+    with state(ctx).reading() as session:
+        customer = customers.get_customer(session, crn)
+        assert customer.id is not None
+        history = customers.customer_cases(session, customer.id, limit=limit or None)
+        total = customers.count_customer_cases(session, customer.id)
+    if as_json:
+        render.emit_json(
+            {**_record(customer), "case_count": total, "cases": [brief_record(c) for c in history]}
+        )
+    else:
+        render.customer_detail(customer, history, total)
+
+
+@app.command("list")
+def customer_list(
+    ctx: typer.Context,
+    search: Annotated[str | None, typer.Option("--search", metavar="TEXT", help="Match CRN, name, email or phone.")] = None,
+    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most N (0: all).")] = 0,
+    as_json: JsonOpt = False,
+) -> None:
+    """List customers by name."""
+    from deskcli import render
+    from deskcli.services import customers
+
+    with state(ctx).reading() as session:
+        found = customers.list_customers(session, search=search, limit=limit or None)
+    if as_json:
+        render.emit_json([_record(c) for c in found])
+    else:
+        render.customer_table(found)
+
+
+@app.command("edit")
+def customer_edit(
+    ctx: typer.Context,
+    crn: CrnArg,
+    name: Annotated[str | None, typer.Option("--name")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="New email ('' clears it).")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="New phone ('' clears it).")] = None,
+    new_crn: Annotated[str | None, typer.Option("--crn", help="Change the CRN itself.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change a customer's details."""
+    from deskcli import render
+    from deskcli.errors import InvalidValue
+    from deskcli.services import customers
+
+    if name is None and email is None and phone is None and new_crn is None:
+        raise InvalidValue("nothing to change", hint="pass --name, --email, --phone or --crn")
+    with state(ctx).writing() as session:
+        customer = customers.edit_customer(
+            session, crn, name=name, email=email, phone=phone, new_crn=new_crn
+        )
+    if as_json:
+        render.emit_json(_record(customer))
+    else:
+        render.say(f"Updated customer {customer.crn}.")

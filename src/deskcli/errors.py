@@ -1,0 +1,53 @@
+"""Exit codes and the errors that carry them.  Standard library only.
+
+Every failure a user can cause is a `DeskError`: the CLI prints its message as
+one line (`desk: error: ...`), an optional hint line, and exits with its code.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    UNEXPECTED = 1  # a bug: please report it (DESK_DEBUG=1 shows the traceback)
+    USAGE = 2  # bad usage or an invalid value; nothing was changed
+    NOT_FOUND = 3  # no such case, customer, ...
+    CONFLICT = 4  # refused: transition not allowed, owned by someone else, stale write
+    STORAGE = 5  # locked past the timeout, read-only, corrupt, schema newer than this program
+
+
+class DeskError(Exception):
+    """A failure to report to the user as one line, with an exit code."""
+
+    exit_code: ExitCode = ExitCode.UNEXPECTED
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+class InvalidValue(DeskError):
+    exit_code = ExitCode.USAGE
+
+
+class NotFound(DeskError):
+    exit_code = ExitCode.NOT_FOUND
+
+
+class Conflict(DeskError):
+    exit_code = ExitCode.CONFLICT
+
+
+class TransitionNotAllowed(Conflict):
+    """A status change the case's current status does not allow."""
+
+
+class StaleWrite(Conflict):
+    """Someone else changed the case since the caller read it."""
+
+
+class StorageError(DeskError):
+    exit_code = ExitCode.STORAGE

@@ -1,0 +1,1 @@
+"""Alembic migrations of the desk schema (run by `deskcli.store`)."""

@@ -1,0 +1,94 @@
+"""Tables.  Strings for statuses and kinds (validated in the services against
+`deskcli.domain`), so the schema needs no database-specific enum types.
+
+The schema itself is created and changed only by the Alembic migrations in
+`deskcli/migrations`; a test checks that these models and the migrations agree.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy.engine import Dialect
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Field, SQLModel
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Stored as naive UTC, returned as aware UTC, on every backend."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is not None:
+            value = value.astimezone(UTC).replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return value.replace(tzinfo=UTC) if value is not None else None
+
+
+# A person or company the desk serves, found by CRN.
+class Customer(SQLModel, table=True):
+    __tablename__ = "customer"
+
+    id: int | None = Field(default=None, primary_key=True)
+    crn: str = Field(unique=True)
+    name: str
+    email: str | None = None
+    phone: str | None = None
+    created_at: datetime = Field(sa_type=UTCDateTime)
+
+
+# One customer problem, from opening to closing.
+class Case(SQLModel, table=True):
+    __tablename__ = "case"
+    __table_args__ = (
+        Index("ix_case_status_created", "status", "created_at"),
+        Index("ix_case_created", "created_at"),
+        Index("ix_case_customer_created", "customer_id", "created_at"),
+        Index("ix_case_assignee_status", "assignee", "status"),
+        Index("ix_case_follow_up", "follow_up_at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    customer_id: int = Field(foreign_key="customer.id")
+    subject: str
+    description: str = ""
+    channel: str
+    category: str | None = None
+    priority: str
+    status: str
+    assignee: str | None = None
+    team: str | None = None
+    tier: int = 1
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    first_response_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    closed_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    resolution: str | None = None
+    root_cause: str | None = None
+    follow_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    reopen_count: int = 0
+    # Bumped on every write: the optimistic-concurrency check (see services.cases).
+    version: int = 1
+
+
+# The append-only timeline and audit log of a case.  Never updated or deleted.
+class Event(SQLModel, table=True):
+    __tablename__ = "event"
+    __table_args__ = (Index("ix_event_case", "case_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    agent: str
+    kind: str
+    body: str = ""
+    data: dict[str, Any] | None = Field(default=None, sa_type=JSON)

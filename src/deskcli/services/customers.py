@@ -1,0 +1,134 @@
+"""Customers, found by CRN."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, or_
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, col, select
+
+from deskcli import times
+from deskcli.errors import Conflict, InvalidValue, NotFound
+from deskcli.models import Case, Customer
+
+
+def _clean_crn(crn: str) -> str:
+    crn = crn.strip()
+    if not crn or any(ch.isspace() for ch in crn):
+        raise InvalidValue(f"invalid CRN {crn!r}: it must be one word, not empty")
+    return crn
+
+
+def _check_email(email: str | None) -> str | None:
+    if email is None:
+        return None
+    email = email.strip()
+    if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
+        raise InvalidValue(f"invalid email address {email!r}")
+    return email or None
+
+
+def add_customer(
+    session: Session,
+    *,
+    crn: str,
+    name: str,
+    email: str | None = None,
+    phone: str | None = None,
+) -> Customer:
+    """Raises Conflict when the CRN is taken."""
+    crn = _clean_crn(crn)
+    if not name.strip():
+        raise InvalidValue("a customer needs a name")
+    if session.exec(select(Customer.id).where(Customer.crn == crn)).first() is not None:
+        raise Conflict(f"a customer with CRN {crn} already exists", hint=f"desk customer show {crn}")
+    customer = Customer(
+        crn=crn,
+        name=name.strip(),
+        email=_check_email(email),
+        phone=(phone or "").strip() or None,
+        created_at=times.now(),
+    )
+    session.add(customer)
+    try:
+        session.flush()
+    except IntegrityError:
+        raise Conflict(f"a customer with CRN {crn} already exists") from None
+    return customer
+
+
+def get_customer(session: Session, crn: str) -> Customer:
+    """Raises NotFound."""
+    customer = session.exec(select(Customer).where(Customer.crn == crn.strip())).first()
+    if customer is None:
+        raise NotFound(
+            f"no customer with CRN {crn}",
+            hint=f"add one with: desk customer add --crn {crn} --name NAME",
+        )
+    return customer
+
+
+def list_customers(session: Session, *, search: str | None = None, limit: int | None = None) -> list[Customer]:
+    query = select(Customer).order_by(col(Customer.name), col(Customer.id))
+    if search:
+        pattern = f"%{_escape_like(search)}%"
+        query = query.where(
+            or_(
+                col(Customer.crn).ilike(pattern, escape="\\"),
+                col(Customer.name).ilike(pattern, escape="\\"),
+                col(Customer.email).ilike(pattern, escape="\\"),
+                col(Customer.phone).ilike(pattern, escape="\\"),
+            )
+        )
+    if limit:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+def edit_customer(
+    session: Session,
+    crn: str,
+    *,
+    name: str | None = None,
+    email: str | None = None,
+    phone: str | None = None,
+    new_crn: str | None = None,
+) -> Customer:
+    """Change the given fields; raises NotFound, Conflict (CRN taken)."""
+    customer = get_customer(session, crn)
+    if name is not None:
+        if not name.strip():
+            raise InvalidValue("a customer needs a name")
+        customer.name = name.strip()
+    if email is not None:
+        customer.email = _check_email(email)
+    if phone is not None:
+        customer.phone = phone.strip() or None
+    if new_crn is not None and new_crn.strip() != customer.crn:
+        new_crn = _clean_crn(new_crn)
+        if session.exec(select(Customer.id).where(Customer.crn == new_crn)).first() is not None:
+            raise Conflict(f"a customer with CRN {new_crn} already exists")
+        customer.crn = new_crn
+    session.add(customer)
+    session.flush()
+    return customer
+
+
+def customer_cases(session: Session, customer_id: int, *, limit: int | None = None) -> list[Case]:
+    """The customer's cases, newest first."""
+    query = (
+        select(Case)
+        .where(Case.customer_id == customer_id)
+        .order_by(col(Case.created_at).desc(), col(Case.id).desc())
+    )
+    if limit:
+        query = query.limit(limit)
+    return list(session.exec(query))
+
+
+def count_customer_cases(session: Session, customer_id: int) -> int:
+    query = select(func.count()).select_from(Case).where(Case.customer_id == customer_id)
+    return int(session.exec(query).one())
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

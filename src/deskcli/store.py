@@ -1,0 +1,235 @@
+"""Storage: where the database is, how it is opened, and the only two
+transaction scopes the rest of the program uses.
+
+Policy (one SQLite file shared by a small team):
+- WAL journal (set once, when the file is created): readers never block writers.
+- A busy timeout (DESK_BUSY_TIMEOUT seconds, default 15): a writer waits for
+  another writer instead of failing at once; past the timeout the user gets a
+  clear "locked" error with exit 5, never a raw "database is locked".
+- `writing()` starts its transaction with BEGIN IMMEDIATE, so a
+  read-modify-write takes the write lock before it reads and cannot be
+  overtaken halfway (no SQLITE_BUSY on lock upgrade, no lost update).
+  Services also check each case's `version` when they write it, which keeps
+  the guarantee on PostgreSQL and for callers that pass --if-version.
+- `reading()` is a plain deferred transaction.
+- One command is one scope is one transaction: all or nothing.
+
+Schema: Alembic migrations in `deskcli/migrations`.  Opening a database
+compares its revision with SCHEMA_HEAD using one cheap query; Alembic itself is
+imported only when the file is new or older than this program.  A revision
+this program does not know means the file was written by a newer deskcli and
+is refused (exit 5).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlmodel import Session
+
+from deskcli.errors import DeskError, InvalidValue, StorageError
+
+SCHEMA_HEAD = "0001"  # the newest migration in deskcli/migrations/versions
+APP_NAME = "desk"
+
+
+def busy_timeout() -> float:
+    raw = os.environ.get("DESK_BUSY_TIMEOUT", "15")
+    try:
+        return max(0.0, float(raw))
+    except ValueError:
+        raise InvalidValue(f"DESK_BUSY_TIMEOUT must be a number of seconds, not {raw!r}") from None
+
+
+def default_path() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path(APP_NAME, appauthor=False) / "desk.db"
+
+
+@dataclass
+class Database:
+    url: str
+    path: Path | None  # None for a server database
+    engine: Engine
+    created: bool = False  # this process created the file
+
+
+def open_database(db_path: str | None = None, db_url: str | None = None) -> Database:
+    """Open (creating or upgrading as needed) the database the options name.
+
+    DESK_DB_URL (`db_url`) wins over --db / DESK_DB (`db_path`), which wins
+    over the default file in the user data directory.
+    """
+    if db_url:
+        path = None
+        url = db_url
+        if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
+            path = Path(url[len("sqlite:///") :])
+    else:
+        path = Path(db_path).expanduser() if db_path else default_path()
+        if not db_path:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        url = f"sqlite:///{path}"
+    created = _create_file(path) if path is not None else False
+    try:
+        engine = _make_engine(url)
+    except (SQLAlchemyError, ImportError, ValueError) as exc:
+        raise InvalidValue(f"cannot use database URL {db_url!r}: {exc}") from None
+    db = Database(url=url, path=path, engine=engine, created=created)
+    with _translated_errors(db):
+        _ensure_schema(db)
+    return db
+
+
+def _create_file(path: Path) -> bool:
+    """Validate the path and create an empty file readable only by its owner."""
+    if path.is_dir():
+        raise InvalidValue(f"{path} is a directory, not a database file")
+    if not path.parent.is_dir():
+        raise InvalidValue(
+            f"cannot create {path}: directory {path.parent} does not exist",
+            hint="create the directory first, or pass another --db",
+        )
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        return False
+    except OSError as exc:
+        raise StorageError(f"cannot create {path}: {exc.strerror}") from None
+    return True
+
+
+def _make_engine(url: str) -> Engine:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=False)
+    engine = create_engine(url, connect_args={"timeout": busy_timeout()})
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let the "begin" listener below issue BEGIN itself.  The busy timeout
+        # comes from connect_args (sqlite3's `timeout`).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get("desk_write", False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+    return engine
+
+
+def _ensure_schema(db: Database) -> None:
+    with db.engine.connect() as connection:
+        revision = _revision(connection)
+        connection.rollback()
+    if revision == SCHEMA_HEAD:
+        return
+    _upgrade(db, revision)
+
+
+def _revision(connection: Connection) -> str | None:
+    if not inspect(connection).has_table("alembic_version"):
+        return None
+    return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
+def _upgrade(db: Database, revision: str | None) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    config = Config()
+    config.set_main_option("script_location", "deskcli:migrations")
+    known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
+    if revision is not None and revision not in known:
+        raise StorageError(
+            f"the database schema ({revision}) is newer than this desk program knows",
+            hint="upgrade deskcli (pip install -U deskcli) to use this database",
+        )
+    if db.path is not None and revision is None:
+        _set_wal(db)
+    with db.engine.connect().execution_options(desk_write=True) as connection:
+        with connection.begin():
+            config.attributes["connection"] = connection
+            command.upgrade(config, "head")
+
+
+def _set_wal(db: Database) -> None:
+    """Switch a new file to WAL; it stays in the file for every later opener."""
+    raw = db.engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.close()
+    finally:
+        raw.close()
+
+
+@contextmanager
+def reading(db: Database) -> Iterator[Session]:
+    """A read transaction."""
+    # Closing (not rolling back) ends the transaction without expiring the
+    # loaded objects, so callers can render them after the scope.
+    with _translated_errors(db), Session(db.engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def writing(db: Database) -> Iterator[Session]:
+    """A write transaction (BEGIN IMMEDIATE on SQLite): commits when the block
+    ends normally, rolls back on any exception, Ctrl-C included."""
+    bind = db.engine.execution_options(desk_write=True)
+    with _translated_errors(db), Session(bind, expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+@contextmanager
+def _translated_errors(db: Database) -> Iterator[None]:
+    """Turn driver errors into one-line storage errors (exit 5)."""
+    try:
+        yield
+    except DeskError:
+        raise
+    except DBAPIError as exc:
+        raise _storage_error(db, str(exc.orig)) from exc
+    except SQLAlchemyError as exc:
+        raise StorageError(f"database error: {exc}") from exc
+
+
+def _storage_error(db: Database, message: str) -> DeskError:
+    where = str(db.path) if db.path is not None else "the database"
+    lowered = message.lower()
+    if "locked" in lowered or "could not obtain lock" in lowered:
+        return StorageError(
+            f"{where} is locked: another writer held it for more than {busy_timeout():g} s",
+            hint="try again, or raise DESK_BUSY_TIMEOUT",
+        )
+    if "readonly" in lowered or "read-only" in lowered:
+        return StorageError(f"{where} is read-only", hint="check the file's permissions")
+    if "not a database" in lowered or "malformed" in lowered:
+        return StorageError(
+            f"{where} is not a desk database or is damaged ({message})",
+            hint="restore it from a backup, or pass another --db",
+        )
+    if "unable to open" in lowered:
+        return StorageError(f"cannot open {where}", hint="check the path and its permissions")
+    if "no such table" in lowered or "no such column" in lowered:
+        return StorageError(f"{where} has a damaged schema ({message})")
+    return StorageError(f"database error on {where}: {message}")
