@@ -59,6 +59,13 @@ def user(value: object, style: str = "") -> Text:
     return Text("" if value is None else clean(value), style=style)
 
 
+def one_line(value: object) -> Text:
+    """User text cut to the column's width with an ellipsis, never wrapped."""
+    text = user(value)
+    text.no_wrap, text.overflow = True, "ellipsis"
+    return text
+
+
 def emit_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
@@ -85,14 +92,15 @@ def priority_text(priority: str) -> Text:
 
 
 def case_table(views: Sequence[CaseView], *, title: str | None = None) -> Table:
-    table = Table(title=title, title_justify="left", expand=False, pad_edge=False, box=None)
-    table.add_column("ID", justify="right", style="bold")
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    # Only the subject gives way when the terminal is narrow.
+    table.add_column("ID", justify="right", style="bold", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Priority", no_wrap=True)
-    table.add_column("Customer", no_wrap=True)
-    table.add_column("Subject", overflow="ellipsis", no_wrap=True, max_width=48)
-    table.add_column("Assignee", no_wrap=True)
-    table.add_column("Team", no_wrap=True)
+    table.add_column("Customer", no_wrap=True, max_width=14, overflow="ellipsis")
+    table.add_column("Subject")  # wrappable, so the table shrinks it first
+    table.add_column("Assignee", no_wrap=True, max_width=12, overflow="ellipsis")
+    table.add_column("Team", no_wrap=True, max_width=14, overflow="ellipsis")
     table.add_column("Age", justify="right", no_wrap=True)
     for c, customer in views:
         table.add_row(
@@ -100,10 +108,10 @@ def case_table(views: Sequence[CaseView], *, title: str | None = None) -> Table:
             status_text(c.status),
             priority_text(c.priority),
             user(customer.crn),
-            user(c.subject),
+            one_line(c.subject),
             user(c.assignee or "-", "" if c.assignee else "dim"),
             user(c.team or ""),
-            Text(times.ago(c.created_at), style="dim"),
+            Text(times.age(c.created_at), style="dim"),
         )
     return table
 

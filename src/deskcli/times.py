@@ -98,3 +98,15 @@ def ago(value: datetime | None, reference: datetime | None = None) -> str:
             amount = f"{seconds // size} {unit}"
             return f"in {amount}" if future else f"{amount} ago"
     raise AssertionError("unreachable")
+
+
+def age(value: datetime | None, reference: datetime | None = None) -> str:
+    """A compact age for tables: 'now', '12m', '3h', '5d'."""
+    value = as_utc(value)
+    if value is None:
+        return ""
+    seconds = max(0, int(((reference or now()) - value).total_seconds()))
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
+        if seconds >= size:
+            return f"{seconds // size}{unit}"
+    return "now"
