@@ -231,7 +231,9 @@ def customer_table(customers: Sequence[Customer]) -> None:
     for column in ("CRN", "Name", "Email", "Phone"):
         table.add_column(column, no_wrap=column != "Name")
     for cu in customers:
-        table.add_row(user(cu.crn, "bold"), user(cu.name), user(cu.email or ""), user(cu.phone or ""))
+        table.add_row(
+            user(cu.crn, "bold"), user(cu.name), user(cu.email or ""), user(cu.phone or "")
+        )
     out().print(table)
 
 
@@ -248,8 +250,10 @@ def customer_detail(customer: Customer, history: Sequence[Case], total: int) -> 
     if history:
         out().print(history_table(history, title="Cases, newest first"))
         if total > len(history):
-            note(f"showing {len(history)} of {total} cases; desk case list --all --customer "
-                 f"{customer.crn} lists them all")  # fmt: skip
+            note(
+                f"showing {len(history)} of {total} cases; desk case list --all --customer "
+                f"{customer.crn} lists them all"
+            )
 
 
 def follow_ups(views: Sequence[CaseView]) -> None:
@@ -301,7 +305,9 @@ def close_summary(summary: CloseSummary) -> None:
         say("(dry run: nothing was changed)")
         return
     if n:
-        resolved = f" ({len(summary.resolved)} resolved in the same step)" if summary.resolved else ""
+        resolved = (
+            f" ({len(summary.resolved)} resolved in the same step)" if summary.resolved else ""
+        )
         say(f"Closed {n} case(s){resolved}: {_id_list(summary.closed)}")
     elif not summary.already_closed:
         say("Nothing to close.")

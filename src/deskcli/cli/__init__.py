@@ -49,13 +49,20 @@ def root(
     ] = None,
     agent: Annotated[
         str | None,
-        typer.Option("--as", envvar="DESK_AGENT", metavar="AGENT", help="Act as this agent (default: your login)."),
+        typer.Option(
+            "--as",
+            envvar="DESK_AGENT",
+            metavar="AGENT",
+            help="Act as this agent (default: your login).",
+        ),
     ] = None,
     lang: Annotated[
         str,
-        typer.Option("--lang", envvar="DESK_LANG", metavar="en|es", help="Language of guided flows."),
+        typer.Option(
+            "--lang", envvar="DESK_LANG", metavar="en|es", help="Language of guided flows."
+        ),
     ] = "en",
-    version: Annotated[
+    _version_flag: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:

@@ -87,4 +87,3 @@ def ids_from_stdin() -> list[int]:
             raise InvalidValue(f"line {number} of stdin: {token!r} is not a case id")
         ids.append(int(token))
     return ids
-

@@ -28,25 +28,41 @@ StatusOpt = Annotated[
 ]
 PriorityOpt = Annotated[
     list[Priority] | None,
-    typer.Option("--priority", "-p", help="Only these priorities (repeatable).", show_default=False),
+    typer.Option(
+        "--priority", "-p", help="Only these priorities (repeatable).", show_default=False
+    ),
 ]
-AssigneeOpt = Annotated[str | None, typer.Option("--assignee", "-a", help="Only cases of this agent.")]
+AssigneeOpt = Annotated[
+    str | None, typer.Option("--assignee", "-a", help="Only cases of this agent.")
+]
 MineOpt = Annotated[bool, typer.Option("--mine", help="Only cases assigned to you.")]
 UnassignedOpt = Annotated[bool, typer.Option("--unassigned", help="Only cases nobody owns.")]
-CustomerOpt = Annotated[str | None, typer.Option("--customer", "-c", metavar="CRN", help="Only this customer's cases.")]
+CustomerOpt = Annotated[
+    str | None, typer.Option("--customer", "-c", metavar="CRN", help="Only this customer's cases.")
+]
 CategoryOpt = Annotated[str | None, typer.Option("--category", help="Only this category.")]
 ChannelOpt = Annotated[Channel | None, typer.Option("--channel", help="Only this channel.")]
 TeamOpt = Annotated[str | None, typer.Option("--team", help="Only cases with this team.")]
 OlderThanOpt = Annotated[
     str | None,
-    typer.Option("--older-than", metavar="AGE", help="Only cases opened more than AGE ago (30m, 4h, 7d, 2w)."),
+    typer.Option(
+        "--older-than", metavar="AGE", help="Only cases opened more than AGE ago (30m, 4h, 7d, 2w)."
+    ),
 ]
-SearchOpt = Annotated[str | None, typer.Option("--search", help="Only cases whose subject or description contains TEXT.", metavar="TEXT")]
+SearchOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--search", help="Only cases whose subject or description contains TEXT.", metavar="TEXT"
+    ),
+]
 SortOpt = Annotated[SortKey, typer.Option("--sort", help="Order of the list.")]
 LimitOpt = Annotated[
     int | None,
     typer.Option(
-        "--limit", "-n", min=0, metavar="N",
+        "--limit",
+        "-n",
+        min=0,
+        metavar="N",
         help="Show at most N cases (0: all).  Default: 50 in a table, all with --json/--ids.",
     ),
-]  # fmt: skip
+]

@@ -109,13 +109,19 @@ def case_default(ctx: typer.Context) -> None:
 @app.command("open")
 def case_open(
     ctx: typer.Context,
-    customer: Annotated[str, typer.Option("--customer", "-c", metavar="CRN", help="The customer's CRN.")],
+    customer: Annotated[
+        str, typer.Option("--customer", "-c", metavar="CRN", help="The customer's CRN.")
+    ],
     subject: Annotated[str, typer.Option("--subject", help="One line saying what is wrong.")],
-    body: Annotated[str | None, typer.Option("--body", help="The description ('-' reads stdin).")] = None,
+    body: Annotated[
+        str | None, typer.Option("--body", help="The description ('-' reads stdin).")
+    ] = None,
     channel: Annotated[Channel, typer.Option(help="How the customer reached us.")] = Channel.PHONE,
     priority: Annotated[Priority, typer.Option(help="How urgent it is.")] = Priority.NORMAL,
     category: Annotated[str | None, typer.Option(help="Free-text category, e.g. billing.")] = None,
-    assign: Annotated[str | None, typer.Option("--assign", metavar="AGENT", help="Assign it at once.")] = None,
+    assign: Annotated[
+        str | None, typer.Option("--assign", metavar="AGENT", help="Assign it at once.")
+    ] = None,
     me: Annotated[bool, typer.Option("--me", help="Assign it to yourself.")] = False,
     as_json: JsonOpt = False,
 ) -> None:
@@ -133,10 +139,16 @@ def case_open(
         ctx,
         as_json,
         lambda s, agent: cases.open_case(
-            s, agent=agent, customer_crn=customer, subject=subject, description=description,
-            channel=channel, priority=priority, category=category,
+            s,
+            agent=agent,
+            customer_crn=customer,
+            subject=subject,
+            description=description,
+            channel=channel,
+            priority=priority,
+            category=category,
             assignee=st.agent if me else assign,
-        ),  # fmt: skip
+        ),
         lambda v: f"Opened case {v.case.id} for {v.customer.crn} ({v.case.status}).",
     )
 
@@ -144,7 +156,9 @@ def case_open(
 @app.command("list")
 def case_list(
     ctx: typer.Context,
-    include_all: Annotated[bool, typer.Option("--all", help="Include resolved and closed cases.")] = False,
+    include_all: Annotated[
+        bool, typer.Option("--all", help="Include resolved and closed cases.")
+    ] = False,
     status: StatusOpt = None,
     priority: PriorityOpt = None,
     assignee: AssigneeOpt = None,
@@ -172,10 +186,20 @@ def case_list(
         raise InvalidValue("use either --json or --ids, not both")
     st = state(ctx)
     filters = _filters(
-        st, include_all=include_all, status=status, priority=priority, assignee=assignee,
-        mine=mine, unassigned=unassigned, customer=customer, category=category,
-        channel=channel, team=team, older_than=older_than, search=search,
-    )  # fmt: skip
+        st,
+        include_all=include_all,
+        status=status,
+        priority=priority,
+        assignee=assignee,
+        mine=mine,
+        unassigned=unassigned,
+        customer=customer,
+        category=category,
+        channel=channel,
+        team=team,
+        older_than=older_than,
+        search=search,
+    )
     machine = as_json or ids
     effective = limit if limit is not None else (None if machine else HUMAN_DEFAULT_LIMIT)
     with st.reading() as session:
@@ -209,7 +233,9 @@ def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) 
 def case_take(
     ctx: typer.Context,
     case_id: CaseIdArg,
-    steal: Annotated[bool, typer.Option("--steal", help="Take it even if another agent owns it.")] = False,
+    steal: Annotated[
+        bool, typer.Option("--steal", help="Take it even if another agent owns it.")
+    ] = False,
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -219,7 +245,9 @@ def case_take(
     _write(
         ctx,
         as_json,
-        lambda s, agent: cases.take(s, agent=agent, case_id=case_id, steal=steal, if_version=if_version),
+        lambda s, agent: cases.take(
+            s, agent=agent, case_id=case_id, steal=steal, if_version=if_version
+        ),
         lambda v: f"Case {v.case.id} is yours ({v.case.status}).",
     )
 
@@ -238,7 +266,9 @@ def case_assign(
     _write(
         ctx,
         as_json,
-        lambda s, agent: cases.assign(s, agent=agent, case_id=case_id, to=to, if_version=if_version),
+        lambda s, agent: cases.assign(
+            s, agent=agent, case_id=case_id, to=to, if_version=if_version
+        ),
         lambda v: f"Case {v.case.id} assigned to {v.case.assignee} ({v.case.status}).",
     )
 
@@ -261,7 +291,9 @@ def case_note(
     _write(
         ctx,
         as_json,
-        lambda s, agent: cases.add_note(s, agent=agent, case_id=case_id, text=body, if_version=if_version),
+        lambda s, agent: cases.add_note(
+            s, agent=agent, case_id=case_id, text=body, if_version=if_version
+        ),
         lambda v: f"Note added to case {v.case.id}.",
     )
 
@@ -281,7 +313,9 @@ def case_reply(
     _write(
         ctx,
         as_json,
-        lambda s, agent: cases.add_reply(s, agent=agent, case_id=case_id, text=body, if_version=if_version),
+        lambda s, agent: cases.add_reply(
+            s, agent=agent, case_id=case_id, text=body, if_version=if_version
+        ),
         lambda v: f"Reply recorded on case {v.case.id} ({v.case.status}).",
     )
 
@@ -309,7 +343,10 @@ def case_pending(
 
 @app.command("resume")
 def case_resume(
-    ctx: typer.Context, case_id: CaseIdArg, if_version: IfVersionOpt = None, as_json: JsonOpt = False
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
 ) -> None:
     """Put a pending or escalated case back to open."""
     from deskcli.services import cases
@@ -348,7 +385,9 @@ def case_escalate(
 def case_resolve(
     ctx: typer.Context,
     case_id: CaseIdArg,
-    resolution: Annotated[str, typer.Option("--resolution", "-r", help="What fixed it ('-' reads stdin).")],
+    resolution: Annotated[
+        str, typer.Option("--resolution", "-r", help="What fixed it ('-' reads stdin).")
+    ],
     root_cause: Annotated[str | None, typer.Option("--root-cause", help="Why it happened.")] = None,
     follow_up: Annotated[
         str | None, typer.Option("--follow-up", metavar="IN", help="Schedule a follow-up, e.g. 3d.")
@@ -369,25 +408,40 @@ def case_resolve(
         ctx,
         as_json,
         lambda s, agent: cases.resolve(
-            s, agent=agent, case_id=case_id, resolution=text, root_cause=root_cause,
-            follow_up_in=follow_up_in, if_version=if_version,
-        ),  # fmt: skip
-        lambda v: f"Case {v.case.id} resolved."
-        + (" Follow-up scheduled." if follow_up_in else ""),
+            s,
+            agent=agent,
+            case_id=case_id,
+            resolution=text,
+            root_cause=root_cause,
+            follow_up_in=follow_up_in,
+            if_version=if_version,
+        ),
+        lambda v: f"Case {v.case.id} resolved." + (" Follow-up scheduled." if follow_up_in else ""),
     )
 
 
 @app.command("close")
 def case_close(
     ctx: typer.Context,
-    case_ids: Annotated[list[int] | None, typer.Argument(metavar="[ID]...", help="Cases to close.", show_default=False)] = None,
-    from_stdin: Annotated[bool, typer.Option("--from-stdin", help="Read case ids from stdin, one a line.")] = False,
+    case_ids: Annotated[
+        list[int] | None,
+        typer.Argument(metavar="[ID]...", help="Cases to close.", show_default=False),
+    ] = None,
+    from_stdin: Annotated[
+        bool, typer.Option("--from-stdin", help="Read case ids from stdin, one a line.")
+    ] = False,
     resolution: Annotated[
         str | None,
-        typer.Option("--resolution", "-r", help="Resolve unresolved cases with this text, then close them."),
+        typer.Option(
+            "--resolution", "-r", help="Resolve unresolved cases with this text, then close them."
+        ),
     ] = None,
-    root_cause: Annotated[str | None, typer.Option("--root-cause", help="With --resolution: the root cause.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would close; change nothing.")] = False,
+    root_cause: Annotated[
+        str | None, typer.Option("--root-cause", help="With --resolution: the root cause.")
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would close; change nothing.")
+    ] = False,
     status: StatusOpt = None,
     priority: PriorityOpt = None,
     assignee: AssigneeOpt = None,
@@ -415,10 +469,21 @@ def case_close(
         raise InvalidValue("case ids are positive numbers")
     st = state(ctx)
     filters = _filters(
-        st, include_all=True, status=status, priority=priority, assignee=assignee, mine=mine,
-        unassigned=unassigned, customer=customer, category=category, channel=channel, team=team,
-        older_than=older_than, search=search, exclude_closed=True,
-    )  # fmt: skip
+        st,
+        include_all=True,
+        status=status,
+        priority=priority,
+        assignee=assignee,
+        mine=mine,
+        unassigned=unassigned,
+        customer=customer,
+        category=category,
+        channel=channel,
+        team=team,
+        older_than=older_than,
+        search=search,
+        exclude_closed=True,
+    )
     wanted = list(case_ids or ())
     if from_stdin:
         wanted += ids_from_stdin()
@@ -432,16 +497,21 @@ def case_close(
             return
         raise InvalidValue(
             "say which cases to close",
-            hint="give ids (desk case close 3 4), --from-stdin, or filters such as --status resolved",
+            hint="give ids (desk case close 3 4), --from-stdin, or filters (--status resolved)",
         )
     with st.writing() as session:
         if filters.narrowed:
             wanted = cases.matching_ids(session, filters)
         with render.progress(len(wanted), "Closing") as tick:
             summary = cases.close_cases(
-                session, agent=st.agent, ids=wanted, resolution=resolution,
-                root_cause=root_cause, dry_run=dry_run, progress=tick,
-            )  # fmt: skip
+                session,
+                agent=st.agent,
+                ids=wanted,
+                resolution=resolution,
+                root_cause=root_cause,
+                dry_run=dry_run,
+                progress=tick,
+            )
     if summary.already_closed and not as_json:
         render.already_closed(summary.already_closed)
     if as_json:
@@ -477,7 +547,9 @@ def case_reopen(
     _write(
         ctx,
         as_json,
-        lambda s, agent: cases.reopen(s, agent=agent, case_id=case_id, reason=reason, if_version=if_version),
+        lambda s, agent: cases.reopen(
+            s, agent=agent, case_id=case_id, reason=reason, if_version=if_version
+        ),
         lambda v: f"Case {v.case.id} reopened (reopened {v.case.reopen_count} time(s)).",
     )
 
@@ -486,10 +558,19 @@ def case_reopen(
 def case_follow_up(
     ctx: typer.Context,
     case_id: CaseIdArg,
-    in_: Annotated[str | None, typer.Option("--in", metavar="IN", help="In how long: 4h, 3d, 2w.")] = None,
-    on: Annotated[str | None, typer.Option("--on", metavar="DATE", help="On a date (YYYY-MM-DD, 09:00) or date-time.")] = None,
-    done: Annotated[bool, typer.Option("--done", help="Mark the follow-up done and clear it.")] = False,
-    note: Annotated[str | None, typer.Option("--note", help="What the follow-up is for, or what it found.")] = None,
+    in_: Annotated[
+        str | None, typer.Option("--in", metavar="IN", help="In how long: 4h, 3d, 2w.")
+    ] = None,
+    on: Annotated[
+        str | None,
+        typer.Option("--on", metavar="DATE", help="On a date (YYYY-MM-DD, 09:00) or date-time."),
+    ] = None,
+    done: Annotated[
+        bool, typer.Option("--done", help="Mark the follow-up done and clear it.")
+    ] = False,
+    note: Annotated[
+        str | None, typer.Option("--note", help="What the follow-up is for, or what it found.")
+    ] = None,
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -513,8 +594,10 @@ def case_follow_up(
         lambda s, agent: cases.schedule_follow_up(
             s, agent=agent, case_id=case_id, at=at, note=note, if_version=if_version
         ),
-        lambda v: f"Follow-up on case {v.case.id} "
-        + (f"scheduled for {times.local(v.case.follow_up_at)}." if at else "done."),
+        lambda v: (
+            f"Follow-up on case {v.case.id} "
+            + (f"scheduled for {times.local(v.case.follow_up_at)}." if at else "done.")
+        ),
     )
 
 
@@ -558,7 +641,9 @@ def board(ctx: typer.Context, as_json: JsonOpt = False) -> None:
         render.board(counts, columns, due)
 
 
-def _board_data(st: AppContext, per_status: int = 10) -> tuple[dict[str, int], dict[str, list[CaseView]], int]:
+def _board_data(
+    st: AppContext, per_status: int = 10
+) -> tuple[dict[str, int], dict[str, list[CaseView]], int]:
     from deskcli.domain import ACTIVE_STATUSES
     from deskcli.services import cases
 

@@ -56,7 +56,9 @@ def customer_add(
 def customer_show(
     ctx: typer.Context,
     crn: CrnArg,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="Cases to show (0: all).")] = 20,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, help="Cases to show (0: all).")
+    ] = 20,
     as_json: JsonOpt = False,
 ) -> None:
     """Show a customer and their case history, newest first."""
@@ -80,7 +82,10 @@ def customer_show(
 @app.command("list")
 def customer_list(
     ctx: typer.Context,
-    search: Annotated[str | None, typer.Option("--search", metavar="TEXT", help="Match CRN, name, email or phone.")] = None,
+    search: Annotated[
+        str | None,
+        typer.Option("--search", metavar="TEXT", help="Match CRN, name, email or phone."),
+    ] = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most N (0: all).")] = 0,
     as_json: JsonOpt = False,
 ) -> None:

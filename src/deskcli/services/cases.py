@@ -34,11 +34,29 @@ from deskcli.models import Case, Customer, Event
 from deskcli.services.customers import _escape_like, get_customer
 
 CASE_FIELDS = (
-    "id", "status", "priority", "channel", "category", "subject", "description",
-    "customer_crn", "customer_name", "assignee", "team", "tier", "created_at", "updated_at",
-    "first_response_at", "resolved_at", "closed_at", "resolution", "root_cause",
-    "follow_up_at", "reopen_count", "version",
-)  # fmt: skip
+    "id",
+    "status",
+    "priority",
+    "channel",
+    "category",
+    "subject",
+    "description",
+    "customer_crn",
+    "customer_name",
+    "assignee",
+    "team",
+    "tier",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "resolution",
+    "root_cause",
+    "follow_up_at",
+    "reopen_count",
+    "version",
+)
 
 
 class CaseView(NamedTuple):
@@ -202,7 +220,9 @@ def count_by_status(session: Session) -> dict[str, int]:
     return {status: int(n) for status, n in session.exec(query)}
 
 
-def follow_ups(session: Session, *, due_only: bool = False, limit: int | None = None) -> list[CaseView]:
+def follow_ups(
+    session: Session, *, due_only: bool = False, limit: int | None = None
+) -> list[CaseView]:
     """Cases with a follow-up scheduled, soonest first."""
     query = (
         select(Case, Customer)
@@ -336,7 +356,9 @@ def open_case(
         )
     )
     if assignee:
-        session.add(_event(case_.id, agent, EventKind.ASSIGNED, assignee, {"from": None, "to": assignee}))
+        session.add(
+            _event(case_.id, agent, EventKind.ASSIGNED, assignee, {"from": None, "to": assignee})
+        )
     session.flush()
     return CaseView(case_, customer)
 
@@ -354,7 +376,12 @@ def _assign(session: Session, case_: Case, agent: str, to: str) -> CaseView:
 
 
 def take(
-    session: Session, *, agent: str, case_id: int, steal: bool = False, if_version: int | None = None
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    steal: bool = False,
+    if_version: int | None = None,
 ) -> CaseView:
     """Assign the case to the acting agent.  Raises Conflict when another agent owns it."""
     case_ = _load(session, case_id, if_version)
@@ -412,9 +439,13 @@ def _status_event(case_: Case, agent: str, to: Status, body: str = "") -> Event:
 
 
 def set_pending(
-    session: Session, *, agent: str, case_id: int, reason: str | None = None,
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    reason: str | None = None,
     if_version: int | None = None,
-) -> CaseView:  # fmt: skip
+) -> CaseView:
     """Waiting on the customer (the SLA clock pauses)."""
     case_ = _load(session, case_id, if_version)
     if case_.status == Status.PENDING:
@@ -440,9 +471,14 @@ def resume(
 
 
 def escalate(
-    session: Session, *, agent: str, case_id: int, team: str, reason: str,
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    team: str,
+    reason: str,
     if_version: int | None = None,
-) -> CaseView:  # fmt: skip
+) -> CaseView:
     """Hand the case to another team one tier up; it leaves its current owner."""
     case_ = _load(session, case_id, if_version)
     _require_active(case_)
@@ -452,22 +488,37 @@ def escalate(
         agent,
         EventKind.ESCALATED,
         reason,
-        {"from_team": case_.team, "to": team, "tier": case_.tier + 1, "from_assignee": case_.assignee},
+        {
+            "from_team": case_.team,
+            "to": team,
+            "tier": case_.tier + 1,
+            "from_assignee": case_.assignee,
+        },
     )
     return _write(
-        session, case_, [event],
-        status=str(Status.ESCALATED), team=team, tier=case_.tier + 1, assignee=None,
-    )  # fmt: skip
+        session,
+        case_,
+        [event],
+        status=str(Status.ESCALATED),
+        team=team,
+        tier=case_.tier + 1,
+        assignee=None,
+    )
 
 
 def resolve(
-    session: Session, *, agent: str, case_id: int, resolution: str,
-    root_cause: str | None = None, follow_up_in: timedelta | None = None,
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    resolution: str,
+    root_cause: str | None = None,
+    follow_up_in: timedelta | None = None,
     if_version: int | None = None,
-) -> CaseView:  # fmt: skip
+) -> CaseView:
     case_ = _load(session, case_id, if_version)
     if case_.status == Status.RESOLVED:
-        raise _refuse(case_, "it is already resolved; close it with desk case close " f"{case_id}")
+        raise _refuse(case_, f"it is already resolved; close it with desk case close {case_id}")
     _require_active(case_)
     now = times.now()
     changes: dict[str, Any] = {
@@ -479,10 +530,13 @@ def resolve(
         changes["root_cause"] = _text(root_cause, "the root cause")
     events = [
         _event(
-            case_id, agent, EventKind.RESOLVED, changes["resolution"],
+            case_id,
+            agent,
+            EventKind.RESOLVED,
+            changes["resolution"],
             {"root_cause": changes.get("root_cause"), "from": case_.status},
         )
-    ]  # fmt: skip
+    ]
     if follow_up_in is not None:
         changes["follow_up_at"] = now + follow_up_in
         events.append(_follow_up_event(case_id, agent, changes["follow_up_at"]))
@@ -503,16 +557,26 @@ def reopen(
         case_id, agent, EventKind.REOPENED, _text(reason, "the reason"), {"from": case_.status}
     )
     return _write(
-        session, case_, [event],
-        status=str(Status.OPEN), resolved_at=None, closed_at=None, resolution=None,
+        session,
+        case_,
+        [event],
+        status=str(Status.OPEN),
+        resolved_at=None,
+        closed_at=None,
+        resolution=None,
         reopen_count=case_.reopen_count + 1,
-    )  # fmt: skip
+    )
 
 
 def schedule_follow_up(
-    session: Session, *, agent: str, case_id: int, at: datetime | None,
-    note: str | None = None, if_version: int | None = None,
-) -> CaseView:  # fmt: skip
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    at: datetime | None,
+    note: str | None = None,
+    if_version: int | None = None,
+) -> CaseView:
     """Set (or with at=None, mark done and clear) the case's follow-up."""
     case_ = _load(session, case_id, if_version)
     body = (note or "").strip() or ("done" if at is None else "")
@@ -522,9 +586,14 @@ def schedule_follow_up(
 
 
 def close_one(
-    session: Session, *, agent: str, case_id: int, resolution: str | None = None,
-    root_cause: str | None = None, if_version: int | None = None,
-) -> tuple[CaseView, bool]:  # fmt: skip
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    resolution: str | None = None,
+    root_cause: str | None = None,
+    if_version: int | None = None,
+) -> tuple[CaseView, bool]:
     """Close one case; returns it and whether it was already closed."""
     _load(session, case_id, if_version)
     summary = close_cases(
@@ -589,8 +658,9 @@ def close_cases(
         if len(unresolved) == 1:
             raise TransitionNotAllowed(f"case {first_id} is {first_status}; {advice}")
         shown = ", ".join(str(i) for i, _ in unresolved[:10])
+        more = " ..." if len(unresolved) > 10 else ""
         raise TransitionNotAllowed(
-            f"{len(unresolved)} cases are not resolved ({shown}{' ...' if len(unresolved) > 10 else ''}); "
+            f"{len(unresolved)} cases are not resolved ({shown}{more}); "
             + advice.replace("it first", "them first"),
             hint="nothing was closed",
         )
@@ -605,8 +675,12 @@ def close_cases(
 
     now = times.now()
     guard = and_(table.c.id == bindparam("b_id"), table.c.version == bindparam("b_version"))
-    common = {"status": str(Status.CLOSED), "closed_at": now, "updated_at": now,
-              "version": table.c.version + 1}  # fmt: skip
+    common = {
+        "status": str(Status.CLOSED),
+        "closed_at": now,
+        "updated_at": now,
+        "version": table.c.version + 1,
+    }
     resolved_values = {**common, "resolved_at": now, "resolution": resolution}
     if root_cause is not None:
         resolved_values["root_cause"] = root_cause
@@ -617,9 +691,9 @@ def close_cases(
     total, done, updated = len(summary.closed), 0, 0
     for statement, rows in batches:
         for start in range(0, len(rows), 1000):
-            chunk = rows[start : start + 1000]
-            updated += session.execute(statement, chunk).rowcount  # type: ignore[attr-defined]
-            done += len(chunk)
+            batch = rows[start : start + 1000]
+            updated += session.execute(statement, batch).rowcount  # type: ignore[attr-defined]
+            done += len(batch)
             if progress is not None:
                 progress(done, total)
     if updated != total:
@@ -628,20 +702,37 @@ def close_cases(
             hint="nothing was closed; try again",
         )
 
-    events: list[dict[str, Any]] = []
+    event_rows: list[dict[str, Any]] = []
     for row in to_resolve:
-        events.append(_event_row(row["b_id"], now, agent, EventKind.RESOLVED, resolution or "",
-                                 {"root_cause": root_cause, "bulk": True}))  # fmt: skip
+        event_rows.append(
+            _event_row(
+                row["b_id"],
+                now,
+                agent,
+                EventKind.RESOLVED,
+                resolution or "",
+                {"root_cause": root_cause, "bulk": True},
+            )
+        )
     closing = {"bulk": total > 1}
-    events.extend(_event_row(i, now, agent, EventKind.CLOSED, "", closing) for i in summary.closed)
-    session.execute(insert(Event.__table__), events)  # type: ignore[attr-defined]
+    event_rows.extend(
+        _event_row(i, now, agent, EventKind.CLOSED, "", closing) for i in summary.closed
+    )
+    session.execute(insert(Event.__table__), event_rows)  # type: ignore[attr-defined]
     return summary
 
 
 def _event_row(
     case_id: int, at: datetime, agent: str, kind: EventKind, body: str, data: dict[str, Any]
 ) -> dict[str, Any]:
-    return {"case_id": case_id, "at": at, "agent": agent, "kind": str(kind), "body": body, "data": data}
+    return {
+        "case_id": case_id,
+        "at": at,
+        "agent": agent,
+        "kind": str(kind),
+        "body": body,
+        "data": data,
+    }
 
 
 # -- records for JSON ------------------------------------------------------

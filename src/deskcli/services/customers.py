@@ -40,7 +40,9 @@ def add_customer(
     if not name.strip():
         raise InvalidValue("a customer needs a name")
     if session.exec(select(Customer.id).where(Customer.crn == crn)).first() is not None:
-        raise Conflict(f"a customer with CRN {crn} already exists", hint=f"desk customer show {crn}")
+        raise Conflict(
+            f"a customer with CRN {crn} already exists", hint=f"desk customer show {crn}"
+        )
     customer = Customer(
         crn=crn,
         name=name.strip(),
@@ -67,7 +69,9 @@ def get_customer(session: Session, crn: str) -> Customer:
     return customer
 
 
-def list_customers(session: Session, *, search: str | None = None, limit: int | None = None) -> list[Customer]:
+def list_customers(
+    session: Session, *, search: str | None = None, limit: int | None = None
+) -> list[Customer]:
     query = select(Customer).order_by(col(Customer.name), col(Customer.id))
     if search:
         pattern = f"%{_escape_like(search)}%"

@@ -30,20 +30,104 @@ CUSTOMERS = [
 
 # subject, description, category, channel, priority
 PROBLEMS = [
-    ("Charged twice for November", "Two identical charges on the card statement.", "billing", Channel.PHONE, Priority.HIGH),
-    ("Internet drops every evening", "Connection lost between 19:00 and 21:00 most days.", "network", Channel.PHONE, Priority.HIGH),
-    ("Cannot log in after password reset", "The reset link says it expired.", "account", Channel.CHAT, Priority.NORMAL),
-    ("Invoice shows the old address", "We moved in October; invoices still go to the old office.", "billing", Channel.EMAIL, Priority.LOW),
-    ("Router not delivered", "Tracking has said 'out for delivery' for five days.", "delivery", Channel.WEB, Priority.NORMAL),
-    ("Service down for the whole office", "No connectivity on any of our 40 desks.", "network", Channel.PHONE, Priority.URGENT),
-    ("Wants to cancel the contract", "Unhappy with the last two outages.", "retention", Channel.PHONE, Priority.HIGH),
-    ("Question about the family plan", "How many lines can be added?", "sales", Channel.SOCIAL, Priority.LOW),
-    ("App crashes when opening bills", "Android app closes at once on the Bills tab.", "app", Channel.EMAIL, Priority.NORMAL),
-    ("Slow speeds since the upgrade", "Paying for 600 Mb, getting about 50.", "network", Channel.CHAT, Priority.NORMAL),
-    ("Refund not received", "Promised a refund three weeks ago.", "billing", Channel.EMAIL, Priority.HIGH),
-    ("Technician missed the appointment", "Waited all morning, nobody came.", "field", Channel.PHONE, Priority.NORMAL),
-    ("Roaming charges look wrong", "Charged roaming in a country covered by the plan.", "billing", Channel.IN_PERSON, Priority.NORMAL),
-    ("Email notifications stopped", "No usage alerts since last week.", "app", Channel.WEB, Priority.LOW),
+    (
+        "Charged twice for November",
+        "Two identical charges on the card statement.",
+        "billing",
+        Channel.PHONE,
+        Priority.HIGH,
+    ),
+    (
+        "Internet drops every evening",
+        "Connection lost between 19:00 and 21:00 most days.",
+        "network",
+        Channel.PHONE,
+        Priority.HIGH,
+    ),
+    (
+        "Cannot log in after password reset",
+        "The reset link says it expired.",
+        "account",
+        Channel.CHAT,
+        Priority.NORMAL,
+    ),
+    (
+        "Invoice shows the old address",
+        "We moved in October; invoices still go to the old office.",
+        "billing",
+        Channel.EMAIL,
+        Priority.LOW,
+    ),
+    (
+        "Router not delivered",
+        "Tracking has said 'out for delivery' for five days.",
+        "delivery",
+        Channel.WEB,
+        Priority.NORMAL,
+    ),
+    (
+        "Service down for the whole office",
+        "No connectivity on any of our 40 desks.",
+        "network",
+        Channel.PHONE,
+        Priority.URGENT,
+    ),
+    (
+        "Wants to cancel the contract",
+        "Unhappy with the last two outages.",
+        "retention",
+        Channel.PHONE,
+        Priority.HIGH,
+    ),
+    (
+        "Question about the family plan",
+        "How many lines can be added?",
+        "sales",
+        Channel.SOCIAL,
+        Priority.LOW,
+    ),
+    (
+        "App crashes when opening bills",
+        "Android app closes at once on the Bills tab.",
+        "app",
+        Channel.EMAIL,
+        Priority.NORMAL,
+    ),
+    (
+        "Slow speeds since the upgrade",
+        "Paying for 600 Mb, getting about 50.",
+        "network",
+        Channel.CHAT,
+        Priority.NORMAL,
+    ),
+    (
+        "Refund not received",
+        "Promised a refund three weeks ago.",
+        "billing",
+        Channel.EMAIL,
+        Priority.HIGH,
+    ),
+    (
+        "Technician missed the appointment",
+        "Waited all morning, nobody came.",
+        "field",
+        Channel.PHONE,
+        Priority.NORMAL,
+    ),
+    (
+        "Roaming charges look wrong",
+        "Charged roaming in a country covered by the plan.",
+        "billing",
+        Channel.IN_PERSON,
+        Priority.NORMAL,
+    ),
+    (
+        "Email notifications stopped",
+        "No usage alerts since last week.",
+        "app",
+        Channel.WEB,
+        Priority.LOW,
+    ),
 ]
 
 AGENTS = ["ana", "luis", "maria", "sam"]
@@ -55,7 +139,18 @@ RESOLUTIONS = [
     "Corrected the billing address and reissued the invoice",
     "Booked a new technician visit for the customer's preferred slot",
 ]
-OUTCOMES = ["new", "open", "open", "pending", "escalated", "resolved", "resolved", "closed", "closed", "closed"]
+OUTCOMES = [
+    "new",
+    "open",
+    "open",
+    "pending",
+    "escalated",
+    "resolved",
+    "resolved",
+    "closed",
+    "closed",
+    "closed",
+]
 
 
 def seed_demo(session: Session, *, cases_wanted: int = 40, seed: int = 7) -> int:
@@ -65,7 +160,9 @@ def seed_demo(session: Session, *, cases_wanted: int = 40, seed: int = 7) -> int
     with times.frozen(start - timedelta(days=30)):
         for crn, name, email, phone in CUSTOMERS:
             customers.add_customer(session, crn=crn, name=name, email=email, phone=phone)
-    opened_at = sorted(start + timedelta(minutes=rng.randint(0, 14 * 24 * 60 - 120)) for _ in range(cases_wanted))
+    opened_at = sorted(
+        start + timedelta(minutes=rng.randint(0, 14 * 24 * 60 - 120)) for _ in range(cases_wanted)
+    )
     for when in opened_at:
         _one_case(session, rng, when)
     return len(opened_at)
@@ -92,9 +189,15 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
     clock = _Clock(rng, opened)
     with clock.after(0, 0):
         view = cases.open_case(
-            session, agent=agent, customer_crn=crn, subject=subject, description=description,
-            channel=channel, priority=priority, category=category,
-        )  # fmt: skip
+            session,
+            agent=agent,
+            customer_crn=crn,
+            subject=subject,
+            description=description,
+            channel=channel,
+            priority=priority,
+            category=category,
+        )
     case_id = view.case.id
     assert case_id is not None
     if outcome == "new":
@@ -102,19 +205,29 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
     with clock.after(2, 90):
         cases.take(session, agent=agent, case_id=case_id)
     with clock.after(1, 30):
-        cases.add_reply(session, agent=agent, case_id=case_id,
-                        text="Thanks for reaching out; I'm looking into this now.")  # fmt: skip
+        cases.add_reply(
+            session,
+            agent=agent,
+            case_id=case_id,
+            text="Thanks for reaching out; I'm looking into this now.",
+        )
     if outcome == "open":
         return
     if outcome == "pending":
         with clock.after(10, 120):
-            cases.set_pending(session, agent=agent, case_id=case_id,
-                              reason="Asked for a screenshot of the bill")  # fmt: skip
+            cases.set_pending(
+                session, agent=agent, case_id=case_id, reason="Asked for a screenshot of the bill"
+            )
         return
     if outcome == "escalated" or rng.random() < 0.3:
         with clock.after(10, 240):
-            cases.escalate(session, agent=agent, case_id=case_id, team=TEAMS.get(category, "tier2"),
-                           reason="Needs access to systems the front line does not have")  # fmt: skip
+            cases.escalate(
+                session,
+                agent=agent,
+                case_id=case_id,
+                team=TEAMS.get(category, "tier2"),
+                reason="Needs access to systems the front line does not have",
+            )
         if outcome == "escalated":
             return
         agent = rng.choice(AGENTS)
@@ -122,11 +235,15 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
             cases.take(session, agent=agent, case_id=case_id)
     with clock.after(30, 2000):
         cases.resolve(
-            session, agent=agent, case_id=case_id,
+            session,
+            agent=agent,
+            case_id=case_id,
             resolution=rng.choice(RESOLUTIONS),
-            root_cause=rng.choice([None, "billing batch ran twice", "faulty line card", "expired token"]),
+            root_cause=rng.choice(
+                [None, "billing batch ran twice", "faulty line card", "expired token"]
+            ),
             follow_up_in=timedelta(days=3) if rng.random() < 0.5 else None,
-        )  # fmt: skip
+        )
     if outcome == "closed":
         with clock.after(60, 3000):
             cases.close_cases(session, agent=agent, ids=[case_id])
