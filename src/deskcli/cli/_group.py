@@ -26,6 +26,37 @@ def print_error(message: str, hint: str | None = None) -> None:
     sys.stderr.flush()
 
 
+# Global options that take a value; they may also be given after the command
+# (`desk case take 12 --as bob`), as agents naturally type them.
+GLOBAL_OPTIONS = ("--db", "--as", "--lang")
+
+
+def hoist_global_options(args: Sequence[str]) -> list[str]:
+    """Move global options found after the command name to the front."""
+    front: list[str] = []
+    rest: list[str] = []
+    items = list(args)
+    i = 0
+    while i < len(items):
+        arg = items[i]
+        if arg == "--":
+            rest.extend(items[i:])
+            break
+        name = arg.split("=", 1)[0]
+        if name in GLOBAL_OPTIONS and rest:
+            if "=" in arg:
+                front.append(arg)
+            elif i + 1 < len(items):
+                front.extend(items[i : i + 2])
+                i += 1
+            else:
+                rest.append(arg)  # let the parser report the missing value
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 class DeskGroup(TyperGroup):
     def main(  # type: ignore[override]
         self,
@@ -35,9 +66,11 @@ class DeskGroup(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
+        if args is None:
+            args = sys.argv[1:]
         code = run_guarded(
             lambda: super(DeskGroup, self).main(
-                args=args,
+                args=hoist_global_options(args),
                 prog_name=prog_name or "desk",
                 complete_var=complete_var,
                 standalone_mode=False,
