@@ -72,8 +72,9 @@ def open_database(db_path: str | None = None, db_url: str | None = None) -> Data
     if db_url:
         path = None
         url = db_url
-        if url.startswith("sqlite:///") and len(url) > len("sqlite:///"):
-            path = Path(url[len("sqlite:///") :])
+        plain_file = url[len("sqlite:///") :]
+        if url.startswith("sqlite:///") and plain_file and not plain_file.startswith("file:"):
+            path = Path(plain_file.split("?", 1)[0])
     else:
         path = Path(db_path).expanduser() if db_path else default_path()
         if not db_path:
