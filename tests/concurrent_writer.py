@@ -13,8 +13,9 @@ import json
 import sys
 from contextlib import redirect_stderr, redirect_stdout
 
-from deskcli.cli import app
 from typer.main import get_command
+
+from deskcli.cli import app
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tests.conftest import Desk
 
@@ -34,7 +35,9 @@ def test_unknown_customer_is_exit_3(desk: Desk) -> None:
     assert desk("case", "open", "--customer", "NOPE", "--subject", "x").exit_code == 3
 
 
-def test_show_lists_history_newest_first(dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_show_lists_history_newest_first(
+    dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     first, second = new_case("First problem"), new_case("Second problem")
     shown = dj("customer", "show", "C-1")
     assert shown["case_count"] == 2

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
 
@@ -52,8 +53,13 @@ def test_user_text_is_never_markup_or_escape_sequences(desk: Desk, dj: Callable[
     case = dj("case", "open", "-c", "C-[b]", "--subject", subject, "--body", "[link=x]y[/link]")
     assert case["subject"] == subject  # stored and returned exactly
     dj("case", "note", str(case["id"]), "[/]\x1b[2J")
-    for args in (("case", "list"), ("case", "show", str(case["id"])), ("customer", "show", "C-[b]"),
-                 ("customer", "list"), ("board",)):  # fmt: skip
+    for args in (
+        ("case", "list"),
+        ("case", "show", str(case["id"])),
+        ("customer", "show", "C-[b]"),
+        ("customer", "list"),
+        ("board",),
+    ):
         result = desk(*args)
         assert result.exit_code == 0, (args, result.output)
         assert "\x1b" not in result.stdout and "\x07" not in result.stdout
@@ -91,7 +97,9 @@ def test_a_file_that_is_not_a_database_is_exit_5(desk: Desk, db_path: Path) -> N
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
-def test_read_only_database_is_exit_5(desk: Desk, dj: Callable[..., Any], db_path: Path, customer: str) -> None:
+def test_read_only_database_is_exit_5(
+    desk: Desk, dj: Callable[..., Any], db_path: Path, customer: str
+) -> None:
     db_path.chmod(stat.S_IRUSR)
     result = desk("case", "open", "-c", customer, "--subject", "x")
     assert result.exit_code == 5 and "read-only" in result.stderr
@@ -99,8 +107,15 @@ def test_read_only_database_is_exit_5(desk: Desk, dj: Callable[..., Any], db_pat
 
 def test_read_only_database_via_uri_is_exit_5(desk: Desk, db_path: Path, customer: str) -> None:
     # Works as root too: SQLite itself opens the file read-only.
-    result = desk("case", "open", "-c", customer, "--subject", "x",
-                  env={"DESK_DB_URL": f"sqlite:///file:{db_path}?mode=ro&uri=true"})  # fmt: skip
+    result = desk(
+        "case",
+        "open",
+        "-c",
+        customer,
+        "--subject",
+        "x",
+        env={"DESK_DB_URL": f"sqlite:///file:{db_path}?mode=ro&uri=true"},
+    )
     assert result.exit_code == 5, result.output
     assert "read-only" in result.stderr
 
@@ -118,7 +133,9 @@ def test_new_database_is_private_to_its_owner(desk: Desk, db_path: Path) -> None
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
 
-def test_init_reports_where_and_is_idempotent(desk: Desk, dj: Callable[..., Any], db_path: Path) -> None:
+def test_init_reports_where_and_is_idempotent(
+    desk: Desk, dj: Callable[..., Any], db_path: Path
+) -> None:
     first = dj("init")
     assert first == {"database": str(db_path), "schema": "0001", "created": True}
     assert dj("init")["created"] is False

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tests.conftest import Desk
 
 JSON_FIELDS = {
-    "id", "status", "priority", "channel", "category", "subject", "description",
-    "customer_crn", "customer_name", "assignee", "team", "tier", "created_at", "updated_at",
-    "first_response_at", "resolved_at", "closed_at", "resolution", "root_cause",
-    "follow_up_at", "reopen_count", "version",
-}  # fmt: skip
+    "id",
+    "status",
+    "priority",
+    "channel",
+    "category",
+    "subject",
+    "description",
+    "customer_crn",
+    "customer_name",
+    "assignee",
+    "team",
+    "tier",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "resolution",
+    "root_cause",
+    "follow_up_at",
+    "reopen_count",
+    "version",
+}
 
 
 def kinds(dj: Callable[..., Any], case_id: int) -> list[str]:
@@ -20,10 +39,21 @@ def kinds(dj: Callable[..., Any], case_id: int) -> list[str]:
 
 def test_full_lifecycle_records_every_step(dj: Callable[..., Any], customer: str) -> None:
     opened = dj(
-        "case", "open", "--customer", customer, "--subject", "Internet drops",
-        "--body", "Every evening", "--channel", "chat", "--priority", "high",
-        "--category", "network",
-    )  # fmt: skip
+        "case",
+        "open",
+        "--customer",
+        customer,
+        "--subject",
+        "Internet drops",
+        "--body",
+        "Every evening",
+        "--channel",
+        "chat",
+        "--priority",
+        "high",
+        "--category",
+        "network",
+    )
     assert set(opened) == JSON_FIELDS
     assert opened["status"] == "new" and opened["tier"] == 1 and opened["version"] == 1
     assert opened["customer_crn"] == customer and opened["created_at"].endswith("+00:00")
@@ -44,15 +74,26 @@ def test_full_lifecycle_records_every_step(dj: Callable[..., Any], customer: str
     assert escalated["team"] == "network-ops" and escalated["assignee"] is None
     dj("case", "take", case, "--as", "bob")
     resolved = dj(
-        "case", "resolve", case, "--resolution", "Replaced the line card",
-        "--root-cause", "faulty card", "--follow-up", "3d",
-    )  # fmt: skip
+        "case",
+        "resolve",
+        case,
+        "--resolution",
+        "Replaced the line card",
+        "--root-cause",
+        "faulty card",
+        "--follow-up",
+        "3d",
+    )
     assert resolved["status"] == "resolved" and resolved["root_cause"] == "faulty card"
     assert resolved["resolved_at"] and resolved["follow_up_at"]
     closed = dj("case", "close", case)
     assert closed == {
-        "closed": [int(case)], "resolved": [], "already_closed": [], "count": 1, "dry_run": False,
-    }  # fmt: skip
+        "closed": [int(case)],
+        "resolved": [],
+        "already_closed": [],
+        "count": 1,
+        "dry_run": False,
+    }
     reopened = dj("case", "reopen", case, "--reason", "drops again")
     assert reopened["status"] == "open" and reopened["reopen_count"] == 1
     assert reopened["closed_at"] is None and reopened["resolved_at"] is None
@@ -60,15 +101,27 @@ def test_full_lifecycle_records_every_step(dj: Callable[..., Any], customer: str
 
     shown = dj("case", "show", case)
     assert [e["kind"] for e in shown["events"]] == [
-        "opened", "assigned", "reply", "reply", "status", "status", "escalated", "assigned",
-        "resolved", "follow_up", "closed", "reopened",
-    ]  # fmt: skip
+        "opened",
+        "assigned",
+        "reply",
+        "reply",
+        "status",
+        "status",
+        "escalated",
+        "assigned",
+        "resolved",
+        "follow_up",
+        "closed",
+        "reopened",
+    ]
     assert {e["agent"] for e in shown["events"]} == {"alice", "bob"}
     assert all(e["at"].endswith("+00:00") for e in shown["events"])
     assert shown["version"] == 11  # one version per command that changed it
 
 
-def test_take_refuses_a_case_owned_by_someone_else(desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_take_refuses_a_case_owned_by_someone_else(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     case = str(new_case())
     dj("case", "take", case, "--as", "bob")
     refused = desk("case", "take", case)
@@ -79,7 +132,9 @@ def test_take_refuses_a_case_owned_by_someone_else(desk: Desk, dj: Callable[...,
     assert dj("case", "take", case, "--steal")["assignee"] == "alice"
 
 
-def test_agent_comes_from_option_env_or_login(dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_agent_comes_from_option_env_or_login(
+    dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     case = str(new_case())
     dj("case", "note", case, "from env")
     dj("--as", "carol", "case", "note", case, "from option")
@@ -87,7 +142,9 @@ def test_agent_comes_from_option_env_or_login(dj: Callable[..., Any], new_case: 
     assert [e["agent"] for e in events[-2:]] == ["alice", "carol"]
 
 
-def test_close_unresolved_case_is_refused_with_advice(desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_close_unresolved_case_is_refused_with_advice(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     case = str(new_case())
     dj("case", "take", case)
     result = desk("case", "close", case)
@@ -104,15 +161,22 @@ def test_close_unresolved_case_is_refused_with_advice(desk: Desk, dj: Callable[.
     assert [e["kind"] for e in shown["events"]][-2:] == ["resolved", "closed"]
 
 
-def test_refused_transitions_exit_4_and_change_nothing(desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_refused_transitions_exit_4_and_change_nothing(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     case = str(new_case())
     resume = desk("case", "resume", case)
     assert resume.exit_code == 4 and "only pending or escalated cases" in resume.stderr
     reopen = desk("case", "reopen", case, "--reason", "x")
     assert reopen.exit_code == 4 and "only resolved or closed" in reopen.stderr
     dj("case", "close", case, "--resolution", "done")
-    for args in (("reply", case, "hi"), ("take", case), ("escalate", case, "--to", "t", "--reason", "r"),
-                 ("pending", case), ("resolve", case, "--resolution", "again")):  # fmt: skip
+    for args in (
+        ("reply", case, "hi"),
+        ("take", case),
+        ("escalate", case, "--to", "t", "--reason", "r"),
+        ("pending", case),
+        ("resolve", case, "--resolution", "again"),
+    ):
         result = desk("case", *args)
         assert result.exit_code == 4, args
         assert f"case {case} is closed" in result.stderr
@@ -120,14 +184,18 @@ def test_refused_transitions_exit_4_and_change_nothing(desk: Desk, dj: Callable[
     assert dj("case", "show", case)["version"] == 2  # open, then resolve+close in one write
 
 
-def test_notes_are_allowed_on_closed_cases(dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_notes_are_allowed_on_closed_cases(
+    dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     case = str(new_case())
     dj("case", "close", case, "--resolution", "done")
     dj("case", "note", case, "customer called to say thanks")
     assert kinds(dj, int(case))[-1] == "note"
 
 
-def test_stale_version_is_refused_naming_who_changed_it(desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_stale_version_is_refused_naming_who_changed_it(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     case = str(new_case())
     seen = dj("case", "show", case)["version"]
     dj("--as", "bob", "case", "note", case, "bob was here")
@@ -139,8 +207,18 @@ def test_stale_version_is_refused_naming_who_changed_it(desk: Desk, dj: Callable
 
 
 def test_open_with_me_assigns_and_body_from_stdin(dj: Callable[..., Any], customer: str) -> None:
-    opened = dj("case", "open", "-c", customer, "--subject", "S", "--body", "-", "--me",
-                input="line one\nline two\n")  # fmt: skip
+    opened = dj(
+        "case",
+        "open",
+        "-c",
+        customer,
+        "--subject",
+        "S",
+        "--body",
+        "-",
+        "--me",
+        input="line one\nline two\n",
+    )
     assert opened["description"] == "line one\nline two"
     assert opened["assignee"] == "alice" and opened["status"] == "open"
 
@@ -161,7 +239,9 @@ def test_follow_ups(desk: Desk, dj: Callable[..., Any], new_case: Callable[..., 
     assert both.exit_code == 2
 
 
-def test_show_includes_timeline_and_customer_history(desk: Desk, new_case: Callable[..., int], dj: Callable[..., Any]) -> None:
+def test_show_includes_timeline_and_customer_history(
+    desk: Desk, new_case: Callable[..., int], dj: Callable[..., Any]
+) -> None:
     old = new_case("Old problem")
     dj("case", "close", str(old), "--resolution", "Reset the router")
     case = new_case("New problem")
@@ -169,7 +249,12 @@ def test_show_includes_timeline_and_customer_history(desk: Desk, new_case: Calla
     assert [h["id"] for h in shown["customer_history"]] == [old]
     assert shown["customer_history"][0]["resolution"] == "Reset the router"
     text = desk("case", "show", str(case)).stdout
-    assert "Timeline" in text and "opened" in text and "Old problem" in text and "Reset the router" in text
+    assert (
+        "Timeline" in text
+        and "opened" in text
+        and "Old problem" in text
+        and "Reset the router" in text
+    )
 
 
 def test_unknown_case_is_exit_3(desk: Desk, customer: str) -> None:

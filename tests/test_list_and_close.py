@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from tests.conftest import Desk
 
@@ -11,7 +12,9 @@ def ids(rows: list[dict[str, Any]]) -> list[int]:
     return [int(r["id"]) for r in rows]
 
 
-def test_default_list_is_active_cases_newest_first(dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_default_list_is_active_cases_newest_first(
+    dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     a, b, c = new_case("a"), new_case("b"), new_case("c")
     dj("case", "close", str(b), "--resolution", "done")
     assert ids(dj("case", "list")) == [c, a]
@@ -22,9 +25,13 @@ def test_default_list_is_active_cases_newest_first(dj: Callable[..., Any], new_c
 
 def test_filters(dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
     dj("customer", "add", "--crn", "C-2", "--name", "Bob")
-    urgent = new_case("Office down", "--priority", "urgent", "--channel", "email", "--category", "Network")
+    urgent = new_case(
+        "Office down", "--priority", "urgent", "--channel", "email", "--category", "Network"
+    )
     mine = new_case("Invoice wrong", "--me", "--category", "billing")
-    other = int(dj("case", "open", "-c", "C-2", "--subject", "Refund 100% late", "--assign", "bob")["id"])
+    other = int(
+        dj("case", "open", "-c", "C-2", "--subject", "Refund 100% late", "--assign", "bob")["id"]
+    )
     dj("case", "escalate", str(urgent), "--to", "noc", "--reason", "outage")
 
     assert ids(dj("case", "list", "--priority", "urgent")) == [urgent]
@@ -35,7 +42,11 @@ def test_filters(dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
     assert ids(dj("case", "list", "--category", "network")) == [urgent]
     assert ids(dj("case", "list", "--channel", "email")) == [urgent]
     assert ids(dj("case", "list", "--team", "NOC")) == [urgent]
-    assert ids(dj("case", "list", "--status", "escalated", "--status", "open")) == [other, mine, urgent]
+    assert ids(dj("case", "list", "--status", "escalated", "--status", "open")) == [
+        other,
+        mine,
+        urgent,
+    ]
     assert ids(dj("case", "list", "--search", "invoice")) == [mine]
     assert ids(dj("case", "list", "--search", "100%")) == [other]  # LIKE wildcards are literal
     assert ids(dj("case", "list", "--search", "_")) == []
@@ -63,7 +74,9 @@ def test_json_and_ids_together_is_usage_error(desk: Desk) -> None:
     assert result.exit_code == 2
 
 
-def test_close_by_ids_from_stdin_and_filters(desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_close_by_ids_from_stdin_and_filters(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     cases = [new_case(f"c{i}") for i in range(6)]
     for case in cases:
         dj("case", "resolve", str(case), "--resolution", "fixed")
@@ -71,14 +84,22 @@ def test_close_by_ids_from_stdin_and_filters(desk: Desk, dj: Callable[..., Any],
     piped = dj("case", "close", "--from-stdin", input=f"{cases[2]}\n\n# comment\n{cases[3]}\n")
     assert piped["closed"] == cases[2:4]
     dry = dj("case", "close", "--status", "resolved", "--dry-run")
-    assert dry == {"closed": cases[4:], "resolved": [], "already_closed": [], "count": 2, "dry_run": True}
+    assert dry == {
+        "closed": cases[4:],
+        "resolved": [],
+        "already_closed": [],
+        "count": 2,
+        "dry_run": True,
+    }
     assert ids(dj("case", "list", "--status", "resolved")) == cases[:3:-1]
     done = dj("case", "close", "--status", "resolved")
     assert done["closed"] == cases[4:]
     assert ids(dj("case", "list", "--status", "closed", "--sort", "id")) == cases
 
 
-def test_closing_closed_cases_again_is_safe(desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_closing_closed_cases_again_is_safe(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     a, b = new_case(), new_case()
     dj("case", "close", str(a), str(b), "--resolution", "ok")
     again = desk("case", "close", str(a), str(b))
@@ -89,7 +110,9 @@ def test_closing_closed_cases_again_is_safe(desk: Desk, dj: Callable[..., Any], 
     assert [e["kind"] for e in dj("case", "show", str(a))["events"]].count("closed") == 1
 
 
-def test_bulk_close_is_all_or_nothing(desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_bulk_close_is_all_or_nothing(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
     resolved, active = new_case("r"), new_case("a")
     dj("case", "resolve", str(resolved), "--resolution", "fixed")
     refused = desk("case", "close", str(resolved), str(active))
@@ -99,9 +122,20 @@ def test_bulk_close_is_all_or_nothing(desk: Desk, dj: Callable[..., Any], new_ca
     assert missing.exit_code == 3 and "no case 999" in missing.stderr
     assert dj("case", "show", str(resolved))["status"] == "resolved"  # nothing was closed
     bad_stdin = desk("case", "close", "--from-stdin", input=f"{resolved}\nabc\n")
-    assert bad_stdin.exit_code == 2 and "line 2 of stdin: 'abc' is not a case id" in bad_stdin.stderr
+    assert (
+        bad_stdin.exit_code == 2 and "line 2 of stdin: 'abc' is not a case id" in bad_stdin.stderr
+    )
     assert dj("case", "show", str(resolved))["status"] == "resolved"
-    both = dj("case", "close", str(resolved), str(active), "--resolution", "bulk fix", "--root-cause", "bug")
+    both = dj(
+        "case",
+        "close",
+        str(resolved),
+        str(active),
+        "--resolution",
+        "bulk fix",
+        "--root-cause",
+        "bug",
+    )
     assert both["closed"] == [resolved, active] and both["resolved"] == [active]
     shown = dj("case", "show", str(active))
     assert shown["resolution"] == "bulk fix" and shown["root_cause"] == "bug"

@@ -8,19 +8,27 @@ import sqlite3
 import subprocess
 import sys
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from tests.conftest import DESK, subprocess_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def run(db: Path, *args: str, stdin: str | None = None, **env: str) -> subprocess.CompletedProcess[str]:
+def run(
+    db: Path, *args: str, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [*DESK, *args], input=stdin, capture_output=True, text=True, timeout=60,
-        env=subprocess_env(db, **env), stdin=None if stdin is not None else subprocess.DEVNULL,
-    )  # fmt: skip
+        [*DESK, *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=subprocess_env(db, **env),
+        stdin=None if stdin is not None else subprocess.DEVNULL,
+    )
 
 
 def test_without_a_terminal_a_missing_value_fails_at_once(db_path: Path) -> None:
@@ -33,7 +41,9 @@ def test_without_a_terminal_a_missing_value_fails_at_once(db_path: Path) -> None
 
 def test_pipes_get_plain_text_and_json(db_path: Path) -> None:
     run(db_path, "customer", "add", "--crn", "C-1", "--name", "Ana")
-    opened = run(db_path, "case", "open", "-c", "C-1", "--subject", "Hello", "--priority", "urgent", "--json")
+    opened = run(
+        db_path, "case", "open", "-c", "C-1", "--subject", "Hello", "--priority", "urgent", "--json"
+    )
     assert opened.returncode == 0 and json.loads(opened.stdout)["id"] == 1
     piped = run(db_path, "case", "list", NO_COLOR="")
     assert "Hello" in piped.stdout and "\x1b" not in piped.stdout  # no terminal, no styling
@@ -52,15 +62,23 @@ def test_concurrent_writers_lose_nothing(db_path: Path, dj: Callable[..., Any]) 
     procs = [
         subprocess.Popen(
             [sys.executable, "-m", "tests.concurrent_writer", f"agent{n}", str(per_writer)],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            cwd=ROOT,
             env=subprocess_env(db_path, DESK_BUSY_TIMEOUT="60"),
-        )  # fmt: skip
+        )
         for n in range(writers)
     ]
     # Two real `desk` executables join in at the same time.
     extra = [
-        subprocess.Popen([*DESK, "case", "note", "1", f"cli {n}"], env=subprocess_env(db_path),
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        subprocess.Popen(
+            [*DESK, "case", "note", "1", f"cli {n}"],
+            env=subprocess_env(db_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for n in range(2)
     ]
     results = []
@@ -86,7 +104,9 @@ def test_concurrent_writers_lose_nothing(db_path: Path, dj: Callable[..., Any]) 
         assert kinds["reply"] == ok["reply"]
         assert kinds["opened"] == ok["open"] + 4
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        owner_events = conn.execute("SELECT agent FROM event WHERE case_id = 4 AND kind = 'assigned'").fetchall()
+        owner_events = conn.execute(
+            "SELECT agent FROM event WHERE case_id = 4 AND kind = 'assigned'"
+        ).fetchall()
         versions = conn.execute('SELECT sum(version) FROM "case" WHERE id <= 3').fetchone()[0]
     # Exactly one agent took case 4; everyone else was told who owns it.
     assert len(owner_events) == 1
@@ -104,7 +124,8 @@ def test_help_and_completion_do_not_import_the_database_stack(db_path: Path) -> 
         "from deskcli.cli import main\n"
         "sys.argv = ['desk'] + sys.argv[1:]\n"
         "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        "heavy = [m for m in ('sqlalchemy', 'sqlmodel', 'alembic', 'deskcli.store') if m in sys.modules]\n"
+        "heavy = ('sqlalchemy', 'sqlmodel', 'alembic', 'deskcli.store')\n"
+        "heavy = [m for m in heavy if m in sys.modules]\n"
         "sys.stderr.write('HEAVY=' + ','.join(heavy))\n"
     )
     for args, extra in (
@@ -112,8 +133,13 @@ def test_help_and_completion_do_not_import_the_database_stack(db_path: Path) -> 
         (["case", "--help"], {}),
         ([], {"_DESK_COMPLETE": "complete_bash", "COMP_WORDS": "desk ca", "COMP_CWORD": "1"}),
     ):
-        result = subprocess.run([sys.executable, "-c", probe, *args], capture_output=True, text=True,
-                                env=subprocess_env(db_path, **extra), timeout=60)  # fmt: skip
+        result = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            capture_output=True,
+            text=True,
+            env=subprocess_env(db_path, **extra),
+            timeout=60,
+        )
         assert result.stderr.endswith("HEAVY="), (args, result.stderr[-300:])
     assert not db_path.exists()  # --help never creates the database
 
@@ -122,8 +148,11 @@ def test_completion_scripts_are_current() -> None:
     names = {"bash": "desk.bash", "zsh": "_desk", "fish": "desk.fish"}
     for shell, name in names.items():
         generated = subprocess.run(
-            [*DESK], env={**subprocess_env(Path("unused")), "_DESK_COMPLETE": f"source_{shell}"},
-            capture_output=True, text=True, timeout=60,
-        ).stdout  # fmt: skip
+            [*DESK],
+            env={**subprocess_env(Path("unused")), "_DESK_COMPLETE": f"source_{shell}"},
+            capture_output=True,
+            text=True,
+            timeout=60,
+        ).stdout
         committed = (ROOT / "completions" / name).read_text()
         assert generated == committed, f"completions/{name} is stale: run `make completions`"

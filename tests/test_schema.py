@@ -1,0 +1,37 @@
+"""The migrations and the models describe the same schema."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.config import Config
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlmodel import SQLModel
+
+from deskcli import models, store
+
+
+def test_models_match_the_migrations(db_path: Path) -> None:
+    db = store.open_database(str(db_path))
+    assert models.Case.__tablename__ == "case"
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection)
+        diff = compare_metadata(context, SQLModel.metadata)
+    assert diff == []
+
+
+def test_schema_head_is_the_newest_migration() -> None:
+    config = Config()
+    config.set_main_option("script_location", "deskcli:migrations")
+    assert ScriptDirectory.from_config(config).get_current_head() == store.SCHEMA_HEAD
+
+
+def test_an_empty_sqlite_file_is_migrated_on_open(db_path: Path) -> None:
+    import sqlite3
+
+    sqlite3.connect(db_path).close()  # a valid, empty SQLite file without a schema
+    db = store.open_database(str(db_path))
+    with db.engine.connect() as connection:
+        assert MigrationContext.configure(connection).get_current_revision() == store.SCHEMA_HEAD
