@@ -22,6 +22,7 @@ Standard library only; it runs the project's `.venv/bin/desk`.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -382,10 +383,17 @@ class SizeResult:
     notes: list[str]
 
 
-def desk_env(db: Path) -> dict[str, str]:
+def base_env(code: Path | None) -> dict[str, str]:
+    """The environment of every command; `code` is a snapshot of the package to run."""
     env = {k: v for k, v in os.environ.items() if k != "DESK_DB_URL"}
-    env.update(DESK_DB=str(db), NO_COLOR="1", DESK_AGENT="bench")
+    env.update(NO_COLOR="1", DESK_AGENT="bench")
+    if code is not None:  # ahead of the editable install's .pth entry on sys.path
+        env["PYTHONPATH"] = str(code)
     return env
+
+
+def desk_env(base: dict[str, str], db: Path) -> dict[str, str]:
+    return {**base, "DESK_DB": str(db)}
 
 
 def desk(*args: str, env: dict[str, str], stdin: Path | None = None) -> str:
@@ -399,10 +407,12 @@ def desk(*args: str, env: dict[str, str], stdin: Path | None = None) -> str:
     return process.stdout
 
 
-def bench_size(n_cases: int, workdir: Path, timer: Timer, seed: int, reuse: bool) -> SizeResult:
+def bench_size(
+    n_cases: int, workdir: Path, timer: Timer, seed: int, reuse: bool, base: dict[str, str]
+) -> SizeResult:
     pristine = workdir / f"cases-{n_cases}.db"
     working = workdir / f"cases-{n_cases}.work.db"
-    env = desk_env(pristine)
+    env = desk_env(base, pristine)
     if not (reuse and pristine.exists()):
         start = time.perf_counter()
         build_database(pristine, n_cases, seed, env)
@@ -422,7 +432,7 @@ def bench_size(n_cases: int, workdir: Path, timer: Timer, seed: int, reuse: bool
         show_id,
     )[0][0]
     restore(pristine, working)
-    write_env = desk_env(working)
+    write_env = desk_env(base, working)
     benches = [
         Bench("floor", "floor: python -c 'import typer, sqlmodel'", [str(PYTHON), "-c", FLOOR]),
         Bench("help", "desk --help", [str(DESK), "--help"]),
@@ -513,18 +523,21 @@ print(json.dumps({name: name in sys.modules for name in names}))
 """
 
 
-def help_imports() -> dict[str, bool]:
+def help_imports(env: dict[str, str]) -> dict[str, bool]:
     """Which heavy packages `desk --help` imports (run in a fresh interpreter)."""
     out = subprocess.run(
-        [str(PYTHON), "-c", HELP_SNIPPET], capture_output=True, text=True, check=True
+        [str(PYTHON), "-c", HELP_SNIPPET], env=env, capture_output=True, text=True, check=True
     )
     return json.loads(out.stdout)
 
 
-def heaviest_help_imports(top: int = 6) -> list[tuple[str, float]]:
+def heaviest_help_imports(env: dict[str, str], top: int = 6) -> list[tuple[str, float]]:
     """Top-level modules by cumulative import time (ms) under `desk --help`."""
     process = subprocess.run(
-        [str(PYTHON), "-X", "importtime", "-c", HELP_SNIPPET], capture_output=True, text=True
+        [str(PYTHON), "-X", "importtime", "-c", HELP_SNIPPET],
+        env=env,
+        capture_output=True,
+        text=True,
     )
     totals: dict[str, float] = {}
     for line in process.stderr.splitlines():
@@ -567,6 +580,7 @@ def report(
     imports: dict[str, bool],
     heavy: list[tuple[str, float]],
     timer: Timer,
+    code: str,
 ) -> str:
     small, big = results[0], results[-1]
     s, b = short(small.n_cases), short(big.n_cases)
@@ -594,6 +608,7 @@ def report(
 
     lines = ["# desk benchmark results", "", "## Machine", "", *machine()]
     lines += [f"- timing: {timer.method}; {timer.warmup} warm-ups, {timer.runs} runs per command"]
+    lines += [f"- code: {code}"]
     lines += ["", "## Databases", ""]
     lines += [f"- {short(r.n_cases)}: {note}" for r in results for note in r.notes]
     lines += [
@@ -674,6 +689,28 @@ def goals(results: list[SizeResult], imports: dict[str, bool]) -> list[str]:
     return lines
 
 
+# -- the code under test ------------------------------------------------------
+
+PACKAGE = ROOT / "src" / "deskcli"
+
+
+def fingerprint(package: Path) -> str:
+    """A short hash of the package's Python files, to notice edits during a run."""
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        digest.update(str(path.relative_to(package)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def snapshot(workdir: Path) -> Path:
+    """Copy src/deskcli so edits made while the benchmark runs cannot mix in."""
+    code = workdir / "snapshot"
+    shutil.rmtree(code, ignore_errors=True)
+    shutil.copytree(PACKAGE, code / "deskcli", ignore=shutil.ignore_patterns("__pycache__"))
+    return code
+
+
 # -- main -------------------------------------------------------------------
 
 
@@ -687,6 +724,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026, help="random seed for the data")
     parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in loop")
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
+    parser.add_argument(
+        "--snapshot",
+        action="store_true",
+        help="run a copy of src/deskcli taken at the start (others may be editing src/)",
+    )
     args = parser.parse_args()
 
     sizes = sorted(int(size) for size in args.sizes.split(","))
@@ -699,8 +741,25 @@ def main() -> None:
         scratch.mkdir(exist_ok=True)
         timer = Timer(args.runs, args.warmup, not args.no_hyperfine, scratch)
         print(f"timing with {timer.method}", file=sys.stderr)
-        results = [bench_size(n, workdir, timer, args.seed, args.reuse) for n in sizes]
-    markdown = report(results, help_imports(), heaviest_help_imports(), timer)
+        before = fingerprint(PACKAGE)
+        code = snapshot(workdir) if args.snapshot else None
+        base = base_env(code)
+        results = [bench_size(n, workdir, timer, args.seed, args.reuse, base) for n in sizes]
+        imports, heavy = help_imports(base), heaviest_help_imports(base)
+    after = fingerprint(PACKAGE)
+    if code is not None:
+        about = f"a snapshot of src/deskcli taken at the start (fingerprint {before})"
+        if after != before:
+            about += f"; src/deskcli has changed since (now {after})"
+    elif after == before:
+        about = f"src/deskcli as is (fingerprint {before}, unchanged during the run)"
+    else:
+        about = (
+            f"src/deskcli as is, WARNING: it changed during the run ({before} -> {after}); "
+            "the numbers may mix versions (use --snapshot)"
+        )
+        print(about, file=sys.stderr)
+    markdown = report(results, imports, heavy, timer, about)
     print(markdown)
     if args.out:
         args.out.write_text(markdown + "\n")

@@ -18,6 +18,7 @@ from deskcli.cli._context import AppContext, default_agent
 from deskcli.cli._group import DeskGroup
 
 app = typer.Typer(
+    rich_markup_mode=None,
     name="desk",
     cls=DeskGroup,
     help="A terminal support desk: cases, customers and the five A's on one shared database.",

@@ -24,25 +24,39 @@ CaseIdArg = Annotated[int, typer.Argument(min=1, metavar="ID", help="The case id
 # The filters of `desk case list`, shared with `desk case close`.
 StatusOpt = Annotated[
     list[Status] | None,
-    typer.Option("--status", "-s", help="Only these statuses (repeatable).", show_default=False),
+    typer.Option(
+        "--status",
+        "-s",
+        metavar="STATUS",
+        help="Only this status: new, open, pending, escalated, resolved, closed (repeatable).",
+        show_default=False,
+    ),
 ]
 PriorityOpt = Annotated[
     list[Priority] | None,
     typer.Option(
-        "--priority", "-p", help="Only these priorities (repeatable).", show_default=False
+        "--priority",
+        "-p",
+        metavar="PRIORITY",
+        help="Only this priority: low, normal, high, urgent (repeatable).",
+        show_default=False,
     ),
 ]
 AssigneeOpt = Annotated[
-    str | None, typer.Option("--assignee", "-a", help="Only cases of this agent.")
+    str | None, typer.Option("--assignee", "-a", metavar="AGENT", help="Only cases of this agent.")
 ]
 MineOpt = Annotated[bool, typer.Option("--mine", help="Only cases assigned to you.")]
 UnassignedOpt = Annotated[bool, typer.Option("--unassigned", help="Only cases nobody owns.")]
 CustomerOpt = Annotated[
     str | None, typer.Option("--customer", "-c", metavar="CRN", help="Only this customer's cases.")
 ]
-CategoryOpt = Annotated[str | None, typer.Option("--category", help="Only this category.")]
+CategoryOpt = Annotated[
+    str | None, typer.Option("--category", metavar="NAME", help="Only this category.")
+]
 ChannelOpt = Annotated[Channel | None, typer.Option("--channel", help="Only this channel.")]
-TeamOpt = Annotated[str | None, typer.Option("--team", help="Only cases with this team.")]
+TeamOpt = Annotated[
+    str | None, typer.Option("--team", metavar="TEAM", help="Only cases with this team.")
+]
 OlderThanOpt = Annotated[
     str | None,
     typer.Option(

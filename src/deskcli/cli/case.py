@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     from deskcli.services.cases import CaseFilter, CaseView
 
 app = typer.Typer(
+    rich_markup_mode=None,
     help="Open, work and close cases.  Without a command: list active cases.",
     no_args_is_help=False,
 )
@@ -112,13 +113,16 @@ def case_open(
     customer: Annotated[
         str, typer.Option("--customer", "-c", metavar="CRN", help="The customer's CRN.")
     ],
-    subject: Annotated[str, typer.Option("--subject", help="One line saying what is wrong.")],
+    subject: Annotated[
+        str, typer.Option("--subject", metavar="TEXT", help="One line saying what is wrong.")
+    ],
     body: Annotated[
-        str | None, typer.Option("--body", help="The description ('-' reads stdin).")
+        str | None,
+        typer.Option("--body", metavar="TEXT", help="The description ('-' reads stdin)."),
     ] = None,
     channel: Annotated[Channel, typer.Option(help="How the customer reached us.")] = Channel.PHONE,
     priority: Annotated[Priority, typer.Option(help="How urgent it is.")] = Priority.NORMAL,
-    category: Annotated[str | None, typer.Option(help="Free-text category, e.g. billing.")] = None,
+    category: Annotated[str | None, typer.Option(metavar="NAME", help="Free-text category, e.g. billing.")] = None,
     assign: Annotated[
         str | None, typer.Option("--assign", metavar="AGENT", help="Assign it at once.")
     ] = None,
@@ -127,6 +131,7 @@ def case_open(
 ) -> None:
     """Open a case for a customer.
 
+    \b
     Example: desk case open --customer C-1001 --subject "Double charge" --priority high --me
     """
     from deskcli.services import cases
@@ -177,6 +182,7 @@ def case_list(
 ) -> None:
     """List cases: active ones (not resolved or closed), newest first.
 
+    \b
     Example: desk case list --mine --priority urgent --priority high
     """
     from deskcli import render
@@ -324,7 +330,9 @@ def case_reply(
 def case_pending(
     ctx: typer.Context,
     case_id: CaseIdArg,
-    reason: Annotated[str | None, typer.Option("--reason", help="What we are waiting for.")] = None,
+    reason: Annotated[
+        str | None, typer.Option("--reason", metavar="TEXT", help="What we are waiting for.")
+    ] = None,
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -364,7 +372,9 @@ def case_escalate(
     ctx: typer.Context,
     case_id: CaseIdArg,
     to: Annotated[str, typer.Option("--to", metavar="TEAM", help="The team that takes it over.")],
-    reason: Annotated[str, typer.Option("--reason", help="Why it needs that team.")],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why it needs that team.")
+    ],
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -386,9 +396,12 @@ def case_resolve(
     ctx: typer.Context,
     case_id: CaseIdArg,
     resolution: Annotated[
-        str, typer.Option("--resolution", "-r", help="What fixed it ('-' reads stdin).")
+        str,
+        typer.Option("--resolution", "-r", metavar="TEXT", help="What fixed it ('-' reads stdin)."),
     ],
-    root_cause: Annotated[str | None, typer.Option("--root-cause", help="Why it happened.")] = None,
+    root_cause: Annotated[
+        str | None, typer.Option("--root-cause", metavar="TEXT", help="Why it happened.")
+    ] = None,
     follow_up: Annotated[
         str | None, typer.Option("--follow-up", metavar="IN", help="Schedule a follow-up, e.g. 3d.")
     ] = None,
@@ -397,6 +410,7 @@ def case_resolve(
 ) -> None:
     """Resolve a case.
 
+    \b
     Example: desk case resolve 12 -r "Refunded the double charge" --follow-up 3d
     """
     from deskcli.services import cases
@@ -425,7 +439,7 @@ def case_close(
     ctx: typer.Context,
     case_ids: Annotated[
         list[int] | None,
-        typer.Argument(metavar="[ID]...", help="Cases to close.", show_default=False),
+        typer.Argument(metavar="ID", help="Cases to close.", show_default=False),
     ] = None,
     from_stdin: Annotated[
         bool, typer.Option("--from-stdin", help="Read case ids from stdin, one a line.")
@@ -433,11 +447,15 @@ def case_close(
     resolution: Annotated[
         str | None,
         typer.Option(
-            "--resolution", "-r", help="Resolve unresolved cases with this text, then close them."
+            "--resolution",
+            "-r",
+            metavar="TEXT",
+            help="Resolve unresolved cases with this text, then close them.",
         ),
     ] = None,
     root_cause: Annotated[
-        str | None, typer.Option("--root-cause", help="With --resolution: the root cause.")
+        str | None,
+        typer.Option("--root-cause", metavar="TEXT", help="With --resolution: the root cause."),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would close; change nothing.")
@@ -460,6 +478,7 @@ def case_close(
     Only resolved cases close, unless --resolution resolves the others in the
     same step.  Closing a case that is already closed is not an error.
 
+    \b
     Example: desk case list --status resolved --older-than 7d --ids | desk case close --from-stdin
     """
     from deskcli import render
@@ -537,7 +556,9 @@ def _summary_record(summary: object) -> dict[str, object]:
 def case_reopen(
     ctx: typer.Context,
     case_id: CaseIdArg,
-    reason: Annotated[str, typer.Option("--reason", help="Why it is not solved after all.")],
+    reason: Annotated[
+        str, typer.Option("--reason", metavar="TEXT", help="Why it is not solved after all.")
+    ],
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -569,13 +590,15 @@ def case_follow_up(
         bool, typer.Option("--done", help="Mark the follow-up done and clear it.")
     ] = False,
     note: Annotated[
-        str | None, typer.Option("--note", help="What the follow-up is for, or what it found.")
+        str | None,
+        typer.Option("--note", metavar="TEXT", help="What the follow-up is for, or what it found."),
     ] = None,
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Schedule a follow-up with the customer (or mark it done).
 
+    \b
     Example: desk case follow-up 12 --in 3d --note "check the refund arrived"
     """
     from deskcli import times

@@ -9,7 +9,7 @@ import typer
 from deskcli.cli._context import state
 from deskcli.cli._options import JsonOpt
 
-app = typer.Typer(help="Add, find and edit customers.", no_args_is_help=True)
+app = typer.Typer(rich_markup_mode=None, help="Add, find and edit customers.", no_args_is_help=True)
 
 CrnArg = Annotated[str, typer.Argument(metavar="CRN", help="The customer reference number.")]
 
@@ -31,14 +31,17 @@ def _record(customer: object) -> dict[str, object]:
 @app.command("add")
 def customer_add(
     ctx: typer.Context,
-    crn: Annotated[str, typer.Option("--crn", help="The unique customer reference number.")],
-    name: Annotated[str, typer.Option("--name", help="Full name or company name.")],
-    email: Annotated[str | None, typer.Option("--email")] = None,
-    phone: Annotated[str | None, typer.Option("--phone")] = None,
+    crn: Annotated[
+        str, typer.Option("--crn", metavar="CRN", help="The unique customer reference number.")
+    ],
+    name: Annotated[str, typer.Option("--name", metavar="NAME", help="Full name or company name.")],
+    email: Annotated[str | None, typer.Option("--email", metavar="EMAIL")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", metavar="PHONE")] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Add a customer.
 
+    \b
     Example: desk customer add --crn C-1001 --name "Ana Pérez" --email ana@example.com
     """
     from deskcli import render
@@ -105,10 +108,16 @@ def customer_list(
 def customer_edit(
     ctx: typer.Context,
     crn: CrnArg,
-    name: Annotated[str | None, typer.Option("--name")] = None,
-    email: Annotated[str | None, typer.Option("--email", help="New email ('' clears it).")] = None,
-    phone: Annotated[str | None, typer.Option("--phone", help="New phone ('' clears it).")] = None,
-    new_crn: Annotated[str | None, typer.Option("--crn", help="Change the CRN itself.")] = None,
+    name: Annotated[str | None, typer.Option("--name", metavar="NAME")] = None,
+    email: Annotated[
+        str | None, typer.Option("--email", metavar="EMAIL", help="New email ('' clears it).")
+    ] = None,
+    phone: Annotated[
+        str | None, typer.Option("--phone", metavar="PHONE", help="New phone ('' clears it).")
+    ] = None,
+    new_crn: Annotated[
+        str | None, typer.Option("--crn", metavar="CRN", help="Change the CRN itself.")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Change a customer's details."""
