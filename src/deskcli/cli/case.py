@@ -122,7 +122,9 @@ def case_open(
     ] = None,
     channel: Annotated[Channel, typer.Option(help="How the customer reached us.")] = Channel.PHONE,
     priority: Annotated[Priority, typer.Option(help="How urgent it is.")] = Priority.NORMAL,
-    category: Annotated[str | None, typer.Option(metavar="NAME", help="Free-text category, e.g. billing.")] = None,
+    category: Annotated[
+        str | None, typer.Option(metavar="NAME", help="Free-text category, e.g. billing.")
+    ] = None,
     assign: Annotated[
         str | None, typer.Option("--assign", metavar="AGENT", help="Assign it at once.")
     ] = None,
