@@ -585,25 +585,6 @@ def schedule_follow_up(
     return _write(session, case_, [event], follow_up_at=at)
 
 
-def close_one(
-    session: Session,
-    *,
-    agent: str,
-    case_id: int,
-    resolution: str | None = None,
-    root_cause: str | None = None,
-    if_version: int | None = None,
-) -> tuple[CaseView, bool]:
-    """Close one case; returns it and whether it was already closed."""
-    _load(session, case_id, if_version)
-    summary = close_cases(
-        session, agent=agent, ids=[case_id], resolution=resolution, root_cause=root_cause
-    )
-    view = get_case(session, case_id)
-    session.refresh(view.case)
-    return view, bool(summary.already_closed)
-
-
 def close_cases(
     session: Session,
     *,

@@ -1,0 +1,48 @@
+"""What a person at a real terminal sees (a pseudo-terminal via pexpect)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pexpect
+
+from deskcli import store
+from deskcli.services import cases, customers
+from tests.conftest import subprocess_env
+
+
+def test_long_bulk_close_shows_progress_on_a_terminal(db_path: Path) -> None:
+    db = store.open_database(str(db_path))
+    with store.writing(db) as session:
+        customers.add_customer(session, crn="C-1", name="Ana")
+        for i in range(2100):
+            case_id = cases.open_case(
+                session, agent="seed", customer_crn="C-1", subject=f"s{i}"
+            ).case.id
+            cases.resolve(session, agent="seed", case_id=case_id or 0, resolution="fixed")
+    child = pexpect.spawn(
+        sys.executable, ["-m", "deskcli", "case", "close", "--status", "resolved"],
+        env=subprocess_env(db_path), encoding="utf-8", timeout=120, dimensions=(24, 100),
+    )  # fmt: skip
+    child.expect("Closed 2100 case")
+    output = child.before
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert "Closing" in output  # the progress bar was drawn (then cleared)
+
+
+def test_terminal_output_is_styled_but_user_text_stays_literal(db_path: Path) -> None:
+    db = store.open_database(str(db_path))
+    with store.writing(db) as session:
+        customers.add_customer(session, crn="C-1", name="Ana")
+        cases.open_case(session, agent="a", customer_crn="C-1", subject="[red]x[/] \x1b[5mblink")
+    env = subprocess_env(db_path)
+    env.pop("NO_COLOR")
+    child = pexpect.spawn(sys.executable, ["-m", "deskcli", "case", "list"], env=env,
+                          encoding="utf-8", timeout=60, dimensions=(24, 120))  # fmt: skip
+    child.expect(pexpect.EOF)
+    output = child.before
+    assert "[red]x[/] \\x1b[5mblink" in output
+    assert "\x1b[5m" not in output
