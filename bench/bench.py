@@ -291,6 +291,7 @@ class Bench:
     key: str
     label: str
     argv: list[str]
+    env: dict[str, str]
     stdin: Path | None = None
     restore: tuple[Path, Path] | None = None  # (pristine, working copy) before each run
 
@@ -326,12 +327,12 @@ class Timer:
         version = subprocess.run([self.hyperfine, "--version"], capture_output=True, text=True)
         return version.stdout.strip()
 
-    def time(self, bench: Bench, env: dict[str, str]) -> Timing:
+    def time(self, bench: Bench) -> Timing:
         if self.hyperfine:
-            return self._hyperfine(bench, env)
-        return self._loop(bench, env)
+            return self._hyperfine(bench)
+        return self._loop(bench)
 
-    def _hyperfine(self, bench: Bench, env: dict[str, str]) -> Timing:
+    def _hyperfine(self, bench: Bench) -> Timing:
         assert self.hyperfine is not None
         export = self.scratch / f"{bench.key}.json"
         command = [self.hyperfine, "--style", "none", "--export-json", str(export)]
@@ -342,11 +343,11 @@ class Timer:
             command += ["-N", shlex.join(bench.argv)]
         else:  # hyperfine 1.15 has no --input: redirect in its shell (spawn time subtracted)
             command.append(f"{shlex.join(bench.argv)} < {shlex.quote(str(bench.stdin))}")
-        subprocess.run(command, env=env, check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(command, env=bench.env, check=True, stdout=subprocess.DEVNULL)
         result = json.loads(export.read_text())["results"][0]
         return Timing([t * 1000 for t in result["times"]])
 
-    def _loop(self, bench: Bench, env: dict[str, str]) -> Timing:
+    def _loop(self, bench: Bench) -> Timing:
         times_ms = []
         for index in range(self.warmup + self.runs):
             if bench.restore:
@@ -354,7 +355,7 @@ class Timer:
             with _stdin(bench.stdin) as stdin:
                 start = time.perf_counter()
                 process = subprocess.run(
-                    bench.argv, env=env, stdin=stdin, stdout=subprocess.DEVNULL
+                    bench.argv, env=bench.env, stdin=stdin, stdout=subprocess.DEVNULL
                 )
                 elapsed = time.perf_counter() - start
             if process.returncode != 0:
@@ -379,14 +380,20 @@ def _stdin(path: Path | None) -> Iterator[int]:
 @dataclass
 class SizeResult:
     n_cases: int
-    timings: dict[str, Timing]
+    benches: list[Bench]
     notes: list[str]
+    timings: dict[str, Timing] = field(default_factory=dict)
 
 
-def base_env(code: Path | None) -> dict[str, str]:
-    """The environment of every command; `code` is a snapshot of the package to run."""
-    env = {k: v for k, v in os.environ.items() if k != "DESK_DB_URL"}
-    env.update(NO_COLOR="1", DESK_AGENT="bench")
+def base_env(code: Path | None, pycache: Path) -> dict[str, str]:
+    """The environment of every command; `code` is a snapshot of the package to run.
+
+    Bytecode is always cached, as for an installed package, but under `pycache`
+    so that nothing is written to src/.
+    """
+    drop = ("DESK_DB_URL", "PYTHONDONTWRITEBYTECODE")
+    env = {k: v for k, v in os.environ.items() if k not in drop}
+    env.update(NO_COLOR="1", DESK_AGENT="bench", PYTHONPYCACHEPREFIX=str(pycache))
     if code is not None:  # ahead of the editable install's .pth entry on sys.path
         env["PYTHONPATH"] = str(code)
     return env
@@ -407,9 +414,10 @@ def desk(*args: str, env: dict[str, str], stdin: Path | None = None) -> str:
     return process.stdout
 
 
-def bench_size(
-    n_cases: int, workdir: Path, timer: Timer, seed: int, reuse: bool, base: dict[str, str]
+def prepare_size(
+    n_cases: int, workdir: Path, seed: int, reuse: bool, base: dict[str, str]
 ) -> SizeResult:
+    """Build (or reuse) the database of one size and the commands to time on it."""
     pristine = workdir / f"cases-{n_cases}.db"
     working = workdir / f"cases-{n_cases}.work.db"
     env = desk_env(base, pristine)
@@ -433,20 +441,25 @@ def bench_size(
     )[0][0]
     restore(pristine, working)
     write_env = desk_env(base, working)
+    desk_bin = str(DESK)
     benches = [
-        Bench("floor", "floor: python -c 'import typer, sqlmodel'", [str(PYTHON), "-c", FLOOR]),
-        Bench("help", "desk --help", [str(DESK), "--help"]),
-        Bench("list", "desk case list --limit 20", [str(DESK), "case", "list", "--limit", "20"]),
-        Bench("show", "desk case show ID", [str(DESK), "case", "show", str(show_id)]),
+        Bench("floor", f"floor: python -c '{FLOOR}'", [str(PYTHON), "-c", FLOOR], env),
+        Bench("help", "desk --help", [desk_bin, "--help"], env),
+        Bench(
+            "list", "desk case list --limit 20", [desk_bin, "case", "list", "--limit", "20"], env
+        ),
+        Bench("show", "desk case show ID", [desk_bin, "case", "show", str(show_id)], env),
         Bench(
             "list_json",
             "desk case list --json --status open --limit 50",
-            [str(DESK), "case", "list", "--json", "--status", "open", "--limit", "50"],
+            [desk_bin, "case", "list", "--json", "--status", "open", "--limit", "50"],
+            env,
         ),
         Bench(
             "close_1",
             "desk case close ID (1 resolved case)",
-            [str(DESK), "case", "close", str(resolved_id)],
+            [desk_bin, "case", "close", str(resolved_id)],
+            write_env,
             restore=(pristine, working),
         ),
     ]
@@ -460,7 +473,8 @@ def bench_size(
             Bench(
                 "close_bulk",
                 f"desk case close --from-stdin ({BULK_CLOSE:,} ids)",
-                [str(DESK), "case", "close", "--from-stdin"],
+                [desk_bin, "case", "close", "--from-stdin"],
+                write_env,
                 stdin=ids_file,
                 restore=(pristine, working),
             )
@@ -468,14 +482,25 @@ def bench_size(
     else:
         notes.append(f"close of {BULK_CLOSE:,} skipped: only {len(ids):,} resolved cases")
 
-    check_commands(benches, pristine, working, env, write_env, show_id)
-    timings = {}
-    for bench in benches:
-        timing = timer.time(bench, write_env if bench.restore else env)
-        timings[bench.key] = timing
-        print(f"  {n_cases:>7,}  {bench.label:<50} {timing.median:8.1f} ms", file=sys.stderr)
-    restore(pristine, working)
-    return SizeResult(n_cases, timings, notes)
+    check_commands(benches, pristine, working, env, show_id)
+    return SizeResult(n_cases, benches, notes)
+
+
+def time_all(results: list[SizeResult], timer: Timer) -> None:
+    """Time command by command, all sizes back to back, so that load from
+    other programs that comes and goes skews the size ratios less."""
+    keys = dict.fromkeys(bench.key for r in results for bench in r.benches)
+    for key in keys:
+        for r in results:
+            for bench in r.benches:
+                if bench.key != key:
+                    continue
+                r.timings[key] = timing = timer.time(bench)
+                print(
+                    f"  {r.n_cases:>7,}  {bench.label:<50} {timing.median:8.1f} ms", file=sys.stderr
+                )
+                if bench.restore:
+                    restore(*bench.restore)
 
 
 def check_commands(
@@ -483,7 +508,6 @@ def check_commands(
     pristine: Path,
     working: Path,
     env: dict[str, str],
-    write_env: dict[str, str],
     show_id: int,
 ) -> None:
     """Run every command once and check it did the work being timed."""
@@ -500,7 +524,7 @@ def check_commands(
             continue
         restore(pristine, working)
         before = query(working, "SELECT count(*) FROM \"case\" WHERE status = 'closed'")[0][0]
-        desk(*bench.argv[1:], env=write_env, stdin=bench.stdin)
+        desk(*bench.argv[1:], env=bench.env, stdin=bench.stdin)
         after = query(working, "SELECT count(*) FROM \"case\" WHERE status = 'closed'")[0][0]
         expected = BULK_CLOSE if bench.stdin else 1
         assert after - before == expected, f"{bench.label}: closed {after - before} cases"
@@ -575,6 +599,14 @@ def machine() -> list[str]:
     ]
 
 
+NOISY = 1.2  # max / min of the runs above which a row is marked noisy
+
+
+def _spread(timing: Timing) -> str:
+    text = f"{timing.low:.0f}–{timing.high:.0f}"
+    return text + " (noisy)" if timing.high > NOISY * timing.low else text
+
+
 def report(
     results: list[SizeResult],
     imports: dict[str, bool],
@@ -632,11 +664,9 @@ def report(
 
     lines += ["", "## Spread: min–max (ms)", "", f"| command | {s} | {b} |", "|---|---:|---:|"]
     for key in keys:
-        spread = [
-            f"{r.timings[key].low:.0f}–{r.timings[key].high:.0f}" if key in r.timings else "—"
-            for r in (small, big)
-        ]
+        spread = [_spread(r.timings[key]) if key in r.timings else "—" for r in (small, big)]
         lines.append(f"| {label_of.get(key, key)} | {spread[0]} | {spread[1]} |")
+    lines += ["", f"(noisy: the slowest run took over {NOISY:.0%} of the fastest)"]
 
     lines += ["", "## `desk --help` imports", ""]
     lines += ["- heavy packages loaded: " + ", ".join(f"{k}={v}" for k, v in imports.items())]
@@ -743,8 +773,9 @@ def main() -> None:
         print(f"timing with {timer.method}", file=sys.stderr)
         before = fingerprint(PACKAGE)
         code = snapshot(workdir) if args.snapshot else None
-        base = base_env(code)
-        results = [bench_size(n, workdir, timer, args.seed, args.reuse, base) for n in sizes]
+        base = base_env(code, workdir / "pycache")
+        results = [prepare_size(n, workdir, args.seed, args.reuse, base) for n in sizes]
+        time_all(results, timer)
         imports, heavy = help_imports(base), heaviest_help_imports(base)
     after = fingerprint(PACKAGE)
     if code is not None:

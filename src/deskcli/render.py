@@ -14,17 +14,21 @@ import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
-
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
+from typing import TYPE_CHECKING, Any
 
 from deskcli import times
-from deskcli.models import Case, Customer, Event
 from deskcli.sanitize import clean
-from deskcli.services.cases import CaseDetail, CaseView, CloseSummary
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.table import Table
+    from rich.text import Text
+
+    from deskcli.models import Case, Customer, Event
+    from deskcli.services.cases import CaseDetail, CaseView, CloseSummary
+
+# Rich is imported inside the functions that draw, so --json and --ids output
+# (what scripts run thousands of times) never pays for it.
 
 STATUS_STYLE = {
     "new": "bold cyan",
@@ -43,6 +47,8 @@ _err: Console | None = None
 def out() -> Console:
     global _out
     if _out is None:
+        from rich.console import Console
+
         _out = Console(markup=False, highlight=False, emoji=False)
     return _out
 
@@ -50,12 +56,16 @@ def out() -> Console:
 def err() -> Console:
     global _err
     if _err is None:
+        from rich.console import Console
+
         _err = Console(stderr=True, markup=False, highlight=False, emoji=False)
     return _err
 
 
 def user(value: object, style: str = "") -> Text:
     """User-supplied text, safe: never markup, never raw control characters."""
+    from rich.text import Text
+
     return Text("" if value is None else clean(value), style=style)
 
 
@@ -84,14 +94,21 @@ def note(message: str) -> None:
 
 
 def status_text(status: str) -> Text:
+    from rich.text import Text
+
     return Text(status, style=STATUS_STYLE.get(status, ""))
 
 
 def priority_text(priority: str) -> Text:
+    from rich.text import Text
+
     return Text(priority, style=PRIORITY_STYLE.get(priority, ""))
 
 
 def case_table(views: Sequence[CaseView], *, title: str | None = None) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table(title=title, title_justify="left", box=None, pad_edge=False)
     # Only the subject gives way when the terminal is narrow.
     table.add_column("ID", justify="right", style="bold", no_wrap=True)
@@ -126,6 +143,8 @@ def cases(views: Sequence[CaseView], *, total: int | None = None) -> None:
 
 
 def _fields(rows: Sequence[tuple[str, Text | str]]) -> Table:
+    from rich.table import Table
+
     grid = Table.grid(padding=(0, 2))
     grid.add_column(style="bold", no_wrap=True)
     grid.add_column()
@@ -135,12 +154,18 @@ def _fields(rows: Sequence[tuple[str, Text | str]]) -> Table:
 
 
 def _when(value: Any) -> Text:
+    from rich.text import Text
+
     if value is None:
         return Text("-", style="dim")
     return Text(f"{times.local(value)} ({times.ago(value)})")
 
 
 def case_detail(detail: CaseDetail) -> None:
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
     c, customer = detail.view
     title = Text.assemble(
         (f"Case {c.id} ", "bold"), status_text(c.status), " ", priority_text(c.priority)
@@ -177,6 +202,8 @@ def case_detail(detail: CaseDetail) -> None:
 
 
 def timeline(events: Sequence[Event]) -> Table:
+    from rich.table import Table
+
     table = Table(title="Timeline", title_justify="left", box=None, pad_edge=False)
     table.add_column("When", no_wrap=True, style="dim")
     table.add_column("Agent", no_wrap=True)
@@ -206,6 +233,8 @@ def _event_text(e: Event) -> str:
 
 
 def history_table(history: Sequence[Case], *, title: str) -> Table:
+    from rich.table import Table
+
     table = Table(title=title, title_justify="left", box=None, pad_edge=False)
     table.add_column("ID", justify="right", style="bold")
     table.add_column("Opened", no_wrap=True, style="dim")
@@ -224,6 +253,8 @@ def history_table(history: Sequence[Case], *, title: str) -> Table:
 
 
 def customer_table(customers: Sequence[Customer]) -> None:
+    from rich.table import Table
+
     if not customers:
         say("No customers match.")
         return
@@ -238,6 +269,8 @@ def customer_table(customers: Sequence[Customer]) -> None:
 
 
 def customer_detail(customer: Customer, history: Sequence[Case], total: int) -> None:
+    from rich.panel import Panel
+
     rows: list[tuple[str, Text | str]] = [
         ("CRN", user(customer.crn, "bold")),
         ("Name", user(customer.name)),
@@ -257,6 +290,9 @@ def customer_detail(customer: Customer, history: Sequence[Case], total: int) -> 
 
 
 def follow_ups(views: Sequence[CaseView]) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
     if not views:
         say("No follow-ups scheduled.")
         return
@@ -280,6 +316,8 @@ def follow_ups(views: Sequence[CaseView]) -> None:
 
 def board(counts: dict[str, int], columns: dict[str, list[CaseView]], due: int) -> None:
     """The case board: active cases by status, most urgent first."""
+    from rich.text import Text
+
     summary = Text("Active cases: ", style="bold")
     for status, n in counts.items():
         summary.append_text(Text.assemble(status_text(status), f" {n}   "))

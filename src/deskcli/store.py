@@ -141,7 +141,14 @@ def _ensure_schema(db: Database) -> None:
 
 
 def _revision(connection: Connection) -> str | None:
-    if not inspect(connection).has_table("alembic_version"):
+    if connection.dialect.name == "sqlite":
+        # One query instead of SQLAlchemy's inspector, which costs an import.
+        found = connection.execute(
+            text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'")
+        ).first()
+        if found is None:
+            return None
+    elif not inspect(connection).has_table("alembic_version"):
         return None
     return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
 

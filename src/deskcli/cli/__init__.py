@@ -82,4 +82,7 @@ def root(
 
 
 def main() -> None:
+    # Pydantic looks for plugins (an entry-point scan, ~10 ms) when the first
+    # model is built; a command-line run has no use for them.
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
     app(prog_name="desk")
