@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test install install-test completions bench
+.PHONY: demo test install install-test completions catalogs bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ completions: install
 	_DESK_COMPLETE=source_bash $(BIN)/desk > completions/desk.bash
 	_DESK_COMPLETE=source_zsh $(BIN)/desk > completions/_desk
 	_DESK_COMPLETE=source_fish $(BIN)/desk > completions/desk.fish
+
+# Messages of the guided flows: extract, merge into each catalog, compile.
+CATALOG_SOURCES = src/deskcli/workflow src/deskcli/cli/assist.py src/deskcli/services/assist.py src/deskcli/render.py
+catalogs: install-test
+	mkdir -p build
+	$(BIN)/pybabel extract --no-default-keywords -k N_ -k t --no-location --sort-output \
+		-o build/deskcli.pot $(CATALOG_SOURCES)
+	$(BIN)/pybabel update --ignore-obsolete -i build/deskcli.pot -d src/deskcli/locale -D deskcli
+	$(BIN)/pybabel compile -d src/deskcli/locale -D deskcli
 
 bench: install
 	$(BIN)/python bench/bench.py --out bench/RESULTS.md

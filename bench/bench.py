@@ -122,6 +122,33 @@ def _statuses(rng: random.Random, n_cases: int) -> list[str]:
     return statuses
 
 
+CUSTOMER_COLUMNS = ("id", "crn", "name", "email", "phone", "created_at")
+CASE_COLUMNS = (
+    "id",
+    "customer_id",
+    "subject",
+    "description",
+    "channel",
+    "category",
+    "priority",
+    "status",
+    "assignee",
+    "team",
+    "tier",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "resolved_at",
+    "closed_at",
+    "resolution",
+    "root_cause",
+    "follow_up_at",
+    "reopen_count",
+    "version",
+)
+EVENT_COLUMNS = ("case_id", "at", "agent", "kind", "body", "data")
+
+
 @dataclass
 class Rows:
     customers: list[tuple[object, ...]] = field(default_factory=list)
@@ -244,13 +271,14 @@ def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> 
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         connection.execute("BEGIN")
-        connection.executemany("INSERT INTO customer VALUES (?, ?, ?, ?, ?, ?)", rows.customers)
-        marks = ", ".join("?" * 21)
-        connection.executemany(f'INSERT INTO "case" VALUES ({marks})', rows.cases)
-        connection.executemany(
-            "INSERT INTO event (case_id, at, agent, kind, body, data) VALUES (?, ?, ?, ?, ?, ?)",
-            rows.events,
-        )
+        for table, columns, values in (
+            ("customer", CUSTOMER_COLUMNS, rows.customers),
+            ('"case"', CASE_COLUMNS, rows.cases),
+            ("event", EVENT_COLUMNS, rows.events),
+        ):
+            # Columns by name: later migrations may add columns (with defaults).
+            names, marks = ", ".join(columns), ", ".join("?" * len(columns))
+            connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
         connection.execute("COMMIT")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
@@ -259,6 +287,17 @@ def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> 
 
 def _sidecars(path: Path) -> tuple[Path, Path]:
     return path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")
+
+
+def _case_count(path: Path) -> int | None:
+    """Cases in an existing database, or None (no file, no table)."""
+    if not path.exists():
+        return None
+    try:
+        count = query(path, 'SELECT count(*) FROM "case"')[0][0]
+    except sqlite3.Error:
+        return None
+    return count if isinstance(count, int) else None
 
 
 def restore(pristine: Path, target: Path) -> None:
@@ -294,6 +333,7 @@ class Bench:
     env: dict[str, str]
     stdin: Path | None = None
     restore: tuple[Path, Path] | None = None  # (pristine, working copy) before each run
+    size: int = 0  # cases in the database
 
 
 @dataclass
@@ -314,7 +354,12 @@ class Timing:
 
 
 class Timer:
-    """Runs each benchmark `warmup` + `runs` times and keeps the last `runs`."""
+    """Runs each benchmark `warmup` + `runs` times and keeps the last `runs`.
+
+    hyperfine times one command after the other.  The built-in loop goes round
+    robin instead (one run of every command per round), so load from other
+    programs that comes and goes hits all commands alike.
+    """
 
     def __init__(self, runs: int, warmup: int, use_hyperfine: bool, scratch: Path) -> None:
         self.runs, self.warmup, self.scratch = runs, warmup, scratch
@@ -323,18 +368,25 @@ class Timer:
     @property
     def method(self) -> str:
         if not self.hyperfine:
-            return "built-in loop (time.perf_counter around subprocess.run)"
+            return "built-in round-robin loop (time.perf_counter around subprocess.run)"
         version = subprocess.run([self.hyperfine, "--version"], capture_output=True, text=True)
-        return version.stdout.strip()
+        return version.stdout.strip() + " (one command after the other)"
 
-    def time(self, bench: Bench) -> Timing:
+    def time_all(self, benches: list[Bench]) -> list[Timing]:
         if self.hyperfine:
-            return self._hyperfine(bench)
-        return self._loop(bench)
+            return [self._hyperfine(bench) for bench in benches]
+        times_ms: list[list[float]] = [[] for _ in benches]
+        for round_ in range(self.warmup + self.runs):
+            for bench, kept in zip(benches, times_ms, strict=True):
+                elapsed = self._run_once(bench)
+                if round_ >= self.warmup:
+                    kept.append(elapsed)
+            print(f"  round {round_ + 1} of {self.warmup + self.runs} done", file=sys.stderr)
+        return [Timing(kept) for kept in times_ms]
 
     def _hyperfine(self, bench: Bench) -> Timing:
         assert self.hyperfine is not None
-        export = self.scratch / f"{bench.key}.json"
+        export = self.scratch / "hyperfine.json"
         command = [self.hyperfine, "--style", "none", "--export-json", str(export)]
         command += ["--runs", str(self.runs), "--warmup", str(self.warmup)]
         if bench.restore:
@@ -345,24 +397,23 @@ class Timer:
             command.append(f"{shlex.join(bench.argv)} < {shlex.quote(str(bench.stdin))}")
         subprocess.run(command, env=bench.env, check=True, stdout=subprocess.DEVNULL)
         result = json.loads(export.read_text())["results"][0]
-        return Timing([t * 1000 for t in result["times"]])
+        timing = Timing([t * 1000 for t in result["times"]])
+        print(f"  {bench.size:>7,}  {bench.label:<50} {timing.median:8.1f} ms", file=sys.stderr)
+        return timing
 
-    def _loop(self, bench: Bench) -> Timing:
-        times_ms = []
-        for index in range(self.warmup + self.runs):
-            if bench.restore:
-                restore(*bench.restore)
-            with _stdin(bench.stdin) as stdin:
-                start = time.perf_counter()
-                process = subprocess.run(
-                    bench.argv, env=bench.env, stdin=stdin, stdout=subprocess.DEVNULL
-                )
-                elapsed = time.perf_counter() - start
-            if process.returncode != 0:
-                raise SystemExit(f"{shlex.join(bench.argv)} failed ({process.returncode})")
-            if index >= self.warmup:
-                times_ms.append(elapsed * 1000)
-        return Timing(times_ms)
+    def _run_once(self, bench: Bench) -> float:
+        """One run in ms; the restore (if any) happens before the clock starts."""
+        if bench.restore:
+            restore(*bench.restore)
+        with _stdin(bench.stdin) as stdin:
+            start = time.perf_counter()
+            process = subprocess.run(
+                bench.argv, env=bench.env, stdin=stdin, stdout=subprocess.DEVNULL
+            )
+            elapsed = time.perf_counter() - start
+        if process.returncode != 0:
+            raise SystemExit(f"{shlex.join(bench.argv)} failed ({process.returncode})")
+        return elapsed * 1000
 
 
 @contextmanager
@@ -421,7 +472,7 @@ def prepare_size(
     pristine = workdir / f"cases-{n_cases}.db"
     working = workdir / f"cases-{n_cases}.work.db"
     env = desk_env(base, pristine)
-    if not (reuse and pristine.exists()):
+    if not (reuse and _case_count(pristine) == n_cases):
         start = time.perf_counter()
         build_database(pristine, n_cases, seed, env)
         print(f"built {pristine} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
@@ -482,25 +533,21 @@ def prepare_size(
     else:
         notes.append(f"close of {BULK_CLOSE:,} skipped: only {len(ids):,} resolved cases")
 
+    for bench in benches:
+        bench.size = n_cases
     check_commands(benches, pristine, working, env, show_id)
     return SizeResult(n_cases, benches, notes)
 
 
 def time_all(results: list[SizeResult], timer: Timer) -> None:
-    """Time command by command, all sizes back to back, so that load from
-    other programs that comes and goes skews the size ratios less."""
+    """Time every command, command by command with all sizes back to back."""
     keys = dict.fromkeys(bench.key for r in results for bench in r.benches)
-    for key in keys:
-        for r in results:
-            for bench in r.benches:
-                if bench.key != key:
-                    continue
-                r.timings[key] = timing = timer.time(bench)
-                print(
-                    f"  {r.n_cases:>7,}  {bench.label:<50} {timing.median:8.1f} ms", file=sys.stderr
-                )
-                if bench.restore:
-                    restore(*bench.restore)
+    order = [(r, b) for key in keys for r in results for b in r.benches if b.key == key]
+    timings = timer.time_all([bench for _, bench in order])
+    for (r, bench), timing in zip(order, timings, strict=True):
+        r.timings[bench.key] = timing
+        if bench.restore:
+            restore(*bench.restore)
 
 
 def check_commands(

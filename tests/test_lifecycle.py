@@ -29,6 +29,7 @@ JSON_FIELDS = {
     "root_cause",
     "follow_up_at",
     "reopen_count",
+    "handling_seconds",
     "version",
 }
 

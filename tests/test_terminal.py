@@ -22,9 +22,13 @@ def test_long_bulk_close_shows_progress_on_a_terminal(db_path: Path) -> None:
             ).case.id
             cases.resolve(session, agent="seed", case_id=case_id or 0, resolution="fixed")
     child = pexpect.spawn(
-        sys.executable, ["-m", "deskcli", "case", "close", "--status", "resolved"],
-        env=subprocess_env(db_path), encoding="utf-8", timeout=120, dimensions=(24, 100),
-    )  # fmt: skip
+        sys.executable,
+        ["-m", "deskcli", "case", "close", "--status", "resolved"],
+        env=subprocess_env(db_path),
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(24, 100),
+    )
     child.expect("Closed 2100 case")
     output = child.before
     child.expect(pexpect.EOF)
@@ -40,8 +44,14 @@ def test_terminal_output_is_styled_but_user_text_stays_literal(db_path: Path) ->
         cases.open_case(session, agent="a", customer_crn="C-1", subject="[red]x[/] \x1b[5mblink")
     env = subprocess_env(db_path)
     env.pop("NO_COLOR")
-    child = pexpect.spawn(sys.executable, ["-m", "deskcli", "case", "list"], env=env,
-                          encoding="utf-8", timeout=60, dimensions=(24, 120))  # fmt: skip
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "deskcli", "case", "list"],
+        env=env,
+        encoding="utf-8",
+        timeout=60,
+        dimensions=(24, 120),
+    )
     child.expect(pexpect.EOF)
     output = child.before
     assert "[red]x[/] \\x1b[5mblink" in output

@@ -6,6 +6,7 @@ one line (`desk: error: ...`), an optional hint line, and exits with its code.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import IntEnum
 
 
@@ -23,10 +24,23 @@ class DeskError(Exception):
 
     exit_code: ExitCode = ExitCode.UNEXPECTED
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
+    def __init__(
+        self, message: str, *, hint: str | None = None, params: dict[str, object] | None = None
+    ) -> None:
+        # With `params`, message and hint are templates ("case {case_id} ...") that
+        # a guided flow can translate before they are shown (see localize).
+        self.template, self.hint_template, self.params = message, hint, params
+        self.message = message.format(**params) if params else message
+        self.hint = hint.format(**params) if params and hint else hint
+        super().__init__(self.message)
+
+    def localize(self, translate: Callable[[str], str]) -> None:
+        """Show the message in the user's language, when it was raised as a template."""
+        if self.params is None:
+            return
+        self.message = translate(self.template).format(**self.params)
+        if self.hint_template:
+            self.hint = translate(self.hint_template).format(**self.params)
 
 
 class InvalidValue(DeskError):

@@ -76,6 +76,8 @@ class Case(SQLModel, table=True):
     root_cause: str | None = None
     follow_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     reopen_count: int = 0
+    # Seconds spent in the guided five A's flow (desk assist), over all sessions.
+    handling_seconds: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     # Bumped on every write: the optimistic-concurrency check (see services.cases).
     version: int = 1
 

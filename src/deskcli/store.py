@@ -37,7 +37,7 @@ from sqlmodel import Session
 
 from deskcli.errors import DeskError, InvalidValue, StorageError
 
-SCHEMA_HEAD = "0001"  # the newest migration in deskcli/migrations/versions
+SCHEMA_HEAD = "0002"  # the newest migration in deskcli/migrations/versions
 APP_NAME = "desk"
 
 

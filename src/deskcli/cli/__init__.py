@@ -13,7 +13,7 @@ from typing import Annotated
 import typer
 
 from deskcli import __version__
-from deskcli.cli import admin, case, customer
+from deskcli.cli import admin, assist, case, customer
 from deskcli.cli._context import AppContext, default_agent
 from deskcli.cli._group import DeskGroup
 
@@ -29,6 +29,7 @@ app = typer.Typer(
 )
 app.add_typer(case.app, name="case")
 app.add_typer(customer.app, name="customer")
+app.command("assist")(assist.assist)
 app.command("follow-ups")(case.follow_ups)
 app.command("board")(case.board)
 app.command("init")(admin.init)
@@ -60,7 +61,7 @@ def root(
     lang: Annotated[
         str,
         typer.Option(
-            "--lang", envvar="DESK_LANG", metavar="en|es", help="Language of guided flows."
+            "--lang", envvar="DESK_LANG", metavar="LANG", help="Language of guided flows: en, es."
         ),
     ] = "en",
     _version_flag: Annotated[
@@ -69,9 +70,12 @@ def root(
 ) -> None:
     """A terminal support desk.  DESK_DB_URL selects any SQLAlchemy database URL."""
     from deskcli.errors import InvalidValue
+    from deskcli.workflow.i18n import available
 
-    if lang not in ("en", "es"):
-        raise InvalidValue(f"unknown language {lang!r}", hint="use en or es")
+    if lang not in available():
+        raise InvalidValue(
+            f"unknown language {lang!r}", hint=f"use one of: {', '.join(available())}"
+        )
     agent = (agent or "").strip() or default_agent()
     ctx.obj = AppContext(
         db_path=db or None,

@@ -228,13 +228,19 @@ def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) 
     """Show a case: details, timeline and the customer's history."""
     from deskcli import render
     from deskcli.services import cases
+    from deskcli.services.assist import state_from_events
+    from deskcli.workflow.i18n import translator
 
-    with state(ctx).reading() as session:
+    st = state(ctx)
+    with st.reading() as session:
         detail = cases.show_case(session, case_id)
+    five_as = state_from_events(case_id, detail.view.case.handling_seconds, detail.events)
     if as_json:
-        render.emit_json(cases.detail_record(detail))
+        render.emit_json({**cases.detail_record(detail), "assist": five_as.record()})
     else:
         render.case_detail(detail)
+        if five_as.last_at is not None:
+            render.assist_transcript(translator(st.lang), detail, five_as)
 
 
 @app.command("take")

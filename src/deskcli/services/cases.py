@@ -1,6 +1,6 @@
 """Cases: opening, the lifecycle verbs, lists, and bulk close.
 
-Every change goes through `_write`, which updates the row only if its version
+Every change goes through `apply_change`, which updates the row only if its version
 is still the one read (and bumps it), then appends one event.  Under
 `store.writing()` (BEGIN IMMEDIATE) the check cannot fail by accident on
 SQLite; it is what catches a stale `--if-version` and concurrent writers on
@@ -32,31 +32,6 @@ from deskcli.domain import (
 from deskcli.errors import InvalidValue, NotFound, StaleWrite, TransitionNotAllowed
 from deskcli.models import Case, Customer, Event
 from deskcli.services.customers import _escape_like, get_customer
-
-CASE_FIELDS = (
-    "id",
-    "status",
-    "priority",
-    "channel",
-    "category",
-    "subject",
-    "description",
-    "customer_crn",
-    "customer_name",
-    "assignee",
-    "team",
-    "tier",
-    "created_at",
-    "updated_at",
-    "first_response_at",
-    "resolved_at",
-    "closed_at",
-    "resolution",
-    "root_cause",
-    "follow_up_at",
-    "reopen_count",
-    "version",
-)
 
 
 class CaseView(NamedTuple):
@@ -245,7 +220,7 @@ def count_due_follow_ups(session: Session) -> int:
 # -- writing ---------------------------------------------------------------
 
 
-def _text(value: str | None, what: str) -> str:
+def require_text(value: str | None, what: str) -> str:
     value = (value or "").strip()
     if not value:
         raise InvalidValue(f"{what} must not be empty")
@@ -277,20 +252,20 @@ def _stale(session: Session, case_: Case, expected: int) -> StaleWrite:
     )
 
 
-def _load(session: Session, case_id: int, if_version: int | None) -> Case:
+def load_for_write(session: Session, case_id: int, if_version: int | None) -> Case:
     view = get_case(session, case_id)
     if if_version is not None and view.case.version != if_version:
         raise _stale(session, view.case, if_version)
     return view.case
 
 
-def _event(
+def make_event(
     case_id: int, agent: str, kind: EventKind, body: str = "", data: dict[str, Any] | None = None
 ) -> Event:
     return Event(case_id=case_id, at=times.now(), agent=agent, kind=str(kind), body=body, data=data)
 
 
-def _write(
+def apply_change(
     session: Session,
     case_: Case,
     events: Sequence[Event],
@@ -333,7 +308,7 @@ def open_case(
     now = times.now()
     case_ = Case(
         customer_id=customer.id or 0,
-        subject=_text(subject, "the subject"),
+        subject=require_text(subject, "the subject"),
         description=(description or "").strip(),
         channel=str(Channel(channel)),
         priority=str(Priority(priority)),
@@ -347,7 +322,7 @@ def open_case(
     session.flush()
     assert case_.id is not None
     session.add(
-        _event(
+        make_event(
             case_.id,
             agent,
             EventKind.OPENED,
@@ -357,7 +332,9 @@ def open_case(
     )
     if assignee:
         session.add(
-            _event(case_.id, agent, EventKind.ASSIGNED, assignee, {"from": None, "to": assignee})
+            make_event(
+                case_.id, agent, EventKind.ASSIGNED, assignee, {"from": None, "to": assignee}
+            )
         )
     session.flush()
     return CaseView(case_, customer)
@@ -365,14 +342,14 @@ def open_case(
 
 def _assign(session: Session, case_: Case, agent: str, to: str) -> CaseView:
     status = Status.OPEN if case_.status == Status.NEW else Status(case_.status)
-    event = _event(
+    event = make_event(
         case_.id or 0,
         agent,
         EventKind.ASSIGNED,
         to,
         {"from": case_.assignee, "to": to, "status": str(status)},
     )
-    return _write(session, case_, [event], assignee=to, status=str(status))
+    return apply_change(session, case_, [event], assignee=to, status=str(status))
 
 
 def take(
@@ -384,7 +361,7 @@ def take(
     if_version: int | None = None,
 ) -> CaseView:
     """Assign the case to the acting agent.  Raises Conflict when another agent owns it."""
-    case_ = _load(session, case_id, if_version)
+    case_ = load_for_write(session, case_id, if_version)
     _require_active(case_)
     if case_.assignee == agent:
         return get_case(session, case_id)
@@ -399,9 +376,9 @@ def take(
 def assign(
     session: Session, *, agent: str, case_id: int, to: str, if_version: int | None = None
 ) -> CaseView:
-    case_ = _load(session, case_id, if_version)
+    case_ = load_for_write(session, case_id, if_version)
     _require_active(case_)
-    to = _text(to, "the assignee")
+    to = require_text(to, "the assignee")
     if case_.assignee == to:
         return get_case(session, case_id)
     return _assign(session, case_, agent, to)
@@ -411,29 +388,33 @@ def add_note(
     session: Session, *, agent: str, case_id: int, text: str, if_version: int | None = None
 ) -> CaseView:
     """An internal note; allowed in every status (it is part of the audit trail)."""
-    case_ = _load(session, case_id, if_version)
-    return _write(session, case_, [_event(case_id, agent, EventKind.NOTE, _text(text, "the note"))])
+    case_ = load_for_write(session, case_id, if_version)
+    return apply_change(
+        session, case_, [make_event(case_id, agent, EventKind.NOTE, require_text(text, "the note"))]
+    )
 
 
 def add_reply(
     session: Session, *, agent: str, case_id: int, text: str, if_version: int | None = None
 ) -> CaseView:
     """What was said to the customer.  The first reply sets first_response_at."""
-    case_ = _load(session, case_id, if_version)
+    case_ = load_for_write(session, case_id, if_version)
     if case_.status == Status.CLOSED:
         raise _refuse(case_, _reopen_hint(case_))
-    body = _text(text, "the reply")
+    body = require_text(text, "the reply")
     changes: dict[str, Any] = {}
     if case_.first_response_at is None:
         changes["first_response_at"] = times.now()
     if case_.status == Status.NEW:
         changes["status"] = str(Status.OPEN)
-    event = _event(case_id, agent, EventKind.REPLY, body, {"first": "first_response_at" in changes})
-    return _write(session, case_, [event], **changes)
+    event = make_event(
+        case_id, agent, EventKind.REPLY, body, {"first": "first_response_at" in changes}
+    )
+    return apply_change(session, case_, [event], **changes)
 
 
 def _status_event(case_: Case, agent: str, to: Status, body: str = "") -> Event:
-    return _event(
+    return make_event(
         case_.id or 0, agent, EventKind.STATUS, body, {"from": case_.status, "to": str(to)}
     )
 
@@ -447,27 +428,27 @@ def set_pending(
     if_version: int | None = None,
 ) -> CaseView:
     """Waiting on the customer (the SLA clock pauses)."""
-    case_ = _load(session, case_id, if_version)
+    case_ = load_for_write(session, case_id, if_version)
     if case_.status == Status.PENDING:
         raise _refuse(case_, f"it is already waiting on the customer (desk case resume {case_id})")
     if case_.status == Status.ESCALATED:
         raise _refuse(case_, f"resume it first (desk case resume {case_id}), then set it pending")
     _require_active(case_)
     event = _status_event(case_, agent, Status.PENDING, (reason or "").strip())
-    return _write(session, case_, [event], status=str(Status.PENDING))
+    return apply_change(session, case_, [event], status=str(Status.PENDING))
 
 
 def resume(
     session: Session, *, agent: str, case_id: int, if_version: int | None = None
 ) -> CaseView:
     """Pending or escalated back to open."""
-    case_ = _load(session, case_id, if_version)
+    case_ = load_for_write(session, case_id, if_version)
     if case_.status not in (Status.PENDING, Status.ESCALATED):
         if case_.status in (Status.NEW, Status.OPEN):
             raise _refuse(case_, "only pending or escalated cases can be resumed")
         raise _refuse(case_, _reopen_hint(case_))
     event = _status_event(case_, agent, Status.OPEN)
-    return _write(session, case_, [event], status=str(Status.OPEN))
+    return apply_change(session, case_, [event], status=str(Status.OPEN))
 
 
 def escalate(
@@ -480,10 +461,10 @@ def escalate(
     if_version: int | None = None,
 ) -> CaseView:
     """Hand the case to another team one tier up; it leaves its current owner."""
-    case_ = _load(session, case_id, if_version)
+    case_ = load_for_write(session, case_id, if_version)
     _require_active(case_)
-    team, reason = _text(team, "the team"), _text(reason, "the reason")
-    event = _event(
+    team, reason = require_text(team, "the team"), require_text(reason, "the reason")
+    event = make_event(
         case_id,
         agent,
         EventKind.ESCALATED,
@@ -495,7 +476,7 @@ def escalate(
             "from_assignee": case_.assignee,
         },
     )
-    return _write(
+    return apply_change(
         session,
         case_,
         [event],
@@ -516,7 +497,7 @@ def resolve(
     follow_up_in: timedelta | None = None,
     if_version: int | None = None,
 ) -> CaseView:
-    case_ = _load(session, case_id, if_version)
+    case_ = load_for_write(session, case_id, if_version)
     if case_.status == Status.RESOLVED:
         raise _refuse(case_, f"it is already resolved; close it with desk case close {case_id}")
     _require_active(case_)
@@ -524,12 +505,12 @@ def resolve(
     changes: dict[str, Any] = {
         "status": str(Status.RESOLVED),
         "resolved_at": now,
-        "resolution": _text(resolution, "the resolution"),
+        "resolution": require_text(resolution, "the resolution"),
     }
     if root_cause is not None:
-        changes["root_cause"] = _text(root_cause, "the root cause")
+        changes["root_cause"] = require_text(root_cause, "the root cause")
     events = [
-        _event(
+        make_event(
             case_id,
             agent,
             EventKind.RESOLVED,
@@ -540,23 +521,27 @@ def resolve(
     if follow_up_in is not None:
         changes["follow_up_at"] = now + follow_up_in
         events.append(_follow_up_event(case_id, agent, changes["follow_up_at"]))
-    return _write(session, case_, events, **changes)
+    return apply_change(session, case_, events, **changes)
 
 
 def _follow_up_event(case_id: int, agent: str, at: datetime | None, body: str = "") -> Event:
-    return _event(case_id, agent, EventKind.FOLLOW_UP, body, {"at": times.iso(at)})
+    return make_event(case_id, agent, EventKind.FOLLOW_UP, body, {"at": times.iso(at)})
 
 
 def reopen(
     session: Session, *, agent: str, case_id: int, reason: str, if_version: int | None = None
 ) -> CaseView:
-    case_ = _load(session, case_id, if_version)
+    case_ = load_for_write(session, case_id, if_version)
     if case_.status not in (Status.RESOLVED, Status.CLOSED):
         raise _refuse(case_, "only resolved or closed cases can be reopened")
-    event = _event(
-        case_id, agent, EventKind.REOPENED, _text(reason, "the reason"), {"from": case_.status}
+    event = make_event(
+        case_id,
+        agent,
+        EventKind.REOPENED,
+        require_text(reason, "the reason"),
+        {"from": case_.status},
     )
-    return _write(
+    return apply_change(
         session,
         case_,
         [event],
@@ -578,11 +563,11 @@ def schedule_follow_up(
     if_version: int | None = None,
 ) -> CaseView:
     """Set (or with at=None, mark done and clear) the case's follow-up."""
-    case_ = _load(session, case_id, if_version)
+    case_ = load_for_write(session, case_id, if_version)
     body = (note or "").strip() or ("done" if at is None else "")
     event = _follow_up_event(case_id, agent, at, body)
     event.data = {"at": times.iso(at), "done": at is None}
-    return _write(session, case_, [event], follow_up_at=at)
+    return apply_change(session, case_, [event], follow_up_at=at)
 
 
 def close_cases(
@@ -646,9 +631,9 @@ def close_cases(
             hint="nothing was closed",
         )
     if resolution is not None:
-        resolution = _text(resolution, "the resolution")
+        resolution = require_text(resolution, "the resolution")
     if root_cause is not None:
-        root_cause = _text(root_cause, "the root cause")
+        root_cause = require_text(root_cause, "the root cause")
     summary.closed = sorted(r["b_id"] for r in to_close + to_resolve)
     summary.resolved = [r["b_id"] for r in to_resolve]
     if dry_run or not summary.closed:
@@ -744,6 +729,7 @@ def case_record(view: CaseView) -> dict[str, Any]:
         "root_cause": c.root_cause,
         "follow_up_at": times.iso(c.follow_up_at),
         "reopen_count": c.reopen_count,
+        "handling_seconds": c.handling_seconds,
         "version": c.version,
     }
 

@@ -1,0 +1,396 @@
+"""`desk assist ID`: the five A's, step by step, at a terminal or from a script."""
+
+from __future__ import annotations
+
+import sys
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskcli.cli._context import AppContext, read_text, state
+from deskcli.cli._options import CaseIdArg, JsonOpt
+from deskcli.errors import DeskError, InvalidValue
+
+if TYPE_CHECKING:
+    from deskcli.services.assist import AssistState, Then
+
+
+def assist(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    step: Annotated[
+        str | None,
+        typer.Option(
+            "--step",
+            metavar="STEP",
+            help="Record one step: acknowledge, apologize, answer, analyze, adjust.",
+        ),
+    ] = None,
+    text: Annotated[
+        str | None,
+        typer.Option("--text", metavar="TEXT", help="What was said or done ('-' reads stdin)."),
+    ] = None,
+    skip: Annotated[
+        bool, typer.Option("--skip", help="Skip the step (apologize only); needs --reason.")
+    ] = False,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", metavar="TEXT", help="Why the step is skipped, or why escalate."),
+    ] = None,
+    then: Annotated[
+        str | None,
+        typer.Option(
+            "--then",
+            metavar="ACTION",
+            help="After adjust: resolve, escalate, follow-up, pending or leave.",
+        ),
+    ] = None,
+    resolution: Annotated[
+        str | None, typer.Option("--resolution", metavar="TEXT", help="With --then resolve.")
+    ] = None,
+    root_cause: Annotated[
+        str | None, typer.Option("--root-cause", metavar="TEXT", help="With --then resolve.")
+    ] = None,
+    to: Annotated[
+        str | None, typer.Option("--to", metavar="TEAM", help="With --then escalate.")
+    ] = None,
+    in_: Annotated[
+        str | None, typer.Option("--in", metavar="IN", help="With --then follow-up: 3d.")
+    ] = None,
+    on: Annotated[
+        str | None, typer.Option("--on", metavar="DATE", help="With --then follow-up: a date.")
+    ] = None,
+    answers: Annotated[
+        str | None,
+        typer.Option(
+            "--answers",
+            metavar="FILE",
+            help="Record several steps from a JSON file ('-' reads stdin).",
+        ),
+    ] = None,
+    review: Annotated[
+        bool, typer.Option("--review", help="Show the five A's record as a transcript.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the five A's on a case: acknowledge, apologize, answer, analyze, adjust.
+
+    At a terminal it guides you step by step; every answer is saved at once, so
+    an interrupted session resumes where it stopped.  Scripts record steps with
+    --step or --answers; without a terminal and without a step it prints where
+    the case stands.
+
+    \b
+    Example: desk assist 42
+    Example: desk assist 42 --step answer --text "I'll refund it today; which card?"
+    Example: desk assist 42 --step adjust --text "KB note" --then resolve --resolution Refunded
+    """
+    from deskcli.workflow.i18n import translator
+
+    st = state(ctx)
+    t = translator(st.lang)
+    try:
+        _run(
+            st,
+            t,
+            case_id,
+            step=step,
+            text=text,
+            skip=skip,
+            reason=reason,
+            then=then,
+            resolution=resolution,
+            root_cause=root_cause,
+            to=to,
+            in_=in_,
+            on=on,
+            answers=answers,
+            review=review,
+            as_json=as_json,
+        )
+    except DeskError as exc:
+        exc.localize(t)
+        raise
+
+
+def _run(
+    st: AppContext,
+    t: Callable[[str], str],
+    case_id: int,
+    *,
+    step: str | None,
+    text: str | None,
+    skip: bool,
+    reason: str | None,
+    then: str | None,
+    resolution: str | None,
+    root_cause: str | None,
+    to: str | None,
+    in_: str | None,
+    on: str | None,
+    answers: str | None,
+    review: bool,
+    as_json: bool,
+) -> None:
+    from deskcli import render
+    from deskcli.services import assist as flow
+
+    step_only = {"--text": text, "--skip": skip or None, "--then": then}
+    if answers is not None and (step is not None or review):
+        raise InvalidValue(t("use --answers alone, without --step or --review"))
+    if step is None and answers is None:
+        given = [name for name, value in step_only.items() if value is not None]
+        if given:
+            raise InvalidValue(t("{option} goes with --step").format(option=given[0]))
+    decision = _then(
+        t, then, resolution=resolution, root_cause=root_cause, to=to, reason=reason, in_=in_, on=on
+    )
+
+    if answers is not None:
+        parsed = flow.parse_answers(_read_source(answers))
+        with st.writing() as session:
+            result = flow.record_answers(session, agent=st.agent, case_id=case_id, answers=parsed)
+    elif step is not None:
+        if skip and text is not None:
+            raise InvalidValue(t("use either --text or --skip, not both"))
+        if skip and not reason:
+            raise InvalidValue(t("--skip needs --reason: why is no apology needed?"))
+        flow.check_then(decision, step)
+        if not skip and text is None:
+            raise InvalidValue(t("--step {step} needs --text").format(step=step))
+        body = None if skip else read_text(text, "--text")
+        with st.writing() as session:
+            result = flow.record_step(
+                session,
+                agent=st.agent,
+                case_id=case_id,
+                step=step,
+                text=body,
+                skip_reason=reason if skip else None,
+            )
+            if decision is not None and decision.action != "leave":
+                flow.apply_then(session, agent=st.agent, case_id=case_id, then=decision)
+                result = flow.assist_state(session, case_id)
+    elif review:
+        from deskcli.services.cases import show_case
+
+        with st.reading() as session:
+            detail = show_case(session, case_id)
+            result = flow.assist_state(session, case_id)
+        if as_json:
+            render.emit_json(result.record())
+        else:
+            render.assist_transcript(t, detail, result)
+        return
+    elif not as_json and sys.stdin.isatty() and sys.stdout.isatty():
+        _interactive(st, t, case_id)
+        return
+    else:
+        with st.reading() as session:
+            result = flow.assist_state(session, case_id)
+    if as_json:
+        render.emit_json(result.record())
+    else:
+        render.assist_summary(t, result)
+
+
+def _read_source(name: str) -> str:
+    if name == "-":
+        return sys.stdin.read()
+    try:
+        with open(name, encoding="utf-8") as handle:
+            return handle.read()
+    except OSError as exc:
+        raise InvalidValue(f"cannot read {name}: {exc.strerror}") from None  # the OS's words
+
+
+def _then(
+    t: Callable[[str], str],
+    action: str | None,
+    *,
+    resolution: str | None = None,
+    root_cause: str | None = None,
+    to: str | None = None,
+    reason: str | None = None,
+    in_: str | None = None,
+    on: str | None = None,
+) -> Then | None:
+    """The adjust step's decision, validated like an answers file's "then"."""
+    if action is None:
+        return None
+    from deskcli.services.assist import Then
+    from deskcli.workflow import ACTIONS
+
+    if action not in ACTIONS:
+        raise InvalidValue(
+            t("unknown action {action!r}").format(action=action),
+            hint=t("actions: {actions}").format(actions=", ".join(ACTIONS)),
+        )
+    given = {"resolution": resolution, "to": to, "reason": reason}
+    needs = {"resolve": ["resolution"], "escalate": ["to", "reason"]}.get(action, [])
+    missing = [name for name in needs if not given[name]]
+    if missing:
+        option = "--" + missing[0]
+        raise InvalidValue(t("--then {action} needs {option}").format(action=action, option=option))
+    if action == "follow-up" and (in_ is None) == (on is None):
+        raise InvalidValue(t("--then follow-up needs exactly one of --in and --on"))
+    return Then(
+        action=action,
+        resolution=resolution,
+        root_cause=root_cause,
+        to=to,
+        reason=reason,
+        in_=in_,
+        on=on,
+    )
+
+
+# -- at a terminal ------------------------------------------------------------
+
+
+class _Quit(Exception):
+    """The agent ended the session (Ctrl-D)."""
+
+
+def _ask_lines(t: Callable[[str], str], question: str) -> str:
+    """Multi-line input, finished by an empty line; asks again when empty."""
+    from deskcli import render
+
+    render.say(question)
+    render.hint(t("(finish with an empty line)"))
+    while True:
+        lines: list[str] = []
+        while True:
+            try:
+                line = input("> ")
+            except EOFError:
+                raise _Quit() from None
+            if not line.strip():
+                break
+            lines.append(line)
+        if lines:
+            return "\n".join(lines)
+        render.say(t("Please type something, or press Ctrl-C to stop."))
+
+
+def _ask_line(t: Callable[[str], str], question: str, *, required: bool = True) -> str:
+    from deskcli import render
+
+    while True:
+        try:
+            answer = input(question + " ").strip()
+        except EOFError:
+            raise _Quit() from None
+        if answer or not required:
+            return answer
+        render.say(t("Please type something, or press Ctrl-C to stop."))
+
+
+def _ask_then(t: Callable[[str], str]) -> Then | None:
+    choices = {
+        "1": ("resolve", t("resolve it")),
+        "2": ("escalate", t("escalate it")),
+        "3": ("follow-up", t("schedule a follow-up")),
+        "4": ("pending", t("wait on the customer (pending)")),
+        "5": ("leave", t("leave it open")),
+    }
+    menu = "  ".join(f"{key}) {label}" for key, (_, label) in choices.items())
+    while True:
+        answer = _ask_line(t, t("What happens to the case now?") + f"  {menu}\n>")
+        if answer in choices:
+            break
+    action = choices[answer][0]
+    if action == "resolve":
+        resolution = _ask_line(t, t("Resolution:"))
+        keep = t("Root cause (Enter to keep the one from the analysis):")
+        return _then(
+            t, action, resolution=resolution, root_cause=_ask_line(t, keep, required=False) or None
+        )
+    if action == "escalate":
+        team, reason = _ask_line(t, t("Team:")), _ask_line(t, t("Reason:"))
+        return _then(t, action, to=team, reason=reason)
+    if action == "follow-up":
+        return _then(t, action, in_=_ask_line(t, t("Follow up in how long? (e.g. 3d)")))
+    return _then(t, action) if action == "pending" else None
+
+
+def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
+    from deskcli import render
+    from deskcli.domain import ACTIVE_STATUSES
+    from deskcli.errors import TransitionNotAllowed
+    from deskcli.services import assist as flow
+    from deskcli.services.cases import show_case
+    from deskcli.workflow import N_, PROMPTS, SKIPPABLE
+
+    with st.reading() as session:
+        detail = show_case(session, case_id)
+        current: AssistState = flow.assist_state(session, case_id)
+    if current.next is None:
+        render.assist_transcript(t, detail, current)
+        return
+    if detail.view.case.status not in ACTIVE_STATUSES:
+        raise TransitionNotAllowed(
+            N_("case {case_id} is {status}; the five A's are for active cases"),
+            hint=N_("reopen it first: desk case reopen {case_id} --reason TEXT"),
+            params={"case_id": case_id, "status": detail.view.case.status},
+        )
+    if any(s.status != "pending" for s in current.steps):
+        render.assist_summary(t, current)  # resuming: show what is already done
+    session_id = flow.new_session_id()
+    started = time.monotonic()
+    try:
+        while (name := current.next) is not None:
+            render.assist_step(t, name, detail, current)
+            answer = _ask_lines(t, t(PROMPTS[name]))
+            skip_reason = None
+            if name in SKIPPABLE and answer.strip() == "-":
+                skip_reason = _ask_line(t, t("Why is no apology needed?"))
+            with st.writing() as session:
+                current = flow.record_step(
+                    session,
+                    agent=st.agent,
+                    case_id=case_id,
+                    step=name,
+                    text=None if skip_reason else answer,
+                    skip_reason=skip_reason,
+                    seconds=time.monotonic() - started,
+                    session_id=session_id,
+                )
+            started = time.monotonic()
+            render.say(t("Saved."))
+            if name == "adjust":
+                _carry_out(st, t, case_id)
+            with st.reading() as session:
+                detail = show_case(session, case_id)
+    except (_Quit, KeyboardInterrupt):
+        render.say("")
+        render.say(
+            t(
+                "Stopped. Every step you finished is saved; run `desk assist {case_id}` to go on."
+            ).format(case_id=case_id)
+        )
+        raise typer.Exit(130) from None
+    render.say(t("All five steps are done."))
+    with st.reading() as session:
+        render.assist_summary(t, flow.assist_state(session, case_id))
+
+
+def _carry_out(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
+    """Ask what happens to the case and do it; on a refusal, say why and ask again."""
+    from deskcli import render
+    from deskcli.services import assist as flow
+
+    while True:
+        decision = _ask_then(t)
+        if decision is None:
+            return
+        try:
+            with st.writing() as session:
+                flow.apply_then(session, agent=st.agent, case_id=case_id, then=decision)
+        except DeskError as exc:
+            render.say(t("That did not work: {error}").format(error=exc.message))
+            continue
+        render.say(t("Done."))
+        return

@@ -1,0 +1,346 @@
+"""The five A's on a case: what is recorded, in which order, and what it changes.
+
+Each step is one `assist_step` event, saved in its own transaction the moment
+it is entered, so an interrupted session loses nothing and resumes at the
+first unfinished step.  The state is always derived from those events.
+
+Handling time: every step carries the seconds spent on it.  The interactive
+flow measures them itself (from the moment the step is shown, so the time
+between sessions never counts); a script's step counts the time since the
+previous step when that was less than SCRIPT_GAP ago, as one conversation.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from sqlmodel import Session, col, select
+
+from deskcli import times
+from deskcli.domain import ACTIVE_STATUSES, EventKind, Status
+from deskcli.errors import InvalidValue, TransitionNotAllowed
+from deskcli.models import Event
+from deskcli.services import cases
+from deskcli.workflow import ACTIONS, N_, SKIPPABLE, STEPS
+
+SCRIPT_GAP = timedelta(minutes=30)
+
+
+@dataclass
+class StepRecord:
+    name: str
+    status: str = "pending"  # done | skipped | pending
+    text: str | None = None
+    reason: str | None = None
+    at: datetime | None = None
+    agent: str | None = None
+    seconds: int = 0
+
+
+@dataclass
+class AssistState:
+    case_id: int
+    steps: list[StepRecord]
+    handling_seconds: int
+    last_at: datetime | None = None
+    sessions: set[str] = field(default_factory=set)
+
+    @property
+    def next(self) -> str | None:
+        return next((s.name for s in self.steps if s.status == "pending"), None)
+
+    def step(self, name: str) -> StepRecord:
+        return self.steps[STEPS.index(name)]
+
+    def record(self) -> dict[str, Any]:
+        """The stable JSON shape (documented in the README)."""
+        return {
+            "case_id": self.case_id,
+            "steps": [
+                {
+                    "name": s.name,
+                    "status": s.status,
+                    "text": s.text,
+                    "reason": s.reason,
+                    "at": times.iso(s.at),
+                    "agent": s.agent,
+                    "seconds": s.seconds,
+                }
+                for s in self.steps
+            ],
+            "next": self.next,
+            "handling_seconds": self.handling_seconds,
+        }
+
+
+class Then(BaseModel):
+    """What the adjust step does with the case."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    action: str
+    resolution: str | None = None
+    root_cause: str | None = None
+    to: str | None = None
+    reason: str | None = None
+    in_: str | None = Field(default=None, alias="in")
+    on: str | None = None
+
+    @field_validator("action")
+    @classmethod
+    def _known_action(cls, value: str) -> str:
+        if value not in ACTIONS:
+            raise ValueError(f"unknown action {value!r}; use one of: {', '.join(ACTIONS)}")
+        return value
+
+
+class Skip(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    skip: str
+
+
+class Answers(BaseModel):
+    """An answers file: step names in order, each a text or {"skip": reason}."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    acknowledge: str | None = None
+    apologize: str | Skip | None = None
+    answer: str | None = None
+    analyze: str | None = None
+    adjust: str | None = None
+    then: Then | None = None
+
+
+def new_session_id() -> str:
+    return uuid.uuid4().hex[:12]
+
+
+def assist_state(session: Session, case_id: int) -> AssistState:
+    """Raises NotFound."""
+    view = cases.get_case(session, case_id)
+    events = session.exec(
+        select(Event)
+        .where(Event.case_id == case_id, Event.kind == str(EventKind.ASSIST_STEP))
+        .order_by(col(Event.id))
+    )
+    return state_from_events(case_id, view.case.handling_seconds, events)
+
+
+def state_from_events(case_id: int, handling_seconds: int, events: Iterable[Event]) -> AssistState:
+    """The five A's state from a case's events (others are ignored)."""
+    state = AssistState(case_id, [StepRecord(name) for name in STEPS], handling_seconds)
+    for event in events:
+        data = event.data or {}
+        name = data.get("step")
+        if event.kind != EventKind.ASSIST_STEP or name not in STEPS:
+            continue
+        record = state.step(name)
+        record.status = data.get("status", "done")
+        record.text = data.get("text")
+        record.reason = data.get("reason")
+        record.at = event.at
+        record.agent = event.agent
+        record.seconds = int(data.get("seconds") or 0)
+        state.last_at = event.at
+        if data.get("session"):
+            state.sessions.add(str(data["session"]))
+    return state
+
+
+def _check_can_record(state: AssistState, status: str, step: str, *, skip: bool) -> None:
+    params: dict[str, object] = {"case_id": state.case_id, "step": step, "status": status}
+    params["steps"] = ", ".join(STEPS)
+    if step not in STEPS:
+        raise InvalidValue(N_("unknown step {step!r}"), hint=N_("steps: {steps}"), params=params)
+    if skip and step not in SKIPPABLE:
+        raise InvalidValue(
+            N_("the {step} step cannot be skipped; only apologize can"), params=params
+        )
+    if status not in ACTIVE_STATUSES:
+        raise TransitionNotAllowed(
+            N_("case {case_id} is {status}; the five A's are for active cases"),
+            hint=N_("reopen it first: desk case reopen {case_id} --reason TEXT"),
+            params=params,
+        )
+    record = state.step(step)
+    if record.status != "pending":
+        params["recorded"] = record.status
+        raise TransitionNotAllowed(
+            N_("the {step} step of case {case_id} is already recorded ({recorded})"),
+            hint=N_("desk assist {case_id} --review shows what was recorded"),
+            params=params,
+        )
+    missing = [s.name for s in state.steps[: STEPS.index(step)] if s.status == "pending"]
+    if missing:
+        params["missing"] = missing[0]
+        if missing[0] in SKIPPABLE:
+            message = N_(
+                "record the {missing} step of case {case_id} first, or skip it: "
+                "--step apologize --skip --reason TEXT"
+            )
+        else:
+            message = N_("record the {missing} step of case {case_id} first")
+        raise TransitionNotAllowed(
+            message, hint=N_("the steps go in order: {steps}"), params=params
+        )
+
+
+def record_step(
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    step: str,
+    text: str | None = None,
+    skip_reason: str | None = None,
+    seconds: float | None = None,
+    session_id: str | None = None,
+) -> AssistState:
+    """Record one step now.  `seconds` comes from the interactive flow's own
+    clock; without it the script rule applies (see the module docstring).
+
+    Raises NotFound, InvalidValue, TransitionNotAllowed.
+    """
+    state = assist_state(session, case_id)
+    case_ = cases.load_for_write(session, case_id, None)
+    skip = skip_reason is not None
+    _check_can_record(state, case_.status, step, skip=skip)
+    data: dict[str, Any]
+    body = ((skip_reason if skip else text) or "").strip()
+    if not body:
+        if skip:
+            message = N_("the reason for skipping the {step} step must not be empty")
+        else:
+            message = N_("the text of the {step} step must not be empty")
+        raise InvalidValue(message, params={"step": step})
+    if skip:
+        data = {"status": "skipped", "reason": body}
+    else:
+        data = {"status": "done", "text": body}
+    now = times.now()
+    if seconds is None:
+        gap = (now - state.last_at) if state.last_at is not None else None
+        seconds = gap.total_seconds() if gap is not None and gap <= SCRIPT_GAP else 0
+    spent = max(0, round(seconds))
+    data.update({"step": step, "seconds": spent, "session": session_id})
+
+    changes: dict[str, Any] = {"handling_seconds": case_.handling_seconds + spent}
+    if step == "answer":  # the answer is what the customer hears: a first response
+        if case_.first_response_at is None:
+            changes["first_response_at"] = now
+        if case_.status == Status.NEW:
+            changes["status"] = str(Status.OPEN)
+    if step == "analyze":
+        changes["root_cause"] = body
+    event = cases.make_event(case_id, agent, EventKind.ASSIST_STEP, body, data)
+    cases.apply_change(session, case_, [event], **changes)
+    return assist_state(session, case_id)
+
+
+def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> None:
+    """Carry out the adjust step's decision through the ordinary case services."""
+    if then.action == "resolve":
+        cases.resolve(
+            session,
+            agent=agent,
+            case_id=case_id,
+            resolution=cases.require_text(then.resolution, "--resolution"),
+            root_cause=then.root_cause,
+        )
+    elif then.action == "escalate":
+        team = cases.require_text(then.to, "--to")
+        reason = cases.require_text(then.reason, "--reason")
+        cases.escalate(session, agent=agent, case_id=case_id, team=team, reason=reason)
+    elif then.action == "follow-up":
+        if (then.in_ is None) == (then.on is None):
+            raise InvalidValue(N_("a follow-up needs exactly one of --in and --on"), params={})
+        at = (
+            times.now() + times.parse_duration(then.in_)
+            if then.in_
+            else times.parse_when(then.on or "")
+        )
+        cases.schedule_follow_up(session, agent=agent, case_id=case_id, at=at)
+    elif then.action == "pending":
+        cases.set_pending(session, agent=agent, case_id=case_id, reason=then.reason)
+
+
+def check_then(then: Then | None, step: str | None) -> None:
+    if then is not None and then.action != "leave" and step != "adjust":
+        raise InvalidValue(N_("--then goes with the adjust step (--step adjust)"), params={})
+
+
+def parse_answers(raw: str) -> Answers:
+    """Validate an answers file; raises InvalidValue with what is wrong."""
+    import json
+
+    try:
+        data = json.loads(raw)
+    except json.JSONDecodeError as exc:
+        raise InvalidValue(
+            N_("the answers are not valid JSON: {error}"), params={"error": str(exc)}
+        ) from None
+    if not isinstance(data, dict):
+        raise InvalidValue(N_("the answers must be a JSON object of step names"), params={})
+    keys = [k for k in data if k != "then"]
+    unknown = [k for k in keys if k not in STEPS]
+    if unknown:
+        raise InvalidValue(
+            N_("unknown step {step!r} in the answers"),
+            hint=N_("steps: {steps}"),
+            params={"step": unknown[0], "steps": ", ".join(STEPS)},
+        )
+    if keys != sorted(keys, key=STEPS.index):
+        raise InvalidValue(
+            N_("the answers must list the steps in order: {steps}"),
+            params={"steps": ", ".join(STEPS)},
+        )
+    try:
+        return Answers.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"] if not isinstance(p, int))
+        raise InvalidValue(
+            N_("invalid answers at {where}: {error}"),
+            params={"where": where or "top level", "error": first["msg"]},
+        ) from None
+
+
+def record_answers(
+    session: Session, *, agent: str, case_id: int, answers: Answers, session_id: str | None = None
+) -> AssistState:
+    """Record every answered step not yet done, in order, then the adjust action.
+    The caller's transaction makes it all or nothing."""
+    state = assist_state(session, case_id)
+    adjusted_now = False
+    for step in STEPS:
+        value = getattr(answers, step)
+        if value is None or state.step(step).status != "pending":
+            continue  # steps already done are left as they are
+        adjusted_now = adjusted_now or step == "adjust"
+        if isinstance(value, Skip):
+            state = record_step(
+                session,
+                agent=agent,
+                case_id=case_id,
+                step=step,
+                skip_reason=value.skip,
+                session_id=session_id,
+            )
+        else:
+            state = record_step(
+                session, agent=agent, case_id=case_id, step=step, text=value, session_id=session_id
+            )
+    if answers.then is not None and answers.then.action != "leave":
+        if state.step("adjust").status == "pending":
+            raise TransitionNotAllowed(
+                N_('"then" needs the adjust step in the same answers'), params={}
+            )
+        if adjusted_now:  # a retried file must not act twice
+            apply_then(session, agent=agent, case_id=case_id, then=answers.then)
+    return assist_state(session, case_id)

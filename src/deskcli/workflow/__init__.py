@@ -1,0 +1,45 @@
+"""The five A's of customer service (seed article 000), as a guided workflow.
+
+Step identifiers are English and stable (scripts use them); what people read
+goes through the message catalogs in deskcli/locale (see i18n.py).
+"""
+
+from __future__ import annotations
+
+STEPS = ("acknowledge", "apologize", "answer", "analyze", "adjust")
+SKIPPABLE = frozenset({"apologize"})  # an apology only when one is warranted
+ACTIONS = ("resolve", "escalate", "follow-up", "pending", "leave")  # what adjust may do
+
+
+def N_(message: str) -> str:
+    """Mark a message for the catalog; translate it later, where it is shown."""
+    return message
+
+
+# Names and guidance, in the words of the seed article (DOMAIN.md).
+TITLES = {
+    "acknowledge": N_("Acknowledge"),
+    "apologize": N_("Apologize (if needed)"),
+    "answer": N_("Answer (and ask)"),
+    "analyze": N_("Analyze"),
+    "adjust": N_("Adjust"),
+}
+
+GUIDANCE = {
+    "acknowledge": N_("Let the customer know you have heard them."),
+    "apologize": N_("If it is needed, extend a sincere apology."),
+    "answer": N_("Present a proposed resolution, ask about more details and restate the problem."),
+    "analyze": N_(
+        "Analyze the data. Identify the root cause of the problem if the initial approach "
+        "could not solve it."
+    ),
+    "adjust": N_("Make changes based on what you have learned."),
+}
+
+PROMPTS = {
+    "acknowledge": N_("What did you say to show you heard the customer?"),
+    "apologize": N_("What apology did you give? (a single '-' skips this step)"),
+    "answer": N_("What did you propose, and what did you ask?"),
+    "analyze": N_("What is the root cause?"),
+    "adjust": N_("What changes, based on what you learned?"),
+}
