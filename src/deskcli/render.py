@@ -412,7 +412,9 @@ def _earlier_steps(t: Callable[[str], str], state: AssistState, upto: str | None
         done = [s for s in done if STEPS.index(s.name) < STEPS.index(upto)]
     if not done:
         return None
-    table = Table(title=t("Earlier steps"), title_justify="left", box=None, pad_edge=False)
+    table = Table(
+        title=t("Earlier steps"), title_justify="left", box=None, pad_edge=False, show_header=False
+    )
     table.add_column(no_wrap=True, style="bold")
     table.add_column()
     for s in done:

@@ -372,7 +372,6 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
             ).format(case_id=case_id)
         )
         raise typer.Exit(130) from None
-    render.say(t("All five steps are done."))
     with st.reading() as session:
         render.assist_summary(t, flow.assist_state(session, case_id))
 

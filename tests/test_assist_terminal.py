@@ -1,0 +1,133 @@
+"""The guided five A's at a real (pseudo-)terminal: answer, interrupt, resume, finish."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+import time
+from pathlib import Path
+
+import pexpect
+
+from deskcli import store
+from deskcli.services import cases, customers
+from tests.conftest import subprocess_env
+
+
+def spawn(db: Path, *args: str) -> pexpect.spawn:
+    return pexpect.spawn(
+        sys.executable, ["-m", "deskcli", *args], env=subprocess_env(db),
+        encoding="utf-8", timeout=60, dimensions=(50, 110),
+    )  # fmt: skip
+
+
+def answer(child: pexpect.spawn, *lines: str) -> None:
+    child.expect("> ")
+    for line in lines:
+        child.sendline(line)
+    child.sendline("")
+
+
+def test_guided_flow_interrupted_and_resumed(db_path: Path) -> None:
+    db = store.open_database(str(db_path))
+    with store.writing(db) as session:
+        customers.add_customer(session, crn="C-7", name="Liam [bold]O'Connor[/]")
+        old = cases.open_case(session, agent="bob", customer_crn="C-7", subject="Old router")
+        cases.close_cases(session, agent="bob", ids=[old.case.id or 0], resolution="Replaced it")
+        case_id = cases.open_case(
+            session, agent="bob", customer_crn="C-7", subject="Drops \x1b[31mevery[/] evening",
+            description="Since Monday",
+        ).case.id  # fmt: skip
+
+    first = spawn(db_path, "assist", str(case_id))
+    first.expect("Step 1/5: Acknowledge")
+    first.expect("Let the customer know you have heard them.")
+    first.expect("Liam \\[bold\\]O'Connor\\[/\\]")  # customer text shown literally
+    first.expect("Old router")  # the customer's history
+    time.sleep(1.1)  # some handling time to measure
+    answer(first, "I understand: it drops every evening.")
+    first.expect("Saved.")
+    first.expect("Step 2/5: Apologize")
+    answer(first, "-")
+    first.expect("Why is no apology needed")
+    first.sendline("Nothing went wrong on our side yet")
+    first.expect("Step 3/5: Answer")
+    first.expect("> ")
+    first.sendline("I will check the line tonight")  # typed but not finished ...
+    first.sendintr()  # ... and the agent hangs up
+    first.expect(pexpect.EOF)
+    first.close()
+    assert first.exitstatus == 130
+    assert "desk assist" in (first.before or "")
+
+    with sqlite3.connect(db_path) as conn:
+        recorded = conn.execute(
+            "SELECT json_extract(data, '$.step') FROM event WHERE kind = 'assist_step'"
+        ).fetchall()
+    assert recorded == [("acknowledge",), ("apologize",)]
+
+    second = spawn(db_path, "assist", str(case_id))
+    second.expect("Acknowledge")  # resuming shows what is done ...
+    second.expect("Next step: Answer")
+    second.expect("Step 3/5: Answer")  # ... and starts at the first unfinished step
+    second.expect("I understand: it drops every evening.")  # earlier steps as context
+    answer(second, "I will check the line tonight.", "Does it happen on wifi and cable?")
+    second.expect("Step 4/5: Analyze")
+    answer(second, "Faulty line card at the cabinet")
+    second.expect("Step 5/5: Adjust")
+    answer(second, "Added the cabinet to the watch list")
+    second.expect("What happens to the case now?")
+    second.expect(">")
+    second.sendline("1")
+    second.expect("Resolution:")
+    second.sendline("Replaced the line card")
+    second.expect("Root cause")
+    second.sendline("")
+    second.expect("All five steps are done.")
+    second.expect(pexpect.EOF)
+    second.close()
+    assert second.exitstatus == 0
+
+    with sqlite3.connect(db_path) as conn:
+        status, root_cause, resolution, handling, first_response = conn.execute(
+            'SELECT status, root_cause, resolution, handling_seconds, first_response_at '
+            'FROM "case" WHERE id = ?', (case_id,),
+        ).fetchone()  # fmt: skip
+        steps = conn.execute(
+            "SELECT json_extract(data, '$.step'), json_extract(data, '$.status'), body "
+            "FROM event WHERE kind = 'assist_step' ORDER BY id"
+        ).fetchall()
+        sessions = conn.execute(
+            "SELECT count(DISTINCT json_extract(data, '$.session')) FROM event "
+            "WHERE kind = 'assist_step'"
+        ).fetchone()[0]
+    assert status == "resolved" and resolution == "Replaced the line card"
+    assert root_cause == "Faulty line card at the cabinet"
+    assert first_response is not None
+    assert handling >= 1  # at least the second we waited, and ...
+    assert handling < 120  # ... not the time between the sessions
+    assert [s[:2] for s in steps] == [
+        ("acknowledge", "done"), ("apologize", "skipped"), ("answer", "done"),
+        ("analyze", "done"), ("adjust", "done"),
+    ]  # fmt: skip
+    assert steps[2][2] == "I will check the line tonight.\nDoes it happen on wifi and cable?"
+    assert sessions == 2
+
+
+def test_guided_flow_in_spanish_and_on_a_closed_case(db_path: Path) -> None:
+    db = store.open_database(str(db_path))
+    with store.writing(db) as session:
+        customers.add_customer(session, crn="C-8", name="Lucía")
+        case_id = cases.open_case(session, agent="a", customer_crn="C-8", subject="Factura").case.id
+    child = spawn(db_path, "--lang", "es", "assist", str(case_id))
+    child.expect("Paso 1/5: Reconocimiento")
+    child.expect("Informe al cliente que lo ha escuchado.")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    with store.writing(db) as session:
+        cases.close_cases(session, agent="a", ids=[case_id or 0], resolution="ok")
+    closed = spawn(db_path, "assist", str(case_id))
+    closed.expect(pexpect.EOF)
+    closed.close()
+    assert closed.exitstatus == 4
+    assert "is closed" in (closed.before or "")
