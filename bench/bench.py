@@ -7,10 +7,12 @@ Then it times whole `desk` processes, the way people and scripts run them,
 and compares them with the floor: the bare cost of starting Python and
 importing Typer and SQLModel.
 
-Timing uses hyperfine when it is on PATH (`apt-get install hyperfine`) and a
-plain `time.perf_counter` loop around `subprocess.run` otherwise.  Commands
-that write restore the database from a pristine copy before every run,
-outside the timed region (hyperfine `--prepare`).
+Timing uses hyperfine when it is on PATH (`apt-get install hyperfine`) and
+otherwise (or with --no-hyperfine) a round-robin `time.perf_counter` loop
+around `subprocess.run`.  Commands that write restore the database from a
+pristine copy before every run, outside the timed region (hyperfine
+`--prepare`).  With --snapshot it runs a copy of src/deskcli taken at the
+start, for when someone is editing src/ during the run.
 
     .venv/bin/python bench/bench.py                       # full run, Markdown on stdout
     .venv/bin/python bench/bench.py --out bench/RESULTS.md
