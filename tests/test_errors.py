@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from deskcli import store
 from tests.conftest import Desk
 
 
@@ -137,7 +138,7 @@ def test_init_reports_where_and_is_idempotent(
     desk: Desk, dj: Callable[..., Any], db_path: Path
 ) -> None:
     first = dj("init")
-    assert first == {"database": str(db_path), "schema": "0001", "created": True}
+    assert first == {"database": str(db_path), "schema": store.SCHEMA_HEAD, "created": True}
     assert dj("init")["created"] is False
     with sqlite3.connect(db_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)

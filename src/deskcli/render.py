@@ -86,12 +86,12 @@ def emit_ids(ids: Sequence[int | None]) -> None:
 
 
 def say(message: str) -> None:
-    """A confirmation for people, on stdout."""
-    out().print(user(message))
+    """A confirmation for people, on stdout, on one line however long."""
+    out().print(user(message), soft_wrap=True)
 
 
 def note(message: str) -> None:
-    err().print(user(f"desk: note: {message}"))
+    err().print(user(f"desk: note: {message}"), soft_wrap=True)
 
 
 def status_text(status: str) -> Text:
@@ -134,13 +134,13 @@ def case_table(views: Sequence[CaseView], *, title: str | None = None) -> Table:
     return table
 
 
-def cases(views: Sequence[CaseView], *, total: int | None = None) -> None:
+def cases(views: Sequence[CaseView], *, more: bool = False) -> None:
     if not views:
         say("No cases match.")
         return
     out().print(case_table(views))
-    if total is not None and total > len(views):
-        note(f"showing {len(views)} of {total} cases; pass --limit N (0 for all) to see more")
+    if more:
+        note(f"showing the first {len(views)} cases; there are more: pass --limit N (0 for all)")
 
 
 def _fields(rows: Sequence[tuple[str, Text | str]]) -> Table:

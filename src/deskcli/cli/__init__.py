@@ -13,7 +13,6 @@ from typing import Annotated
 import typer
 
 from deskcli import __version__
-from deskcli.cli import admin, assist, case, customer
 from deskcli.cli._context import AppContext, default_agent
 from deskcli.cli._group import DeskGroup
 
@@ -27,13 +26,17 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
-app.add_typer(case.app, name="case")
-app.add_typer(customer.app, name="customer")
-app.command("assist")(assist.assist)
-app.command("follow-ups")(case.follow_ups)
-app.command("board")(case.board)
-app.command("init")(admin.init)
-app.command("demo")(admin.demo)
+# Commands load their module when used (`desk case list` never imports the
+# customer or assist modules); `desk --help` lists them in this order.
+DeskGroup.lazy_commands = {
+    "case": "deskcli.cli.case:app",
+    "customer": "deskcli.cli.customer:app",
+    "assist": "deskcli.cli.assist:assist",
+    "board": "deskcli.cli.case:board",
+    "follow-ups": "deskcli.cli.case:follow_ups",
+    "init": "deskcli.cli.admin:init",
+    "demo": "deskcli.cli.admin:demo",
+}
 
 
 def _version(value: bool) -> None:

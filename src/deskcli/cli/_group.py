@@ -58,6 +58,33 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
 
 
 class DeskGroup(TyperGroup):
+    """The root group: loads each command's module only when it is used, and
+    maps every error to one line and an exit code."""
+
+    # name -> "module:attribute", a Typer app (a group) or a command function.
+    lazy_commands: dict[str, str] = {}
+
+    def list_commands(self, _ctx: Any) -> list[str]:
+        return list(self.lazy_commands)
+
+    def get_command(self, _ctx: Any, cmd_name: str) -> Any:
+        if cmd_name not in self.commands and cmd_name in self.lazy_commands:
+            self.commands[cmd_name] = _load_command(cmd_name, self.lazy_commands[cmd_name])
+        return self.commands.get(cmd_name)
+
+    def resolve_command(self, ctx: Any, args: list[str]) -> Any:
+        from difflib import get_close_matches
+
+        from typer._click.exceptions import UsageError
+
+        try:
+            return super().resolve_command(ctx, args)
+        except UsageError as exc:
+            matches = get_close_matches(args[0], list(self.lazy_commands)) if args else []
+            if matches and "Did you mean" not in exc.message:
+                exc.message = f"{exc.message.rstrip('.')}. Did you mean {matches[0]!r}?"
+            raise
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -80,6 +107,22 @@ class DeskGroup(TyperGroup):
         if standalone_mode:
             sys.exit(code)
         return code
+
+
+def _load_command(name: str, target: str) -> Any:
+    from importlib import import_module
+
+    from typer.main import get_command
+
+    module_name, attribute = target.split(":")
+    obj = getattr(import_module(module_name), attribute)
+    if not isinstance(obj, typer.Typer):
+        single = typer.Typer(rich_markup_mode=None, add_completion=False)
+        single.command(name)(obj)
+        obj = single
+    command = get_command(obj)
+    command.name = name
+    return command
 
 
 def run_guarded(call: Any) -> int:

@@ -210,17 +210,19 @@ def case_list(
     )
     machine = as_json or ids
     effective = limit if limit is not None else (None if machine else HUMAN_DEFAULT_LIMIT)
+    # A table fetches one row more than it shows, to say whether there are more
+    # without counting every match.
+    fetch = (effective + 1) if effective and not machine else effective
     with st.reading() as session:
-        views = cases.list_cases(session, filters, sort=sort, limit=effective or None)
-        total = None
-        if not machine and effective and len(views) == effective:
-            total = cases.count_cases(session, filters)
+        views = cases.list_cases(session, filters, sort=sort, limit=fetch or None)
     if as_json:
         render.emit_json([cases.case_record(v) for v in views])
     elif ids:
         render.emit_ids([v.case.id for v in views])
     else:
-        render.cases(views, total=total)
+        render.cases(
+            views[:effective] if effective else views, more=len(views) > (effective or len(views))
+        )
 
 
 @app.command("show")

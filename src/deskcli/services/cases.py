@@ -184,11 +184,6 @@ def list_cases(
     return [CaseView(c, cu) for c, cu in session.exec(query)]
 
 
-def count_cases(session: Session, filters: CaseFilter) -> int:
-    query = select(func.count()).select_from(Case).where(*_conditions(session, filters))
-    return int(session.exec(query).one())
-
-
 def matching_ids(session: Session, filters: CaseFilter) -> list[int]:
     query = select(Case.id).where(*_conditions(session, filters)).order_by(col(Case.id))
     return [int(i) for i in session.exec(query) if i is not None]
