@@ -29,7 +29,7 @@ completions: install
 	_DESK_COMPLETE=source_fish $(BIN)/desk > completions/desk.fish
 
 # Messages of the guided flows: extract, merge into each catalog, compile.
-CATALOG_SOURCES = src/deskcli/workflow src/deskcli/cli/assist.py src/deskcli/services/assist.py src/deskcli/render.py
+CATALOG_SOURCES = src/deskcli
 catalogs: install-test
 	mkdir -p build
 	$(BIN)/pybabel extract --no-default-keywords -k N_ -k t --no-location --sort-output \

@@ -11,12 +11,7 @@ from babel.messages.pofile import read_po
 from deskcli.workflow.i18n import LOCALE_DIR, available
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "deskcli"
-SOURCES = [
-    *sorted((SRC / "workflow").glob("*.py")),
-    SRC / "cli" / "assist.py",
-    SRC / "services" / "assist.py",
-    SRC / "render.py",
-]
+SOURCES = sorted(SRC.rglob("*.py"))  # t("...") and N_("...") mark messages, wherever they are
 
 
 def extracted() -> set[str]:

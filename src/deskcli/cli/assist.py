@@ -14,7 +14,8 @@ from deskcli.cli._options import CaseIdArg, JsonOpt
 from deskcli.errors import DeskError, InvalidValue
 
 if TYPE_CHECKING:
-    from deskcli.services.assist import AssistState, Then
+    from deskcli.services.answers import Then
+    from deskcli.services.assist import AssistState
 
 
 def assist(
@@ -149,9 +150,11 @@ def _run(
     )
 
     if answers is not None:
-        parsed = flow.parse_answers(_read_source(answers))
+        from deskcli.services.answers import parse_answers, record_answers
+
+        parsed = parse_answers(_read_source(answers))
         with st.writing() as session:
-            result = flow.record_answers(session, agent=st.agent, case_id=case_id, answers=parsed)
+            result = record_answers(session, agent=st.agent, case_id=case_id, answers=parsed)
     elif step is not None:
         if skip and text is not None:
             raise InvalidValue(t("use either --text or --skip, not both"))
@@ -220,7 +223,7 @@ def _then(
     """The adjust step's decision, validated like an answers file's "then"."""
     if action is None:
         return None
-    from deskcli.services.assist import Then
+    from deskcli.services.answers import Then
     from deskcli.workflow import ACTIONS
 
     if action not in ACTIONS:

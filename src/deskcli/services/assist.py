@@ -16,9 +16,8 @@ import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlmodel import Session, col, select
 
 from deskcli import times
@@ -26,9 +25,12 @@ from deskcli.domain import ACTIVE_STATUSES, EventKind, Status
 from deskcli.errors import InvalidValue, TransitionNotAllowed
 from deskcli.models import Event
 from deskcli.services import cases
-from deskcli.workflow import ACTIONS, N_, SKIPPABLE, STEPS
+from deskcli.workflow import N_, SKIPPABLE, STEPS
 
 SCRIPT_GAP = timedelta(minutes=30)
+
+if TYPE_CHECKING:
+    from deskcli.services.answers import Then
 
 
 @dataclass
@@ -76,45 +78,6 @@ class AssistState:
             "next": self.next,
             "handling_seconds": self.handling_seconds,
         }
-
-
-class Then(BaseModel):
-    """What the adjust step does with the case."""
-
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    action: str
-    resolution: str | None = None
-    root_cause: str | None = None
-    to: str | None = None
-    reason: str | None = None
-    in_: str | None = Field(default=None, alias="in")
-    on: str | None = None
-
-    @field_validator("action")
-    @classmethod
-    def _known_action(cls, value: str) -> str:
-        if value not in ACTIONS:
-            raise ValueError(f"unknown action {value!r}; use one of: {', '.join(ACTIONS)}")
-        return value
-
-
-class Skip(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    skip: str
-
-
-class Answers(BaseModel):
-    """An answers file: step names in order, each a text or {"skip": reason}."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    acknowledge: str | None = None
-    apologize: str | Skip | None = None
-    answer: str | None = None
-    analyze: str | None = None
-    adjust: str | None = None
-    then: Then | None = None
 
 
 def new_session_id() -> str:
@@ -273,74 +236,3 @@ def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> Non
 def check_then(then: Then | None, step: str | None) -> None:
     if then is not None and then.action != "leave" and step != "adjust":
         raise InvalidValue(N_("--then goes with the adjust step (--step adjust)"), params={})
-
-
-def parse_answers(raw: str) -> Answers:
-    """Validate an answers file; raises InvalidValue with what is wrong."""
-    import json
-
-    try:
-        data = json.loads(raw)
-    except json.JSONDecodeError as exc:
-        raise InvalidValue(
-            N_("the answers are not valid JSON: {error}"), params={"error": str(exc)}
-        ) from None
-    if not isinstance(data, dict):
-        raise InvalidValue(N_("the answers must be a JSON object of step names"), params={})
-    keys = [k for k in data if k != "then"]
-    unknown = [k for k in keys if k not in STEPS]
-    if unknown:
-        raise InvalidValue(
-            N_("unknown step {step!r} in the answers"),
-            hint=N_("steps: {steps}"),
-            params={"step": unknown[0], "steps": ", ".join(STEPS)},
-        )
-    if keys != sorted(keys, key=STEPS.index):
-        raise InvalidValue(
-            N_("the answers must list the steps in order: {steps}"),
-            params={"steps": ", ".join(STEPS)},
-        )
-    try:
-        return Answers.model_validate(data)
-    except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"] if not isinstance(p, int))
-        raise InvalidValue(
-            N_("invalid answers at {where}: {error}"),
-            params={"where": where or "top level", "error": first["msg"]},
-        ) from None
-
-
-def record_answers(
-    session: Session, *, agent: str, case_id: int, answers: Answers, session_id: str | None = None
-) -> AssistState:
-    """Record every answered step not yet done, in order, then the adjust action.
-    The caller's transaction makes it all or nothing."""
-    state = assist_state(session, case_id)
-    adjusted_now = False
-    for step in STEPS:
-        value = getattr(answers, step)
-        if value is None or state.step(step).status != "pending":
-            continue  # steps already done are left as they are
-        adjusted_now = adjusted_now or step == "adjust"
-        if isinstance(value, Skip):
-            state = record_step(
-                session,
-                agent=agent,
-                case_id=case_id,
-                step=step,
-                skip_reason=value.skip,
-                session_id=session_id,
-            )
-        else:
-            state = record_step(
-                session, agent=agent, case_id=case_id, step=step, text=value, session_id=session_id
-            )
-    if answers.then is not None and answers.then.action != "leave":
-        if state.step("adjust").status == "pending":
-            raise TransitionNotAllowed(
-                N_('"then" needs the adjust step in the same answers'), params={}
-            )
-        if adjusted_now:  # a retried file must not act twice
-            apply_then(session, agent=agent, case_id=case_id, then=answers.then)
-    return assist_state(session, case_id)
