@@ -57,9 +57,10 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
     return front + rest
 
 
-class DeskGroup(TyperGroup):
-    """The root group: loads each command's module only when it is used, and
-    maps every error to one line and an exit code."""
+class LazyGroup(TyperGroup):
+    """A group that builds each command only when it is used: Typer's cost of
+    turning a function into a command (~1.5 ms each) is paid for one command,
+    not for all of them."""
 
     # name -> "module:attribute", a Typer app (a group) or a command function.
     lazy_commands: dict[str, str] = {}
@@ -84,6 +85,10 @@ class DeskGroup(TyperGroup):
             if matches and "Did you mean" not in exc.message:
                 exc.message = f"{exc.message.rstrip('.')}. Did you mean {matches[0]!r}?"
             raise
+
+
+class DeskGroup(LazyGroup):
+    """The root group; also maps every error to one line and an exit code."""
 
     def main(  # type: ignore[override]
         self,

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskcli.cli._context import AppContext, ids_from_stdin, read_text, state
+from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import (
     AssigneeOpt,
     CaseIdArg,
@@ -35,7 +36,28 @@ if TYPE_CHECKING:
 
     from deskcli.services.cases import CaseFilter, CaseView
 
+
+class CaseGroup(LazyGroup):
+    lazy_commands = {
+        "open": "deskcli.cli.case:case_open",
+        "list": "deskcli.cli.case:case_list",
+        "show": "deskcli.cli.case:case_show",
+        "take": "deskcli.cli.case:case_take",
+        "assign": "deskcli.cli.case:case_assign",
+        "note": "deskcli.cli.case:case_note",
+        "reply": "deskcli.cli.case:case_reply",
+        "pending": "deskcli.cli.case:case_pending",
+        "resume": "deskcli.cli.case:case_resume",
+        "escalate": "deskcli.cli.case:case_escalate",
+        "resolve": "deskcli.cli.case:case_resolve",
+        "close": "deskcli.cli.case:case_close",
+        "reopen": "deskcli.cli.case:case_reopen",
+        "follow-up": "deskcli.cli.case:case_follow_up",
+    }
+
+
 app = typer.Typer(
+    cls=CaseGroup,
     rich_markup_mode=None,
     help="Open, work and close cases.  Without a command: list active cases.",
     no_args_is_help=False,
@@ -107,7 +129,6 @@ def case_default(ctx: typer.Context) -> None:
         case_list(ctx)
 
 
-@app.command("open")
 def case_open(
     ctx: typer.Context,
     customer: Annotated[
@@ -160,7 +181,6 @@ def case_open(
     )
 
 
-@app.command("list")
 def case_list(
     ctx: typer.Context,
     include_all: Annotated[
@@ -225,7 +245,6 @@ def case_list(
         )
 
 
-@app.command("show")
 def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) -> None:
     """Show a case: details, timeline and the customer's history."""
     from deskcli import render
@@ -245,7 +264,6 @@ def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) 
             render.assist_transcript(translator(st.lang), detail, five_as)
 
 
-@app.command("take")
 def case_take(
     ctx: typer.Context,
     case_id: CaseIdArg,
@@ -268,7 +286,6 @@ def case_take(
     )
 
 
-@app.command("assign")
 def case_assign(
     ctx: typer.Context,
     case_id: CaseIdArg,
@@ -292,7 +309,6 @@ def case_assign(
 TextArg = Annotated[str, typer.Argument(metavar="TEXT", help="The text ('-' reads stdin).")]
 
 
-@app.command("note")
 def case_note(
     ctx: typer.Context,
     case_id: CaseIdArg,
@@ -314,7 +330,6 @@ def case_note(
     )
 
 
-@app.command("reply")
 def case_reply(
     ctx: typer.Context,
     case_id: CaseIdArg,
@@ -336,7 +351,6 @@ def case_reply(
     )
 
 
-@app.command("pending")
 def case_pending(
     ctx: typer.Context,
     case_id: CaseIdArg,
@@ -359,7 +373,6 @@ def case_pending(
     )
 
 
-@app.command("resume")
 def case_resume(
     ctx: typer.Context,
     case_id: CaseIdArg,
@@ -377,7 +390,6 @@ def case_resume(
     )
 
 
-@app.command("escalate")
 def case_escalate(
     ctx: typer.Context,
     case_id: CaseIdArg,
@@ -401,7 +413,6 @@ def case_escalate(
     )
 
 
-@app.command("resolve")
 def case_resolve(
     ctx: typer.Context,
     case_id: CaseIdArg,
@@ -444,7 +455,6 @@ def case_resolve(
     )
 
 
-@app.command("close")
 def case_close(
     ctx: typer.Context,
     case_ids: Annotated[
@@ -562,7 +572,6 @@ def _summary_record(summary: object) -> dict[str, object]:
     }
 
 
-@app.command("reopen")
 def case_reopen(
     ctx: typer.Context,
     case_id: CaseIdArg,
@@ -585,7 +594,6 @@ def case_reopen(
     )
 
 
-@app.command("follow-up")
 def case_follow_up(
     ctx: typer.Context,
     case_id: CaseIdArg,

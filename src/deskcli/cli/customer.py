@@ -7,9 +7,25 @@ from typing import Annotated
 import typer
 
 from deskcli.cli._context import state
+from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import JsonOpt
 
-app = typer.Typer(rich_markup_mode=None, help="Add, find and edit customers.", no_args_is_help=True)
+
+class CustomerGroup(LazyGroup):
+    lazy_commands = {
+        "add": "deskcli.cli.customer:customer_add",
+        "show": "deskcli.cli.customer:customer_show",
+        "list": "deskcli.cli.customer:customer_list",
+        "edit": "deskcli.cli.customer:customer_edit",
+    }
+
+
+app = typer.Typer(cls=CustomerGroup, rich_markup_mode=None, no_args_is_help=True)
+
+
+@app.callback()
+def customer_group() -> None:
+    """Add, find and edit customers."""
 
 CrnArg = Annotated[str, typer.Argument(metavar="CRN", help="The customer reference number.")]
 
@@ -28,7 +44,6 @@ def _record(customer: object) -> dict[str, object]:
     }
 
 
-@app.command("add")
 def customer_add(
     ctx: typer.Context,
     crn: Annotated[
@@ -55,7 +70,6 @@ def customer_add(
         render.say(f"Added customer {customer.crn} ({customer.name}).")
 
 
-@app.command("show")
 def customer_show(
     ctx: typer.Context,
     crn: CrnArg,
@@ -82,7 +96,6 @@ def customer_show(
         render.customer_detail(customer, history, total)
 
 
-@app.command("list")
 def customer_list(
     ctx: typer.Context,
     search: Annotated[
@@ -104,7 +117,6 @@ def customer_list(
         render.customer_table(found)
 
 
-@app.command("edit")
 def customer_edit(
     ctx: typer.Context,
     crn: CrnArg,
