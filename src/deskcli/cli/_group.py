@@ -132,7 +132,7 @@ def _load_command(name: str, target: str) -> Any:
 
 def run_guarded(call: Any) -> int:
     """Run the command line; return the exit code after reporting any error."""
-    from typer._click.exceptions import ClickException, UsageError
+    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 
     try:
         result = call()
@@ -142,6 +142,11 @@ def run_guarded(call: Any) -> int:
             raise
         print_error(exc.message, exc.hint)
         return int(exc.exit_code)
+    except NoArgsIsHelpError as exc:
+        # `desk` or `desk customer` alone: the help, as asked for, not an error.
+        if exc.ctx is not None:
+            sys.stdout.write(exc.ctx.get_help() + "\n")
+        return int(ExitCode.OK)
     except UsageError as exc:
         hint = None
         if exc.ctx is not None:

@@ -59,6 +59,7 @@ class CaseGroup(LazyGroup):
 app = typer.Typer(
     cls=CaseGroup,
     rich_markup_mode=None,
+    add_completion=False,
     help="Open, work and close cases.  Without a command: list active cases.",
     no_args_is_help=False,
 )

@@ -20,12 +20,15 @@ class CustomerGroup(LazyGroup):
     }
 
 
-app = typer.Typer(cls=CustomerGroup, rich_markup_mode=None, no_args_is_help=True)
+app = typer.Typer(
+    cls=CustomerGroup, rich_markup_mode=None, add_completion=False, no_args_is_help=True
+)
 
 
 @app.callback()
 def customer_group() -> None:
     """Add, find and edit customers."""
+
 
 CrnArg = Annotated[str, typer.Argument(metavar="CRN", help="The customer reference number.")]
 
