@@ -42,7 +42,8 @@ def test_guided_flow_interrupted_and_resumed(db_path: Path) -> None:
     first = spawn(db_path, "assist", str(case_id))
     first.expect("Step 1/5: Acknowledge")
     first.expect("Let the customer know you have heard them.")
-    first.expect("Liam \\[bold\\]O'Connor\\[/\\]")  # customer text shown literally
+    first.expect_exact("Drops \\x1b[31mevery[/] evening")  # customer text shown literally
+    first.expect_exact("Liam [bold]O'Connor[/]")
     first.expect("Old router")  # the customer's history
     time.sleep(1.1)  # some handling time to measure
     answer(first, "I understand: it drops every evening.")
