@@ -54,6 +54,8 @@ class Case(SQLModel, table=True):
         Index("ix_case_customer_created", "customer_id", "created_at"),
         Index("ix_case_assignee_status", "assignee", "status"),
         Index("ix_case_follow_up", "follow_up_at"),
+        Index("ix_case_team", "team"),
+        Index("ix_case_category", "category"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from deskcli.models import Case, Customer, Event
     from deskcli.services.assist import AssistState
     from deskcli.services.cases import CaseDetail, CaseView, CloseSummary
+    from deskcli.services.maintenance import Report
 
 # Rich is imported inside the functions that draw, so --json and --ids output
 # (what scripts run thousands of times) never pays for it.
@@ -540,3 +541,28 @@ def hint(message: str) -> None:
     from rich.text import Text
 
     out().print(Text(message, style="dim"))
+
+
+def doctor(report: Report) -> None:
+    """`desk doctor`: one line per fact, then warnings and problems."""
+
+    size = f"{report.size_bytes:,} bytes" if report.size_bytes is not None else "-"
+    schema = report.schema or "-"
+    if report.schema != report.program_schema:
+        schema += f" (this program: {report.program_schema})"
+    counts = ", ".join(f"{status} {n}" for status, n in report.counts.items()) or "no cases"
+    rows: list[tuple[str, Text | str]] = [
+        ("Database", user(report.database)),
+        ("Size", size),
+        ("Schema", schema),
+        ("Journal mode", report.journal_mode or "-"),
+        ("Integrity", report.integrity or "-"),
+        ("Filesystem", report.filesystem or "-"),
+        ("Permissions", report.mode or "-"),
+        ("Cases", counts),
+    ]
+    out().print(_fields(rows))
+    for warning in report.warnings:
+        err().print(user(f"desk: warning: {warning}"), soft_wrap=True)
+    if not report.problems and not report.warnings:
+        say("All good.")

@@ -37,7 +37,7 @@ from sqlmodel import Session
 
 from deskcli.errors import DeskError, InvalidValue, StorageError
 
-SCHEMA_HEAD = "0002"  # the newest migration in deskcli/migrations/versions
+SCHEMA_HEAD = "0003"  # the newest migration in deskcli/migrations/versions
 APP_NAME = "desk"
 
 
@@ -63,11 +63,14 @@ class Database:
     created: bool = False  # this process created the file
 
 
-def open_database(db_path: str | None = None, db_url: str | None = None) -> Database:
+def open_database(
+    db_path: str | None = None, db_url: str | None = None, *, shared: bool = False
+) -> Database:
     """Open (creating or upgrading as needed) the database the options name.
 
     DESK_DB_URL (`db_url`) wins over --db / DESK_DB (`db_path`), which wins
-    over the default file in the user data directory.
+    over the default file in the user data directory.  A new file is readable
+    by its owner only (0600), or by its group too (0660) when `shared`.
     """
     if db_url:
         path = None
@@ -80,7 +83,9 @@ def open_database(db_path: str | None = None, db_url: str | None = None) -> Data
         if not db_path:
             path.parent.mkdir(parents=True, exist_ok=True)
         url = f"sqlite:///{path}"
-    created = _create_file(path) if path is not None else False
+    created = _create_file(path, 0o660 if shared else 0o600) if path is not None else False
+    if shared and path is not None and not created:
+        _share(path)
     try:
         engine = _make_engine(url)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
@@ -91,8 +96,15 @@ def open_database(db_path: str | None = None, db_url: str | None = None) -> Data
     return db
 
 
-def _create_file(path: Path) -> bool:
-    """Validate the path and create an empty file readable only by its owner."""
+def safe_url(url: str) -> str:
+    """A database URL without its password, for messages."""
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _create_file(path: Path, mode: int) -> bool:
+    """Validate the path and create an empty file with `mode` (umask aside)."""
     if path.is_dir():
         raise InvalidValue(f"{path} is a directory, not a database file")
     if not path.parent.is_dir():
@@ -101,12 +113,69 @@ def _create_file(path: Path) -> bool:
             hint="create the directory first, or pass another --db",
         )
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode))
     except FileExistsError:
         return False
     except OSError as exc:
         raise StorageError(f"cannot create {path}: {exc.strerror}") from None
+    os.chmod(path, mode)  # exactly this mode, whatever the umask
     return True
+
+
+def _share(path: Path) -> None:
+    """Let the file's group read and write it (and SQLite's side files)."""
+    for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        try:
+            os.chmod(file, 0o660)
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            raise StorageError(f"cannot share {file}: {exc.strerror}") from None
+
+
+NETWORK_FILESYSTEMS = frozenset(
+    {
+        "nfs",
+        "nfs4",
+        "cifs",
+        "smb3",
+        "smbfs",
+        "9p",
+        "afs",
+        "ceph",
+        "glusterfs",
+        "lustre",
+        "fuse.sshfs",
+        "fuse.glusterfs",
+        "fuse.rclone",
+        "fuse.s3fs",
+        "davfs",
+        "ncpfs",
+    }
+)
+
+
+def filesystem_type(path: Path) -> str | None:
+    """The type of the filesystem holding `path` (Linux /proc/mounts), if known."""
+    try:
+        mounts = Path("/proc/mounts").read_text().splitlines()
+    except OSError:
+        return None
+    target = str(path.resolve().parent)
+    best, kind = "", None
+    for line in mounts:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mount_point = fields[1].replace("\\040", " ")
+        inside = target == mount_point or target.startswith(mount_point.rstrip("/") + "/")
+        if inside and len(mount_point) >= len(best):
+            best, kind = mount_point, fields[2]
+    return kind
+
+
+def on_network_filesystem(path: Path) -> bool:
+    return filesystem_type(path) in NETWORK_FILESYSTEMS
 
 
 def _make_engine(url: str) -> Engine:
@@ -166,7 +235,8 @@ def _upgrade(db: Database, revision: str | None) -> None:
             f"the database schema ({revision}) is newer than this desk program knows",
             hint="upgrade deskcli (pip install -U deskcli) to use this database",
         )
-    if db.path is not None and revision is None:
+    # WAL needs shared memory between the processes: only on local disks.
+    if db.path is not None and revision is None and not on_network_filesystem(db.path):
         _set_wal(db)
     with db.engine.connect().execution_options(desk_write=True) as connection:
         with connection.begin():

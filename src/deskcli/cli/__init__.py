@@ -36,6 +36,9 @@ DeskGroup.lazy_commands = {
     "follow-ups": "deskcli.cli.case:follow_ups",
     "init": "deskcli.cli.admin:init",
     "demo": "deskcli.cli.admin:demo",
+    "backup": "deskcli.cli.admin:backup",
+    "doctor": "deskcli.cli.admin:doctor",
+    "batch": "deskcli.cli.batch:batch",
 }
 
 

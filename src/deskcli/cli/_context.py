@@ -29,24 +29,42 @@ def default_agent() -> str:
 
 
 @dataclass
+class SharedStore:
+    """Set by `desk batch` for the commands it runs: they all use this database,
+    and with --atomic this one session, so the whole batch is one transaction."""
+
+    database: Database
+    session: Session | None = None
+
+
+shared_store: SharedStore | None = None
+
+
+@dataclass
 class AppContext:
     db_path: str | None = None
     db_url: str | None = None
     agent: str = field(default_factory=default_agent)
     lang: str = "en"
+    shared: bool = False  # create the file group-writable (desk init --shared)
     _db: Database | None = None
 
     def database(self) -> Database:
+        if shared_store is not None:
+            return shared_store.database
         if self._db is None:
             from deskcli.store import open_database
 
-            self._db = open_database(self.db_path, self.db_url)
+            self._db = open_database(self.db_path, self.db_url, shared=self.shared)
         return self._db
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
         from deskcli import store
 
+        if shared_store is not None and shared_store.session is not None:
+            yield shared_store.session
+            return
         with store.reading(self.database()) as session:
             yield session
 
@@ -54,6 +72,9 @@ class AppContext:
     def writing(self) -> Iterator[Session]:
         from deskcli import store
 
+        if shared_store is not None and shared_store.session is not None:
+            yield shared_store.session  # the batch commits or rolls back at its end
+            return
         with store.writing(self.database()) as session:
             yield session
 

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from deskcli.cli import _complete
 from deskcli.domain import Channel, Priority, SortKey, Status
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
@@ -19,7 +20,9 @@ IfVersionOpt = Annotated[
         help="Refuse (exit 4) if the case is no longer at version N.",
     ),
 ]
-CaseIdArg = Annotated[int, typer.Argument(min=1, metavar="ID", help="The case id.")]
+CaseIdArg = Annotated[
+    int, typer.Argument(min=1, metavar="ID", help="The case id.", autocompletion=_complete.case_ids)
+]
 
 # The filters of `desk case list`, shared with `desk case close`.
 StatusOpt = Annotated[
@@ -43,19 +46,42 @@ PriorityOpt = Annotated[
     ),
 ]
 AssigneeOpt = Annotated[
-    str | None, typer.Option("--assignee", "-a", metavar="AGENT", help="Only cases of this agent.")
+    str | None,
+    typer.Option(
+        "--assignee",
+        "-a",
+        metavar="AGENT",
+        help="Only cases of this agent.",
+        autocompletion=_complete.agents,
+    ),
 ]
 MineOpt = Annotated[bool, typer.Option("--mine", help="Only cases assigned to you.")]
 UnassignedOpt = Annotated[bool, typer.Option("--unassigned", help="Only cases nobody owns.")]
 CustomerOpt = Annotated[
-    str | None, typer.Option("--customer", "-c", metavar="CRN", help="Only this customer's cases.")
+    str | None,
+    typer.Option(
+        "--customer",
+        "-c",
+        metavar="CRN",
+        help="Only this customer's cases.",
+        autocompletion=_complete.crns,
+    ),
 ]
 CategoryOpt = Annotated[
-    str | None, typer.Option("--category", metavar="NAME", help="Only this category.")
+    str | None,
+    typer.Option(
+        "--category",
+        metavar="NAME",
+        help="Only this category.",
+        autocompletion=_complete.categories,
+    ),
 ]
 ChannelOpt = Annotated[Channel | None, typer.Option("--channel", help="Only this channel.")]
 TeamOpt = Annotated[
-    str | None, typer.Option("--team", metavar="TEAM", help="Only cases with this team.")
+    str | None,
+    typer.Option(
+        "--team", metavar="TEAM", help="Only cases with this team.", autocompletion=_complete.teams
+    ),
 ]
 OlderThanOpt = Annotated[
     str | None,

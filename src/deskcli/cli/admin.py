@@ -10,24 +10,30 @@ from deskcli.cli._context import state
 from deskcli.cli._options import JsonOpt
 
 
-def init(ctx: typer.Context, as_json: JsonOpt = False) -> None:
-    """Create or upgrade the database and say where it is."""
+def init(
+    ctx: typer.Context,
+    shared: Annotated[
+        bool, typer.Option("--shared", help="Let the file's group read and write it (0660).")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Create or upgrade the database and say where it is.
+
+    A new file is readable by its owner only (0600); --shared makes it 0660 so
+    a team sharing a Unix group can use it.
+    """
     from deskcli import render, store
 
-    db = state(ctx).database()
-    where = str(db.path) if db.path is not None else _safe_url(db.url)
+    st = state(ctx)
+    if shared:
+        st.shared = True
+    db = st.database()
+    where = str(db.path) if db.path is not None else store.safe_url(db.url)
     if as_json:
         render.emit_json({"database": where, "schema": store.SCHEMA_HEAD, "created": db.created})
     else:
         verb = "Created" if db.created else "Using"
         render.say(f"{verb} database {where} (schema {store.SCHEMA_HEAD}).")
-
-
-def _safe_url(url: str) -> str:
-    """A server URL without its password."""
-    from sqlalchemy.engine import make_url
-
-    return make_url(url).render_as_string(hide_password=True)
 
 
 def demo(
@@ -63,3 +69,45 @@ def demo(
         render.say(f"Demo database (already filled): {st.db_path or st.db_url}")
     render.say(f"Try: DESK_DB={st.db_path} desk case list" if st.db_path else "Try: desk case list")
     board(ctx)
+
+
+def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+    """Check the database: schema, journal mode, integrity, permissions, filesystem.
+
+    Exits 5 when the integrity check fails; warnings alone exit 0.
+    """
+    from deskcli import render
+    from deskcli.errors import StorageError
+    from deskcli.services.maintenance import doctor as check
+
+    report = check(state(ctx).database())
+    if as_json:
+        render.emit_json(report.record())
+    else:
+        render.doctor(report)
+    if report.problems:
+        raise StorageError(report.problems[0], hint="restore from a backup (desk backup)")
+
+
+def backup(
+    ctx: typer.Context,
+    destination: Annotated[str, typer.Argument(metavar="FILE", help="Where to write the copy.")],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Copy the database to FILE, safely, even while others are writing.
+
+    \b
+    Example: desk backup ~/backups/desk-$(date +%F).db
+    """
+    from pathlib import Path
+
+    from deskcli import render
+    from deskcli.services.maintenance import backup as copy
+
+    db = state(ctx).database()
+    size = copy(db, Path(destination), overwrite=force)
+    if as_json:
+        render.emit_json({"database": str(db.path), "backup": destination, "size_bytes": size})
+    else:
+        render.say(f"Backed up {db.path} to {destination} ({size:,} bytes).")

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskcli.cli import _complete
 from deskcli.cli._context import AppContext, read_text, state
 from deskcli.cli._options import CaseIdArg, JsonOpt
 from deskcli.errors import DeskError, InvalidValue
@@ -55,7 +56,10 @@ def assist(
         str | None, typer.Option("--root-cause", metavar="TEXT", help="With --then resolve.")
     ] = None,
     to: Annotated[
-        str | None, typer.Option("--to", metavar="TEAM", help="With --then escalate.")
+        str | None,
+        typer.Option(
+            "--to", metavar="TEAM", help="With --then escalate.", autocompletion=_complete.teams
+        ),
     ] = None,
     in_: Annotated[
         str | None, typer.Option("--in", metavar="IN", help="With --then follow-up: 3d.")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from deskcli.cli import _complete
 from deskcli.cli._context import AppContext, ids_from_stdin, read_text, state
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import (
@@ -133,7 +134,14 @@ def case_default(ctx: typer.Context) -> None:
 def case_open(
     ctx: typer.Context,
     customer: Annotated[
-        str, typer.Option("--customer", "-c", metavar="CRN", help="The customer's CRN.")
+        str,
+        typer.Option(
+            "--customer",
+            "-c",
+            metavar="CRN",
+            help="The customer's CRN.",
+            autocompletion=_complete.crns,
+        ),
     ],
     subject: Annotated[
         str, typer.Option("--subject", metavar="TEXT", help="One line saying what is wrong.")
@@ -145,10 +153,18 @@ def case_open(
     channel: Annotated[Channel, typer.Option(help="How the customer reached us.")] = Channel.PHONE,
     priority: Annotated[Priority, typer.Option(help="How urgent it is.")] = Priority.NORMAL,
     category: Annotated[
-        str | None, typer.Option(metavar="NAME", help="Free-text category, e.g. billing.")
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="Free-text category, e.g. billing.",
+            autocompletion=_complete.categories,
+        ),
     ] = None,
     assign: Annotated[
-        str | None, typer.Option("--assign", metavar="AGENT", help="Assign it at once.")
+        str | None,
+        typer.Option(
+            "--assign", metavar="AGENT", help="Assign it at once.", autocompletion=_complete.agents
+        ),
     ] = None,
     me: Annotated[bool, typer.Option("--me", help="Assign it to yourself.")] = False,
     as_json: JsonOpt = False,
@@ -290,7 +306,15 @@ def case_take(
 def case_assign(
     ctx: typer.Context,
     case_id: CaseIdArg,
-    to: Annotated[str, typer.Option("--to", metavar="AGENT", help="The agent to assign it to.")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="AGENT",
+            help="The agent to assign it to.",
+            autocompletion=_complete.agents,
+        ),
+    ],
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -394,7 +418,15 @@ def case_resume(
 def case_escalate(
     ctx: typer.Context,
     case_id: CaseIdArg,
-    to: Annotated[str, typer.Option("--to", metavar="TEAM", help="The team that takes it over.")],
+    to: Annotated[
+        str,
+        typer.Option(
+            "--to",
+            metavar="TEAM",
+            help="The team that takes it over.",
+            autocompletion=_complete.teams,
+        ),
+    ],
     reason: Annotated[
         str, typer.Option("--reason", metavar="TEXT", help="Why it needs that team.")
     ],

@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from deskcli.cli import _complete
 from deskcli.cli._context import state
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import JsonOpt
@@ -30,7 +31,12 @@ def customer_group() -> None:
     """Add, find and edit customers."""
 
 
-CrnArg = Annotated[str, typer.Argument(metavar="CRN", help="The customer reference number.")]
+CrnArg = Annotated[
+    str,
+    typer.Argument(
+        metavar="CRN", help="The customer reference number.", autocompletion=_complete.crns
+    ),
+]
 
 
 def _record(customer: object) -> dict[str, object]:

@@ -85,12 +85,14 @@ class CloseSummary:
 
 def get_case(session: Session, case_id: int) -> CaseView:
     """Raises NotFound."""
-    case_ = session.get(Case, case_id)
-    if case_ is None:
+    row = session.exec(
+        select(Case, Customer)
+        .join(Customer, col(Customer.id) == col(Case.customer_id))
+        .where(Case.id == case_id)
+    ).first()
+    if row is None:
         raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
-    customer = session.get(Customer, case_.customer_id)
-    assert customer is not None  # enforced by the foreign key
-    return CaseView(case_, customer)
+    return CaseView(*row)
 
 
 def show_case(session: Session, case_id: int, *, history_limit: int = 10) -> CaseDetail:
@@ -287,7 +289,9 @@ def apply_change(
         set_committed_value(case_, key, value)
     session.add_all(events)
     session.flush()
-    return get_case(session, case_.id)
+    customer = session.get(Customer, case_.customer_id)
+    assert customer is not None  # enforced by the foreign key
+    return CaseView(case_, customer)
 
 
 def open_case(

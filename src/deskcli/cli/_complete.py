@@ -1,0 +1,117 @@
+"""Tab completion of case ids, CRNs, agents, teams and categories.
+
+Every Tab press runs the whole program, so these use the standard library's
+sqlite3 on a read-only connection with small, bounded, indexed queries, and
+never import SQLAlchemy.  A missing or unreadable database completes nothing
+(and is never created); nothing is printed.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import typer
+
+LIMIT = 50
+
+
+def _database(ctx: typer.Context) -> Path | None:
+    url = os.environ.get("DESK_DB_URL")
+    if url:
+        prefix = "sqlite:///"
+        return Path(url[len(prefix) :].split("?")[0]) if url.startswith(prefix) else None
+    typed = ctx.find_root().params.get("db") if ctx is not None else None
+    if typed or os.environ.get("DESK_DB"):
+        return Path(typed or os.environ["DESK_DB"]).expanduser()
+    from platformdirs import user_data_path
+
+    return user_data_path("desk", appauthor=False) / "desk.db"
+
+
+def _rows(ctx: typer.Context, sql: str, *args: Any) -> list[tuple[Any, ...]]:
+    path = _database(ctx)
+    if path is None or not path.is_file():
+        return []
+    try:
+        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        try:
+            return connection.execute(sql, args).fetchall()
+        finally:
+            connection.close()
+    except sqlite3.Error:
+        return []
+
+
+def _prefix_range(incomplete: str) -> tuple[str, str]:
+    """`col >= lo AND col < hi` matches the prefix and can use an index."""
+    return incomplete, incomplete + "\U0010ffff"
+
+
+def _one_line(text: object) -> str:
+    return " ".join(str(text or "").split())[:60]
+
+
+def case_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Active cases first (newest first), then the rest, matching the typed digits."""
+    if incomplete and not incomplete.isdigit():
+        return []
+    rows = _rows(
+        ctx,
+        'SELECT id, status, subject FROM "case" '
+        "WHERE status NOT IN ('resolved', 'closed') AND CAST(id AS TEXT) LIKE ? || '%' "
+        "ORDER BY created_at DESC LIMIT ?",
+        incomplete,
+        LIMIT,
+    )
+    if len(rows) < LIMIT:
+        rows += _rows(
+            ctx,
+            "SELECT id, status, subject FROM \"case\" WHERE CAST(id AS TEXT) LIKE ? || '%' "
+            "ORDER BY id DESC LIMIT ?",
+            incomplete,
+            LIMIT,
+        )
+    seen: dict[str, str] = {}
+    for case_id, status, subject in rows:
+        seen.setdefault(str(case_id), f"{status}: {_one_line(subject)}")
+    return list(seen.items())[:LIMIT]
+
+
+def crns(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    low, high = _prefix_range(incomplete)
+    rows = _rows(
+        ctx,
+        "SELECT crn, name FROM customer WHERE crn >= ? AND crn < ? ORDER BY crn LIMIT ?",
+        low,
+        high,
+        LIMIT,
+    )
+    return [(crn, _one_line(name)) for crn, name in rows]
+
+
+def _distinct(ctx: typer.Context, column: str, incomplete: str) -> list[str]:
+    low, high = _prefix_range(incomplete)
+    rows = _rows(
+        ctx,
+        f'SELECT DISTINCT {column} FROM "case" WHERE {column} >= ? AND {column} < ? '
+        f"ORDER BY {column} LIMIT ?",
+        low,
+        high,
+        LIMIT,
+    )
+    return [str(value) for (value,) in rows]
+
+
+def agents(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _distinct(ctx, "assignee", incomplete)
+
+
+def teams(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _distinct(ctx, "team", incomplete)
+
+
+def categories(ctx: typer.Context, incomplete: str) -> list[str]:
+    return _distinct(ctx, "category", incomplete)

@@ -1,0 +1,148 @@
+"""`desk batch`: many commands in one process, one JSON line each."""
+
+from __future__ import annotations
+
+import io
+import json
+import shlex
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from typing import Annotated, Any
+
+import typer
+
+from deskcli.cli import _context
+from deskcli.cli._context import state
+from deskcli.cli._group import GLOBAL_OPTIONS, hoist_global_options
+
+
+def batch(
+    ctx: typer.Context,
+    atomic: Annotated[
+        bool,
+        typer.Option("--atomic", help="Run everything in one transaction: any failure undoes all."),
+    ] = False,
+) -> None:
+    """Run desk commands read from stdin, one a line, in one process.
+
+    Lines are desk commands without the leading `desk`, quoted like a shell
+    (`case note 12 "called back"`); blank lines and `# comments` are skipped.
+    Each command prints one JSON line: {"line": n, "exit": code, "result": ...}
+    or {"line": n, "exit": code, "error": "..."}.  Commands that take --json
+    run with it.  Without --atomic every command commits on its own and the
+    batch goes on after a failure; it exits with the first failure's code.
+    With --atomic the batch stops at the first failure, undoes everything and
+    prints only that line's result.
+
+    \b
+    Example: desk case list --status resolved --ids | sed 's/^/case close /' | desk batch --atomic
+    """
+    from deskcli import render, store
+    from deskcli.errors import InvalidValue
+
+    if sys.stdin.isatty():
+        raise InvalidValue("desk batch reads commands from stdin", hint="desk batch < commands.txt")
+    st = state(ctx)
+    database = st.database()
+    root = ctx.find_root().command
+    first_failure = 0
+    outputs: list[dict[str, Any]] = []
+
+    def emit(record: dict[str, Any]) -> None:
+        if atomic:
+            outputs.append(record)
+        else:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.flush()
+
+    previous = _context.shared_store
+    scope = store.writing(database) if atomic else None
+    try:
+        session = scope.__enter__() if scope is not None else None
+        _context.shared_store = _context.SharedStore(database, session)
+        for number, line in enumerate(sys.stdin, start=1):
+            record = _run_line(root, number, line, agent=st.agent, lang=st.lang)
+            if record is None:
+                continue
+            emit(record)
+            if record["exit"] != 0 and not first_failure:
+                first_failure = record["exit"]
+                if atomic:
+                    break
+    finally:
+        _context.shared_store = previous
+    if scope is not None:
+        if first_failure:
+            scope.__exit__(RuntimeError, RuntimeError("batch failed"), None)  # roll back
+        else:
+            scope.__exit__(None, None, None)  # commit
+    if atomic:
+        shown = outputs[-1:] if first_failure else outputs
+        for record in shown:
+            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+        if first_failure:
+            render.note(f"line {outputs[-1]['line']} failed; the batch was undone, nothing changed")
+    if first_failure:
+        raise typer.Exit(first_failure)
+
+
+def _run_line(root: Any, number: int, line: str, *, agent: str, lang: str) -> dict[str, Any] | None:
+    """Run one line; None for a blank line or a comment."""
+    try:
+        words = shlex.split(line, comments=True)
+    except ValueError as exc:
+        return {"line": number, "exit": 2, "error": f"cannot parse the line: {exc}"}
+    if not words:
+        return None
+    if words[0] in ("batch", "desk"):
+        return {"line": number, "exit": 2, "error": f"{words[0]!r} cannot run inside desk batch"}
+    if _takes_json(root, words) and not {"--json", "--ids", "-q"} & set(words):
+        words.append("--json")
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        code = root.main(args=_with_defaults(words, agent=agent, lang=lang), standalone_mode=False)
+    record: dict[str, Any] = {"line": number, "exit": int(code)}
+    if code == 0:
+        text = out.getvalue().strip()
+        record["result"] = _parse_output(text, ids={"--ids", "-q"} & set(words) != set())
+    else:
+        message = err.getvalue().strip().splitlines()
+        first = message[0] if message else f"exit {code}"
+        record["error"] = first.removeprefix("desk: error: ")
+    return record
+
+
+def _with_defaults(words: list[str], *, agent: str, lang: str) -> list[str]:
+    """The batch's own --as and --lang, unless the line gives its own."""
+    given = {word.split("=")[0] for word in words}
+    defaults = [*(["--as", agent] if "--as" not in given else []),
+                *(["--lang", lang] if "--lang" not in given else [])]  # fmt: skip
+    return [*defaults, *words]
+
+
+def _takes_json(root: Any, words: list[str]) -> bool:
+    """Whether the command these words name has a --json option."""
+    command = root
+    names = hoist_global_options(words)
+    while names[:1] and names[0].split("=")[0] in GLOBAL_OPTIONS:  # skip `--as bob` and the like
+        names = names[1:] if "=" in names[0] else names[2:]
+    for word in names:
+        if word.startswith("-") or not hasattr(command, "get_command"):
+            break
+        found = command.get_command(None, word)
+        if found is None:
+            return False
+        command = found
+    return any("--json" in getattr(param, "opts", ()) for param in command.params)
+
+
+def _parse_output(text: str, *, ids: bool) -> Any:
+    """`--ids` output as a list of numbers, JSON output as data, else the text."""
+    if ids:
+        return [int(i) for i in text.split()]
+    if not text:
+        return None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return text

@@ -1,0 +1,147 @@
+"""Looking after the database file: health report and online backup."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import text
+
+from deskcli import store
+from deskcli.errors import Conflict, InvalidValue, StorageError
+from deskcli.services.cases import count_by_status
+
+
+@dataclass
+class Report:
+    """What `desk doctor` found.  `problems` make it fail; `warnings` do not."""
+
+    database: str
+    schema: str | None
+    program_schema: str
+    counts: dict[str, int]
+    size_bytes: int | None = None
+    journal_mode: str | None = None
+    integrity: str | None = None
+    filesystem: str | None = None
+    mode: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "database": self.database,
+            "size_bytes": self.size_bytes,
+            "schema": self.schema,
+            "program_schema": self.program_schema,
+            "journal_mode": self.journal_mode,
+            "integrity": self.integrity,
+            "filesystem": self.filesystem,
+            "mode": self.mode,
+            "cases_by_status": self.counts,
+            "warnings": self.warnings,
+            "problems": self.problems,
+            "ok": not self.problems,
+        }
+
+
+def doctor(db: store.Database) -> Report:
+    """Check the database: schema, journal, integrity, permissions, filesystem."""
+    with store.reading(db) as session:
+        counts = count_by_status(session)
+        schema = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    report = Report(
+        database=str(db.path) if db.path else store.safe_url(db.url),
+        schema=schema,
+        program_schema=store.SCHEMA_HEAD,
+        counts=dict(sorted(counts.items())),
+    )
+    if db.path is None:
+        return report
+    path = db.path
+    info = path.stat()
+    report.size_bytes = info.st_size + sum(
+        side.stat().st_size for side in _side_files(path) if side.exists()
+    )
+    report.mode = oct(stat.S_IMODE(info.st_mode))
+    with store.reading(db) as session:
+        report.journal_mode = str(session.execute(text("PRAGMA journal_mode")).scalar())
+        rows = session.execute(text("PRAGMA integrity_check")).scalars().all()
+    report.integrity = "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
+    if report.integrity != "ok":
+        report.problems.append(f"integrity check failed: {report.integrity}")
+    if info.st_mode & stat.S_IWOTH:
+        report.warnings.append(
+            f"{path} is writable by every user on this machine; "
+            f"chmod 600 it (or 660 for a team group: desk init --shared)"
+        )
+    report.filesystem = store.filesystem_type(path)
+    if report.filesystem in store.NETWORK_FILESYSTEMS:
+        report.warnings.append(
+            f"{path} is on a network filesystem ({report.filesystem}): SQLite's locks and WAL "
+            "are not safe there; keep the file on a local disk, or move the team to "
+            "PostgreSQL (DESK_DB_URL)"
+        )
+    elif report.journal_mode != "wal":
+        report.warnings.append(
+            f"journal mode is {report.journal_mode}, not wal: readers will wait for writers"
+        )
+    return report
+
+
+def _side_files(path: Path) -> list[Path]:
+    return [path.with_name(path.name + suffix) for suffix in ("-wal", "-shm")]
+
+
+def backup(
+    db: store.Database,
+    destination: Path,
+    *,
+    overwrite: bool = False,
+) -> int:
+    """Copy the database to `destination` with SQLite's online backup API: a
+    consistent snapshot even while others write.  Returns the size in bytes.
+
+    Raises InvalidValue (not a SQLite file database, bad destination),
+    Conflict (destination exists), StorageError.
+    """
+    if db.path is None:
+        raise InvalidValue(
+            "desk backup copies SQLite files; back up a server database with its own tools",
+            hint="for PostgreSQL: pg_dump",
+        )
+    destination = destination.expanduser()
+    if destination.resolve() == db.path.resolve():
+        raise InvalidValue("the backup must go to another file than the database")
+    if destination.is_dir():
+        raise InvalidValue(f"{destination} is a directory; name the backup file")
+    if not destination.parent.is_dir():
+        raise InvalidValue(f"directory {destination.parent} does not exist")
+    if destination.exists() and not overwrite:
+        raise Conflict(f"{destination} already exists", hint="pass --force to replace it")
+    partial = destination.with_name(f".{destination.name}.partial")
+    partial.unlink(missing_ok=True)
+    os.close(os.open(partial, os.O_CREAT | os.O_WRONLY, 0o600))
+    try:
+        source = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, timeout=store.busy_timeout())
+        target = sqlite3.connect(partial)
+        try:
+            # One step: it reads one consistent snapshot (in WAL mode writers go
+            # on meanwhile); stepping would restart on every concurrent write.
+            source.backup(target, pages=-1)
+            check = target.execute("PRAGMA quick_check").fetchone()
+        finally:
+            target.close()
+            source.close()
+        if check != ("ok",):
+            raise StorageError(f"the backup failed its check: {check}")
+        os.replace(partial, destination)  # the backup appears whole or not at all
+    except sqlite3.Error as exc:
+        raise StorageError(f"backup failed: {exc}") from None
+    finally:
+        partial.unlink(missing_ok=True)
+    return destination.stat().st_size
