@@ -17,11 +17,14 @@ install-test: $(BIN)/python
 demo: install
 	$(BIN)/desk demo
 
+# Every check, then the suite on SQLite and again on PostgreSQL (a private
+# server on loopback; skipped with the reason when none can be started).
 test: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/pytest -q
+	DESK_TEST_BACKEND=postgres $(BIN)/pytest -q
 
 completions: install
 	_DESK_COMPLETE=source_bash $(BIN)/desk > completions/desk.bash

@@ -15,6 +15,7 @@ from deskcli import store
 from tests.conftest import Desk
 
 
+@pytest.mark.sqlite_only
 def test_init_shared_makes_a_group_file(desk: Desk, db_path: Path) -> None:
     assert desk("init", "--shared").exit_code == 0
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o660
@@ -27,6 +28,7 @@ def test_init_shared_makes_a_group_file(desk: Desk, db_path: Path) -> None:
             assert stat.S_IMODE(side.stat().st_mode) & 0o007 == 0
 
 
+@pytest.mark.sqlite_only
 def test_doctor_reports_and_warns(
     desk: Desk, dj: Callable[..., Any], db_path: Path, new_case: Callable[..., int]
 ) -> None:
@@ -43,6 +45,7 @@ def test_doctor_reports_and_warns(
     assert "writable by every user" in warned.stderr
 
 
+@pytest.mark.sqlite_only
 def test_doctor_warns_about_network_filesystems(
     desk: Desk, new_case: Callable[..., int], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -53,6 +56,7 @@ def test_doctor_warns_about_network_filesystems(
     assert "network filesystem (nfs4)" in result.stderr and "PostgreSQL" in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_filesystem_type_reads_the_mount_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -70,6 +74,7 @@ def test_filesystem_type_reads_the_mount_table(
     assert not store.on_network_filesystem(Path("/mnt/teamwork/desk.db"))
 
 
+@pytest.mark.sqlite_only
 def test_new_file_on_a_network_filesystem_is_not_wal(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -79,6 +84,7 @@ def test_new_file_on_a_network_filesystem_is_not_wal(
         assert conn.execute("PRAGMA journal_mode").fetchone() != ("wal",)
 
 
+@pytest.mark.sqlite_only
 def test_doctor_fails_on_a_damaged_file(
     desk: Desk, db_path: Path, dj: Callable[..., Any], customer: str
 ) -> None:
@@ -94,6 +100,7 @@ def test_doctor_fails_on_a_damaged_file(
     assert result.stderr.count("desk: error:") == 1 and "Traceback" not in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_truncated_file_is_exit_5_and_left_alone(
     desk: Desk, db_path: Path, dj: Callable[..., Any], customer: str
 ) -> None:
@@ -110,6 +117,7 @@ def test_truncated_file_is_exit_5_and_left_alone(
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 def test_backup_is_a_consistent_copy(
     desk: Desk, dj: Callable[..., Any], tmp_path: Path, new_case: Callable[..., int]
 ) -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pexpect
 
@@ -28,8 +29,15 @@ def answer(child: pexpect.spawn, *lines: str) -> None:
     child.sendline("")
 
 
-def test_guided_flow_interrupted_and_resumed(db_path: Path) -> None:
-    db = store.open_database(str(db_path))
+def assist_events(dj: Callable[..., Any], case_id: int) -> list[dict[str, Any]]:
+    events = dj("case", "show", str(case_id))["events"]
+    return [e for e in events if e["kind"] == "assist_step"]
+
+
+def test_guided_flow_interrupted_and_resumed(
+    db_path: Path, database: Any, dj: Callable[..., Any]
+) -> None:
+    db = database
     with store.writing(db) as session:
         customers.add_customer(session, crn="C-7", name="Liam [bold]O'Connor[/]")
         old = cases.open_case(session, agent="bob", customer_crn="C-7", subject="Old router")
@@ -61,11 +69,8 @@ def test_guided_flow_interrupted_and_resumed(db_path: Path) -> None:
     assert first.exitstatus == 130
     assert "desk assist" in (first.before or "")
 
-    with sqlite3.connect(db_path) as conn:
-        recorded = conn.execute(
-            "SELECT json_extract(data, '$.step') FROM event WHERE kind = 'assist_step'"
-        ).fetchall()
-    assert recorded == [("acknowledge",), ("apologize",)]
+    recorded = [e["data"]["step"] for e in assist_events(dj, case_id or 0)]
+    assert recorded == ["acknowledge", "apologize"]
 
     second = spawn(db_path, "assist", str(case_id))
     second.expect("Acknowledge")  # resuming shows what is done ...
@@ -89,19 +94,12 @@ def test_guided_flow_interrupted_and_resumed(db_path: Path) -> None:
     second.close()
     assert second.exitstatus == 0
 
-    with sqlite3.connect(db_path) as conn:
-        status, root_cause, resolution, handling, first_response = conn.execute(
-            'SELECT status, root_cause, resolution, handling_seconds, first_response_at '
-            'FROM "case" WHERE id = ?', (case_id,),
-        ).fetchone()  # fmt: skip
-        steps = conn.execute(
-            "SELECT json_extract(data, '$.step'), json_extract(data, '$.status'), body "
-            "FROM event WHERE kind = 'assist_step' ORDER BY id"
-        ).fetchall()
-        sessions = conn.execute(
-            "SELECT count(DISTINCT json_extract(data, '$.session')) FROM event "
-            "WHERE kind = 'assist_step'"
-        ).fetchone()[0]
+    shown = dj("case", "show", str(case_id))
+    status, root_cause, resolution = shown["status"], shown["root_cause"], shown["resolution"]
+    handling, first_response = shown["handling_seconds"], shown["first_response_at"]
+    events = assist_events(dj, case_id or 0)
+    steps = [(e["data"]["step"], e["data"]["status"], e["body"]) for e in events]
+    sessions = len({e["data"]["session"] for e in events})
     assert status == "resolved" and resolution == "Replaced the line card"
     assert root_cause == "Faulty line card at the cabinet"
     assert first_response is not None
@@ -115,8 +113,8 @@ def test_guided_flow_interrupted_and_resumed(db_path: Path) -> None:
     assert sessions == 2
 
 
-def test_guided_flow_in_spanish_and_on_a_closed_case(db_path: Path) -> None:
-    db = store.open_database(str(db_path))
+def test_guided_flow_in_spanish_and_on_a_closed_case(db_path: Path, database: Any) -> None:
+    db = database
     with store.writing(db) as session:
         customers.add_customer(session, crn="C-8", name="Lucía")
         case_id = cases.open_case(session, agent="a", customer_crn="C-8", subject="Factura").case.id

@@ -8,7 +8,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import subprocess_env
+
+pytestmark = pytest.mark.sqlite_only  # completion reads SQLite files directly
 
 PROBE = (
     "import sys\n"

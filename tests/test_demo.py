@@ -4,6 +4,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.conftest import Desk
 
 
@@ -24,6 +26,7 @@ def test_demo_fills_a_database_and_shows_the_board(desk: Desk, dj: Callable[...,
     assert len(dj("case", "list", "--all")) == 40
 
 
+@pytest.mark.sqlite_only
 def test_demo_without_db_uses_its_own_file(desk: Desk, tmp_path: Path, monkeypatch: Any) -> None:
     monkeypatch.delenv("DESK_DB")
     result = desk("demo")

@@ -77,17 +77,16 @@ def test_errors_quote_user_text_safely(desk: Desk) -> None:
     assert "\x1b" not in result.stderr and "\\x1b[2J" in result.stderr
 
 
-def test_schema_newer_than_the_program_is_exit_5(desk: Desk, db_path: Path) -> None:
+def test_schema_newer_than_the_program_is_exit_5(desk: Desk, sql: Callable[..., Any]) -> None:
     assert desk("init").exit_code == 0
-    with sqlite3.connect(db_path) as conn:
-        conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    sql("UPDATE alembic_version SET version_num = '9999'")
     result = desk("case", "list")
     assert result.exit_code == 5
     assert "newer than this desk program" in result.stderr
-    with sqlite3.connect(db_path) as conn:
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("9999",)
+    assert sql("SELECT version_num FROM alembic_version") == [("9999",)]
 
 
+@pytest.mark.sqlite_only
 def test_a_file_that_is_not_a_database_is_exit_5(desk: Desk, db_path: Path) -> None:
     db_path.write_bytes(b"this is not sqlite at all, just some text" * 50)
     before = db_path.read_bytes()
@@ -97,6 +96,7 @@ def test_a_file_that_is_not_a_database_is_exit_5(desk: Desk, db_path: Path) -> N
     assert db_path.read_bytes() == before
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.skipif(os.geteuid() == 0, reason="root ignores file permissions")
 def test_read_only_database_is_exit_5(
     desk: Desk, dj: Callable[..., Any], db_path: Path, customer: str
@@ -106,6 +106,7 @@ def test_read_only_database_is_exit_5(
     assert result.exit_code == 5 and "read-only" in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_read_only_database_via_uri_is_exit_5(desk: Desk, db_path: Path, customer: str) -> None:
     # Works as root too: SQLite itself opens the file read-only.
     result = desk(
@@ -121,6 +122,7 @@ def test_read_only_database_via_uri_is_exit_5(desk: Desk, db_path: Path, custome
     assert "read-only" in result.stderr
 
 
+@pytest.mark.sqlite_only
 def test_directory_or_missing_parent_is_exit_2(desk: Desk, tmp_path: Path) -> None:
     as_dir = desk("--db", str(tmp_path), "case", "list")
     assert as_dir.exit_code == 2 and "is a directory" in as_dir.stderr
@@ -129,11 +131,13 @@ def test_directory_or_missing_parent_is_exit_2(desk: Desk, tmp_path: Path) -> No
     assert not (tmp_path / "nope").exists()
 
 
+@pytest.mark.sqlite_only
 def test_new_database_is_private_to_its_owner(desk: Desk, db_path: Path) -> None:
     assert desk("init").exit_code == 0
     assert stat.S_IMODE(db_path.stat().st_mode) == 0o600
 
 
+@pytest.mark.sqlite_only
 def test_init_reports_where_and_is_idempotent(
     desk: Desk, dj: Callable[..., Any], db_path: Path
 ) -> None:
@@ -144,6 +148,7 @@ def test_init_reports_where_and_is_idempotent(
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)
 
 
+@pytest.mark.sqlite_only
 def test_database_is_created_on_first_use(desk: Desk, db_path: Path) -> None:
     assert not db_path.exists()
     result = desk("case", "list")

@@ -151,13 +151,13 @@ def test_close_needs_a_selection(desk: Desk, new_case: Callable[..., int]) -> No
 
 
 def test_close_by_filter_with_many_cases_in_one_transaction(
-    dj: Callable[..., Any], customer: str, db_path: Any
+    dj: Callable[..., Any], customer: str, database: Any
 ) -> None:
     # Enough cases to cross the 500-id select chunks and the 1000-row write batches.
     from deskcli import store
     from deskcli.services import cases
 
-    db = store.open_database(str(db_path))
+    db = database
     with store.writing(db) as session:
         for i in range(1200):
             view = cases.open_case(session, agent="seed", customer_crn=customer, subject=f"s{i}")

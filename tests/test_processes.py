@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
@@ -12,7 +11,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from tests.conftest import DESK, subprocess_env
+import pytest
+
+from tests.conftest import DESK, POSTGRES, subprocess_env
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -39,6 +40,7 @@ def test_without_a_terminal_a_missing_value_fails_at_once(db_path: Path) -> None
     assert empty_stdin.returncode == 2
 
 
+@pytest.mark.sqlite_only
 def test_pipes_get_plain_text_and_json(db_path: Path) -> None:
     run(db_path, "customer", "add", "--crn", "C-1", "--name", "Ana")
     opened = run(
@@ -54,7 +56,9 @@ def test_pipes_get_plain_text_and_json(db_path: Path) -> None:
     assert unexpected.returncode == 2 and "Traceback" not in unexpected.stderr
 
 
-def test_concurrent_writers_lose_nothing(db_path: Path, dj: Callable[..., Any]) -> None:
+def test_concurrent_writers_lose_nothing(
+    db_path: Path, dj: Callable[..., Any], sql: Callable[..., Any]
+) -> None:
     dj("customer", "add", "--crn", "C-1", "--name", "Ana")
     for i in range(4):
         dj("case", "open", "-c", "C-1", "--subject", f"shared {i}")
@@ -98,16 +102,14 @@ def test_concurrent_writers_lose_nothing(db_path: Path, dj: Callable[..., Any]) 
             assert r["exit"] == 0, r
 
     ok = Counter(r["args"][3] for r in results if r["exit"] == 0)
-    with sqlite3.connect(db_path) as conn:
-        kinds = dict(conn.execute("SELECT kind, count(*) FROM event GROUP BY kind").fetchall())
-        assert kinds["note"] == ok["note"] + 2
-        assert kinds["reply"] == ok["reply"]
-        assert kinds["opened"] == ok["open"] + 4
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-        owner_events = conn.execute(
-            "SELECT agent FROM event WHERE case_id = 4 AND kind = 'assigned'"
-        ).fetchall()
-        versions = conn.execute('SELECT sum(version) FROM "case" WHERE id <= 3').fetchone()[0]
+    kinds = dict(sql("SELECT kind, count(*) FROM event GROUP BY kind"))
+    assert kinds["note"] == ok["note"] + 2
+    assert kinds["reply"] == ok["reply"]
+    assert kinds["opened"] == ok["open"] + 4
+    if not POSTGRES:
+        assert sql("PRAGMA integrity_check") == [("ok",)]
+    owner_events = sql("SELECT agent FROM event WHERE case_id = 4 AND kind = 'assigned'")
+    versions = sql('SELECT sum(version) FROM "case" WHERE id <= 3')[0][0]
     # Exactly one agent took case 4; everyone else was told who owns it.
     assert len(owner_events) == 1
     winner = owner_events[0][0]

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.config import Config
 from alembic.migration import MigrationContext
@@ -13,8 +15,8 @@ from sqlmodel import SQLModel
 from deskcli import models, store
 
 
-def test_models_match_the_migrations(db_path: Path) -> None:
-    db = store.open_database(str(db_path))
+def test_models_match_the_migrations(database: Any) -> None:
+    db = database
     assert models.Case.__tablename__ == "case"
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection)
@@ -28,6 +30,7 @@ def test_schema_head_is_the_newest_migration() -> None:
     assert ScriptDirectory.from_config(config).get_current_head() == store.SCHEMA_HEAD
 
 
+@pytest.mark.sqlite_only
 def test_an_empty_sqlite_file_is_migrated_on_open(db_path: Path) -> None:
     import sqlite3
 

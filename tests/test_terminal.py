@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 import pexpect
 
@@ -12,8 +13,8 @@ from deskcli.services import cases, customers
 from tests.conftest import subprocess_env
 
 
-def test_long_bulk_close_shows_progress_on_a_terminal(db_path: Path) -> None:
-    db = store.open_database(str(db_path))
+def test_long_bulk_close_shows_progress_on_a_terminal(db_path: Path, database: Any) -> None:
+    db = database
     with store.writing(db) as session:
         customers.add_customer(session, crn="C-1", name="Ana")
         for i in range(2100):
@@ -37,8 +38,10 @@ def test_long_bulk_close_shows_progress_on_a_terminal(db_path: Path) -> None:
     assert "Closing" in output  # the progress bar was drawn (then cleared)
 
 
-def test_terminal_output_is_styled_but_user_text_stays_literal(db_path: Path) -> None:
-    db = store.open_database(str(db_path))
+def test_terminal_output_is_styled_but_user_text_stays_literal(
+    db_path: Path, database: Any
+) -> None:
+    db = database
     with store.writing(db) as session:
         customers.add_customer(session, crn="C-1", name="Ana")
         cases.open_case(session, agent="a", customer_crn="C-1", subject="[red]x[/] \x1b[5mblink")

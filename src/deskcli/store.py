@@ -180,7 +180,19 @@ def on_network_filesystem(path: Path) -> bool:
 
 def _make_engine(url: str) -> Engine:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=False)
+        engine = create_engine(url)
+        if engine.dialect.name == "postgresql":
+
+            @event.listens_for(engine, "connect")
+            def _on_pg_connect(dbapi_connection: Any, _record: Any) -> None:
+                # The server's counterpart of SQLite's busy timeout: a writer
+                # waits this long for another's row lock, then gets exit 5.
+                cursor = dbapi_connection.cursor()
+                cursor.execute(f"SET lock_timeout = '{int(busy_timeout() * 1000)}ms'")
+                cursor.close()
+                dbapi_connection.commit()
+
+        return engine
     engine = create_engine(url, connect_args={"timeout": busy_timeout()})
 
     @event.listens_for(engine, "connect")
@@ -240,6 +252,10 @@ def _upgrade(db: Database, revision: str | None) -> None:
         _set_wal(db)
     with db.engine.connect().execution_options(desk_write=True) as connection:
         with connection.begin():
+            if connection.dialect.name == "postgresql":
+                # Two first runs at once: one migrates, the other waits, then
+                # finds the schema current (Alembic re-reads the revision).
+                connection.execute(text("SELECT pg_advisory_xact_lock(4242001)"))
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
@@ -292,9 +308,17 @@ def _translated_errors(db: Database) -> Iterator[None]:
 
 
 def _storage_error(db: Database, message: str) -> DeskError:
-    where = str(db.path) if db.path is not None else "the database"
+    where = str(db.path) if db.path is not None else safe_url(db.url)
     lowered = message.lower()
-    if "locked" in lowered or "could not obtain lock" in lowered:
+    if "could not connect" in lowered or "connection refused" in lowered:
+        return StorageError(
+            f"cannot connect to {where}", hint="check DESK_DB_URL and that the server is running"
+        )
+    if "deadlock" in lowered:
+        return StorageError(
+            "two writers got in each other's way; nothing was changed", hint="try again"
+        )
+    if "locked" in lowered or "lock timeout" in lowered or "could not obtain lock" in lowered:
         return StorageError(
             f"{where} is locked: another writer held it for more than {busy_timeout():g} s",
             hint="try again, or raise DESK_BUSY_TIMEOUT",

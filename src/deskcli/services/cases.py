@@ -83,13 +83,17 @@ class CloseSummary:
 # -- reading ---------------------------------------------------------------
 
 
-def get_case(session: Session, case_id: int) -> CaseView:
-    """Raises NotFound."""
-    row = session.exec(
+def get_case(session: Session, case_id: int, *, lock: bool = False) -> CaseView:
+    """Raises NotFound.  `lock` takes the row lock on servers (SELECT ... FOR
+    UPDATE OF case) for a read-modify-write; SQLite's write lock already covers it."""
+    query = (
         select(Case, Customer)
         .join(Customer, col(Customer.id) == col(Case.customer_id))
         .where(Case.id == case_id)
-    ).first()
+    )
+    if lock:
+        query = query.with_for_update(of=Case).execution_options(populate_existing=True)
+    row = session.exec(query).first()
     if row is None:
         raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
     return CaseView(*row)
@@ -254,7 +258,7 @@ def _stale(session: Session, case_: Case, expected: int) -> StaleWrite:
 
 
 def load_for_write(session: Session, case_id: int, if_version: int | None) -> Case:
-    view = get_case(session, case_id)
+    view = get_case(session, case_id, lock=True)
     if if_version is not None and view.case.version != if_version:
         raise _stale(session, view.case, if_version)
     return view.case
