@@ -49,6 +49,7 @@ DESK = VENV_BIN / "desk"
 PYTHON = VENV_BIN / "python"
 
 FLOOR = "import typer, sqlmodel"  # python -c FLOOR: the cost every command pays
+BATCH_LINES = 1000
 BULK_CLOSE = 10_000  # cases closed by the bulk-close benchmark
 
 # -- goals ------------------------------------------------------------------
@@ -535,6 +536,25 @@ def prepare_size(
     else:
         notes.append(f"close of {BULK_CLOSE:,} skipped: only {len(ids):,} resolved cases")
 
+    # Tab completion of a case id: the whole program runs on every Tab.
+    complete_env = {**env, "_DESK_COMPLETE": "complete_bash", "COMP_WORDS": "desk case show ",
+                    "COMP_CWORD": "3"}  # fmt: skip
+    benches.append(Bench("complete", "Tab: `desk case show <Tab>`", [desk_bin], complete_env))
+    # A script's many small writes through one `desk batch` process.
+    batch_file = workdir / f"batch-{n_cases}.txt"
+    batch_file.write_text(
+        "".join(f'case note {show_id} "bench note {i}"\n' for i in range(BATCH_LINES))
+    )
+    benches.append(
+        Bench(
+            "batch",
+            f"`desk batch` ({BATCH_LINES:,} notes)",
+            [desk_bin, "batch"],
+            write_env,
+            stdin=batch_file,
+            restore=(pristine, working),
+        )
+    )
     for bench in benches:
         bench.size = n_cases
     check_commands(benches, pristine, working, env, show_id)
@@ -568,7 +588,16 @@ def check_commands(
         desk("case", "list", "--json", "--status", "open", "--limit", "50", env=env)
     )
     assert len(records) == 50 and all(r["status"] == "open" for r in records)
+    completed = desk(env={**env, "_DESK_COMPLETE": "complete_bash",
+                          "COMP_WORDS": "desk case show ", "COMP_CWORD": "3"}).split()  # fmt: skip
+    assert completed and all(i.isdigit() for i in completed), "completion offered no case ids"
     for bench in benches:
+        if bench.key == "batch":
+            restore(pristine, working)
+            desk(*bench.argv[1:], env=bench.env, stdin=bench.stdin)
+            notes = query(working, "SELECT count(*) FROM event WHERE body LIKE 'bench note %'")
+            assert notes[0][0] == BATCH_LINES, f"batch recorded {notes[0][0]} notes"
+            continue
         if not bench.restore:
             continue
         restore(pristine, working)
@@ -674,6 +703,8 @@ def report(
         "list_json": "`desk case list --json --status open --limit 50`",
         "close_1": "`desk case close ID` (1 resolved case)",
         "close_bulk": f"`desk case close --from-stdin` ({BULK_CLOSE:,} ids)",
+        "complete": "Tab: `desk case show <Tab>` (bash, case ids from the database)",
+        "batch": f"`desk batch` ({BATCH_LINES:,} `case note` lines, a commit each)",
     }
 
     def cell(result: SizeResult, key: str, fmt: str = "{:.0f}") -> str:
@@ -710,6 +741,9 @@ def report(
         )
     bulk_ratio = ratio(big, "close_bulk", base="close_1")
     lines += ["", f"close {BULK_CLOSE:,} / close 1 ({b}): {fmt_ratio(bulk_ratio)}"]
+    if "batch" in big.timings:
+        per_second = BATCH_LINES / (big.timings["batch"].median / 1000)
+        lines += [f"`desk batch` ({b}): {per_second:,.0f} commands per second"]
 
     lines += ["", "## Spread: min–max (ms)", "", f"| command | {s} | {b} |", "|---|---:|---:|"]
     for key in keys:
