@@ -36,6 +36,8 @@ DeskGroup.lazy_commands = {
     "follow-ups": "deskcli.cli.case:follow_ups",
     "init": "deskcli.cli.admin:init",
     "demo": "deskcli.cli.admin:demo",
+    "export": "deskcli.cli.transfer:export",
+    "import": "deskcli.cli.transfer:import_",
     "backup": "deskcli.cli.admin:backup",
     "doctor": "deskcli.cli.admin:doctor",
     "batch": "deskcli.cli.batch:batch",

@@ -1,0 +1,163 @@
+"""`desk export`, `desk import`: the whole desk as JSON Lines (and CSV).
+
+Thin: parse, call services.transfer, render.  The formats and the import
+policy are described there and in the commands' help.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from deskcli.cli._context import state
+from deskcli.cli._options import JsonOpt
+from deskcli.errors import InvalidValue
+
+
+class ExportFormat(StrEnum):
+    JSONL = "jsonl"
+    CSV = "csv"
+
+
+def export(
+    ctx: typer.Context,
+    fmt: Annotated[
+        ExportFormat,
+        typer.Option("--format", "-f", help="jsonl (for desk import) or csv (for spreadsheets)."),
+    ] = ExportFormat.JSONL,
+    out: Annotated[
+        str | None,
+        typer.Option(
+            "--out",
+            "-o",
+            metavar="PATH",
+            help="jsonl: a file (default: stdout).  csv: a directory (required).",
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Export customers, cases and events (JSON Lines or CSV).
+
+    One consistent snapshot, streamed.  JSON Lines: one object a line with a
+    "type" (customer, case, event): customers, then cases, then events, each
+    by id, with every column; cases name their customer by customer_crn;
+    times are ISO 8601 in UTC with the offset, to the microsecond when stored
+    so.  desk import reads it back.
+
+    CSV writes customers.csv, cases.csv and events.csv into the --out
+    directory (created if missing), same fields, a header row; cells that a
+    spreadsheet would run as a formula (starting with = + - @, tab or CR) get
+    a leading '.  CSV is for reading, not for desk import.
+
+    Files are written whole or not at all, readable by their owner only.
+    With --out, --json prints the counts instead of a sentence.
+
+    \b
+    Usage:
+      desk export > desk.jsonl                 JSON Lines on stdout
+      desk export --out desk.jsonl             JSON Lines into a file
+      desk export --format csv --out DIR       DIR/customers.csv, DIR/cases.csv, DIR/events.csv
+    """
+    from deskcli import render
+    from deskcli.services import transfer
+
+    to_stdout = out is None or out == "-"
+    if fmt is ExportFormat.CSV and to_stdout:
+        raise InvalidValue(
+            "--format csv needs --out DIR",
+            hint="it writes customers.csv, cases.csv and events.csv into DIR",
+        )
+    if as_json and to_stdout:
+        raise InvalidValue("--json needs --out: stdout carries the export itself")
+    st = state(ctx)
+    with st.reading() as session:
+        if to_stdout:
+            counts = transfer.write_jsonl(session, _stdout_writer())
+        elif fmt is ExportFormat.CSV:
+            counts = transfer.export_csv(session, Path(out or "").expanduser())
+        else:
+            path = Path(out or "").expanduser()
+            counts = transfer.export_jsonl_file(session, path, st.database().path)
+    if to_stdout:
+        return
+    if as_json:
+        render.emit_json({"format": str(fmt), "out": out} | vars(counts))
+    else:
+        render.say(
+            f"Exported {counts.customers} customer(s), {counts.cases} case(s) and "
+            f"{counts.events} event(s) to {out}."
+        )
+
+
+def _stdout_writer() -> Callable[[bytes], object]:
+    """Bytes to stdout: its binary buffer when it has one (always UTF-8)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is not None:
+        sys.stdout.flush()
+        write: Callable[[bytes], object] = buffer.write
+        return write
+    return lambda data: sys.stdout.write(data.decode())
+
+
+def import_(
+    ctx: typer.Context,
+    file: Annotated[
+        str, typer.Argument(metavar="FILE", help="A desk export in JSON Lines; '-' reads stdin.")
+    ],
+    skip_invalid: Annotated[
+        bool,
+        typer.Option("--skip-invalid", help="Report bad lines and import the good ones."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import a desk export (JSON Lines), all or nothing.
+
+    Safe to repeat.
+
+    Every line is validated; each bad one is reported on stderr as
+    `line N: ...` and nothing is imported (exit 2), unless --skip-invalid.
+    Customers are matched by CRN, cases and events by id: a record already
+    there and identical is skipped, so importing a file twice changes
+    nothing.  One already there that differs is refused (exit 4, naming the
+    first such record) and nothing is imported: an import only adds, never
+    changes a record; events are append-only.  A case must come after its
+    customer, an event after its case (or be in the database already), as
+    desk export writes them.
+
+    --json prints {"customers": n, "cases": n, "events": n, "skipped": n,
+    "invalid": n}: records added, records already there, bad lines.
+
+    \b
+    Usage:
+      desk import desk.jsonl
+      desk export --db old.db | desk import - --db new.db
+    """
+    from deskcli import render
+    from deskcli.services import transfer
+
+    if file == "-" and sys.stdin.isatty():
+        raise InvalidValue("desk import - reads an export from stdin", hint="desk import - < FILE")
+    stdin = getattr(sys.stdin, "buffer", None) or (line.encode() for line in sys.stdin)
+    with transfer.open_source(file, stdin) as (lines, total):
+        with state(ctx).writing() as session, render.progress(total, "Importing") as tick:
+            summary = transfer.import_jsonl(
+                session,
+                lines,
+                skip_invalid=skip_invalid,
+                report=lambda number, message: render.note(f"line {number}: {message}"),
+                progress=tick,
+                total=total,
+            )
+    if as_json:
+        render.emit_json(summary.record())
+    else:
+        skipped = f"; {summary.invalid} invalid line(s) skipped" if summary.invalid else ""
+        render.say(
+            f"Imported {summary.customers} customer(s), {summary.cases} case(s) and "
+            f"{summary.events} event(s); {summary.skipped} already present{skipped}."
+        )

@@ -1,0 +1,571 @@
+"""`desk export` and `desk import`: the formats, the round trip, idempotency,
+bad lines, conflicts and CSV formula neutralisation, all through the real
+command line on real SQLite files."""
+
+from __future__ import annotations
+
+import csv
+import json
+import stat
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from deskcli.services import transfer
+from tests.conftest import POSTGRES, Desk, _pg_admin
+
+# User text that must survive exactly: Rich markup, an escape sequence, a
+# bidi override, a line separator, quotes and non-ASCII.
+TRICKY_NAME = '[bold red]Boss[/] \x1b[31mred\x1b[0m \u202eevil "q" Pérez\u2028x'
+
+
+def populate(desk: Desk, dj: Callable[..., Any]) -> None:
+    """A desk with cases in every kind of state and every kind of event."""
+    dj("customer", "add", "--crn", "C-1", "--name", "Ana Pérez", "--email", "ana@example.com")
+    dj("customer", "add", "--crn", "C-2", "--name", TRICKY_NAME, "--phone", "+44 1")
+    dj("customer", "add", "--crn", "C-3", "--name", "Northwind [link=x]Traders[/link]")
+    first = dj("case", "open", "-c", "C-1", "--subject", "Charged twice", "--priority", "high")
+    dj("case", "reply", str(first["id"]), "Refunding now [b]today[/b]")
+    dj("case", "escalate", str(first["id"]), "--to", "billing", "--reason", "above my limit")
+    dj("case", "take", str(first["id"]), "--as", "bea")
+    dj("case", "resolve", str(first["id"]), "--resolution", "Refunded", "--root-cause", "batch")
+    dj("case", "close", str(first["id"]))
+    second = dj("case", "open", "-c", "C-2", "--subject", "\x1b[2J wiped", "--body", "line1\nline2")
+    dj("case", "note", str(second["id"]), "internal [red]note[/red]")
+    dj("case", "pending", str(second["id"]), "--reason", "waiting")
+    dj("case", "follow-up", str(second["id"]), "--in", "3d")
+    third = dj("case", "open", "-c", "C-3", "--subject", "=cmd|' /C calc'!A0", "--me")
+    dj("case", "resolve", str(third["id"]), "--resolution", "+1 done")
+    dj("case", "reopen", str(third["id"]), "--reason", "@again")
+
+
+@pytest.fixture
+def other(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """A second, empty database on the test's backend, as the environment that
+    points a command at it: `desk(..., env=other)`."""
+    if not POSTGRES:
+        yield {"DESK_DB": str(tmp_path / "other.db")}
+        return
+    base = request.getfixturevalue("pg_base_url")
+    name = "t_" + uuid.uuid4().hex[:16]
+    _pg_admin(base, f"CREATE DATABASE {name}")
+    yield {"DESK_DB_URL": base + name}
+    _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def export_bytes(desk: Desk, *args: str, env: dict[str, str] | None = None) -> bytes:
+    result = desk("export", *args, env=env)
+    assert result.exit_code == 0, result.stderr
+    return result.stdout_bytes
+
+
+def lines_of(data: bytes) -> list[dict[str, Any]]:
+    return [json.loads(line) for line in data.decode().splitlines()]
+
+
+def write_lines(path: Path, records: list[dict[str, Any] | str]) -> Path:
+    text = "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def customer_line(crn: str, name: str = "Someone") -> dict[str, Any]:
+    return {
+        "type": "customer",
+        "crn": crn,
+        "name": name,
+        "email": None,
+        "phone": None,
+        "created_at": "2026-01-02T03:04:05+00:00",
+    }
+
+
+def case_line(case_id: int, crn: str, subject: str = "Broken") -> dict[str, Any]:
+    return {
+        "type": "case",
+        "id": case_id,
+        "customer_crn": crn,
+        "subject": subject,
+        "description": "",
+        "channel": "email",
+        "category": None,
+        "priority": "normal",
+        "status": "new",
+        "assignee": None,
+        "team": None,
+        "tier": 1,
+        "created_at": "2026-01-02T03:04:05+00:00",
+        "updated_at": "2026-01-02T03:04:05.250000+00:00",
+        "first_response_at": None,
+        "resolved_at": None,
+        "closed_at": None,
+        "resolution": None,
+        "root_cause": None,
+        "follow_up_at": None,
+        "reopen_count": 0,
+        "handling_seconds": 0,
+        "version": 1,
+    }
+
+
+def event_line(event_id: int, case_id: int, body: str = "") -> dict[str, Any]:
+    return {
+        "type": "event",
+        "id": event_id,
+        "case_id": case_id,
+        "at": "2026-01-02T03:04:05+00:00",
+        "agent": "alice",
+        "kind": "note",
+        "body": body,
+        "data": None,
+    }
+
+
+def counts(desk: Desk, env: dict[str, str] | None = None) -> dict[str, int]:
+    records = lines_of(export_bytes(desk, env=env))
+    return {kind: sum(r["type"] == kind for r in records) for kind in ("customer", "case", "event")}
+
+
+# -- the format --------------------------------------------------------------
+
+
+def test_jsonl_has_every_column_in_order(desk: Desk, dj: Callable[..., Any]) -> None:
+    populate(desk, dj)
+    records = lines_of(export_bytes(desk))
+    kinds = [r["type"] for r in records]
+    assert kinds == sorted(kinds, key=["customer", "case", "event"].index)
+    for kind, fields in (
+        ("customer", transfer.CUSTOMER_FIELDS),
+        ("case", transfer.CASE_FIELDS),
+        ("event", transfer.EVENT_FIELDS),
+    ):
+        of_kind = [r for r in records if r["type"] == kind]
+        assert of_kind and all(list(r) == ["type", *fields] for r in of_kind)
+        if kind != "customer":
+            assert [r["id"] for r in of_kind] == sorted(r["id"] for r in of_kind)
+    assert [r["crn"] for r in records if r["type"] == "customer"] == ["C-1", "C-2", "C-3"]
+    case = next(r for r in records if r["type"] == "case")
+    assert case["customer_crn"] == "C-1" and case["status"] == "closed"
+    assert case["created_at"].endswith("+00:00") and case["follow_up_at"] is None
+    event = next(r for r in records if r["type"] == "event")
+    assert event["case_id"] == case["id"] and event["kind"] == "opened"
+
+
+@pytest.mark.parametrize(
+    ("table", "fields"),
+    [
+        ("customer", transfer.CUSTOMER_FIELDS),
+        ("case", transfer.CASE_FIELDS),
+        ("event", transfer.EVENT_FIELDS),
+    ],
+)
+def test_fields_cover_every_column(table: str, fields: tuple[str, ...]) -> None:
+    # A column added to models.py must be added to the export (or excluded here, on purpose).
+    columns = {c.name for c in getattr(transfer, table.upper() + "S").columns}
+    substituted = {"customer": {"id"}, "case": {"customer_id"}, "event": set()}[table]
+    assert set(fields) - {"customer_crn"} == columns - substituted
+
+
+def test_export_to_a_file_is_private_and_same_as_stdout(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    populate(desk, dj)
+    out = tmp_path / "desk.jsonl"
+    summary = dj("export", "--out", str(out))
+    assert summary == {"format": "jsonl", "out": str(out), "customers": 3, "cases": 3, "events": 14}
+    assert out.read_bytes() == export_bytes(desk)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".desk.jsonl")] == []
+
+
+def test_export_of_an_empty_desk_is_empty(desk: Desk) -> None:
+    assert export_bytes(desk) == b""
+
+
+# -- round trip and idempotency -------------------------------------------------
+
+
+def test_round_trip_into_an_empty_database(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path, other: dict[str, str]
+) -> None:
+    populate(desk, dj)
+    original = export_bytes(desk)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_bytes(original)
+
+    summary = dj("import", str(dump), env=other)
+    assert summary == {"customers": 3, "cases": 3, "events": 14, "skipped": 0, "invalid": 0}
+    assert export_bytes(desk, env=other) == original  # byte for byte
+
+    # The commands see the same data, too.
+    for command in (("case", "show", "2"), ("customer", "show", "C-2"), ("case", "list", "--all")):
+        assert dj(*command, env=other) == dj(*command)
+
+    # New records get new ids (on PostgreSQL the id sequences moved past the imported ones).
+    opened = dj("case", "open", "-c", "C-1", "--subject", "after the import", env=other)
+    assert opened["id"] == 4
+    events = dj("case", "show", str(opened["id"]), env=other)["events"]
+    assert [e["id"] for e in events] == [15]
+
+
+def test_markup_and_escapes_round_trip_exactly(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path, other: dict[str, str]
+) -> None:
+    populate(desk, dj)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_bytes(export_bytes(desk))
+    dj("import", str(dump), env=other)
+
+    assert dj("customer", "show", "C-2", env=other)["name"] == TRICKY_NAME
+    assert dj("customer", "show", "C-3", env=other)["name"] == ("Northwind [link=x]Traders[/link]")
+    assert dj("case", "show", "2", env=other)["subject"] == "\x1b[2J wiped"
+    # On the way the escape sequence stays JSON-escaped: one line per record.
+    assert b"\\u001b[31mred" in dump.read_bytes()
+    assert len(dump.read_bytes().splitlines()) == 20
+
+
+def test_reimport_changes_nothing(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path, other: dict[str, str]
+) -> None:
+    populate(desk, dj)
+    original = export_bytes(desk)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_bytes(original)
+
+    dj("import", str(dump), env=other)
+    again = dj("import", str(dump), env=other)
+    assert again == {"customers": 0, "cases": 0, "events": 0, "skipped": 20, "invalid": 0}
+    assert export_bytes(desk, env=other) == original
+
+    # Into the database it came from: everything is already there.
+    assert dj("import", str(dump))["skipped"] == 20
+    assert export_bytes(desk) == original
+
+
+def test_import_adds_only_what_is_missing(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    records = [customer_line("C-1"), case_line(1, "C-1"), event_line(1, 1, "first")]
+    dump = write_lines(tmp_path / "a.jsonl", list(records))
+    dj("import", str(dump))
+    more = write_lines(tmp_path / "b.jsonl", [*records, event_line(2, 1, "second")])
+    assert dj("import", str(more)) == {
+        "customers": 0,
+        "cases": 0,
+        "events": 1,
+        "skipped": 3,
+        "invalid": 0,
+    }
+    assert [e["body"] for e in dj("case", "show", "1")["events"]] == ["first", "second"]
+
+
+def test_import_reads_stdin_and_says_what_it_did(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path, other: dict[str, str]
+) -> None:
+    populate(desk, dj)
+    result = desk("import", "-", input=export_bytes(desk).decode(), env=other)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == (
+        "Imported 3 customer(s), 3 case(s) and 14 event(s); 0 already present.\n"
+    )
+    assert counts(desk, other) == {"customer": 3, "case": 3, "event": 14}
+
+
+def test_large_import_crosses_chunks(desk: Desk, dj: Callable[..., Any], tmp_path: Path) -> None:
+    # More records than one write chunk of each type, so references cross chunks.
+    n_cases = transfer.WRITE_CHUNK * 2 + 7
+    records: list[dict[str, Any] | str] = [customer_line(f"C-{i}") for i in range(3)]
+    records += [case_line(i, f"C-{i % 3}") for i in range(1, n_cases + 1)]
+    records += [event_line(i, (i % n_cases) + 1) for i in range(1, 2 * n_cases + 1)]
+    dump = write_lines(tmp_path / "big.jsonl", records)
+    summary = dj("import", str(dump))
+    assert summary == {
+        "customers": 3,
+        "cases": n_cases,
+        "events": 2 * n_cases,
+        "skipped": 0,
+        "invalid": 0,
+    }
+    assert dj("import", str(dump))["skipped"] == 3 + 3 * n_cases
+    assert dj("customer", "show", "C-1", "--limit", "0")["case_count"] == len(
+        range(1, n_cases + 1, 3)
+    )
+
+
+# -- bad lines ---------------------------------------------------------------
+
+
+def bad_file(tmp_path: Path) -> Path:
+    good_case = case_line(1, "C-1")
+    return write_lines(
+        tmp_path / "bad.jsonl",
+        [
+            customer_line("C-1"),  # 1
+            '{"type": "customer", "crn": ',  # 2: broken JSON
+            good_case,  # 3
+            {**case_line(2, "C-1"), "priority": "whenever"},  # 4: bad value
+            "",  # 5: blank lines are fine
+            {**customer_line("C-2"), "created_at": "2026-01-02T03:04:05"},  # 6: no offset
+            {"type": "ticket"},  # 7: unknown type
+            event_line(1, 1),  # 8
+            event_line(2, 99),  # 9: no such case
+            customer_line("C-1"),  # 10: duplicate
+            {**event_line(3, 1), "extra": 1},  # 11: unknown field
+            {**case_line(3, "C-1"), "tier": "1"},  # 12: a string is not a number
+        ],
+    )
+
+
+BAD_LINES = [2, 4, 6, 7, 9, 10, 11, 12]
+
+
+def test_bad_lines_are_reported_and_nothing_is_imported(desk: Desk, tmp_path: Path) -> None:
+    result = desk("import", str(bad_file(tmp_path)))
+    assert result.exit_code == 2
+    reported = [line for line in result.stderr.splitlines() if line.startswith("desk: note: ")]
+    numbers = [int(line.split()[3].rstrip(":")) for line in reported]
+    assert numbers == BAD_LINES
+    stderr = result.stderr
+    assert "line 2: invalid JSON" in stderr or "line 2: Invalid JSON" in stderr
+    assert "line 4: case.priority: Input should be 'low', 'normal', 'high' or 'urgent'" in stderr
+    assert "line 6: customer.created_at: Input should have timezone info" in stderr
+    assert 'line 7: unknown "type"' in stderr
+    assert "line 9: event 2: case 99 is neither on an earlier line nor in the database" in stderr
+    assert "line 10: customer C-1 again (first on line 1)" in stderr
+    assert "line 11: event.extra: Extra inputs are not permitted" in stderr
+    assert "line 12: case.tier: Input should be a valid integer" in stderr
+    assert "desk: error: 8 invalid lines; nothing was imported" in stderr
+    assert counts(desk) == {"customer": 0, "case": 0, "event": 0}
+
+
+def test_skip_invalid_imports_the_good_lines(desk: Desk, tmp_path: Path) -> None:
+    result = desk("import", str(bad_file(tmp_path)), "--skip-invalid", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {
+        "customers": 1,
+        "cases": 1,
+        "events": 1,
+        "skipped": 0,
+        "invalid": len(BAD_LINES),
+    }
+    assert result.stderr.count("desk: note: line ") == len(BAD_LINES)
+    assert counts(desk) == {"customer": 1, "case": 1, "event": 1}
+
+
+def test_skipped_lines_take_their_dependents_with_them(desk: Desk, tmp_path: Path) -> None:
+    dump = write_lines(
+        tmp_path / "a.jsonl",
+        [
+            {**customer_line("C-1"), "name": ""},  # 1: invalid
+            case_line(1, "C-1"),  # 2: its customer was skipped
+            event_line(1, 1),  # 3: its case was skipped
+        ],
+    )
+    result = desk("import", str(dump), "--skip-invalid")
+    assert result.exit_code == 0
+    assert "line 2: case 1: customer C-1 is neither on an earlier line" in result.stderr
+    assert "line 3: event 1: case 1 is neither on an earlier line" in result.stderr
+    assert "3 invalid line(s) skipped" in result.stdout
+
+
+def test_references_must_point_backwards_or_to_the_database(
+    desk: Desk, dj: Callable[..., Any], customer: str, tmp_path: Path
+) -> None:
+    ahead = write_lines(tmp_path / "ahead.jsonl", [case_line(5, "C-9"), customer_line("C-9")])
+    result = desk("import", str(ahead))
+    assert result.exit_code == 2
+    assert "line 1: case 5: customer C-9 is neither on an earlier line" in result.stderr
+    # A customer already in the database may be referenced without its line.
+    existing = write_lines(tmp_path / "existing.jsonl", [case_line(5, customer)])
+    assert dj("import", str(existing))["cases"] == 1
+    assert dj("case", "show", "5")["customer_crn"] == customer
+
+
+def test_missing_file_is_a_one_line_error(desk: Desk, tmp_path: Path, db_path: Path) -> None:
+    result = desk("import", str(tmp_path / "nope.jsonl"))
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"desk: error: cannot read {tmp_path / 'nope.jsonl'}: No such file or directory\n"
+    )
+    assert result.stdout == ""
+    assert not db_path.exists()  # nothing was opened, let alone created
+
+
+def test_a_directory_is_not_an_import_file(desk: Desk, tmp_path: Path) -> None:
+    result = desk("import", str(tmp_path))
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"desk: error: cannot read {tmp_path}")
+
+
+def test_non_utf8_line_is_reported(desk: Desk, tmp_path: Path) -> None:
+    dump = tmp_path / "latin1.jsonl"
+    dump.write_bytes(json.dumps(customer_line("C-1")).encode() + b"\n" + b'{"name": "P\xe9rez"}\n')
+    result = desk("import", str(dump))
+    assert result.exit_code == 2
+    assert "line 2: not UTF-8 text (byte 12)" in result.stderr
+
+
+# -- conflicts ---------------------------------------------------------------
+
+
+def test_a_changed_record_is_refused_and_nothing_is_imported(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path, other: dict[str, str]
+) -> None:
+    populate(desk, dj)
+    original = export_bytes(desk)
+    dump = tmp_path / "dump.jsonl"
+    dump.write_bytes(original)
+    dj("import", str(dump), env=other)
+    dj("case", "note", "2", "added later", env=other)  # case 2 moves on
+
+    extended = write_lines(tmp_path / "more.jsonl", [customer_line("C-NEW")])
+    extended.write_bytes(original + extended.read_bytes())
+    result = desk("import", str(extended), env=other)
+    assert result.exit_code == 4
+    assert result.stderr.splitlines()[0] == (
+        "desk: error: line 5: case 2 differs from the one in the database "
+        "(updated_at, version); nothing was imported"
+    )
+    assert "hint: an import adds records and never changes existing ones" in result.stderr
+    assert counts(desk, other)["customer"] == 3  # C-NEW was not added
+
+
+def test_existing_events_are_never_rewritten(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    records: list[dict[str, Any] | str] = [
+        customer_line("C-1"),
+        case_line(1, "C-1"),
+        event_line(1, 1, "said this"),
+    ]
+    dj("import", str(write_lines(tmp_path / "a.jsonl", records)))
+    records[2] = event_line(1, 1, "rewritten history")
+    result = desk("import", str(write_lines(tmp_path / "b.jsonl", records)))
+    assert result.exit_code == 4
+    assert "line 3: event 1 differs from the one in the database (body)" in result.stderr
+    assert [e["body"] for e in dj("case", "show", "1")["events"]] == ["said this"]
+
+
+def test_a_customer_with_another_name_is_a_conflict(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    dj("import", str(write_lines(tmp_path / "a.jsonl", [customer_line("C-1", "Ana")])))
+    result = desk("import", str(write_lines(tmp_path / "b.jsonl", [customer_line("C-1", "Bo")])))
+    assert result.exit_code == 4
+    assert "line 1: customer C-1 differs from the one in the database (name)" in result.stderr
+
+
+# -- CSV ---------------------------------------------------------------------
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def test_csv_writes_three_files_with_formulas_neutralised(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    populate(desk, dj)
+    dj("customer", "add", "--crn", "C-4", "--name", '=HYPERLINK("x")')
+    out = tmp_path / "csv"
+    summary = dj("export", "--format", "csv", "--out", str(out))
+    assert summary["customers"] == 4 and summary["cases"] == 3
+    assert sorted(p.name for p in out.iterdir()) == ["cases.csv", "customers.csv", "events.csv"]
+    assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
+
+    customers = read_csv(out / "customers.csv")
+    assert list(customers[0]) == list(transfer.CUSTOMER_FIELDS)
+    by_crn = {c["crn"]: c for c in customers}
+    assert by_crn["C-4"]["name"] == '\'=HYPERLINK("x")'
+    assert by_crn["C-2"]["phone"] == "'+44 1"
+    assert by_crn["C-2"]["name"] == TRICKY_NAME  # not a formula: as typed
+    assert by_crn["C-1"]["phone"] == ""  # null
+    cases = {int(c["id"]): c for c in read_csv(out / "cases.csv")}
+    assert cases[3]["subject"] == "'=cmd|' /C calc'!A0"
+    assert cases[1]["customer_crn"] == "C-1" and cases[1]["tier"] == "2"
+    events = read_csv(out / "events.csv")
+    assert {"'@again", "'+1 done"} <= {e["body"] for e in events}
+    assert json.loads(events[0]["data"])["customer"] == "C-1"
+    assert (out / "customers.csv").read_bytes().startswith(b'"crn","name",')
+
+
+@pytest.mark.parametrize(
+    ("cell", "expected"),
+    [
+        ("=1+1", "'=1+1"),
+        ("+1", "'+1"),
+        ("-1", "'-1"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=b", "a=b"),
+        ("", ""),
+        ("'quoted", "'quoted"),
+    ],
+)
+def test_neutralize(cell: str, expected: str) -> None:
+    assert transfer.neutralize(cell) == expected
+
+
+def test_csv_neutralises_tabs_from_imported_text(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    # The commands strip leading blanks; an import keeps text exactly as it was.
+    dump = write_lines(
+        tmp_path / "a.jsonl",
+        [customer_line("C-1", "\t=1+2"), case_line(1, "C-1", "\r-2"), event_line(1, 1, "-3")],
+    )
+    dj("import", str(dump))
+    out = tmp_path / "csv"
+    dj("export", "--format", "csv", "--out", str(out))
+    assert read_csv(out / "customers.csv")[0]["name"] == "'\t=1+2"
+    assert read_csv(out / "cases.csv")[0]["subject"] == "'\r-2"
+    assert read_csv(out / "events.csv")[0]["body"] == "'-3"
+
+
+def test_csv_needs_a_directory(desk: Desk, tmp_path: Path) -> None:
+    result = desk("export", "--format", "csv")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("desk: error: --format csv needs --out DIR\n")
+    file = tmp_path / "file"
+    file.write_text("x")
+    result = desk("export", "--format", "csv", "--out", str(file))
+    assert result.exit_code == 2
+    assert f"{file} is not a directory" in result.stderr
+
+
+def test_jsonl_out_must_be_a_writable_file_path(desk: Desk, tmp_path: Path) -> None:
+    result = desk("export", "--out", str(tmp_path))
+    assert result.exit_code == 2 and f"{tmp_path} is a directory" in result.stderr
+    result = desk("export", "--out", str(tmp_path / "no" / "such.jsonl"))
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+    result = desk("export", "--json")
+    assert result.exit_code == 2 and "--json needs --out" in result.stderr
+
+
+@pytest.mark.sqlite_only
+def test_export_never_replaces_the_database_itself(
+    desk: Desk, dj: Callable[..., Any], customer: str, db_path: Path
+) -> None:
+    result = desk("export", "--out", str(db_path))
+    assert result.exit_code == 2
+    assert f"{db_path} is the database being exported" in result.stderr
+    assert [c["crn"] for c in dj("customer", "list")] == [customer]
+    assert db_path.read_bytes().startswith(b"SQLite format 3\0")
+
+
+@pytest.mark.sqlite_only
+def test_db_option_after_the_command_moves_a_desk_between_files(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    # The README's pipeline: desk export --db old.db | desk import - --db new.db
+    populate(desk, dj)
+    new = tmp_path / "new.db"
+    result = desk("import", "-", "--db", str(new), input=export_bytes(desk).decode())
+    assert result.exit_code == 0, result.stderr
+    assert export_bytes(desk, "--db", str(new)) == export_bytes(desk)
