@@ -158,3 +158,25 @@ def test_database_is_created_on_first_use(desk: Desk, db_path: Path) -> None:
 def test_bad_database_url_is_exit_2(desk: Desk) -> None:
     result = desk("case", "list", env={"DESK_DB_URL": "nosuchdb://x"})
     assert result.exit_code == 2 and "cannot use database URL" in result.stderr
+
+
+def test_ctrl_c_says_so_and_exits_130(
+    desk: Desk,
+    dj: Callable[..., Any],
+    new_case: Callable[..., int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from deskcli import render
+
+    case = str(new_case())
+    dj("case", "resolve", case, "--resolution", "fixed")
+
+    def interrupted(*_args: object, **_kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(render, "close_summary", interrupted)  # Ctrl-C after the commit
+    result = desk("case", "close", case)
+    assert result.exit_code == 130
+    assert result.stderr.splitlines()[0] == "desk: error: interrupted"
+    assert "entirely or not at all" in result.stderr
+    assert dj("case", "show", case)["status"] == "closed"

@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 3  # no such case, customer, ...
     CONFLICT = 4  # refused: transition not allowed, owned by someone else, stale write
     STORAGE = 5  # locked past the timeout, read-only, corrupt, schema newer than this program
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 
 class DeskError(Exception):
@@ -65,3 +66,9 @@ class StaleWrite(Conflict):
 
 class StorageError(DeskError):
     exit_code = ExitCode.STORAGE
+
+
+class Interrupted(DeskError):
+    """Ctrl-C during a command: its transaction finished entirely or not at all."""
+
+    exit_code = ExitCode.INTERRUPTED

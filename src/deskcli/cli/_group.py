@@ -15,7 +15,7 @@ from typing import Any
 import typer
 from typer.core import TyperGroup
 
-from deskcli.errors import DeskError, ExitCode
+from deskcli.errors import DeskError, ExitCode, Interrupted
 from deskcli.sanitize import clean
 
 
@@ -90,6 +90,16 @@ class LazyGroup(TyperGroup):
 class DeskGroup(LazyGroup):
     """The root group; also maps every error to one line and an exit code."""
 
+    def invoke(self, ctx: Any) -> Any:
+        # Typer turns Ctrl-C into a silent exit 130; say what it means instead.
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            raise Interrupted(
+                "interrupted",
+                hint="a change is made entirely or not at all: check it before running it again",
+            ) from None
+
     def main(  # type: ignore[override]
         self,
         args: Sequence[str] | None = None,
@@ -159,9 +169,9 @@ def run_guarded(call: Any) -> int:
     except typer.Abort:
         print_error("aborted")
         return 130
-    except KeyboardInterrupt:
-        print_error("interrupted; nothing was changed by the unfinished command")
-        return 130
+    except KeyboardInterrupt:  # outside a command (while parsing)
+        print_error("interrupted")
+        return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (`desk case list | head`): not an error.
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
