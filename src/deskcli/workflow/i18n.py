@@ -19,8 +19,10 @@ LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 DOMAIN = "deskcli"
 
 
-def available() -> list[str]:
-    return ["en", *sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir())]
+@cache
+def available() -> tuple[str, ...]:
+    """The languages there are catalogs for, and English."""
+    return ("en", *sorted(p.name for p in LOCALE_DIR.iterdir() if (p / "LC_MESSAGES").is_dir()))
 
 
 @cache
