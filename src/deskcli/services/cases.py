@@ -12,9 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import JSON, case, func, insert, literal, or_, update
+from sqlalchemy import JSON, bindparam, case, func, insert, literal, or_, update
 from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.sql.elements import ColumnElement
@@ -86,17 +87,24 @@ class CloseSummary:
 def get_case(session: Session, case_id: int, *, lock: bool = False) -> CaseView:
     """Raises NotFound.  `lock` takes the row lock on servers (SELECT ... FOR
     UPDATE OF case) for a read-modify-write; SQLite's write lock already covers it."""
-    query = (
-        select(Case, Customer)
-        .join(Customer, col(Customer.id) == col(Case.customer_id))
-        .where(Case.id == case_id)
-    )
-    if lock:
-        query = query.with_for_update(of=Case).execution_options(populate_existing=True)
-    row = session.exec(query).first()
+    row = session.exec(_case_query(lock), params={"case_id": case_id}).first()
     if row is None:
         raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
     return CaseView(*row)
+
+
+@cache
+def _case_query(lock: bool) -> Any:
+    """Built once: every command loads its case with it (SQLAlchemy then also
+    reuses the compiled SQL without recomputing the statement's cache key)."""
+    query = (
+        select(Case, Customer)
+        .join(Customer, col(Customer.id) == col(Case.customer_id))
+        .where(col(Case.id) == bindparam("case_id"))
+    )
+    if lock:
+        query = query.with_for_update(of=Case).execution_options(populate_existing=True)
+    return query
 
 
 def show_case(session: Session, case_id: int, *, history_limit: int = 10) -> CaseDetail:
@@ -264,16 +272,27 @@ def load_for_write(session: Session, case_id: int, if_version: int | None) -> Ca
     return view.case
 
 
+# An event to append, as the row it becomes: events are only ever inserted, so
+# they go in with one Core INSERT, not through the ORM's unit of work.
+EventRow = dict[str, Any]
+
+
 def make_event(
     case_id: int, agent: str, kind: EventKind, body: str = "", data: dict[str, Any] | None = None
-) -> Event:
-    return Event(case_id=case_id, at=times.now(), agent=agent, kind=str(kind), body=body, data=data)
+) -> EventRow:
+    return {"case_id": case_id, "at": times.now(), "agent": agent, "kind": str(kind),
+            "body": body, "data": data}  # fmt: skip
+
+
+def append_events(session: Session, events: Sequence[EventRow]) -> None:
+    if events:
+        session.execute(insert(Event.__table__), list(events))  # type: ignore[attr-defined]
 
 
 def apply_change(
     session: Session,
     case_: Case,
-    events: Sequence[Event],
+    events: Sequence[EventRow],
     **changes: Any,
 ) -> CaseView:
     """Apply `changes` if the row is still at the version read; append `events`."""
@@ -291,8 +310,7 @@ def apply_change(
         raise _stale(session, case_, expected)
     for key, value in values.items():
         set_committed_value(case_, key, value)
-    session.add_all(events)
-    session.flush()
+    append_events(session, events)
     customer = session.get(Customer, case_.customer_id)
     assert customer is not None  # enforced by the foreign key
     return CaseView(case_, customer)
@@ -328,22 +346,12 @@ def open_case(
     session.add(case_)
     session.flush()
     assert case_.id is not None
-    session.add(
-        make_event(
-            case_.id,
-            agent,
-            EventKind.OPENED,
-            case_.subject,
-            {"channel": case_.channel, "priority": case_.priority, "customer": customer.crn},
-        )
-    )
+    opened = {"channel": case_.channel, "priority": case_.priority, "customer": customer.crn}
+    events = [make_event(case_.id, agent, EventKind.OPENED, case_.subject, opened)]
     if assignee:
-        session.add(
-            make_event(
-                case_.id, agent, EventKind.ASSIGNED, assignee, {"from": None, "to": assignee}
-            )
-        )
-    session.flush()
+        assigned = {"from": None, "to": assignee}
+        events.append(make_event(case_.id, agent, EventKind.ASSIGNED, assignee, assigned))
+    append_events(session, events)
     return CaseView(case_, customer)
 
 
@@ -420,7 +428,7 @@ def add_reply(
     return apply_change(session, case_, [event], **changes)
 
 
-def _status_event(case_: Case, agent: str, to: Status, body: str = "") -> Event:
+def _status_event(case_: Case, agent: str, to: Status, body: str = "") -> EventRow:
     return make_event(
         case_.id or 0, agent, EventKind.STATUS, body, {"from": case_.status, "to": str(to)}
     )
@@ -531,7 +539,7 @@ def resolve(
     return apply_change(session, case_, events, **changes)
 
 
-def _follow_up_event(case_id: int, agent: str, at: datetime | None, body: str = "") -> Event:
+def _follow_up_event(case_id: int, agent: str, at: datetime | None, body: str = "") -> EventRow:
     return make_event(case_id, agent, EventKind.FOLLOW_UP, body, {"at": times.iso(at)})
 
 
@@ -572,8 +580,8 @@ def schedule_follow_up(
     """Set (or with at=None, mark done and clear) the case's follow-up."""
     case_ = load_for_write(session, case_id, if_version)
     body = (note or "").strip() or ("done" if at is None else "")
-    event = _follow_up_event(case_id, agent, at, body)
-    event.data = {"at": times.iso(at), "done": at is None}
+    data = {"at": times.iso(at), "done": at is None}
+    event = make_event(case_id, agent, EventKind.FOLLOW_UP, body, data)
     return apply_change(session, case_, [event], follow_up_at=at)
 
 
