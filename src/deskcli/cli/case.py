@@ -267,7 +267,6 @@ def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) 
     from deskcli import render
     from deskcli.services import cases
     from deskcli.services.assist import state_from_events
-    from deskcli.workflow.i18n import translator
 
     st = state(ctx)
     with st.reading() as session:
@@ -278,6 +277,8 @@ def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) 
     else:
         render.case_detail(detail)
         if five_as.last_at is not None:
+            from deskcli.workflow.i18n import translator
+
             render.assist_transcript(translator(st.lang), detail, five_as)
 
 
