@@ -90,7 +90,11 @@ def get_case(session: Session, case_id: int, *, lock: bool = False) -> CaseView:
     row = session.exec(_case_query(lock), params={"case_id": case_id}).first()
     if row is None:
         raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
-    return CaseView(*row)
+    view = CaseView(*row)
+    # The session's identity map holds objects weakly; keep the customer so that
+    # apply_change finds it there instead of loading it again.
+    session.info.setdefault("desk_customers", {})[view.customer.id] = view.customer
+    return view
 
 
 @cache
