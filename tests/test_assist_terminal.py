@@ -9,10 +9,15 @@ from pathlib import Path
 from typing import Any
 
 import pexpect
+import pytest
 
 from deskcli import store
 from deskcli.services import cases, customers
 from tests.conftest import subprocess_env
+
+# The terminal flow is the same code on every backend (the script paths in
+# test_assist.py run on both); these drive it on the SQLite file.
+pytestmark = pytest.mark.sqlite_only
 
 
 def spawn(db: Path, *args: str) -> pexpect.spawn:
