@@ -36,9 +36,9 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
 from deskcli.errors import DeskError, InvalidValue, StorageError
+from deskcli.location import default_path, sqlite_file
 
 SCHEMA_HEAD = "0003"  # the newest migration in deskcli/migrations/versions
-APP_NAME = "desk"
 
 
 def busy_timeout() -> float:
@@ -47,12 +47,6 @@ def busy_timeout() -> float:
         return max(0.0, float(raw))
     except ValueError:
         raise InvalidValue(f"DESK_BUSY_TIMEOUT must be a number of seconds, not {raw!r}") from None
-
-
-def default_path() -> Path:
-    from platformdirs import user_data_path
-
-    return user_data_path(APP_NAME, appauthor=False) / "desk.db"
 
 
 @dataclass
@@ -73,11 +67,8 @@ def open_database(
     by its owner only (0600), or by its group too (0660) when `shared`.
     """
     if db_url:
-        path = None
         url = db_url
-        plain_file = url[len("sqlite:///") :]
-        if url.startswith("sqlite:///") and plain_file and not plain_file.startswith("file:"):
-            path = Path(plain_file.split("?", 1)[0])
+        path = sqlite_file(url)
     else:
         path = Path(db_path).expanduser() if db_path else default_path()
         if not db_path:

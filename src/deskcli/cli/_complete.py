@@ -15,20 +15,19 @@ from typing import Any
 
 import typer
 
+from deskcli.location import default_path, sqlite_file
+
 LIMIT = 50
 
 
 def _database(ctx: typer.Context) -> Path | None:
     url = os.environ.get("DESK_DB_URL")
     if url:
-        prefix = "sqlite:///"
-        return Path(url[len(prefix) :].split("?")[0]) if url.startswith(prefix) else None
+        return sqlite_file(url)
     typed = ctx.find_root().params.get("db") if ctx is not None else None
     if typed or os.environ.get("DESK_DB"):
         return Path(typed or os.environ["DESK_DB"]).expanduser()
-    from platformdirs import user_data_path
-
-    return user_data_path("desk", appauthor=False) / "desk.db"
+    return default_path()
 
 
 def _rows(ctx: typer.Context, sql: str, *args: Any) -> list[tuple[Any, ...]]:

@@ -48,8 +48,8 @@ def demo(
     from deskcli import render
     from deskcli.cli.case import board
     from deskcli.errors import Conflict
+    from deskcli.location import default_path
     from deskcli.services import demo as demo_data
-    from deskcli.store import default_path
 
     st = state(ctx)
     if st.db_path is None and st.db_url is None:
