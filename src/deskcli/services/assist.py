@@ -171,7 +171,8 @@ def record_step(
     Raises NotFound, InvalidValue, TransitionNotAllowed.
     """
     state = assist_state(session, case_id)
-    case_ = cases.load_for_write(session, case_id, None)
+    view = cases.load_for_write(session, case_id, None)
+    case_ = view.case
     skip = skip_reason is not None
     _check_can_record(state, case_.status, step, skip=skip)
     data: dict[str, Any]
@@ -202,7 +203,7 @@ def record_step(
     if step == "analyze":
         changes["root_cause"] = body
     event = cases.make_event(case_id, agent, EventKind.ASSIST_STEP, body, data)
-    cases.apply_change(session, case_, [event], **changes)
+    cases.apply_change(session, view, [event], **changes)
     return assist_state(session, case_id)
 
 

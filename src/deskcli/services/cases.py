@@ -90,11 +90,7 @@ def get_case(session: Session, case_id: int, *, lock: bool = False) -> CaseView:
     row = session.exec(_case_query(lock), params={"case_id": case_id}).first()
     if row is None:
         raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
-    view = CaseView(*row)
-    # The session's identity map holds objects weakly; keep the customer so that
-    # apply_change finds it there instead of loading it again.
-    session.info.setdefault("desk_customers", {})[view.customer.id] = view.customer
-    return view
+    return CaseView(*row)
 
 
 @cache
@@ -269,11 +265,12 @@ def _stale(session: Session, case_: Case, expected: int) -> StaleWrite:
     )
 
 
-def load_for_write(session: Session, case_id: int, if_version: int | None) -> Case:
+def load_for_write(session: Session, case_id: int, if_version: int | None) -> CaseView:
+    """The case (row-locked on servers), refused if it is no longer at `if_version`."""
     view = get_case(session, case_id, lock=True)
     if if_version is not None and view.case.version != if_version:
         raise _stale(session, view.case, if_version)
-    return view.case
+    return view
 
 
 # An event to append, as the row it becomes: events are only ever inserted, so
@@ -295,11 +292,12 @@ def append_events(session: Session, events: Sequence[EventRow]) -> None:
 
 def apply_change(
     session: Session,
-    case_: Case,
+    view: CaseView,
     events: Sequence[EventRow],
     **changes: Any,
 ) -> CaseView:
     """Apply `changes` if the row is still at the version read; append `events`."""
+    case_ = view.case
     assert case_.id is not None
     values = {**changes, "updated_at": times.now(), "version": case_.version + 1}
     result = session.execute(
@@ -315,9 +313,7 @@ def apply_change(
     for key, value in values.items():
         set_committed_value(case_, key, value)
     append_events(session, events)
-    customer = session.get(Customer, case_.customer_id)
-    assert customer is not None  # enforced by the foreign key
-    return CaseView(case_, customer)
+    return view
 
 
 def open_case(
@@ -359,7 +355,8 @@ def open_case(
     return CaseView(case_, customer)
 
 
-def _assign(session: Session, case_: Case, agent: str, to: str) -> CaseView:
+def _assign(session: Session, view: CaseView, agent: str, to: str) -> CaseView:
+    case_ = view.case
     status = Status.OPEN if case_.status == Status.NEW else Status(case_.status)
     event = make_event(
         case_.id or 0,
@@ -368,7 +365,7 @@ def _assign(session: Session, case_: Case, agent: str, to: str) -> CaseView:
         to,
         {"from": case_.assignee, "to": to, "status": str(status)},
     )
-    return apply_change(session, case_, [event], assignee=to, status=str(status))
+    return apply_change(session, view, [event], assignee=to, status=str(status))
 
 
 def take(
@@ -380,7 +377,8 @@ def take(
     if_version: int | None = None,
 ) -> CaseView:
     """Assign the case to the acting agent.  Raises Conflict when another agent owns it."""
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
+    case_ = view.case
     _require_active(case_)
     if case_.assignee == agent:
         return get_case(session, case_id)
@@ -389,27 +387,28 @@ def take(
             f"case {case_id} is owned by {case_.assignee}",
             hint=f"pass --steal to take it anyway, or ask {case_.assignee}",
         )
-    return _assign(session, case_, agent, agent)
+    return _assign(session, view, agent, agent)
 
 
 def assign(
     session: Session, *, agent: str, case_id: int, to: str, if_version: int | None = None
 ) -> CaseView:
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
+    case_ = view.case
     _require_active(case_)
     to = require_text(to, "the assignee")
     if case_.assignee == to:
         return get_case(session, case_id)
-    return _assign(session, case_, agent, to)
+    return _assign(session, view, agent, to)
 
 
 def add_note(
     session: Session, *, agent: str, case_id: int, text: str, if_version: int | None = None
 ) -> CaseView:
     """An internal note; allowed in every status (it is part of the audit trail)."""
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
     return apply_change(
-        session, case_, [make_event(case_id, agent, EventKind.NOTE, require_text(text, "the note"))]
+        session, view, [make_event(case_id, agent, EventKind.NOTE, require_text(text, "the note"))]
     )
 
 
@@ -417,7 +416,8 @@ def add_reply(
     session: Session, *, agent: str, case_id: int, text: str, if_version: int | None = None
 ) -> CaseView:
     """What was said to the customer.  The first reply sets first_response_at."""
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
+    case_ = view.case
     if case_.status == Status.CLOSED:
         raise _refuse(case_, _reopen_hint(case_))
     body = require_text(text, "the reply")
@@ -429,7 +429,7 @@ def add_reply(
     event = make_event(
         case_id, agent, EventKind.REPLY, body, {"first": "first_response_at" in changes}
     )
-    return apply_change(session, case_, [event], **changes)
+    return apply_change(session, view, [event], **changes)
 
 
 def _status_event(case_: Case, agent: str, to: Status, body: str = "") -> EventRow:
@@ -447,27 +447,29 @@ def set_pending(
     if_version: int | None = None,
 ) -> CaseView:
     """Waiting on the customer (the SLA clock pauses)."""
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
+    case_ = view.case
     if case_.status == Status.PENDING:
         raise _refuse(case_, f"it is already waiting on the customer (desk case resume {case_id})")
     if case_.status == Status.ESCALATED:
         raise _refuse(case_, f"resume it first (desk case resume {case_id}), then set it pending")
     _require_active(case_)
     event = _status_event(case_, agent, Status.PENDING, (reason or "").strip())
-    return apply_change(session, case_, [event], status=str(Status.PENDING))
+    return apply_change(session, view, [event], status=str(Status.PENDING))
 
 
 def resume(
     session: Session, *, agent: str, case_id: int, if_version: int | None = None
 ) -> CaseView:
     """Pending or escalated back to open."""
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
+    case_ = view.case
     if case_.status not in (Status.PENDING, Status.ESCALATED):
         if case_.status in (Status.NEW, Status.OPEN):
             raise _refuse(case_, "only pending or escalated cases can be resumed")
         raise _refuse(case_, _reopen_hint(case_))
     event = _status_event(case_, agent, Status.OPEN)
-    return apply_change(session, case_, [event], status=str(Status.OPEN))
+    return apply_change(session, view, [event], status=str(Status.OPEN))
 
 
 def escalate(
@@ -480,7 +482,8 @@ def escalate(
     if_version: int | None = None,
 ) -> CaseView:
     """Hand the case to another team one tier up; it leaves its current owner."""
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
+    case_ = view.case
     _require_active(case_)
     team, reason = require_text(team, "the team"), require_text(reason, "the reason")
     event = make_event(
@@ -497,7 +500,7 @@ def escalate(
     )
     return apply_change(
         session,
-        case_,
+        view,
         [event],
         status=str(Status.ESCALATED),
         team=team,
@@ -516,7 +519,8 @@ def resolve(
     follow_up_in: timedelta | None = None,
     if_version: int | None = None,
 ) -> CaseView:
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
+    case_ = view.case
     if case_.status == Status.RESOLVED:
         raise _refuse(case_, f"it is already resolved; close it with desk case close {case_id}")
     _require_active(case_)
@@ -540,7 +544,7 @@ def resolve(
     if follow_up_in is not None:
         changes["follow_up_at"] = now + follow_up_in
         events.append(_follow_up_event(case_id, agent, changes["follow_up_at"]))
-    return apply_change(session, case_, events, **changes)
+    return apply_change(session, view, events, **changes)
 
 
 def _follow_up_event(case_id: int, agent: str, at: datetime | None, body: str = "") -> EventRow:
@@ -550,7 +554,8 @@ def _follow_up_event(case_id: int, agent: str, at: datetime | None, body: str = 
 def reopen(
     session: Session, *, agent: str, case_id: int, reason: str, if_version: int | None = None
 ) -> CaseView:
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
+    case_ = view.case
     if case_.status not in (Status.RESOLVED, Status.CLOSED):
         raise _refuse(case_, "only resolved or closed cases can be reopened")
     event = make_event(
@@ -562,7 +567,7 @@ def reopen(
     )
     return apply_change(
         session,
-        case_,
+        view,
         [event],
         status=str(Status.OPEN),
         resolved_at=None,
@@ -582,11 +587,11 @@ def schedule_follow_up(
     if_version: int | None = None,
 ) -> CaseView:
     """Set (or with at=None, mark done and clear) the case's follow-up."""
-    case_ = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version)
     body = (note or "").strip() or ("done" if at is None else "")
     data = {"at": times.iso(at), "done": at is None}
     event = make_event(case_id, agent, EventKind.FOLLOW_UP, body, data)
-    return apply_change(session, case_, [event], follow_up_at=at)
+    return apply_change(session, view, [event], follow_up_at=at)
 
 
 def close_cases(
