@@ -9,7 +9,6 @@ never import SQLAlchemy.  A missing or unreadable database completes nothing
 from __future__ import annotations
 
 import os
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +33,8 @@ def _rows(ctx: typer.Context, sql: str, *args: Any) -> list[tuple[Any, ...]]:
     path = _database(ctx)
     if path is None or not path.is_file():
         return []
+    import sqlite3  # here, not at the top: every command imports this module
+
     try:
         connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
         try:
