@@ -566,7 +566,7 @@ def case_close(
         if from_stdin:
             render.note("no case ids on stdin; nothing to close")
             summary = cases.CloseSummary(dry_run=dry_run)
-            render.emit_json(_summary_record(summary)) if as_json else render.close_summary(summary)
+            render.emit_json(summary.record()) if as_json else render.close_summary(summary)
             return
         raise InvalidValue(
             "say which cases to close",
@@ -588,22 +588,9 @@ def case_close(
     if summary.already_closed and not as_json:
         render.already_closed(summary.already_closed)
     if as_json:
-        render.emit_json(_summary_record(summary))
+        render.emit_json(summary.record())
     else:
         render.close_summary(summary)
-
-
-def _summary_record(summary: object) -> dict[str, object]:
-    from deskcli.services.cases import CloseSummary
-
-    assert isinstance(summary, CloseSummary)
-    return {
-        "closed": summary.closed,
-        "resolved": summary.resolved,
-        "already_closed": summary.already_closed,
-        "count": len(summary.closed),
-        "dry_run": summary.dry_run,
-    }
 
 
 def case_reopen(

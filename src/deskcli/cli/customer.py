@@ -39,20 +39,6 @@ CrnArg = Annotated[
 ]
 
 
-def _record(customer: object) -> dict[str, object]:
-    from deskcli import times
-    from deskcli.models import Customer
-
-    assert isinstance(customer, Customer)
-    return {
-        "crn": customer.crn,
-        "name": customer.name,
-        "email": customer.email,
-        "phone": customer.phone,
-        "created_at": times.iso(customer.created_at),
-    }
-
-
 def customer_add(
     ctx: typer.Context,
     crn: Annotated[
@@ -74,7 +60,7 @@ def customer_add(
     with state(ctx).writing() as session:
         customer = customers.add_customer(session, crn=crn, name=name, email=email, phone=phone)
     if as_json:
-        render.emit_json(_record(customer))
+        render.emit_json(customers.customer_record(customer))
     else:
         render.say(f"Added customer {customer.crn} ({customer.name}).")
 
@@ -99,7 +85,11 @@ def customer_show(
         total = customers.count_customer_cases(session, customer.id)
     if as_json:
         render.emit_json(
-            {**_record(customer), "case_count": total, "cases": [brief_record(c) for c in history]}
+            {
+                **customers.customer_record(customer),
+                "case_count": total,
+                "cases": [brief_record(c) for c in history],
+            }
         )
     else:
         render.customer_detail(customer, history, total)
@@ -121,7 +111,7 @@ def customer_list(
     with state(ctx).reading() as session:
         found = customers.list_customers(session, search=search, limit=limit or None)
     if as_json:
-        render.emit_json([_record(c) for c in found])
+        render.emit_json([customers.customer_record(c) for c in found])
     else:
         render.customer_table(found)
 
@@ -153,6 +143,6 @@ def customer_edit(
             session, crn, name=name, email=email, phone=phone, new_crn=new_crn
         )
     if as_json:
-        render.emit_json(_record(customer))
+        render.emit_json(customers.customer_record(customer))
     else:
         render.say(f"Updated customer {customer.crn}.")

@@ -80,6 +80,16 @@ class CloseSummary:
     already_closed: list[int] = field(default_factory=list)
     dry_run: bool = False
 
+    def record(self) -> dict[str, Any]:
+        """The stable JSON shape of `desk case close --json`."""
+        return {
+            "closed": self.closed,
+            "resolved": self.resolved,
+            "already_closed": self.already_closed,
+            "count": len(self.closed),
+            "dry_run": self.dry_run,
+        }
+
 
 # -- reading ---------------------------------------------------------------
 
