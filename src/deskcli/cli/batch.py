@@ -6,7 +6,7 @@ import io
 import json
 import shlex
 import sys
-from contextlib import redirect_stderr, redirect_stdout
+from contextlib import ExitStack, redirect_stderr, redirect_stdout
 from typing import Annotated, Any
 
 import typer
@@ -56,26 +56,25 @@ def batch(
             sys.stdout.flush()
 
     previous = _context.shared_store
-    scope = store.writing(database) if atomic else None
     try:
-        session = scope.__enter__() if scope is not None else None
-        _context.shared_store = _context.SharedStore(database, session)
-        for number, line in enumerate(sys.stdin, start=1):
-            record = _run_line(root, number, line, agent=st.agent, lang=st.lang)
-            if record is None:
-                continue
-            emit(record)
-            if record["exit"] != 0 and not first_failure:
-                first_failure = record["exit"]
-                if atomic:
-                    break
+        with ExitStack() as scope:
+            # --atomic: one write transaction for all lines; it rolls back when
+            # _Undo (or anything else) leaves it, and commits otherwise.
+            session = scope.enter_context(store.writing(database)) if atomic else None
+            _context.shared_store = _context.SharedStore(database, session)
+            for number, line in enumerate(sys.stdin, start=1):
+                record = _run_line(root, number, line, agent=st.agent, lang=st.lang)
+                if record is None:
+                    continue
+                emit(record)
+                if record["exit"] != 0 and not first_failure:
+                    first_failure = record["exit"]
+                    if atomic:
+                        raise _Undo
+    except _Undo:
+        pass
     finally:
         _context.shared_store = previous
-    if scope is not None:
-        if first_failure:
-            scope.__exit__(RuntimeError, RuntimeError("batch failed"), None)  # roll back
-        else:
-            scope.__exit__(None, None, None)  # commit
     if atomic:
         shown = outputs[-1:] if first_failure else outputs
         for record in shown:
@@ -84,6 +83,10 @@ def batch(
             render.note(f"line {outputs[-1]['line']} failed; the batch was undone, nothing changed")
     if first_failure:
         raise typer.Exit(first_failure)
+
+
+class _Undo(Exception):
+    """Leaves the atomic batch's transaction so that it rolls back."""
 
 
 def _run_line(root: Any, number: int, line: str, *, agent: str, lang: str) -> dict[str, Any] | None:
