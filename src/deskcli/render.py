@@ -10,14 +10,13 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
-from deskcli import times
-from deskcli.sanitize import clean
+from deskcli import sanitize, times
+from deskcli.sanitize import clean, json_text
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -72,14 +71,17 @@ def user(value: object, style: str = "") -> Text:
 
 
 def one_line(value: object) -> Text:
-    """User text cut to the column's width with an ellipsis, never wrapped."""
-    text = user(value)
+    """User text on one line (newlines shown as \\n), cut to the column's width
+    with an ellipsis, never wrapped."""
+    from rich.text import Text
+
+    text = Text("" if value is None else sanitize.one_line(value))
     text.no_wrap, text.overflow = True, "ellipsis"
     return text
 
 
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json_text(data, indent=2) + "\n")
 
 
 def emit_ids(ids: Sequence[int | None]) -> None:

@@ -16,13 +16,15 @@ import typer
 from typer.core import TyperGroup
 
 from deskcli.errors import DeskError, ExitCode, Interrupted
-from deskcli.sanitize import clean
+from deskcli.sanitize import one_line
 
 
 def print_error(message: str, hint: str | None = None) -> None:
-    sys.stderr.write(f"desk: error: {clean(message)}\n")
+    # One line each, whatever they echo: a value holding a newline must not
+    # be able to print a second, forged "desk: error:" line.
+    sys.stderr.write(f"desk: error: {one_line(message)}\n")
     if hint:
-        sys.stderr.write(f"hint: {clean(hint)}\n")
+        sys.stderr.write(f"hint: {one_line(hint)}\n")
     sys.stderr.flush()
 
 

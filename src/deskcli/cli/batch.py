@@ -6,6 +6,7 @@ import io
 import json
 import shlex
 import sys
+from collections.abc import Iterator
 from contextlib import ExitStack, redirect_stderr, redirect_stdout
 from typing import Annotated, Any
 
@@ -14,6 +15,7 @@ import typer
 from deskcli.cli import _context
 from deskcli.cli._context import state
 from deskcli.cli._group import GLOBAL_OPTIONS, hoist_global_options
+from deskcli.sanitize import json_text
 
 
 def batch(
@@ -52,7 +54,7 @@ def batch(
         if atomic:
             outputs.append(record)
         else:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_text(record) + "\n")
             sys.stdout.flush()
 
     previous = _context.shared_store
@@ -62,7 +64,7 @@ def batch(
             # _Undo (or anything else) leaves it, and commits otherwise.
             session = scope.enter_context(store.writing(database)) if atomic else None
             _context.shared_store = _context.SharedStore(database, session)
-            for number, line in enumerate(sys.stdin, start=1):
+            for number, line in enumerate(_lines(sys.stdin), start=1):
                 record = _run_line(root, number, line, agent=st.agent, lang=st.lang)
                 if record is None:
                     continue
@@ -78,7 +80,7 @@ def batch(
     if atomic:
         shown = outputs[-1:] if first_failure else outputs
         for record in shown:
-            sys.stdout.write(json.dumps(record, ensure_ascii=False) + "\n")
+            sys.stdout.write(json_text(record) + "\n")
         if first_failure:
             render.note(f"line {outputs[-1]['line']} failed; the batch was undone, nothing changed")
     if first_failure:
@@ -89,21 +91,67 @@ class _Undo(Exception):
     """Leaves the atomic batch's transaction so that it rolls back."""
 
 
-def _run_line(root: Any, number: int, line: str, *, agent: str, lang: str) -> dict[str, Any] | None:
+def _lines(stdin: Any) -> Iterator[str | UnicodeDecodeError]:
+    """The batch's lines; a line that is not UTF-8 comes as its decoding error."""
+    raw = getattr(stdin, "buffer", None)
+    if raw is None:  # a text stream without bytes underneath (tests, wrappers)
+        yield from stdin
+        return
+    for line in raw:
+        try:
+            yield line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield exc
+
+
+class _StdinOfTheBatch:
+    """Stands in for stdin while a batch line runs: stdin holds the batch's own
+    lines, so a `-` argument must not read (and swallow) the lines after it."""
+
+    def isatty(self) -> bool:
+        return False
+
+    def _refuse(self, *_args: object) -> Any:
+        from deskcli.errors import InvalidValue
+
+        raise InvalidValue(
+            "'-' reads stdin, which holds the batch's commands; give the text on the line"
+        )
+
+    read = readline = readlines = __iter__ = __next__ = _refuse
+
+    @property
+    def buffer(self) -> Any:
+        return self._refuse()
+
+
+def _run_line(
+    root: Any, number: int, line: str | UnicodeDecodeError, *, agent: str, lang: str
+) -> dict[str, Any] | None:
     """Run one line; None for a blank line or a comment."""
+    if isinstance(line, UnicodeDecodeError):
+        return {"line": number, "exit": 2, "error": "the line is not valid UTF-8 text"}
     try:
         words = shlex.split(line, comments=True)
     except ValueError as exc:
         return {"line": number, "exit": 2, "error": f"cannot parse the line: {exc}"}
+    if words[:1] == ["desk"]:  # pasted from a shell: `desk case note 1 hi`
+        words = words[1:]
     if not words:
         return None
-    if words[0] in ("batch", "desk"):
-        return {"line": number, "exit": 2, "error": f"{words[0]!r} cannot run inside desk batch"}
+    if words[0] == "batch":
+        return {"line": number, "exit": 2, "error": "'batch' cannot run inside desk batch"}
     if _takes_json(root, words) and not {"--json", "--ids", "-q"} & set(words):
         words.append("--json")
     out, err = io.StringIO(), io.StringIO()
-    with redirect_stdout(out), redirect_stderr(err):
-        code = root.main(args=_with_defaults(words, agent=agent, lang=lang), standalone_mode=False)
+    stdin, sys.stdin = sys.stdin, _StdinOfTheBatch()  # type: ignore[assignment]
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            code = root.main(
+                args=_with_defaults(words, agent=agent, lang=lang), standalone_mode=False
+            )
+    finally:
+        sys.stdin = stdin
     record: dict[str, Any] = {"line": number, "exit": int(code)}
     if code == 0:
         text = out.getvalue().strip()
