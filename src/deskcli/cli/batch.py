@@ -144,7 +144,7 @@ def _run_line(
     if _takes_json(root, words) and not {"--json", "--ids", "-q"} & set(words):
         words.append("--json")
     out, err = io.StringIO(), io.StringIO()
-    stdin, sys.stdin = sys.stdin, _StdinOfTheBatch()  # type: ignore[assignment]
+    stdin, sys.stdin = sys.stdin, _StdinOfTheBatch()
     try:
         with redirect_stdout(out), redirect_stderr(err):
             code = root.main(
