@@ -1,0 +1,78 @@
+"""The one place that turns data into terminal output (and JSON).
+
+One module per topic; builders (`*_view`, `*_table`) return Rich renderables
+and the plain-named functions print them, so a full-screen app can reuse the
+builders.  All of it escapes user text (see console.py).  This module only
+gathers the names the commands use; importing it imports no Rich.
+"""
+
+from deskcli.render.admin import doctor
+from deskcli.render.assist import assist_step, assist_step_view, assist_summary, assist_transcript
+from deskcli.render.cases import (
+    already_closed,
+    board,
+    board_view,
+    case_detail,
+    case_detail_view,
+    case_table,
+    cases,
+    close_summary,
+    follow_ups,
+    follow_ups_table,
+    history_table,
+    timeline,
+)
+from deskcli.render.console import (
+    emit_ids,
+    emit_json,
+    err,
+    hint,
+    note,
+    one_line,
+    out,
+    progress,
+    say,
+    show,
+    user,
+)
+from deskcli.render.customers import (
+    customer_detail,
+    customer_detail_view,
+    customer_table,
+    customers_table,
+)
+
+__all__ = [
+    "already_closed",
+    "assist_step",
+    "assist_step_view",
+    "assist_summary",
+    "assist_transcript",
+    "board",
+    "board_view",
+    "case_detail",
+    "case_detail_view",
+    "case_table",
+    "cases",
+    "close_summary",
+    "customer_detail",
+    "customer_detail_view",
+    "customer_table",
+    "customers_table",
+    "doctor",
+    "emit_ids",
+    "emit_json",
+    "err",
+    "follow_ups",
+    "follow_ups_table",
+    "hint",
+    "history_table",
+    "note",
+    "one_line",
+    "out",
+    "progress",
+    "say",
+    "show",
+    "timeline",
+    "user",
+]

@@ -1,0 +1,246 @@
+"""Cases: lists, the detail view, the timeline, follow-ups, the board, close summaries."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from deskcli import times
+from deskcli.render.console import (
+    duration,
+    fields,
+    id_list,
+    note,
+    one_line,
+    out,
+    priority_text,
+    say,
+    status_text,
+    user,
+    when,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from deskcli.models import Case, Event
+    from deskcli.services.cases import CaseDetail, CaseView, CloseSummary
+
+
+def case_table(views: Sequence[CaseView], *, title: str | None = None) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    # Only the subject gives way when the terminal is narrow.
+    table.add_column("ID", justify="right", style="bold", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Priority", no_wrap=True)
+    table.add_column("Customer", no_wrap=True, max_width=14, overflow="ellipsis")
+    table.add_column("Subject")  # wrappable, so the table shrinks it first
+    table.add_column("Assignee", no_wrap=True, max_width=12, overflow="ellipsis")
+    table.add_column("Team", no_wrap=True, max_width=14, overflow="ellipsis")
+    table.add_column("Age", justify="right", no_wrap=True)
+    for c, customer in views:
+        table.add_row(
+            str(c.id),
+            status_text(c.status),
+            priority_text(c.priority),
+            user(customer.crn),
+            one_line(c.subject),
+            user(c.assignee or "-", "" if c.assignee else "dim"),
+            user(c.team or ""),
+            Text(times.age(c.created_at), style="dim"),
+        )
+    return table
+
+
+def cases(views: Sequence[CaseView], *, more: bool = False) -> None:
+    if not views:
+        say("No cases match.")
+        return
+    out().print(case_table(views))
+    if more:
+        note(f"showing the first {len(views)} cases; there are more: pass --limit N (0 for all)")
+
+
+def case_detail(detail: CaseDetail) -> None:
+    out().print(case_detail_view(detail))
+
+
+def case_detail_view(detail: CaseDetail) -> Group:
+    """The case's panel, its timeline and the customer's other cases."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    c, customer = detail.view
+    title = Text.assemble(
+        (f"Case {c.id} ", "bold"), status_text(c.status), " ", priority_text(c.priority)
+    )
+    rows: list[tuple[str, Text | str]] = [
+        ("Subject", user(c.subject, "bold")),
+        ("Customer", Text.assemble(user(customer.crn, "bold"), " ", user(customer.name))),
+        ("Channel", c.channel),
+        ("Category", user(c.category or "-")),
+        ("Assignee", user(c.assignee or "-")),
+        ("Team / tier", Text.assemble(user(c.team or "-"), f" / tier {c.tier}")),
+        ("Opened", when(c.created_at)),
+        ("First response", when(c.first_response_at)),
+    ]
+    if c.resolved_at or c.resolution:
+        rows.append(("Resolved", when(c.resolved_at)))
+        rows.append(("Resolution", user(c.resolution or "-")))
+    if c.root_cause:
+        rows.append(("Root cause", user(c.root_cause)))
+    if c.closed_at:
+        rows.append(("Closed", when(c.closed_at)))
+    if c.follow_up_at:
+        rows.append(("Follow-up", when(c.follow_up_at)))
+    if c.reopen_count:
+        rows.append(("Reopened", f"{c.reopen_count} time(s)"))
+    if c.handling_seconds:
+        rows.append(("Handling time", duration(c.handling_seconds)))
+    rows.append(("Version", str(c.version)))
+    parts: list[Any] = [fields(rows)]
+    if c.description:
+        parts += [Text(""), user(c.description)]
+    shown: list[Any] = [
+        Panel(Group(*parts), title=title, title_align="left", expand=False),
+        timeline(detail.events),
+    ]
+    if detail.history:
+        shown.append(history_table(detail.history, title="Customer history (other cases)"))
+    return Group(*shown)
+
+
+def timeline(events: Sequence[Event]) -> Table:
+    from rich.table import Table
+
+    table = Table(title="Timeline", title_justify="left", box=None, pad_edge=False)
+    table.add_column("When", no_wrap=True, style="dim")
+    table.add_column("Agent", no_wrap=True)
+    table.add_column("Event", no_wrap=True, style="bold")
+    table.add_column("Details")
+    for e in events:
+        table.add_row(times.local(e.at), user(e.agent), e.kind, user(_event_text(e)))
+    return table
+
+
+def _event_text(e: Event) -> str:
+    data = e.data or {}
+    if e.kind == "assigned":
+        return f"{data.get('from') or 'nobody'} -> {e.body}"
+    if e.kind == "status":
+        text = f"{data.get('from')} -> {data.get('to')}"
+        return f"{text}: {e.body}" if e.body else text
+    if e.kind == "escalated":
+        return f"to {data.get('to')} (tier {data.get('tier')}): {e.body}"
+    if e.kind == "resolved" and data.get("root_cause"):
+        return f"{e.body} (root cause: {data['root_cause']})"
+    if e.kind == "assist_step":
+        verb = "skipped" if data.get("status") == "skipped" else "done"
+        return f"{data.get('step')} {verb}: {e.body}"
+    if e.kind == "follow_up":
+        if data.get("done"):
+            return f"follow-up done{': ' + e.body if e.body not in ('', 'done') else ''}"
+        return f"follow up {times.local(times.parse_when(data['at'])) if data.get('at') else ''}"
+    return e.body
+
+
+def history_table(history: Sequence[Case], *, title: str) -> Table:
+    from rich.table import Table
+
+    table = Table(title=title, title_justify="left", box=None, pad_edge=False)
+    table.add_column("ID", justify="right", style="bold")
+    table.add_column("Opened", no_wrap=True, style="dim")
+    table.add_column("Status")
+    table.add_column("Subject", overflow="ellipsis", no_wrap=True, max_width=40)
+    table.add_column("Outcome", overflow="ellipsis", no_wrap=True, max_width=40)
+    for c in history:
+        table.add_row(
+            str(c.id),
+            times.local(c.created_at),
+            status_text(c.status),
+            user(c.subject),
+            user(c.resolution or ""),
+        )
+    return table
+
+
+def follow_ups(views: Sequence[CaseView]) -> None:
+    if not views:
+        say("No follow-ups scheduled.")
+        return
+    out().print(follow_ups_table(views))
+
+
+def follow_ups_table(views: Sequence[CaseView]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    now = times.now()
+    table = Table(box=None, pad_edge=False)
+    for column in ("Due", "", "ID", "Status", "Customer", "Subject", "Assignee"):
+        table.add_column(column, no_wrap=column != "Subject")
+    for c, customer in views:
+        overdue = c.follow_up_at is not None and c.follow_up_at <= now
+        table.add_row(
+            Text(times.local(c.follow_up_at), style="bold red" if overdue else ""),
+            Text(times.ago(c.follow_up_at, now), style="dim"),
+            str(c.id),
+            status_text(c.status),
+            user(customer.crn),
+            user(c.subject),
+            user(c.assignee or "-"),
+        )
+    return table
+
+
+def board(counts: dict[str, int], columns: dict[str, list[CaseView]], due: int) -> None:
+    out().print(board_view(counts, columns, due))
+
+
+def board_view(counts: dict[str, int], columns: dict[str, list[CaseView]], due: int) -> Group:
+    """The case board: active cases by status, most urgent first."""
+    from rich.console import Group
+    from rich.text import Text
+
+    summary = Text("Active cases: ", style="bold")
+    for status, n in counts.items():
+        summary.append_text(Text.assemble(status_text(status), f" {n}   "))
+    if due:
+        summary.append(f"follow-ups due {due}", style="bold red")
+    parts: list[Any] = [summary]
+    for status, views in columns.items():
+        if views:
+            title = f"{status.capitalize()} ({counts.get(status, 0)})"
+            parts += [case_table(views, title=title), Text("")]
+    return Group(*parts)
+
+
+def close_summary(summary: CloseSummary) -> None:
+    n = len(summary.closed)
+    if summary.dry_run:
+        if n:
+            say(f"Would close {n} case(s): {id_list(summary.closed)}")
+            if summary.resolved:
+                say(f"  of which {len(summary.resolved)} would be resolved first")
+        else:
+            say("Nothing to close.")
+        say("(dry run: nothing was changed)")
+        return
+    if n:
+        resolved = (
+            f" ({len(summary.resolved)} resolved in the same step)" if summary.resolved else ""
+        )
+        say(f"Closed {n} case(s){resolved}: {id_list(summary.closed)}")
+    elif not summary.already_closed:
+        say("Nothing to close.")
+
+
+def already_closed(ids: Sequence[int]) -> None:
+    if ids:
+        note(f"already closed, left as is: {id_list(ids)}")

@@ -1,0 +1,159 @@
+"""The console: where output goes and how user text is made safe.
+
+- JSON goes to stdout and nothing else does in --json mode.
+- Human output uses one Rich console with markup, highlighting and emoji off;
+  every piece of user text is wrapped in `Text` after `sanitize.clean`, so a
+  subject like "[bold]x[/]" or one holding escape sequences prints literally.
+- Notes, warnings and progress go to stderr.  Rich turns colour and progress
+  off by itself without a terminal, and honours NO_COLOR.
+
+Rich is imported inside the functions that draw, so --json and --ids output
+(what scripts run thousands of times) never pays for it.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from deskcli import sanitize, times
+from deskcli.sanitize import clean, json_text
+
+if TYPE_CHECKING:
+    from rich.console import Console, RenderableType
+    from rich.table import Table
+    from rich.text import Text
+
+STATUS_STYLE = {
+    "new": "bold cyan",
+    "open": "green",
+    "pending": "yellow",
+    "escalated": "bold magenta",
+    "resolved": "blue",
+    "closed": "dim",
+}
+PRIORITY_STYLE = {"urgent": "bold red", "high": "red", "normal": "", "low": "dim"}
+
+_out: Console | None = None
+_err: Console | None = None
+
+
+def out() -> Console:
+    global _out
+    if _out is None:
+        from rich.console import Console
+
+        _out = Console(markup=False, highlight=False, emoji=False)
+    return _out
+
+
+def err() -> Console:
+    global _err
+    if _err is None:
+        from rich.console import Console
+
+        _err = Console(stderr=True, markup=False, highlight=False, emoji=False)
+    return _err
+
+
+def show(renderable: RenderableType) -> None:
+    """Print what a builder made, on stdout."""
+    out().print(renderable)
+
+
+def user(value: object, style: str = "") -> Text:
+    """User-supplied text, safe: never markup, never raw control characters."""
+    from rich.text import Text
+
+    return Text("" if value is None else clean(value), style=style)
+
+
+def one_line(value: object) -> Text:
+    """User text on one line (newlines shown as \\n), cut to the column's width
+    with an ellipsis, never wrapped."""
+    from rich.text import Text
+
+    text = Text("" if value is None else sanitize.one_line(value))
+    text.no_wrap, text.overflow = True, "ellipsis"
+    return text
+
+
+def emit_json(data: Any) -> None:
+    sys.stdout.write(json_text(data, indent=2) + "\n")
+
+
+def emit_ids(ids: Sequence[int | None]) -> None:
+    sys.stdout.write("".join(f"{i}\n" for i in ids))
+
+
+def say(message: str) -> None:
+    """A confirmation for people, on stdout, on one line however long."""
+    out().print(user(message), soft_wrap=True)
+
+
+def note(message: str) -> None:
+    err().print(user(f"desk: note: {message}"), soft_wrap=True)
+
+
+def hint(message: str) -> None:
+    """A quiet line for people (not user text: our own words)."""
+    from rich.text import Text
+
+    out().print(Text(message, style="dim"))
+
+
+def status_text(status: str) -> Text:
+    from rich.text import Text
+
+    return Text(status, style=STATUS_STYLE.get(status, ""))
+
+
+def priority_text(priority: str) -> Text:
+    from rich.text import Text
+
+    return Text(priority, style=PRIORITY_STYLE.get(priority, ""))
+
+
+def fields(rows: Sequence[tuple[str, Text | str]]) -> Table:
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 2))
+    grid.add_column(style="bold", no_wrap=True)
+    grid.add_column()
+    for label, value in rows:
+        grid.add_row(label, value)
+    return grid
+
+
+def when(value: Any) -> Text:
+    from rich.text import Text
+
+    if value is None:
+        return Text("-", style="dim")
+    return Text(f"{times.local(value)} ({times.ago(value)})")
+
+
+def duration(seconds: int) -> str:
+    minutes, secs = divmod(max(0, seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
+
+
+def id_list(ids: Sequence[int], limit: int = 20) -> str:
+    shown = ", ".join(map(str, ids[:limit]))
+    return shown + (f" ... (+{len(ids) - limit} more)" if len(ids) > limit else "")
+
+
+@contextmanager
+def progress(total: int, label: str) -> Iterator[Callable[[int, int], None] | None]:
+    """A progress bar on stderr for long jobs on a terminal; None otherwise."""
+    if total < 2000 or not err().is_terminal:
+        yield None
+        return
+    from rich.progress import Progress
+
+    with Progress(console=err(), transient=True) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda done, _total: bar.update(task, completed=done)
