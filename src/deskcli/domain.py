@@ -6,6 +6,7 @@ completion) without importing the database stack.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from enum import StrEnum
 
 
@@ -67,3 +68,89 @@ class SortKey(StrEnum):
     PRIORITY = "priority"  # urgent first, then newest
     UPDATED = "updated"  # most recently changed first
     FOLLOW_UP = "follow-up"  # soonest follow-up first
+
+
+# -- status transitions ------------------------------------------------------
+# One table for what each verb may do to a case's status: the verbs check it,
+# the README's status table is tested against it, and the SLA rules read it.
+
+REOPEN_ADVICE = "reopen it first: desk case reopen {case_id} --reason TEXT"
+CLOSE_ADVICE = "resolve it first, or pass --resolution to resolve and close in one step"
+
+
+@dataclass(frozen=True)
+class Transition:
+    """What `verb` does: from which statuses, to which one (None: unchanged,
+    except that `new` becomes `open` where `opens` is set), and the sentence
+    that refuses it from each other status."""
+
+    verb: str
+    allowed: frozenset[Status]
+    to: Status | None
+    refusals: dict[Status, str] = field(default_factory=dict)
+    opens: bool = False  # a new case becomes open
+
+    def refusal(self, case_id: int, status: str) -> str | None:
+        """None when the verb may run from `status`; else why not and what to do."""
+        if status in self.allowed:
+            return None
+        advice = self.refusals.get(Status(status), REOPEN_ADVICE)
+        return f"case {case_id} is {status}; " + advice.format(case_id=case_id)
+
+    def target(self, status: str) -> Status:
+        """The status the case has after the verb."""
+        if self.to is not None:
+            return self.to
+        return Status.OPEN if self.opens and status == Status.NEW else Status(status)
+
+
+_ACTIVE = frozenset(ACTIVE_STATUSES)
+_ANY = frozenset(Status)
+
+TRANSITIONS: dict[str, Transition] = {
+    t.verb: t
+    for t in (
+        Transition("take", _ACTIVE, None, opens=True),
+        Transition("assign", _ACTIVE, None, opens=True),
+        Transition("note", _ANY, None),
+        Transition("reply", _ANY - {Status.CLOSED}, None, opens=True),
+        Transition(
+            "pending",
+            frozenset({Status.NEW, Status.OPEN}),
+            Status.PENDING,
+            {
+                Status.PENDING: "it is already waiting on the customer "
+                "(desk case resume {case_id})",
+                Status.ESCALATED: "resume it first (desk case resume {case_id}), "
+                "then set it pending",
+            },
+        ),
+        Transition(
+            "resume",
+            frozenset({Status.PENDING, Status.ESCALATED}),
+            Status.OPEN,
+            dict.fromkeys(
+                (Status.NEW, Status.OPEN), "only pending or escalated cases can be resumed"
+            ),
+        ),
+        Transition("escalate", _ACTIVE, Status.ESCALATED),
+        Transition(
+            "resolve",
+            _ACTIVE,
+            Status.RESOLVED,
+            {Status.RESOLVED: "it is already resolved; close it with desk case close {case_id}"},
+        ),
+        Transition(
+            "close",
+            frozenset({Status.RESOLVED}),
+            Status.CLOSED,
+            dict.fromkeys(ACTIVE_STATUSES, CLOSE_ADVICE),
+        ),
+        Transition(
+            "reopen",
+            frozenset({Status.RESOLVED, Status.CLOSED}),
+            Status.OPEN,
+            dict.fromkeys(ACTIVE_STATUSES, "only resolved or closed cases can be reopened"),
+        ),
+    )
+}
