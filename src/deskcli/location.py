@@ -1,9 +1,15 @@
 """Where the database is: the one place that knows, cheap to import (no
-SQLAlchemy), so Tab completion can find the file the same way commands do."""
+SQLAlchemy), so Tab completion can find the file the same way commands do.
+
+A path is a file name, never URL syntax: `#`, `?` and `%xx` in it mean those
+characters.  Only DESK_DB_URL is a URL (SQLAlchemy's: `%xx` escapes there).
+"""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 APP_NAME = "desk"
 
@@ -16,9 +22,24 @@ def default_path() -> Path:
 
 
 def sqlite_file(url: str) -> Path | None:
-    """The file a plain `sqlite:///PATH` URL names; None for anything else."""
+    """The file a plain `sqlite:///PATH` URL names; None for anything else.
+
+    Decoded as SQLAlchemy decodes it (the query string dropped, then %xx
+    unescaped), so this names the file the store opens.
+    """
     prefix = "sqlite:///"
     rest = url[len(prefix) :] if url.startswith(prefix) else ""
-    if not rest or rest.startswith("file:"):
+    path = unquote(rest.split("?", 1)[0])
+    if not path or path.startswith("file:"):
         return None
-    return Path(rest.split("?", 1)[0])
+    return Path(path)
+
+
+def readonly_uri(path: Path) -> str:
+    """A SQLite `file:` URI that opens exactly `path`, read-only.
+
+    The path is made absolute (a leading `//` is not an authority) and every
+    byte that URI syntax could take for something else is %-escaped.
+    """
+    absolute = os.fsencode(os.path.abspath(path))
+    return "file://" + quote(absolute, safe="/") + "?mode=ro"

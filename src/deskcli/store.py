@@ -24,14 +24,16 @@ is refused (exit 5).
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 from sqlalchemy import create_engine, event, inspect, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlmodel import Session
 
@@ -66,19 +68,23 @@ def open_database(
     over the default file in the user data directory.  A new file is readable
     by its owner only (0600), or by its group too (0660) when `shared`.
     """
+    target: str | URL
     if db_url:
-        url = db_url
+        url = target = db_url
         path = sqlite_file(url)
     else:
         path = Path(db_path).expanduser() if db_path else default_path()
         if not db_path:
             path.parent.mkdir(parents=True, exist_ok=True)
-        url = f"sqlite:///{path}"
+        # A URL object, not a string: in a string SQLAlchemy reads `?`, `#`
+        # and `%xx` as URL syntax and would open another file.
+        target = URL.create("sqlite", database=str(path))
+        url = "sqlite:///" + quote(os.fsencode(path), safe="/")  # for messages only
     created = _create_file(path, 0o660 if shared else 0o600) if path is not None else False
     if shared and path is not None and not created:
         _share(path)
     try:
-        engine = _make_engine(url)
+        engine = _make_engine(target)
     except (SQLAlchemyError, ImportError, ValueError) as exc:
         raise InvalidValue(f"cannot use database URL {db_url!r}: {exc}") from None
     db = Database(url=url, path=path, engine=engine, created=created)
@@ -95,21 +101,51 @@ def safe_url(url: str) -> str:
 
 
 def _create_file(path: Path, mode: int) -> bool:
-    """Validate the path and create an empty file with `mode` (umask aside)."""
+    """Validate the path and create an empty file with exactly `mode`.
+
+    The file is created with O_EXCL|O_NOFOLLOW, so a dangling symlink never
+    lets SQLite create its target with the umask's mode: the target is
+    created here, privately.  Anything but a regular file (directory, device,
+    FIFO) is refused before SQLite opens it and puts a -journal beside it.
+    """
     if path.is_dir():
         raise InvalidValue(f"{path} is a directory, not a database file")
+    created = False
+    if not os.path.lexists(path):
+        created = _create_new(path, mode)
+    elif path.is_symlink() and not path.exists():
+        # A dangling link: create the file it points to, as a new file.
+        created = _create_new(Path(os.path.realpath(path)), mode)
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InvalidValue(f"cannot use {path}: {exc.strerror}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InvalidValue(
+            f"{path} is not a regular file, so it cannot be a database",
+            hint="pass the path of a database file (or of a new one) with --db",
+        )
+    return created
+
+
+def _create_new(path: Path, mode: int) -> bool:
+    """Create `path` (False if it appeared meanwhile); never through a link."""
     if not path.parent.is_dir():
         raise InvalidValue(
             f"cannot create {path}: directory {path.parent} does not exist",
             hint="create the directory first, or pass another --db",
         )
+    flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
     try:
-        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, mode))
+        fd = os.open(path, flags, mode)
     except FileExistsError:
         return False
     except OSError as exc:
         raise StorageError(f"cannot create {path}: {exc.strerror}") from None
-    os.chmod(path, mode)  # exactly this mode, whatever the umask
+    try:
+        os.fchmod(fd, mode)  # exactly this mode, whatever the umask
+    finally:
+        os.close(fd)
     return True
 
 
@@ -169,8 +205,8 @@ def on_network_filesystem(path: Path) -> bool:
     return filesystem_type(path) in NETWORK_FILESYSTEMS
 
 
-def _make_engine(url: str) -> Engine:
-    if not url.startswith("sqlite"):
+def _make_engine(url: str | URL) -> Engine:
+    if not str(url).startswith("sqlite"):
         engine = create_engine(url)
         if engine.dialect.name == "postgresql":
 

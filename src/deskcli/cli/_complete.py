@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from deskcli.location import default_path, sqlite_file
+from deskcli.location import default_path, readonly_uri, sqlite_file
 
 LIMIT = 50
 
@@ -36,7 +36,7 @@ def _rows(ctx: typer.Context, sql: str, *args: Any) -> list[tuple[Any, ...]]:
     import sqlite3  # here, not at the top: every command imports this module
 
     try:
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=1)
+        connection = sqlite3.connect(readonly_uri(path), uri=True, timeout=1)
         try:
             return connection.execute(sql, args).fetchall()
         finally:

@@ -45,6 +45,8 @@ def demo(
     The demo lives in its own file (demo.db in the desk data directory) unless
     --db, DESK_DB or DESK_DB_URL names another; your real database is not touched.
     """
+    import shlex
+
     from deskcli import render
     from deskcli.cli.case import board
     from deskcli.errors import Conflict
@@ -67,7 +69,9 @@ def demo(
         render.say(f"Demo database with {created} cases: {st.db_path or st.db_url}")
     else:
         render.say(f"Demo database (already filled): {st.db_path or st.db_url}")
-    render.say(f"Try: DESK_DB={st.db_path} desk case list" if st.db_path else "Try: desk case list")
+    # Quoted for the shell: the path may hold spaces, '#', '?' or '%'.
+    try_db = f"DESK_DB={shlex.quote(st.db_path)} " if st.db_path else ""
+    render.say(f"Try: {try_db}desk case list")
     board(ctx)
 
 

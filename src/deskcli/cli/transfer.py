@@ -6,6 +6,7 @@ policy are described there and in the commands' help.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable
 from enum import StrEnum
@@ -16,7 +17,7 @@ import typer
 
 from deskcli.cli._context import state
 from deskcli.cli._options import JsonOpt
-from deskcli.errors import InvalidValue
+from deskcli.errors import InvalidValue, StorageError
 
 
 class ExportFormat(StrEnum):
@@ -77,7 +78,7 @@ def export(
     st = state(ctx)
     with st.reading() as session:
         if to_stdout:
-            counts = transfer.write_jsonl(session, _stdout_writer())
+            _to_stdout(lambda write: transfer.write_jsonl(session, write))
         elif fmt is ExportFormat.CSV:
             counts = transfer.export_csv(session, Path(out or "").expanduser())
         else:
@@ -92,6 +93,35 @@ def export(
             f"Exported {counts.customers} customer(s), {counts.cases} case(s) and "
             f"{counts.events} event(s) to {out}."
         )
+
+
+def _to_stdout(export: Callable[[Callable[[bytes], object]], object]) -> None:
+    """Run `export` into stdout; a write error (a full disk) is exit 5."""
+    try:
+        export(_stdout_writer())
+        sys.stdout.flush()
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is not None:
+            buffer.flush()
+    except BrokenPipeError:
+        raise  # the reader went away: handled (quietly) by the command line
+    except OSError as exc:
+        _silence_stdout()
+        raise StorageError(f"cannot write the export to stdout: {exc.strerror or exc}") from None
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null, so the final flush at exit (of what the full
+    disk refused) cannot fail again with a second message."""
+    try:
+        fd = sys.stdout.fileno()
+    except (OSError, ValueError):  # not a real file (tests, an embedding caller)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, fd)
+    finally:
+        os.close(devnull)
 
 
 def _stdout_writer() -> Callable[[bytes], object]:

@@ -13,6 +13,8 @@ from sqlalchemy import text
 
 from deskcli import store
 from deskcli.errors import Conflict, InvalidValue, StorageError
+from deskcli.location import readonly_uri
+from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
 from deskcli.services.cases import count_by_status
 
 
@@ -115,33 +117,45 @@ def backup(
             hint="for PostgreSQL: pg_dump",
         )
     destination = destination.expanduser()
-    if destination.resolve() == db.path.resolve():
-        raise InvalidValue("the backup must go to another file than the database")
+    if is_database_file(destination, db.path):
+        raise InvalidValue(
+            f"{destination} is the database or one of its side files; "
+            "the backup must go to another file",
+            hint="writing there would damage the database for everyone using it",
+        )
     if destination.is_dir():
         raise InvalidValue(f"{destination} is a directory; name the backup file")
     if not destination.parent.is_dir():
         raise InvalidValue(f"directory {destination.parent} does not exist")
-    if destination.exists() and not overwrite:
+    if os.path.lexists(destination) and not overwrite:
         raise Conflict(f"{destination} already exists", hint="pass --force to replace it")
-    partial = destination.with_name(f".{destination.name}.partial")
-    partial.unlink(missing_ok=True)
-    os.close(os.open(partial, os.O_CREAT | os.O_WRONLY, 0o600))
-    try:
-        source = sqlite3.connect(f"file:{db.path}?mode=ro", uri=True, timeout=store.busy_timeout())
-        target = sqlite3.connect(partial)
+    with cleanup_on_termination():
         try:
-            # One step: it reads one consistent snapshot (in WAL mode writers go
-            # on meanwhile); stepping would restart on every concurrent write.
-            source.backup(target, pages=-1)
-            check = target.execute("PRAGMA quick_check").fetchone()
+            fd, partial = private_temp(destination)
+        except OSError as exc:
+            raise StorageError(f"cannot write {destination}: {exc.strerror}") from None
+        os.close(fd)
+        try:
+            source = sqlite3.connect(readonly_uri(db.path), uri=True, timeout=store.busy_timeout())
+            target = sqlite3.connect(partial)
+            try:
+                # One step: it reads one consistent snapshot (in WAL mode writers go
+                # on meanwhile); stepping would restart on every concurrent write.
+                source.backup(target, pages=-1)
+                check = target.execute("PRAGMA quick_check").fetchone()
+            finally:
+                target.close()
+                source.close()
+            if check != ("ok",):
+                raise StorageError(f"the backup failed its check: {check}")
+            size = partial.stat().st_size
+            # The backup appears whole or not at all; a symlink at the final
+            # name is replaced, not written through.
+            os.replace(partial, destination)
+        except sqlite3.Error as exc:
+            raise StorageError(f"backup failed: {exc}") from None
+        except OSError as exc:
+            raise StorageError(f"cannot write {destination}: {exc.strerror}") from None
         finally:
-            target.close()
-            source.close()
-        if check != ("ok",):
-            raise StorageError(f"the backup failed its check: {check}")
-        os.replace(partial, destination)  # the backup appears whole or not at all
-    except sqlite3.Error as exc:
-        raise StorageError(f"backup failed: {exc}") from None
-    finally:
-        partial.unlink(missing_ok=True)
-    return destination.stat().st_size
+            discard(partial)
+    return size

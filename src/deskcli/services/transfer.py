@@ -25,9 +25,8 @@ from __future__ import annotations
 import csv
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -39,7 +38,8 @@ from sqlmodel import Session, SQLModel
 
 from deskcli import models as _models  # noqa: F401 - registers the tables in the metadata
 from deskcli.domain import Channel, EventKind, Priority, Status
-from deskcli.errors import Conflict, InvalidValue
+from deskcli.errors import Conflict, InvalidValue, StorageError
+from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
 
 CUSTOMERS: Table = SQLModel.metadata.tables["customer"]
 CASES: Table = SQLModel.metadata.tables["case"]
@@ -208,12 +208,8 @@ def check_out_file(path: Path, database: Path | None = None) -> None:
 
     `database`, the file being exported, must not be replaced by its own export.
     """
-    if database is not None:
-        own = {database.resolve().with_name(database.name + s) for s in ("", "-wal", "-shm")}
-        if path.resolve() in own:
-            raise InvalidValue(
-                f"{path} is the database being exported", hint="choose another --out"
-            )
+    if database is not None and is_database_file(path, database):
+        raise InvalidValue(f"{path} is the database being exported", hint="choose another --out")
     if path.is_dir():
         raise InvalidValue(f"{path} is a directory", hint="give a file name for --out")
     if not path.parent.is_dir():
@@ -234,28 +230,56 @@ def prepare_out_dir(path: Path) -> None:
         raise InvalidValue(f"cannot create {path}: {exc.strerror}") from None
 
 
+def _open_temp(fd: int) -> IO[bytes]:
+    """The writer for a temporary export file (a seam for tests of a full disk)."""
+    return open(fd, "wb")  # noqa: SIM115 - closed by _replacing
+
+
 @contextmanager
 def _replacing(targets: Sequence[Path]) -> Iterator[list[IO[bytes]]]:
     """New files that replace `targets` only when the block succeeds, so a
     failed export never leaves a half-written file (or one of three) behind.
-    They are created readable by their owner only (0600): they hold customer data.
+
+    Each is written to a private temporary file beside its target (see
+    deskcli.safefile: 0600, O_EXCL, an unpredictable name), synced, then
+    renamed over the target, which replaces a symlink there rather than
+    writing through it.  Any failure, Ctrl-C or SIGTERM removes the temporary
+    files; a write error (a full disk) is a StorageError (exit 5).
     """
     temps: list[tuple[Path, IO[bytes]]] = []
+    where = targets[0] if len(targets) == 1 else targets[0].parent
     try:
-        for target in targets:
-            try:
-                fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-            except OSError as exc:
-                raise InvalidValue(f"cannot write {target}: {exc.strerror}") from None
-            temps.append((Path(name), os.fdopen(fd, "wb")))
-        yield [f for _, f in temps]
-        for (temp, f), target in zip(temps, targets, strict=True):
-            f.close()
-            os.replace(temp, target)
+        with cleanup_on_termination():
+            for target in targets:
+                try:
+                    fd, temp = private_temp(target)
+                except OSError as exc:  # no such directory, no permission
+                    raise InvalidValue(f"cannot write {target}: {exc.strerror}") from None
+                temps.append((temp, _open_temp(fd)))
+            yield [f for _, f in temps]
+            for _, f in temps:
+                f.flush()
+                os.fsync(f.fileno())  # on disk before it replaces the old file
+                f.close()
+            for (temp, _), target in zip(temps, targets, strict=True):
+                os.replace(temp, target)
+    except OSError as exc:
+        raise StorageError(f"cannot write {where}: {exc.strerror or exc}") from None
     finally:
         for temp, f in temps:
-            f.close()
-            temp.unlink(missing_ok=True)
+            with suppress(OSError):
+                f.close()  # a full disk fails the flush again; the file goes anyway
+            discard(temp)
+
+
+class _TextSink:
+    """What csv.writer needs (a `write(str)`), encoding UTF-8 into a byte stream."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text.encode())
 
 
 def export_jsonl_file(session: Session, path: Path, database: Path | None = None) -> ExportCounts:
@@ -281,13 +305,12 @@ def export_csv(session: Session, directory: Path) -> ExportCounts:
     }
     with _replacing([directory / name for name in CSV_FILES]) as streams:
         for (name, fields), stream in zip(CSV_FILES.items(), streams, strict=True):
-            with open(stream.fileno(), "w", encoding="utf-8", newline="", closefd=False) as out:
-                writer = csv.writer(out, quoting=csv.QUOTE_ALL)
-                writer.writerow(fields)
-                n = 0
-                for record in sources[name](session):
-                    writer.writerow([_csv_cell(f, record[f]) for f in fields])
-                    n += 1
+            writer = csv.writer(_TextSink(stream), quoting=csv.QUOTE_ALL)
+            writer.writerow(fields)
+            n = 0
+            for record in sources[name](session):
+                writer.writerow([_csv_cell(f, record[f]) for f in fields])
+                n += 1
             setattr(counts, name.removesuffix(".csv"), n)
     return counts
 
