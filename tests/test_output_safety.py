@@ -61,3 +61,10 @@ def test_the_escaped_set_covers_every_cc_and_cf_character() -> None:
     assert missing == [], "update sanitize._CONTROLS for this Python's Unicode version"
     assert sanitize.clean("a\nb\tc") == "a\nb\tc"
     assert sanitize.one_line("a\nb\tc") == "a\\nb\\tc"
+
+
+def test_export_writes_controls_as_escapes(desk: Desk, dj: Callable[..., Any]) -> None:
+    dj("customer", "add", "--crn", "C-1", "--name", "Ana" + "".join(SNEAKY))
+    raw = desk("export").stdout
+    assert not [c for c in SNEAKY if c in raw]
+    assert json.loads(raw.splitlines()[0])["name"] == "Ana" + "".join(SNEAKY)

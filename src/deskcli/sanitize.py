@@ -62,6 +62,10 @@ def one_line(text: object) -> str:
     return _UNSAFE_LINE.sub(_escape, str(text))
 
 
-def json_text(data: Any, *, indent: int | None = None) -> str:
-    """`data` as JSON, readable UTF-8 but with every control character escaped."""
-    return _UNSAFE_JSON.sub(_json_escape, json.dumps(data, ensure_ascii=False, indent=indent))
+def json_text(data: Any, *, indent: int | None = None, compact: bool = False) -> str:
+    """`data` as JSON, readable UTF-8 but with every control character escaped
+    (line and paragraph separators included, so a record stays one line for
+    every reader)."""
+    separators = (",", ":") if compact else None
+    text = json.dumps(data, ensure_ascii=False, indent=indent, separators=separators)
+    return text if text.isascii() else _UNSAFE_JSON.sub(_json_escape, text)

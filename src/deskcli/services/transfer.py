@@ -40,6 +40,7 @@ from deskcli import models as _models  # noqa: F401 - registers the tables in th
 from deskcli.domain import Channel, EventKind, Priority, Status
 from deskcli.errors import Conflict, InvalidValue, StorageError
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
+from deskcli.sanitize import json_text
 
 CUSTOMERS: Table = SQLModel.metadata.tables["customer"]
 CASES: Table = SQLModel.metadata.tables["case"]
@@ -160,11 +161,6 @@ def event_records(session: Session) -> Iterator[dict[str, Any]]:
         yield _export_record("event", EVENT_FIELDS, row)
 
 
-# json.dumps escapes the ASCII controls; these are line breaks too for some
-# readers (Python's str.splitlines, editors), so a record stays one line for all.
-_LINE_BREAKS = (("\x85", "\\u0085"), ("\u2028", "\\u2028"), ("\u2029", "\\u2029"))
-
-
 def write_jsonl(session: Session, write: Callable[[bytes], object]) -> ExportCounts:
     """Write the whole desk as JSON Lines (UTF-8 bytes, through `write`); return the counts.
 
@@ -179,11 +175,7 @@ def write_jsonl(session: Session, write: Callable[[bytes], object]) -> ExportCou
     ):
         n = 0
         for record in records:
-            line = json.dumps(record, ensure_ascii=False, separators=(",", ":"))
-            if not line.isascii():
-                for char, escape in _LINE_BREAKS:
-                    line = line.replace(char, escape)
-            write(line.encode() + b"\n")
+            write(json_text(record, compact=True).encode() + b"\n")
             n += 1
         setattr(counts, kind, n)
     return counts
