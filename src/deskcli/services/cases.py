@@ -33,7 +33,7 @@ from deskcli.domain import (
 )
 from deskcli.errors import InvalidValue, NotFound, StaleWrite, TransitionNotAllowed
 from deskcli.models import Case, Customer, Event, UTCDateTime
-from deskcli.services.customers import _escape_like, get_customer
+from deskcli.services.customers import _escape_like, check_search, get_customer
 
 
 class CaseView(NamedTuple):
@@ -59,6 +59,9 @@ class CaseFilter:
     older_than: timedelta | None = None
     search: str | None = None
     exclude_closed: bool = False
+
+    def __post_init__(self) -> None:
+        check_search(self.search)
 
     @property
     def narrowed(self) -> bool:
