@@ -45,9 +45,15 @@ def test_huge_numbers_are_refused_naming_the_range(desk: Desk, new_case: Any, ar
     _refused(desk(*args), str(MAX_ID))
 
 
-def test_the_largest_id_is_just_not_found(desk: Desk, new_case: Any) -> None:
+@pytest.mark.parametrize("case_id", [MAX_ID, 2**31, 2**32 + 1])
+def test_an_id_beyond_any_column_is_just_not_found(desk: Desk, new_case: Any, case_id: int) -> None:
+    """On PostgreSQL the id column is 32 bits: a larger id is no case, not exit 5."""
     new_case()
-    assert desk("case", "show", str(MAX_ID)).exit_code == 3
+    for args in (("case", "show"), ("case", "note"), ("assist",)):
+        result = desk(*args, str(case_id), *(["x"] if args[-1] == "note" else []))
+        assert result.exit_code == 3, result.output
+    result = desk("case", "close", "1", str(case_id), "-r", "done")
+    assert result.exit_code == 3 and f"no case {case_id}" in result.stderr
 
 
 @pytest.mark.parametrize(
