@@ -3,7 +3,9 @@ is exit 2 with one line saying what is accepted, never exit 1 (issue 8)."""
 
 from __future__ import annotations
 
+import os
 import subprocess
+import time
 from pathlib import Path
 from typing import Any
 
@@ -180,3 +182,96 @@ def test_bytes_in_a_real_argv_are_refused(db_path: Path) -> None:
         timeout=60,
     )
     assert result.returncode == 2 and b"is not a case id" in result.stderr
+
+
+# -- import: values the commands could not handle later (issue 8, item 10) ---
+
+
+def _import(desk: Desk, tmp_path: Path, *records: dict[str, Any]) -> Any:
+    from tests.test_transfer import write_lines
+
+    return desk("import", str(write_lines(tmp_path / "in.jsonl", list(records))))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [
+        ("version", 2**63 - 1, "case.version"),
+        ("version", 2**31, "case.version"),
+        ("version", 0, "case.version"),
+        ("tier", 2**63 - 1, "case.tier"),
+        ("reopen_count", 2**63 - 1, "case.reopen_count"),
+        ("handling_seconds", 2**62, "case.handling_seconds"),
+        ("id", 2**31, "case.id"),
+        ("created_at", "0001-01-01T00:00:00+00:00", "year 1 is out of range"),
+        ("updated_at", "9999-12-31T23:59:59-12:00", "year 9999 is out of range"),
+        ("follow_up_at", "9999-12-31T23:59:59+00:00", "case.follow_up_at"),
+        ("subject", "nul\u0000here", "NUL"),
+    ],
+)
+def test_import_refuses_values_commands_cannot_handle(
+    desk: Desk, tmp_path: Path, field: str, value: Any, words: str
+) -> None:
+    from tests.test_transfer import case_line, customer_line
+
+    case = {**case_line(1, "C-1"), field: value}
+    result = _import(desk, tmp_path, customer_line("C-1"), case)
+    assert result.exit_code == 2, result.output
+    assert words in result.stderr and "line 2" in result.stderr, result.stderr
+    assert "Traceback" not in result.output
+    assert desk("case", "show", "1").exit_code == 3  # nothing imported
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("at", "0001-01-01T00:30:00+01:00"), ("data", {"x": ["a\u0000"]}), ("case_id", 2**40)],
+)
+def test_import_refuses_bad_event_values(
+    desk: Desk, tmp_path: Path, field: str, value: Any
+) -> None:
+    from tests.test_transfer import case_line, customer_line, event_line
+
+    event = {**event_line(1, 1), field: value}
+    result = _import(desk, tmp_path, customer_line("C-1"), case_line(1, "C-1"), event)
+    assert result.exit_code == 2 and "line 3" in result.stderr, result.output
+
+
+@pytest.fixture
+def restore_tz() -> Any:
+    saved = os.environ.get("TZ")
+    yield
+    if saved is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = saved
+    time.tzset()
+
+
+def test_imported_values_at_the_bounds_work_in_every_command(
+    desk: Desk, tmp_path: Path, restore_tz: None
+) -> None:
+    """The largest accepted values still let the commands count up and show them,
+    in a time zone far from UTC."""
+    from tests.test_transfer import case_line, customer_line
+
+    case = {
+        **case_line(2**31 - 1, "C-1"),
+        "version": 10**9,
+        "tier": 10**9,
+        "reopen_count": 10**9,
+        "handling_seconds": 10**9,
+        "status": "resolved",
+        "created_at": "1900-01-01T00:00:00+00:00",
+        "resolved_at": "9000-12-31T23:59:59+00:00",
+    }
+    assert _import(desk, tmp_path, customer_line("C-1"), case).exit_code == 0
+    case_id = str(2**31 - 1)
+    for tz in ("Pacific/Kiritimati", "Etc/GMT+12"):
+        os.environ["TZ"] = tz
+        time.tzset()  # local time is what `case show` prints
+        assert desk("case", "show", case_id).exit_code == 0
+        assert desk("case", "list", "--all").exit_code == 0
+    reopened = desk("case", "reopen", case_id, "--reason", "again", "--json")
+    assert reopened.exit_code == 0, reopened.output
+    assert '"version": 1000000001' in reopened.stdout
+    assert desk("case", "escalate", case_id, "--to", "t2", "--reason", "r").exit_code == 0
