@@ -32,19 +32,42 @@ def frozen(at: datetime) -> Iterator[None]:
         _frozen = previous
 
 
-_DURATION = re.compile(r"^\s*(\d+)\s*(m|min|h|d|w)\s*$", re.IGNORECASE)
+# ASCII digits only (\d would take other scripts' digits), and few of them: int()
+# refuses strings of thousands of digits with a ValueError of its own.
+_DURATION = re.compile(r"^\s*([0-9]{1,12})\s*(m|min|h|d|w)\s*$", re.IGNORECASE | re.ASCII)
 _UNIT_SECONDS = {"m": 60, "min": 60, "h": 3600, "d": 86400, "w": 7 * 86400}
+
+# Bounds that keep every later sum inside what datetime (years 1..9999) and
+# every time zone can represent: now +- 100 years, and dates of years 1900..9000.
+MAX_DURATION = timedelta(days=36500)
+MIN_YEAR, MAX_YEAR = 1900, 9000
 
 
 def parse_duration(text: str) -> timedelta:
-    """'30m', '4h', '3d' or '2w' as a timedelta."""
+    """'30m', '4h', '3d' or '2w' as a timedelta, at most 100 years."""
     match = _DURATION.match(text)
     if not match:
         raise InvalidValue(
             f"invalid duration {text!r}", hint="use a number and a unit: 30m, 4h, 3d or 2w"
         )
     amount, unit = int(match.group(1)), match.group(2).lower()
-    return timedelta(seconds=amount * _UNIT_SECONDS[unit])
+    seconds = amount * _UNIT_SECONDS[unit]
+    if seconds > MAX_DURATION.total_seconds():
+        raise InvalidValue(
+            f"duration {text.strip()!r} is too long", hint="durations go up to 100 years (36500d)"
+        )
+    return timedelta(seconds=seconds)
+
+
+def check_year(value: datetime) -> datetime:
+    """Refuse a time outside years MIN_YEAR..MAX_YEAR (before any time zone
+    arithmetic could overflow on it)."""
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise InvalidValue(
+            f"date {value.isoformat()} is out of range",
+            hint=f"use a date in the years {MIN_YEAR} to {MAX_YEAR}",
+        )
+    return value
 
 
 def parse_when(text: str) -> datetime:
@@ -53,12 +76,12 @@ def parse_when(text: str) -> datetime:
     try:
         if len(text) == 10:
             day = date.fromisoformat(text)
-            local = datetime.combine(day, time(9, 0)).astimezone()
+            local = check_year(datetime.combine(day, time(9, 0))).astimezone()
         else:
-            local = datetime.fromisoformat(text)
+            local = check_year(datetime.fromisoformat(text))
             if local.tzinfo is None:
                 local = local.astimezone()
-    except ValueError:
+    except ValueError:  # also UnicodeEncodeError (lone surrogates)
         raise InvalidValue(
             f"invalid date {text!r}", hint="use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
         ) from None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import getpass
 import os
+import re
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,7 @@ import typer
 from deskcli.errors import InvalidValue
 
 if TYPE_CHECKING:
+    import typer._click as click
     from sqlmodel import Session
 
     from deskcli.store import Database
@@ -80,10 +82,81 @@ class AppContext:
 
 
 def state(ctx: typer.Context) -> AppContext:
+    """The command's context; every command asks for it before it touches the
+    database, so this is also where its text arguments are checked."""
     root = ctx.find_root()
     if not isinstance(root.obj, AppContext):
         root.obj = AppContext(db_url=os.environ.get("DESK_DB_URL") or None)
+    check_arguments(ctx)
     return root.obj
+
+
+# Paths may be any bytes the file system allows; everything else is stored as text.
+_PATH_PARAMETERS = {"db"}
+
+
+def check_arguments(ctx: typer.Context) -> None:
+    """Refuse (exit 2) an argument that cannot be stored as text: bytes that
+    are not UTF-8 reach sys.argv as lone surrogates (surrogateescape), and NUL
+    cannot be stored by PostgreSQL.  Checked here so that no command gets as far
+    as the database with one."""
+    current: click.Context | None = ctx
+    while current is not None:
+        for param in current.command.params:
+            if param.name is None or param.name in _PATH_PARAMETERS:
+                continue
+            value = current.params.get(param.name)
+            values = value if isinstance(value, list | tuple) else (value,)
+            for item in values:
+                if isinstance(item, str):
+                    check_text(item, _label(param))
+        current = current.parent
+    obj = ctx.find_root().obj
+    if isinstance(obj, AppContext):
+        check_text(obj.agent, "--as")  # also from DESK_AGENT or the login name
+
+
+def _label(param: object) -> str:
+    opts = getattr(param, "opts", None)
+    if getattr(param, "param_type_name", "") == "option" and opts:
+        return str(max(opts, key=len))
+    return str(getattr(param, "metavar", None) or getattr(param, "name", "argument")).upper()
+
+
+def check_text(value: str, what: str) -> str:
+    """`value` unless it holds what cannot be stored as text (see check_arguments)."""
+    for position, char in enumerate(value, start=1):
+        code = ord(char)
+        if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, escaped by Python
+            raise InvalidValue(
+                f"{what} is not UTF-8 text (byte 0x{code - 0xDC00:02x} at character {position})",
+                hint="give text in UTF-8",
+            )
+        if 0xD800 <= code <= 0xDFFF:
+            raise InvalidValue(
+                f"{what} holds a lone surrogate U+{code:04X} at character {position}",
+                hint="give text in UTF-8",
+            )
+        if code == 0:
+            raise InvalidValue(f"{what} holds a NUL character at character {position}")
+    return value
+
+
+def read_stdin(what: str) -> str:
+    """All of stdin as text; exit 2 naming the first byte that is not UTF-8."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:  # a replaced text stream (tests, batch): already decoded
+        return check_text(sys.stdin.read(), f"{what} (stdin)")
+    data = raw.read()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidValue(
+            f"stdin ({what}) is not UTF-8 text "
+            f"(byte 0x{data[exc.start]:02x} at offset {exc.start})",
+            hint="give text in UTF-8",
+        ) from None
+    return check_text(text, f"{what} (stdin)")
 
 
 def read_text(value: str | None, what: str) -> str:
@@ -91,20 +164,30 @@ def read_text(value: str | None, what: str) -> str:
     if value is None:
         raise InvalidValue(f"{what} is required")
     if value == "-":
-        value = sys.stdin.read()
+        value = read_stdin(what)
+    check_text(value, what)
     if not value.strip():
         raise InvalidValue(f"{what} must not be empty")
     return value.strip()
 
 
+# Case ids are ASCII digits (str.isdigit would take '²', which int() refuses).
+_CASE_ID = re.compile(r"[0-9]{1,19}", re.ASCII)
+
+
 def ids_from_stdin() -> list[int]:
     """Case ids, one a line; blank lines and '#' comments are skipped."""
+    from deskcli.cli._options import MAX_ID
+
     ids: list[int] = []
-    for number, line in enumerate(sys.stdin, start=1):
+    for number, line in enumerate(read_stdin("the case ids").splitlines(), start=1):
         token = line.split("#", 1)[0].strip()
         if not token:
             continue
-        if not token.isdigit() or int(token) < 1:
-            raise InvalidValue(f"line {number} of stdin: {token!r} is not a case id")
+        if not _CASE_ID.fullmatch(token) or not 1 <= int(token) <= MAX_ID:
+            raise InvalidValue(
+                f"line {number} of stdin: {token!r} is not a case id",
+                hint=f"case ids are whole numbers from 1 to {MAX_ID}, one a line",
+            )
         ids.append(int(token))
     return ids

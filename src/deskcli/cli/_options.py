@@ -9,6 +9,11 @@ import typer
 from deskcli.cli import _complete
 from deskcli.domain import Channel, Priority, SortKey, Status
 
+# Every id and count a command takes is an integer a database column holds:
+# signed 64 bits.  Typer checks the range and says it (exit 2), before SQLite
+# would fail to bind a larger number.
+MAX_ID = 2**63 - 1
+
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
 IdsOpt = Annotated[bool, typer.Option("--ids", "-q", help="Print case ids only, one a line.")]
 IfVersionOpt = Annotated[
@@ -16,12 +21,16 @@ IfVersionOpt = Annotated[
     typer.Option(
         "--if-version",
         min=1,
+        max=MAX_ID,
         metavar="N",
         help="Refuse (exit 4) if the case is no longer at version N.",
     ),
 ]
 CaseIdArg = Annotated[
-    int, typer.Argument(min=1, metavar="ID", help="The case id.", autocompletion=_complete.case_ids)
+    int,
+    typer.Argument(
+        min=1, max=MAX_ID, metavar="ID", help="The case id.", autocompletion=_complete.case_ids
+    ),
 ]
 
 # The filters of `desk case list`, shared with `desk case close`.
@@ -92,7 +101,9 @@ OlderThanOpt = Annotated[
 SearchOpt = Annotated[
     str | None,
     typer.Option(
-        "--search", help="Only cases whose subject or description contains TEXT.", metavar="TEXT"
+        "--search",
+        help="Only cases whose subject or description contains TEXT (up to 1,000 characters).",
+        metavar="TEXT",
     ),
 ]
 SortOpt = Annotated[SortKey, typer.Option("--sort", help="Order of the list.")]
@@ -102,6 +113,7 @@ LimitOpt = Annotated[
         "--limit",
         "-n",
         min=0,
+        max=MAX_ID,
         metavar="N",
         help="Show at most N cases (0: all).  Default: 50 in a table, all with --json/--ids.",
     ),

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskcli.cli import _complete
-from deskcli.cli._context import AppContext, read_text, state
+from deskcli.cli._context import AppContext, check_text, read_stdin, read_text, state
 from deskcli.cli._options import CaseIdArg, JsonOpt
 from deskcli.errors import DeskError, InvalidValue
 
@@ -205,12 +205,17 @@ def _run(
 
 def _read_source(name: str) -> str:
     if name == "-":
-        return sys.stdin.read()
+        return read_stdin("the answers")
     try:
         with open(name, encoding="utf-8") as handle:
-            return handle.read()
+            return check_text(handle.read(), f"the answers in {name}")
     except OSError as exc:
         raise InvalidValue(f"cannot read {name}: {exc.strerror}") from None  # the OS's words
+    except UnicodeDecodeError as exc:
+        raise InvalidValue(
+            f"the answers in {name} are not UTF-8 text (byte offset {exc.start})",
+            hint="save the answers file as UTF-8",
+        ) from None
 
 
 def _then(

@@ -11,6 +11,7 @@ from deskcli.cli import _complete
 from deskcli.cli._context import AppContext, ids_from_stdin, read_text, state
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import (
+    MAX_ID,
     AssigneeOpt,
     CaseIdArg,
     CategoryOpt,
@@ -493,7 +494,7 @@ def case_close(
     ctx: typer.Context,
     case_ids: Annotated[
         list[int] | None,
-        typer.Argument(metavar="ID", help="Cases to close.", show_default=False),
+        typer.Argument(min=1, max=MAX_ID, metavar="ID", help="Cases to close.", show_default=False),
     ] = None,
     from_stdin: Annotated[
         bool, typer.Option("--from-stdin", help="Read case ids from stdin, one a line.")
@@ -538,8 +539,6 @@ def case_close(
     from deskcli import render
     from deskcli.services import cases
 
-    if any(i < 1 for i in case_ids or ()):
-        raise InvalidValue("case ids are positive numbers")
     st = state(ctx)
     filters = _filters(
         st,

@@ -9,7 +9,7 @@ import typer
 from deskcli.cli import _complete
 from deskcli.cli._context import state
 from deskcli.cli._group import LazyGroup
-from deskcli.cli._options import JsonOpt
+from deskcli.cli._options import MAX_ID, JsonOpt
 
 
 class CustomerGroup(LazyGroup):
@@ -69,7 +69,7 @@ def customer_show(
     ctx: typer.Context,
     crn: CrnArg,
     limit: Annotated[
-        int, typer.Option("--limit", "-n", min=0, help="Cases to show (0: all).")
+        int, typer.Option("--limit", "-n", min=0, max=MAX_ID, help="Cases to show (0: all).")
     ] = 20,
     as_json: JsonOpt = False,
 ) -> None:
@@ -99,9 +99,15 @@ def customer_list(
     ctx: typer.Context,
     search: Annotated[
         str | None,
-        typer.Option("--search", metavar="TEXT", help="Match CRN, name, email or phone."),
+        typer.Option(
+            "--search",
+            metavar="TEXT",
+            help="Match CRN, name, email or phone (up to 1,000 characters).",
+        ),
     ] = None,
-    limit: Annotated[int, typer.Option("--limit", "-n", min=0, help="At most N (0: all).")] = 0,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, max=MAX_ID, help="At most N (0: all).")
+    ] = 0,
     as_json: JsonOpt = False,
 ) -> None:
     """List customers by name."""

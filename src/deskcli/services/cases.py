@@ -33,7 +33,7 @@ from deskcli.domain import (
 )
 from deskcli.errors import InvalidValue, NotFound, StaleWrite, TransitionNotAllowed
 from deskcli.models import Case, Customer, Event, UTCDateTime
-from deskcli.services.customers import _escape_like, get_customer
+from deskcli.services.customers import _escape_like, check_search, get_customer
 
 
 class CaseView(NamedTuple):
@@ -59,6 +59,9 @@ class CaseFilter:
     older_than: timedelta | None = None
     search: str | None = None
     exclude_closed: bool = False
+
+    def __post_init__(self) -> None:
+        check_search(self.search)
 
     @property
     def narrowed(self) -> bool:
@@ -94,9 +97,18 @@ class CloseSummary:
 # -- reading ---------------------------------------------------------------
 
 
+def storable_id(session: Session, case_id: int) -> bool:
+    """Whether the id column can hold `case_id` at all: 64 bits on SQLite, 32 on
+    PostgreSQL (INTEGER).  A larger id names no case; binding it would fail."""
+    limit = 2**31 - 1 if session.get_bind().dialect.name == "postgresql" else 2**63 - 1
+    return 1 <= case_id <= limit
+
+
 def get_case(session: Session, case_id: int, *, lock: bool = False) -> CaseView:
     """Raises NotFound.  `lock` takes the row lock on servers (SELECT ... FOR
     UPDATE OF case) for a read-modify-write; SQLite's write lock already covers it."""
+    if not storable_id(session, case_id):
+        raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
     row = session.exec(_case_query(lock), params={"case_id": case_id}).first()
     if row is None:
         raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
@@ -626,8 +638,9 @@ def close_cases(
     wanted = list(dict.fromkeys(ids))
     table = Case.__table__  # type: ignore[attr-defined]
     found: dict[int, tuple[str, int]] = {}
-    for start in range(0, len(wanted), 500):
-        chunk = wanted[start : start + 500]
+    storable = [i for i in wanted if storable_id(session, i)]
+    for start in range(0, len(storable), 500):
+        chunk = storable[start : start + 500]
         query = (
             select(table.c.id, table.c.status, table.c.version)
             .where(table.c.id.in_(chunk))

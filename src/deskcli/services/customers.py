@@ -12,6 +12,20 @@ from deskcli import times
 from deskcli.errors import Conflict, InvalidValue, NotFound
 from deskcli.models import Case, Customer
 
+# Longer searches are refused (exit 2) rather than handed to the database:
+# SQLite refuses LIKE patterns over 50,000 bytes, and nobody types 1,000 characters.
+SEARCH_LIMIT = 1000
+
+
+def check_search(text: str | None) -> str | None:
+    """`--search` text, unless it is longer than SEARCH_LIMIT characters."""
+    if text is not None and len(text) > SEARCH_LIMIT:
+        raise InvalidValue(
+            f"--search is {len(text):,} characters long; the limit is {SEARCH_LIMIT:,}",
+            hint="search for a shorter part of the text",
+        )
+    return text
+
 
 def _clean_crn(crn: str) -> str:
     crn = crn.strip()
@@ -75,6 +89,7 @@ def list_customers(
     session: Session, *, search: str | None = None, limit: int | None = None
 ) -> list[Customer]:
     query = select(Customer).order_by(col(Customer.name), col(Customer.id))
+    search = check_search(search)
     if search:
         pattern = f"%{_escape_like(search)}%"
         query = query.where(

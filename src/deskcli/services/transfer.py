@@ -32,7 +32,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
 from sqlalchemy import Table, insert, select, text
 from sqlmodel import Session, SQLModel
 
@@ -41,6 +49,7 @@ from deskcli.domain import Channel, EventKind, Priority, Status
 from deskcli.errors import Conflict, InvalidValue, StorageError
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
 from deskcli.sanitize import json_text
+from deskcli.times import MAX_YEAR, MIN_YEAR
 
 CUSTOMERS: Table = SQLModel.metadata.tables["customer"]
 CASES: Table = SQLModel.metadata.tables["case"]
@@ -309,10 +318,44 @@ def export_csv(session: Session, directory: Path) -> ExportCounts:
 
 # -- import: the records -----------------------------------------------------
 
-Id = Annotated[int, Field(ge=1, le=2**63 - 1)]  # SQLite's INTEGER
-Count = Annotated[int, Field(ge=0, le=2**63 - 1)]
-Crn = Annotated[str, Field(min_length=1, pattern=r"^\S+$")]  # one word, as customers.py wants
-NonEmpty = Annotated[str, Field(min_length=1)]
+# Ranges the commands handle on both backends, so that an imported record
+# never crashes a later command: ids fit the 32-bit INTEGER columns of
+# PostgreSQL (an export moves between backends), counters leave room to count
+# up (`version + 1`), and times stay in years where every time zone's
+# arithmetic works (the same range as `--on` dates).
+MAX_ROW_ID = 2**31 - 1
+MAX_COUNTER = 10**9
+
+
+def _time_in_range(value: datetime) -> datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is out of range (use {MIN_YEAR} to {MAX_YEAR})")
+    return value
+
+
+def _storable(value: Any) -> Any:
+    """Refuse NUL in any text, nested in event data too: PostgreSQL cannot store it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL (\\u0000)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item)
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNTER)]
+Counter = Annotated[int, Field(ge=1, le=MAX_COUNTER)]  # version, tier: start at 1
+Text = Annotated[str, AfterValidator(_storable)]
+Crn = Annotated[Text, Field(min_length=1, pattern=r"^\S+$")]  # one word, as customers.py wants
+NonEmpty = Annotated[Text, Field(min_length=1)]
+Time = Annotated[AwareDatetime, AfterValidator(_time_in_range)]
+Data = Annotated[dict[str, Any], AfterValidator(_storable)]
 
 
 class _Record(BaseModel):
@@ -327,9 +370,9 @@ class CustomerRecord(_Record):
     type: Literal["customer"]
     crn: Crn
     name: NonEmpty
-    email: str | None
-    phone: str | None
-    created_at: AwareDatetime
+    email: Text | None
+    phone: Text | None
+    created_at: Time
 
 
 class CaseRecord(_Record):
@@ -339,25 +382,25 @@ class CaseRecord(_Record):
     id: Id
     customer_crn: Crn
     subject: NonEmpty
-    description: str
+    description: Text
     channel: Channel
-    category: str | None
+    category: Text | None
     priority: Priority
     status: Status
-    assignee: str | None
-    team: str | None
-    tier: Id
-    created_at: AwareDatetime
-    updated_at: AwareDatetime
-    first_response_at: AwareDatetime | None
-    resolved_at: AwareDatetime | None
-    closed_at: AwareDatetime | None
-    resolution: str | None
-    root_cause: str | None
-    follow_up_at: AwareDatetime | None
+    assignee: Text | None
+    team: Text | None
+    tier: Counter
+    created_at: Time
+    updated_at: Time
+    first_response_at: Time | None
+    resolved_at: Time | None
+    closed_at: Time | None
+    resolution: Text | None
+    root_cause: Text | None
+    follow_up_at: Time | None
     reopen_count: Count
     handling_seconds: Count
-    version: Id
+    version: Counter
 
 
 class EventRecord(_Record):
@@ -366,11 +409,11 @@ class EventRecord(_Record):
     type: Literal["event"]
     id: Id
     case_id: Id
-    at: AwareDatetime
+    at: Time
     agent: NonEmpty
     kind: EventKind
-    body: str
-    data: dict[str, Any] | None
+    body: Text
+    data: Data | None
 
 
 AnyRecord = Annotated[CustomerRecord | CaseRecord | EventRecord, Field(discriminator="type")]
