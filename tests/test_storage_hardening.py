@@ -55,6 +55,29 @@ def fresh_env(
 
 
 SHARED = 3
+
+
+def _old_cases(first: int, count: int) -> list[str]:
+    """Export lines of `count` closed cases of C-1 (one event each)."""
+    at = "2024-01-02T03:04:05+00:00"
+    lines = []
+    for n in range(first, first + count):
+        case = {
+            "type": "case", "id": n, "customer_crn": "C-1", "subject": f"old {n}",
+            "description": "", "channel": "phone", "category": None, "priority": "normal",
+            "status": "new", "assignee": None, "team": None, "tier": 1, "created_at": at,
+            "updated_at": at, "first_response_at": None, "resolved_at": None, "closed_at": None,
+            "resolution": None, "root_cause": None, "follow_up_at": None, "reopen_count": 0,
+            "handling_seconds": 0, "version": 1,
+        }  # fmt: skip
+        event = {
+            "type": "event", "id": 100_000 + n, "case_id": n, "at": at, "agent": "old",
+            "kind": "opened", "body": f"old {n}", "data": {"channel": "phone"},
+        }  # fmt: skip
+        lines += [json.dumps(case) + "\n", json.dumps(event) + "\n"]
+    return lines
+
+
 STATUS_AFTER = {"resolved": "resolved", "closed": "closed", "reopened": "open"}
 
 
@@ -64,8 +87,7 @@ def test_exports_and_shows_during_writes_are_one_snapshot(
     dj("customer", "add", "--crn", "C-1", "--name", "Ana")
     for n in range(SHARED):
         dj("case", "open", "-c", "C-1", "--subject", f"shared {n}")
-    for n in range(60):  # enough rows that an export takes a while
-        dj("case", "note", str(n % SHARED + 1), f"warm-up {n}")
+    dj("import", "-", input="".join(_old_cases(SHARED + 1, 3000)))  # exports take a while
     env = subprocess_env(db_path, DESK_BUSY_TIMEOUT="60")
     writers = [
         subprocess.Popen(
