@@ -10,13 +10,17 @@ Writer: python -m tests.stress_writer AGENT COUNT SEED SHARED  (cwd = repo root)
     {"agent", "i", "op", "target", "text", "ids", "args", "exit", "stdout", "stderr"}.
     Every note, reason, resolution and subject is unique ("... AGENT-i"), so
     the checker can find the event each successful command wrote.
+Churn:  python -m tests.stress_writer churn AGENT SECONDS SHARED
+    Writes for SECONDS (opens, notes, resolve/close/reopen of the shared
+    cases), for tests that read while others write.
 
 `check_writes` matches every successful command to the event it wrote (and
 every event written during the run to exactly one successful command),
 replays each case's version from its events, and checks refusals.
 `build_resolved_db` and `kill_state` serve the kill -9 trials.
 
-Standard library only, apart from the command line the writer drives.
+Standard library only, apart from the command line the writer drives (and
+psycopg, to check a PostgreSQL database).
 """
 
 from __future__ import annotations
@@ -101,25 +105,85 @@ def plan(agent: str, i: int, rng: random.Random, shared: int, own: list[int]) ->
     return step
 
 
+class DeskRunner:
+    """Runs `desk` command lines in this process, as separate `desk` runs would,
+    and disposes of the engine each one opened: kept, they would hold one
+    server connection per command (PostgreSQL: "too many clients")."""
+
+    def __init__(self) -> None:
+        from typer.main import get_command
+
+        from deskcli import store
+        from deskcli.cli import app
+
+        self.command = get_command(app)
+        self.opened: list[Any] = []
+        self._open = store.open_database
+
+        def tracked(*args: Any, **kwargs: Any) -> Any:
+            database = self._open(*args, **kwargs)
+            self.opened.append(database)
+            return database
+
+        store.open_database = tracked  # type: ignore[assignment]
+
+    def run(self, args: list[str]) -> tuple[int, str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                code = self.command.main(args=args, prog_name="desk", standalone_mode=False)
+        finally:
+            while self.opened:
+                self.opened.pop().engine.dispose()
+        return code, out.getvalue(), err.getvalue()
+
+
 def main() -> None:
-    from typer.main import get_command
-
-    from deskcli.cli import app
-
+    if sys.argv[1] == "churn":
+        churn(sys.argv[2], float(sys.argv[3]), int(sys.argv[4]))
+        return
     agent, count, seed, shared = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
     rng = random.Random(seed)
-    command = get_command(app)
+    runner = DeskRunner()
     own: list[int] = []
     for i in range(count):
         step = plan(agent, i, rng, shared, own)
-        out, err = io.StringIO(), io.StringIO()
-        with redirect_stdout(out), redirect_stderr(err):
-            code = command.main(args=step["args"], prog_name="desk", standalone_mode=False)
+        code, out, err = runner.run(step["args"])
         if step["op"] == "open" and code == 0:
-            own.append(int(json.loads(out.getvalue())["id"]))
+            own.append(int(json.loads(out)["id"]))
         record = {"agent": agent, "i": i, **step, "exit": code}
-        record.update(stdout=out.getvalue(), stderr=err.getvalue())
+        record.update(stdout=out, stderr=err)
         print(json.dumps(record), flush=True)
+
+
+def churn(agent: str, seconds: float, shared: int) -> None:
+    """Writes for `seconds`: opens cases (with a note) and moves the shared
+    cases 1..SHARED through resolve, close and reopen.  Prints its tally."""
+    import time
+
+    runner = DeskRunner()
+    deadline = time.monotonic() + seconds
+    rng = random.Random(agent)
+    tally: Counter[int] = Counter()
+    i = 0
+    while time.monotonic() < deadline:
+        i += 1
+        code, out, _err = runner.run(
+            ["--as", agent, "case", "open", "-c", CUSTOMER, "--subject", f"churn {agent}-{i}"]
+            + ["--json"]
+        )
+        tally[code] += 1
+        if code == 0:
+            note = ["case", "note", str(json.loads(out)["id"]), f"n {agent}-{i}"]
+            tally[runner.run(note)[0]] += 1
+        target = str(rng.randint(1, shared))
+        for args in (
+            ["case", "resolve", target, "--resolution", f"r {agent}-{i}"],
+            ["case", "close", target],
+            ["case", "reopen", target, "--reason", f"again {agent}-{i}"],
+        ):
+            tally[runner.run(["--as", agent, *args])[0]] += 1
+    print(json.dumps({"agent": agent, "exits": tally}), flush=True)
 
 
 # -- checking the writers' work ---------------------------------------------------
@@ -174,7 +238,17 @@ def read_results(lines: Iterable[str]) -> list[dict[str, Any]]:
     return [json.loads(line) for line in lines if line.strip()]
 
 
-def load_events(conn: sqlite3.Connection) -> dict[int, list[Ev]]:
+def connect(db: Path | str) -> Any:
+    """A DB-API connection to the SQLite file `db`, or to the PostgreSQL
+    database the SQLAlchemy URL `db` names (psycopg)."""
+    if isinstance(db, str) and "://" in db:
+        import psycopg
+
+        return psycopg.connect(re.sub(r"^postgresql\+\w+://", "postgresql://", db))
+    return sqlite3.connect(db)
+
+
+def load_events(conn: Any) -> dict[int, list[Ev]]:
     """Every case's events in order, each with the version its change produced.
 
     One change is one version: a bulk close that resolves a case writes a
@@ -183,9 +257,9 @@ def load_events(conn: sqlite3.Connection) -> dict[int, list[Ev]]:
     by_case: dict[int, list[Ev]] = defaultdict(list)
     rows = conn.execute("SELECT id, case_id, at, agent, kind, body, data FROM event ORDER BY id")
     for eid, case_id, at, agent, kind, body, data in rows:
-        by_case[case_id].append(
-            Ev(eid, case_id, at, agent, kind, body, json.loads(data or "null") or {})
-        )
+        # PostgreSQL's driver returns the JSON column parsed already.
+        parsed = json.loads(data or "null") if isinstance(data, str | None) else data
+        by_case[case_id].append(Ev(eid, case_id, str(at), agent, kind, body, parsed or {}))
     for events in by_case.values():
         version = 0
         for n, ev in enumerate(events):
@@ -202,18 +276,19 @@ def load_events(conn: sqlite3.Connection) -> dict[int, list[Ev]]:
     return by_case
 
 
-def check_writes(db: Path, results: list[dict[str, Any]], baseline_event: int) -> Outcome:
+def check_writes(db: Path | str, results: list[dict[str, Any]], baseline_event: int) -> Outcome:
     """Check the writers' results against the database.  Events with an id up to
     `baseline_event` were there before the writers started, each one change
     (the setup opens cases and does nothing else)."""
     outcome = Outcome()
     problem = outcome.problem
     agents = {r["agent"] for r in results}
-    conn = sqlite3.connect(db)
+    conn = connect(db)
     try:
-        integrity = conn.execute("PRAGMA integrity_check").fetchall()
-        if integrity != [("ok",)]:
-            problem(f"integrity_check: {integrity[:5]}")
+        if isinstance(conn, sqlite3.Connection):
+            integrity = conn.execute("PRAGMA integrity_check").fetchall()
+            if integrity != [("ok",)]:
+                problem(f"integrity_check: {integrity[:5]}")
         by_case = load_events(conn)
         cases = {
             cid: (version, status, assignee)

@@ -68,3 +68,13 @@ def test_export_writes_controls_as_escapes(desk: Desk, dj: Callable[..., Any]) -
     raw = desk("export").stdout
     assert not [c for c in SNEAKY if c in raw]
     assert json.loads(raw.splitlines()[0])["name"] == "Ana" + "".join(SNEAKY)
+
+
+def test_a_server_hint_becomes_the_one_hint_line(tmp_path: Any) -> None:
+    from deskcli import store
+
+    db = store.Database(url="postgresql://u@h/x", path=None, engine=None)  # type: ignore[arg-type]
+    raw = 'column "x" does not exist\nLINE 1: SELECT x\nHINT:  Perhaps you meant "y".\n'
+    error = store._storage_error(db, raw)
+    assert "\n" not in error.message and error.message.endswith('column "x" does not exist')
+    assert error.hint == 'Perhaps you meant "y".'

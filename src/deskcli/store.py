@@ -11,7 +11,10 @@ Policy (one SQLite file shared by a small team):
   overtaken halfway (no SQLITE_BUSY on lock upgrade, no lost update).
   Services also check each case's `version` when they write it, which keeps
   the guarantee on PostgreSQL and for callers that pass --if-version.
-- `reading()` is a plain deferred transaction.
+- `reading()` sees one snapshot: a deferred transaction on SQLite (in WAL
+  mode it reads one snapshot from its first read to its end), REPEATABLE READ,
+  READ ONLY on PostgreSQL (READ COMMITTED would let an export or `case show`
+  mix rows from before and after another writer's commit).
 - One command is one scope is one transaction: all or nothing.
 
 Schema: Alembic migrations in `deskcli/migrations`.  Opening a database
@@ -23,7 +26,9 @@ is refused (exit 5).
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -32,10 +37,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import JSON, DateTime, Integer, String, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
-from sqlmodel import Session
+from sqlalchemy.orm import InstanceState
+from sqlalchemy.types import TypeDecorator
+from sqlmodel import Session, SQLModel
 
 from deskcli.errors import DeskError, InvalidValue, StorageError
 from deskcli.location import default_path, sqlite_file
@@ -43,12 +50,31 @@ from deskcli.location import default_path, sqlite_file
 SCHEMA_HEAD = "0003"  # the newest migration in deskcli/migrations/versions
 
 
+MAX_BUSY_TIMEOUT = 3600.0
+
+
 def busy_timeout() -> float:
+    """DESK_BUSY_TIMEOUT in seconds (0 .. 3600): how long a writer waits."""
     raw = os.environ.get("DESK_BUSY_TIMEOUT", "15")
     try:
-        return max(0.0, float(raw))
+        value = float(raw)
     except ValueError:
-        raise InvalidValue(f"DESK_BUSY_TIMEOUT must be a number of seconds, not {raw!r}") from None
+        value = math.nan
+    if not 0 <= value <= MAX_BUSY_TIMEOUT:  # NaN and inf fail this too
+        raise InvalidValue(
+            f"DESK_BUSY_TIMEOUT must be a number of seconds from 0 to 3600, not {raw!r}"
+        )
+    if 0 < value < 0.001:
+        # Both drivers count whole milliseconds: a smaller wait would round to
+        # 0, which SQLite takes as "don't wait" (and PostgreSQL as "forever").
+        value = 0.001
+    return value
+
+
+def _lock_timeout_ms() -> int:
+    # PostgreSQL's lock_timeout = 0 means "wait forever"; 0 s means "don't
+    # wait" here as on SQLite, so ask for the shortest wait there is.
+    return max(1, round(busy_timeout() * 1000))
 
 
 @dataclass
@@ -70,6 +96,7 @@ def open_database(
     """
     target: str | URL
     if db_url:
+        _refuse_memory(db_url)
         url = target = db_url
         path = sqlite_file(url)
     else:
@@ -83,21 +110,92 @@ def open_database(
     created = _create_file(path, 0o660 if shared else 0o600) if path is not None else False
     if shared and path is not None and not created:
         _share(path)
-    try:
-        engine = _make_engine(target)
-    except (SQLAlchemyError, ImportError, ValueError) as exc:
-        raise InvalidValue(f"cannot use database URL {db_url!r}: {exc}") from None
-    db = Database(url=url, path=path, engine=engine, created=created)
-    with _translated_errors(db):
-        _ensure_schema(db)
+    with _masked(url):
+        try:
+            engine = _make_engine(target)
+        except (SQLAlchemyError, ImportError, ValueError) as exc:
+            raise InvalidValue(f"cannot use database URL {safe_url(url)}: {exc}") from None
+        db = Database(url=url, path=path, engine=engine, created=created)
+        with _translated_errors(db):
+            _ensure_schema(db)
     return db
+
+
+def _refuse_memory(url: str) -> None:
+    """An in-memory SQLite database would vanish with the command (and
+    `sqlite:///:memory:` would otherwise become a file named ':memory:')."""
+    from sqlalchemy.engine import make_url
+
+    try:
+        parsed = make_url(url)
+    except (SQLAlchemyError, ValueError):
+        return  # reported, masked, when the engine is made
+    if not parsed.drivername.startswith("sqlite"):
+        return
+    name = parsed.database or ""
+    memory = str(parsed.query.get("mode", "")) == "memory" or "mode=memory" in name
+    if name in ("", ":memory:") or name.startswith("file::memory:") or memory:
+        raise InvalidValue(
+            f"DESK_DB_URL {url!r} names an in-memory database, which would vanish with the command",
+            hint="name a file: sqlite:///PATH, or use --db PATH",
+        )
+
+
+# user:PASSWORD@ in a URL: up to the first '@' (as SQLAlchemy reads it) and up
+# to the last '@' before the path (a password holding an unquoted '@').
+_URL_PASSWORDS = (
+    re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)([^@\s]*)(@)"),
+    re.compile(r"(\w[\w+.-]*://[^:/@\s]*:)([^/\s]*)(@)"),
+)
+
+
+def _passwords(url: str) -> list[str]:
+    from urllib.parse import quote, unquote
+
+    found = {match.group(2) for pattern in _URL_PASSWORDS for match in pattern.finditer(url)}
+    head = url.split("://", 1)[-1]
+    if "@" in head:  # a password holding '@' or '/': up to the last '@'
+        userinfo = head.rsplit("@", 1)[0]
+        if ":" in userinfo:
+            found.add(userinfo.split(":", 1)[1])
+    variants = {form for word in found for form in (word, unquote(word), quote(word, safe=""))}
+    return sorted((word for word in variants if word), key=len, reverse=True)
+
+
+def mask_password(message: str, url: str | None = None) -> str:
+    """`message` with every password it holds (of `url`, or of any URL in it) as ***."""
+    for secret in _passwords(url or ""):
+        message = message.replace(secret, "***")
+    for pattern in _URL_PASSWORDS:
+        message = pattern.sub(lambda m: m.group(1) + "***" + m.group(3), message)
+    return message
 
 
 def safe_url(url: str) -> str:
     """A database URL without its password, for messages."""
     from sqlalchemy.engine import make_url
 
-    return make_url(url).render_as_string(hide_password=True)
+    try:
+        return mask_password(make_url(url).render_as_string(hide_password=True), url)
+    except (SQLAlchemyError, ValueError):
+        return mask_password(url, url)
+
+
+@contextmanager
+def _masked(url: str) -> Iterator[None]:
+    """No error leaves with the URL's password in it, whatever raised it."""
+    try:
+        yield
+    except DeskError as exc:
+        exc.message = mask_password(exc.message, url)
+        exc.hint = mask_password(exc.hint, url) if exc.hint else exc.hint
+        raise
+    except Exception as exc:
+        text_ = str(exc)
+        masked = mask_password(text_, url)
+        if masked != text_:  # rather exit 5 than print the password in a crash report
+            raise StorageError(f"cannot open the database: {masked}") from None
+        raise
 
 
 def _create_file(path: Path, mode: int) -> bool:
@@ -215,9 +313,17 @@ def _make_engine(url: str | URL) -> Engine:
                 # The server's counterpart of SQLite's busy timeout: a writer
                 # waits this long for another's row lock, then gets exit 5.
                 cursor = dbapi_connection.cursor()
-                cursor.execute(f"SET lock_timeout = '{int(busy_timeout() * 1000)}ms'")
+                cursor.execute(f"SET lock_timeout = '{_lock_timeout_ms()}ms'")
                 cursor.close()
                 dbapi_connection.commit()
+
+            @event.listens_for(engine, "begin")
+            def _on_pg_begin(connection: Connection) -> None:
+                if connection.get_execution_options().get("desk_read", False):
+                    # One snapshot for the whole read scope.
+                    connection.exec_driver_sql(
+                        "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+                    )
 
         return engine
     engine = create_engine(url, connect_args={"timeout": busy_timeout()})
@@ -239,13 +345,35 @@ def _make_engine(url: str | URL) -> Engine:
     return engine
 
 
+DESK_TABLES = ("customer", "case", "event")
+
+
 def _ensure_schema(db: Database) -> None:
     with db.engine.connect() as connection:
         revision = _revision(connection)
+        orphans = _desk_tables(connection) if revision is None else []
         connection.rollback()
     if revision == SCHEMA_HEAD:
         return
+    if orphans:
+        # Migrating would fail on "table ... already exists"; say what is wrong.
+        raise StorageError(
+            f"{_where(db)} holds desk tables ({', '.join(orphans)}) but no schema version "
+            "(its alembic_version table is missing): it is damaged or was not made by desk",
+            hint="restore it from a backup, or pass another --db",
+        )
     _upgrade(db, revision)
+
+
+def _desk_tables(connection: Connection) -> list[str]:
+    if connection.dialect.name == "sqlite":
+        rows = connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        )
+        names = set(rows.scalars())
+    else:
+        names = set(inspect(connection).get_table_names())
+    return [name for name in DESK_TABLES if name in names]
 
 
 def _revision(connection: Connection) -> str | None:
@@ -300,10 +428,11 @@ def _set_wal(db: Database) -> None:
 
 @contextmanager
 def reading(db: Database) -> Iterator[Session]:
-    """A read transaction."""
+    """A read transaction: one snapshot (see the module's docstring)."""
     # Closing (not rolling back) ends the transaction without expiring the
     # loaded objects, so callers can render them after the scope.
-    with _translated_errors(db), Session(db.engine, expire_on_commit=False) as session:
+    bind = db.engine.execution_options(desk_read=True)
+    with _translated_errors(db), Session(bind, expire_on_commit=False) as session:
         yield session
 
 
@@ -329,15 +458,35 @@ def _translated_errors(db: Database) -> Iterator[None]:
     except DeskError:
         raise
     except DBAPIError as exc:
-        raise _storage_error(db, str(exc.orig)) from exc
+        raise _storage_error(db, mask_password(str(exc.orig), db.url)) from exc
     except SQLAlchemyError as exc:
-        raise StorageError(f"database error: {exc}") from exc
+        raise StorageError(f"database error: {mask_password(str(exc), db.url)}") from exc
+    except (ValueError, TypeError) as exc:
+        # SQLite keeps whatever was written into a column: a value that fails
+        # to convert (a date that is not one, broken JSON) lands here.
+        damaged = _first_damaged(db)
+        if damaged is None:
+            raise  # not the data's fault: a bug, reported as one
+        raise damaged.error() from exc
 
 
-def _storage_error(db: Database, message: str) -> DeskError:
-    where = str(db.path) if db.path is not None else safe_url(db.url)
+def _where(db: Database) -> str:
+    return str(db.path) if db.path is not None else safe_url(db.url)
+
+
+def _storage_error(db: Database, raw: str) -> DeskError:
+    # A server's message may span lines ("...\nHINT: ...\nDETAIL: ..."): the
+    # first line is the message, a HINT line becomes the one hint line.
+    lines = [line.strip() for line in raw.strip().splitlines() if line.strip()]
+    message = lines[0] if lines else raw
+    server_hint = next(
+        (line.removeprefix("HINT:").strip() for line in lines[1:] if line.startswith("HINT:")),
+        None,
+    )
+    where = _where(db)
     lowered = message.lower()
-    if "could not connect" in lowered or "connection refused" in lowered:
+    unreachable = ("could not connect", "connection refused", "connection is bad", "resolve host")
+    if any(words in lowered for words in unreachable):
         return StorageError(
             f"cannot connect to {where}", hint="check DESK_DB_URL and that the server is running"
         )
@@ -361,4 +510,135 @@ def _storage_error(db: Database, message: str) -> DeskError:
         return StorageError(f"cannot open {where}", hint="check the path and its permissions")
     if "no such table" in lowered or "no such column" in lowered:
         return StorageError(f"{where} has a damaged schema ({message})")
-    return StorageError(f"database error on {where}: {message}")
+    return StorageError(f"database error on {where}: {message}", hint=server_hint)
+
+
+# -- damaged values -----------------------------------------------------------
+# SQLite stores any value in any column (a text `version`, a BLOB subject, a
+# date that is not one); PostgreSQL enforces the types itself.
+
+
+@dataclass(frozen=True)
+class DamagedValue:
+    table: str
+    column: str
+    row_id: int | None
+
+    def describe(self) -> str:
+        row = f"{self.table} {self.row_id}" if self.row_id is not None else f"table {self.table}"
+        return f"{row}, column {self.column}"
+
+    def error(self) -> StorageError:
+        return StorageError(
+            f"the database holds a damaged value in {self.describe()}: run desk doctor",
+            hint="restore the database from a backup, or correct the value",
+        )
+
+
+def _base_type(kind: Any) -> Any:
+    """The SQL type under a TypeDecorator (UTCDateTime, SQLModel's AutoString)."""
+    return kind.impl_instance if isinstance(kind, TypeDecorator) else kind
+
+
+def _valid_sql(column: Any) -> str | None:
+    """A SQLite condition true when `column` holds a value of its declared type."""
+    name = f'"{column.name}"'
+    kind = _base_type(column.type)
+    if isinstance(kind, JSON):
+        return (
+            f"typeof({name}) = 'text' AND json_valid({name}) "
+            f"AND json_type({name}) IN ('object', 'null')"
+        )
+    if isinstance(kind, DateTime):
+        # What SQLAlchemy writes ("2024-05-01 10:00:00.000000"); SQLite's
+        # datetime() alone would also accept 'now' or a day number.
+        return (
+            f"typeof({name}) = 'text' AND datetime({name}) IS NOT NULL AND "
+            f"{name} GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*'"
+        )
+    if isinstance(kind, Integer):
+        return f"typeof({name}) = 'integer'"
+    if isinstance(kind, String):
+        return f"typeof({name}) = 'text'"
+    return None
+
+
+def _damage_query(table: Any) -> tuple[str, list[str]] | None:
+    checks = []
+    for column in table.columns:
+        valid = None if column.primary_key else _valid_sql(column)
+        if valid is not None:
+            checks.append((column.name, f'("{column.name}" IS NOT NULL AND NOT ({valid}))'))
+    if not checks:
+        return None
+    which = " ".join(f"WHEN {bad} THEN '{name}'" for name, bad in checks)
+    where = " OR ".join(bad for _name, bad in checks)
+    query = f'SELECT id, CASE {which} END FROM "{table.name}" WHERE {where} ORDER BY id LIMIT :n'
+    return query, [name for name, _bad in checks]
+
+
+def find_damaged(connection: Connection, limit: int = 20) -> list[DamagedValue]:
+    """Up to `limit` rows per table holding a value of the wrong type (SQLite
+    only: one pass over each table; [] on other backends)."""
+    if connection.dialect.name != "sqlite":
+        return []
+    import deskcli.models  # noqa: F401 - registers the tables in the metadata
+
+    found: list[DamagedValue] = []
+    for table in SQLModel.metadata.sorted_tables:
+        built = _damage_query(table)
+        if built is None:
+            continue
+        for row_id, column in connection.execute(text(built[0]), {"n": limit}):
+            found.append(DamagedValue(table.name, str(column), row_id))
+    return found
+
+
+def _first_damaged(db: Database) -> DamagedValue | None:
+    if db.engine.dialect.name != "sqlite":
+        return None
+    try:
+        with db.engine.connect() as connection:
+            found = find_damaged(connection, limit=1)
+            connection.rollback()
+    except SQLAlchemyError:
+        return None
+    return found[0] if found else None
+
+
+# Python types each mapped column must load as, per class (built on first use).
+_Expected = list[tuple[str, str, tuple[type, ...]]]  # (attribute, column, types)
+_EXPECTED: dict[type, _Expected] = {}
+
+
+def _expected_types(cls: type, state: InstanceState[Any]) -> _Expected:
+    if cls not in _EXPECTED:
+        wanted: _Expected = []
+        for attr in state.mapper.column_attrs:
+            column = attr.columns[0]
+            kind = _base_type(column.type)
+            types: tuple[type, ...] | None = None
+            if isinstance(kind, JSON):
+                types = (dict,)
+            elif isinstance(kind, Integer):
+                types = (int,)
+            elif isinstance(kind, String):
+                types = (str,)
+            if types is not None:
+                wanted.append((attr.key, column.name, types))
+        _EXPECTED[cls] = wanted
+    return _EXPECTED[cls]
+
+
+@event.listens_for(SQLModel, "load", propagate=True)
+def _check_loaded(target: Any, _context: Any) -> None:
+    """A loaded row whose values have the wrong Python type is damaged: stop
+    here, naming it, rather than crash later wherever the value is used."""
+    state: InstanceState[Any] = inspect(target)
+    values = target.__dict__
+    for key, column, types in _expected_types(type(target), state):
+        value = values.get(key)
+        if value is not None and (not isinstance(value, types) or isinstance(value, bool)):
+            table = state.mapper.persist_selectable
+            name = getattr(table, "name", type(target).__name__.lower())
+            raise DamagedValue(name, column, values.get("id")).error()

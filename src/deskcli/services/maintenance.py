@@ -51,6 +51,9 @@ class Report:
         }
 
 
+DAMAGED_SHOWN = 20  # damaged values named per table; the scan stops there
+
+
 def doctor(db: store.Database) -> Report:
     """Check the database: schema, journal, integrity, permissions, filesystem."""
     with store.reading(db) as session:
@@ -73,9 +76,13 @@ def doctor(db: store.Database) -> Report:
     with store.reading(db) as session:
         report.journal_mode = str(session.execute(text("PRAGMA journal_mode")).scalar())
         rows = session.execute(text("PRAGMA integrity_check")).scalars().all()
+        # PostgreSQL enforces column types itself; SQLite stores anything.
+        damaged = store.find_damaged(session.connection(), limit=DAMAGED_SHOWN)
     report.integrity = "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
     if report.integrity != "ok":
         report.problems.append(f"integrity check failed: {report.integrity}")
+    for value in damaged:
+        report.problems.append(f"damaged value in {value.describe()}: desk cannot read this row")
     if info.st_mode & stat.S_IWOTH:
         report.warnings.append(
             f"{path} is writable by every user on this machine; "
