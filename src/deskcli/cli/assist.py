@@ -16,7 +16,7 @@ from deskcli.errors import DeskError, InvalidValue
 
 if TYPE_CHECKING:
     from deskcli.services.answers import Then
-    from deskcli.services.assist import AssistState
+    from deskcli.shapes import AssistState
 
 
 def assist(
@@ -181,7 +181,7 @@ def _run(
                 flow.apply_then(session, agent=st.agent, case_id=case_id, then=decision)
                 result = flow.assist_state(session, case_id)
     elif review:
-        from deskcli.services.cases import show_case
+        from deskcli.services.case_queries import show_case
 
         with st.reading() as session:
             detail = show_case(session, case_id)
@@ -328,7 +328,7 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
     from deskcli.domain import ACTIVE_STATUSES
     from deskcli.errors import TransitionNotAllowed
     from deskcli.services import assist as flow
-    from deskcli.services.cases import show_case
+    from deskcli.services.case_queries import show_case
     from deskcli.workflow import N_, PROMPTS, SKIPPABLE
 
     with st.reading() as session:

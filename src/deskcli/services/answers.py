@@ -9,7 +9,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlmodel import Session
 
 from deskcli.errors import InvalidValue, TransitionNotAllowed
-from deskcli.services.assist import AssistState, apply_then, assist_state, record_step
+from deskcli.services.assist import apply_then, assist_state, record_step
+from deskcli.shapes import AssistState
 from deskcli.workflow import ACTIONS, N_, STEPS
 
 

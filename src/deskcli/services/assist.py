@@ -14,9 +14,8 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from datetime import timedelta
+from typing import Any, Protocol
 
 from sqlmodel import Session, col, select
 
@@ -25,59 +24,32 @@ from deskcli.domain import ACTIVE_STATUSES, EventKind, Status
 from deskcli.errors import InvalidValue, TransitionNotAllowed
 from deskcli.models import Event
 from deskcli.services import cases
+from deskcli.services.case_queries import get_case
+from deskcli.services.write_path import apply_change, load_for_write, make_event, require_text
+from deskcli.shapes import AssistState, StepRecord
 from deskcli.workflow import N_, SKIPPABLE, STEPS
 
 SCRIPT_GAP = timedelta(minutes=30)
 
-if TYPE_CHECKING:
-    from deskcli.services.answers import Then
 
-
-@dataclass
-class StepRecord:
-    name: str
-    status: str = "pending"  # done | skipped | pending
-    text: str | None = None
-    reason: str | None = None
-    at: datetime | None = None
-    agent: str | None = None
-    seconds: int = 0
-
-
-@dataclass
-class AssistState:
-    case_id: int
-    steps: list[StepRecord]
-    handling_seconds: int
-    last_at: datetime | None = None
-    sessions: set[str] = field(default_factory=set)
+class Decision(Protocol):
+    """What the adjust step does with the case (an answers file's `then`, or
+    --then and its options): read here, validated where it is parsed."""
 
     @property
-    def next(self) -> str | None:
-        return next((s.name for s in self.steps if s.status == "pending"), None)
-
-    def step(self, name: str) -> StepRecord:
-        return self.steps[STEPS.index(name)]
-
-    def record(self) -> dict[str, Any]:
-        """The stable JSON shape (documented in the README)."""
-        return {
-            "case_id": self.case_id,
-            "steps": [
-                {
-                    "name": s.name,
-                    "status": s.status,
-                    "text": s.text,
-                    "reason": s.reason,
-                    "at": times.iso(s.at),
-                    "agent": s.agent,
-                    "seconds": s.seconds,
-                }
-                for s in self.steps
-            ],
-            "next": self.next,
-            "handling_seconds": self.handling_seconds,
-        }
+    def action(self) -> str: ...
+    @property
+    def resolution(self) -> str | None: ...
+    @property
+    def root_cause(self) -> str | None: ...
+    @property
+    def to(self) -> str | None: ...
+    @property
+    def reason(self) -> str | None: ...
+    @property
+    def in_(self) -> str | None: ...
+    @property
+    def on(self) -> str | None: ...
 
 
 def new_session_id() -> str:
@@ -86,7 +58,7 @@ def new_session_id() -> str:
 
 def assist_state(session: Session, case_id: int) -> AssistState:
     """Raises NotFound."""
-    view = cases.get_case(session, case_id)
+    view = get_case(session, case_id)
     events = session.exec(
         select(Event)
         .where(Event.case_id == case_id, Event.kind == str(EventKind.ASSIST_STEP))
@@ -171,7 +143,7 @@ def record_step(
     Raises NotFound, InvalidValue, TransitionNotAllowed.
     """
     state = assist_state(session, case_id)
-    view = cases.load_for_write(session, case_id, None)
+    view = load_for_write(session, case_id, None)
     case_ = view.case
     skip = skip_reason is not None
     _check_can_record(state, case_.status, step, skip=skip)
@@ -202,24 +174,24 @@ def record_step(
             changes["status"] = str(Status.OPEN)
     if step == "analyze":
         changes["root_cause"] = body
-    event = cases.make_event(case_id, agent, EventKind.ASSIST_STEP, body, data)
-    cases.apply_change(session, view, [event], **changes)
+    event = make_event(case_id, agent, EventKind.ASSIST_STEP, body, data)
+    apply_change(session, view, [event], **changes)
     return assist_state(session, case_id)
 
 
-def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> None:
+def apply_then(session: Session, *, agent: str, case_id: int, then: Decision) -> None:
     """Carry out the adjust step's decision through the ordinary case services."""
     if then.action == "resolve":
         cases.resolve(
             session,
             agent=agent,
             case_id=case_id,
-            resolution=cases.require_text(then.resolution, "--resolution"),
+            resolution=require_text(then.resolution, "--resolution"),
             root_cause=then.root_cause,
         )
     elif then.action == "escalate":
-        team = cases.require_text(then.to, "--to")
-        reason = cases.require_text(then.reason, "--reason")
+        team = require_text(then.to, "--to")
+        reason = require_text(then.reason, "--reason")
         cases.escalate(session, agent=agent, case_id=case_id, team=team, reason=reason)
     elif then.action == "follow-up":
         if (then.in_ is None) == (then.on is None):
@@ -234,6 +206,6 @@ def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> Non
         cases.set_pending(session, agent=agent, case_id=case_id, reason=then.reason)
 
 
-def check_then(then: Then | None, step: str | None) -> None:
+def check_then(then: Decision | None, step: str | None) -> None:
     if then is not None and then.action != "leave" and step != "adjust":
         raise InvalidValue(N_("--then goes with the adjust step (--step adjust)"), params={})

@@ -1,0 +1,395 @@
+"""The public shape of each record: what `--json`, `desk batch` and the
+renderers show of a case, an event, a customer, a close summary, the board and
+the five A's state.  Each shape is defined here once.
+
+Standard library only: the functions take any object with the right attributes
+(the ORM models today; rows read with sqlite3 tomorrow), described by the
+Protocols below, and return plain dicts ready for `json.dumps`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, TypedDict
+
+from deskcli import times
+
+# -- what the shapes read ----------------------------------------------------
+# Read-only properties, so a row whose `id` is a plain int fits as well as a
+# model whose `id` is `int | None` until it is flushed.
+
+
+class CaseFields(Protocol):
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def status(self) -> str: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def category(self) -> str | None: ...
+    @property
+    def subject(self) -> str: ...
+    @property
+    def description(self) -> str: ...
+    @property
+    def assignee(self) -> str | None: ...
+    @property
+    def team(self) -> str | None: ...
+    @property
+    def tier(self) -> int: ...
+    @property
+    def created_at(self) -> datetime: ...
+    @property
+    def updated_at(self) -> datetime: ...
+    @property
+    def first_response_at(self) -> datetime | None: ...
+    @property
+    def resolved_at(self) -> datetime | None: ...
+    @property
+    def closed_at(self) -> datetime | None: ...
+    @property
+    def resolution(self) -> str | None: ...
+    @property
+    def root_cause(self) -> str | None: ...
+    @property
+    def follow_up_at(self) -> datetime | None: ...
+    @property
+    def reopen_count(self) -> int: ...
+    @property
+    def handling_seconds(self) -> int: ...
+    @property
+    def version(self) -> int: ...
+
+
+class CustomerFields(Protocol):
+    @property
+    def crn(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def email(self) -> str | None: ...
+    @property
+    def phone(self) -> str | None: ...
+    @property
+    def created_at(self) -> datetime: ...
+
+
+class EventFields(Protocol):
+    @property
+    def id(self) -> int | None: ...
+    @property
+    def kind(self) -> str: ...
+    @property
+    def agent(self) -> str: ...
+    @property
+    def at(self) -> datetime: ...
+    @property
+    def body(self) -> str: ...
+    @property
+    def data(self) -> dict[str, Any] | None: ...
+
+
+# A case with its customer, as every case command shows it.
+CaseAndCustomer = tuple[CaseFields, CustomerFields]
+
+
+class CaseDetailFields(Protocol):
+    """A case with its customer, its events and the customer's other cases."""
+
+    @property
+    def view(self) -> CaseAndCustomer: ...
+    @property
+    def events(self) -> Sequence[EventFields]: ...
+    @property
+    def history(self) -> Sequence[CaseFields]: ...
+
+
+# -- the shapes --------------------------------------------------------------
+
+
+class CaseRecord(TypedDict):
+    """A case (documented in the README, "For scripts")."""
+
+    id: int | None
+    status: str
+    priority: str
+    channel: str
+    category: str | None
+    subject: str
+    description: str
+    customer_crn: str
+    customer_name: str
+    assignee: str | None
+    team: str | None
+    tier: int
+    created_at: str | None
+    updated_at: str | None
+    first_response_at: str | None
+    resolved_at: str | None
+    closed_at: str | None
+    resolution: str | None
+    root_cause: str | None
+    follow_up_at: str | None
+    reopen_count: int
+    handling_seconds: int
+    version: int
+
+
+def case_record(case: CaseFields, customer: CustomerFields) -> CaseRecord:
+    return {
+        "id": case.id,
+        "status": case.status,
+        "priority": case.priority,
+        "channel": case.channel,
+        "category": case.category,
+        "subject": case.subject,
+        "description": case.description,
+        "customer_crn": customer.crn,
+        "customer_name": customer.name,
+        "assignee": case.assignee,
+        "team": case.team,
+        "tier": case.tier,
+        "created_at": times.iso(case.created_at),
+        "updated_at": times.iso(case.updated_at),
+        "first_response_at": times.iso(case.first_response_at),
+        "resolved_at": times.iso(case.resolved_at),
+        "closed_at": times.iso(case.closed_at),
+        "resolution": case.resolution,
+        "root_cause": case.root_cause,
+        "follow_up_at": times.iso(case.follow_up_at),
+        "reopen_count": case.reopen_count,
+        "handling_seconds": case.handling_seconds,
+        "version": case.version,
+    }
+
+
+def case_records(views: Sequence[CaseAndCustomer]) -> list[CaseRecord]:
+    return [case_record(case, customer) for case, customer in views]
+
+
+class EventRecord(TypedDict):
+    """One timeline event of a case."""
+
+    id: int | None
+    kind: str
+    agent: str
+    at: str | None
+    body: str
+    data: dict[str, Any] | None
+
+
+def event_record(event: EventFields) -> EventRecord:
+    return {
+        "id": event.id,
+        "kind": event.kind,
+        "agent": event.agent,
+        "at": times.iso(event.at),
+        "body": event.body,
+        "data": event.data,
+    }
+
+
+class BriefRecord(TypedDict):
+    """A case in a customer's history."""
+
+    id: int | None
+    status: str
+    subject: str
+    created_at: str | None
+    resolution: str | None
+
+
+def brief_record(case: CaseFields) -> BriefRecord:
+    return {
+        "id": case.id,
+        "status": case.status,
+        "subject": case.subject,
+        "created_at": times.iso(case.created_at),
+        "resolution": case.resolution,
+    }
+
+
+class StepRecordJSON(TypedDict):
+    name: str
+    status: str
+    text: str | None
+    reason: str | None
+    at: str | None
+    agent: str | None
+    seconds: int
+
+
+class AssistRecord(TypedDict):
+    """The five A's state of a case (`desk assist --json`, and `assist` in case show)."""
+
+    case_id: int
+    steps: list[StepRecordJSON]
+    next: str | None
+    handling_seconds: int
+
+
+@dataclass
+class StepRecord:
+    name: str
+    status: str = "pending"  # done | skipped | pending
+    text: str | None = None
+    reason: str | None = None
+    at: datetime | None = None
+    agent: str | None = None
+    seconds: int = 0
+
+
+@dataclass
+class AssistState:
+    """The five A's of one case, derived from its `assist_step` events."""
+
+    case_id: int
+    steps: list[StepRecord]
+    handling_seconds: int
+    last_at: datetime | None = None
+    sessions: set[str] = field(default_factory=set)
+
+    @property
+    def next(self) -> str | None:
+        return next((s.name for s in self.steps if s.status == "pending"), None)
+
+    def step(self, name: str) -> StepRecord:
+        return self.steps[[s.name for s in self.steps].index(name)]
+
+    def record(self) -> AssistRecord:
+        return {
+            "case_id": self.case_id,
+            "steps": [
+                {
+                    "name": s.name,
+                    "status": s.status,
+                    "text": s.text,
+                    "reason": s.reason,
+                    "at": times.iso(s.at),
+                    "agent": s.agent,
+                    "seconds": s.seconds,
+                }
+                for s in self.steps
+            ],
+            "next": self.next,
+            "handling_seconds": self.handling_seconds,
+        }
+
+
+class DetailRecord(CaseRecord):
+    """`desk case show --json`: the case, its timeline, the customer's other cases."""
+
+    events: list[EventRecord]
+    customer_history: list[BriefRecord]
+    assist: AssistRecord
+
+
+def detail_record(
+    case: CaseFields,
+    customer: CustomerFields,
+    events: Sequence[EventFields],
+    history: Sequence[CaseFields],
+    assist: AssistState,
+) -> DetailRecord:
+    return {
+        **case_record(case, customer),
+        "events": [event_record(e) for e in events],
+        "customer_history": [brief_record(c) for c in history],
+        "assist": assist.record(),
+    }
+
+
+class CustomerRecord(TypedDict):
+    """A customer (documented in the README, "For scripts")."""
+
+    crn: str
+    name: str
+    email: str | None
+    phone: str | None
+    created_at: str | None
+
+
+def customer_record(customer: CustomerFields) -> CustomerRecord:
+    return {
+        "crn": customer.crn,
+        "name": customer.name,
+        "email": customer.email,
+        "phone": customer.phone,
+        "created_at": times.iso(customer.created_at),
+    }
+
+
+class CustomerDetailRecord(CustomerRecord):
+    """`desk customer show --json`: the customer and their cases, newest first."""
+
+    case_count: int
+    cases: list[BriefRecord]
+
+
+def customer_detail_record(
+    customer: CustomerFields, history: Sequence[CaseFields], total: int
+) -> CustomerDetailRecord:
+    return {
+        **customer_record(customer),
+        "case_count": total,
+        "cases": [brief_record(c) for c in history],
+    }
+
+
+class CloseRecord(TypedDict):
+    """`desk case close --json`."""
+
+    closed: list[int]
+    resolved: list[int]
+    already_closed: list[int]
+    count: int
+    dry_run: bool
+
+
+@dataclass
+class CloseSummary:
+    """What a bulk close did (or, with dry_run, would do)."""
+
+    closed: list[int] = field(default_factory=list)  # closed by this command
+    resolved: list[int] = field(default_factory=list)  # of those, resolved in the same step
+    already_closed: list[int] = field(default_factory=list)
+    dry_run: bool = False
+
+    def record(self) -> CloseRecord:
+        return {
+            "closed": self.closed,
+            "resolved": self.resolved,
+            "already_closed": self.already_closed,
+            "count": len(self.closed),
+            "dry_run": self.dry_run,
+        }
+
+
+class BoardRecord(TypedDict):
+    """`desk board --json`: active cases by status, most urgent first."""
+
+    counts: dict[str, int]
+    cases: dict[str, list[CaseRecord]]
+    follow_ups_due: int
+
+
+@dataclass
+class Board:
+    """The case board: counts per active status, the top cases of each, and
+    how many follow-ups are due."""
+
+    counts: dict[str, int]
+    columns: Mapping[str, Sequence[CaseAndCustomer]]
+    follow_ups_due: int
+
+    def record(self) -> BoardRecord:
+        return {
+            "counts": self.counts,
+            "cases": {status: case_records(views) for status, views in self.columns.items()},
+            "follow_ups_due": self.follow_ups_due,
+        }
