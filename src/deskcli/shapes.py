@@ -12,86 +12,56 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypedDict
+from typing import Any, Protocol, TypedDict, cast
 
 from deskcli import times
 
 # -- what the shapes read ----------------------------------------------------
-# Read-only properties, so a row whose `id` is a plain int fits as well as a
-# model whose `id` is `int | None` until it is flushed.
+# Any object with these attributes: a table model, or a plain (not frozen)
+# dataclass that a sqlite3 row is read into.  Attributes rather than read-only
+# properties keep each Protocol one line a field; mypy then wants the same
+# types and settable attributes (so not a NamedTuple).
 
 
 class CaseFields(Protocol):
-    @property
-    def id(self) -> int | None: ...
-    @property
-    def status(self) -> str: ...
-    @property
-    def priority(self) -> str: ...
-    @property
-    def channel(self) -> str: ...
-    @property
-    def category(self) -> str | None: ...
-    @property
-    def subject(self) -> str: ...
-    @property
-    def description(self) -> str: ...
-    @property
-    def assignee(self) -> str | None: ...
-    @property
-    def team(self) -> str | None: ...
-    @property
-    def tier(self) -> int: ...
-    @property
-    def created_at(self) -> datetime: ...
-    @property
-    def updated_at(self) -> datetime: ...
-    @property
-    def first_response_at(self) -> datetime | None: ...
-    @property
-    def resolved_at(self) -> datetime | None: ...
-    @property
-    def closed_at(self) -> datetime | None: ...
-    @property
-    def resolution(self) -> str | None: ...
-    @property
-    def root_cause(self) -> str | None: ...
-    @property
-    def follow_up_at(self) -> datetime | None: ...
-    @property
-    def reopen_count(self) -> int: ...
-    @property
-    def handling_seconds(self) -> int: ...
-    @property
-    def version(self) -> int: ...
+    id: int | None
+    status: str
+    priority: str
+    channel: str
+    category: str | None
+    subject: str
+    description: str
+    assignee: str | None
+    team: str | None
+    tier: int
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    resolution: str | None
+    root_cause: str | None
+    follow_up_at: datetime | None
+    reopen_count: int
+    handling_seconds: int
+    version: int
 
 
 class CustomerFields(Protocol):
-    @property
-    def crn(self) -> str: ...
-    @property
-    def name(self) -> str: ...
-    @property
-    def email(self) -> str | None: ...
-    @property
-    def phone(self) -> str | None: ...
-    @property
-    def created_at(self) -> datetime: ...
+    crn: str
+    name: str
+    email: str | None
+    phone: str | None
+    created_at: datetime
 
 
 class EventFields(Protocol):
-    @property
-    def id(self) -> int | None: ...
-    @property
-    def kind(self) -> str: ...
-    @property
-    def agent(self) -> str: ...
-    @property
-    def at(self) -> datetime: ...
-    @property
-    def body(self) -> str: ...
-    @property
-    def data(self) -> dict[str, Any] | None: ...
+    id: int | None
+    kind: str
+    agent: str
+    at: datetime
+    body: str
+    data: dict[str, Any] | None
 
 
 # A case with its customer, as every case command shows it.
@@ -110,6 +80,13 @@ class CaseDetailFields(Protocol):
 
 
 # -- the shapes --------------------------------------------------------------
+
+
+def _picked(obj: object, shape: type) -> dict[str, Any]:
+    """The attributes of `obj` that the TypedDict `shape` names, in its order;
+    times as ISO text (for shapes whose keys are attribute names)."""
+    values = {name: getattr(obj, name) for name in shape.__annotations__}
+    return {k: times.iso(v) if isinstance(v, datetime) else v for k, v in values.items()}
 
 
 class CaseRecord(TypedDict):
@@ -184,14 +161,7 @@ class EventRecord(TypedDict):
 
 
 def event_record(event: EventFields) -> EventRecord:
-    return {
-        "id": event.id,
-        "kind": event.kind,
-        "agent": event.agent,
-        "at": times.iso(event.at),
-        "body": event.body,
-        "data": event.data,
-    }
+    return cast(EventRecord, _picked(event, EventRecord))
 
 
 class BriefRecord(TypedDict):
@@ -205,13 +175,7 @@ class BriefRecord(TypedDict):
 
 
 def brief_record(case: CaseFields) -> BriefRecord:
-    return {
-        "id": case.id,
-        "status": case.status,
-        "subject": case.subject,
-        "created_at": times.iso(case.created_at),
-        "resolution": case.resolution,
-    }
+    return cast(BriefRecord, _picked(case, BriefRecord))
 
 
 class StepRecordJSON(TypedDict):
@@ -315,13 +279,7 @@ class CustomerRecord(TypedDict):
 
 
 def customer_record(customer: CustomerFields) -> CustomerRecord:
-    return {
-        "crn": customer.crn,
-        "name": customer.name,
-        "email": customer.email,
-        "phone": customer.phone,
-        "created_at": times.iso(customer.created_at),
-    }
+    return cast(CustomerRecord, _picked(customer, CustomerRecord))
 
 
 class CustomerDetailRecord(CustomerRecord):

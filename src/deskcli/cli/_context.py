@@ -7,7 +7,7 @@ import getpass
 import os
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -53,24 +53,21 @@ class AppContext:
         session, and its agent and language unless the line gives its own."""
         return replace(self, agent=agent or self.agent, lang=lang or self.lang, _db=self.database())
 
+    def reading(self) -> AbstractContextManager[Session]:
+        return self._scope("reading")
+
+    def writing(self) -> AbstractContextManager[Session]:
+        return self._scope("writing")
+
     @contextmanager
-    def reading(self) -> Iterator[Session]:
+    def _scope(self, kind: str) -> Iterator[Session]:
+        """store.reading or store.writing, or the batch's session when it has one."""
         from deskcli import store
 
         if self.session is not None:
             yield self.session
             return
-        with store.reading(self.database()) as session:
-            yield session
-
-    @contextmanager
-    def writing(self) -> Iterator[Session]:
-        from deskcli import store
-
-        if self.session is not None:
-            yield self.session
-            return
-        with store.writing(self.database()) as session:
+        with getattr(store, kind)(self.database()) as session:
             yield session
 
 

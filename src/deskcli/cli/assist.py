@@ -154,7 +154,8 @@ def _run(
     )
 
     if answers is not None:
-        from deskcli.services.answers import parse_answers, record_answers
+        from deskcli.services.answers import parse_answers
+        from deskcli.services.assist import record_answers
 
         parsed = parse_answers(_read_source(answers))
         with st.writing() as session:

@@ -15,6 +15,7 @@ from deskcli.render.console import (
     out,
     priority_text,
     say,
+    show_rows,
     status_text,
     user,
     when,
@@ -64,11 +65,7 @@ def case_table(views: Sequence[CaseAndCustomer], *, title: str | None = None) ->
 
 
 def cases(views: Sequence[CaseAndCustomer], *, more: bool = False) -> None:
-    if not views:
-        say("No cases match.")
-        return
-    out().print(case_table(views))
-    if more:
+    if show_rows(views, case_table, "No cases match.") and more:
         note(f"showing the first {len(views)} cases; there are more: pass --limit N (0 for all)")
 
 
@@ -177,10 +174,7 @@ def history_table(history: Sequence[CaseFields], *, title: str) -> Table:
 
 
 def follow_ups(views: Sequence[CaseAndCustomer]) -> None:
-    if not views:
-        say("No follow-ups scheduled.")
-        return
-    out().print(follow_ups_table(views))
+    show_rows(views, follow_ups_table, "No follow-ups scheduled.")
 
 
 def follow_ups_table(views: Sequence[CaseAndCustomer]) -> Table:

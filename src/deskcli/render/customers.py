@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from deskcli.render.cases import history_table
-from deskcli.render.console import fields, note, out, say, user, when
+from deskcli.render.console import fields, note, out, show_rows, user, when
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -17,10 +17,7 @@ if TYPE_CHECKING:
 
 
 def customer_table(customers: Sequence[CustomerFields]) -> None:
-    if not customers:
-        say("No customers match.")
-        return
-    out().print(customers_table(customers))
+    show_rows(customers, customers_table, "No customers match.")
 
 
 def customers_table(customers: Sequence[CustomerFields]) -> Table:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
@@ -31,25 +31,8 @@ from deskcli.workflow import N_, SKIPPABLE, STEPS
 
 SCRIPT_GAP = timedelta(minutes=30)
 
-
-class Decision(Protocol):
-    """What the adjust step does with the case (an answers file's `then`, or
-    --then and its options): read here, validated where it is parsed."""
-
-    @property
-    def action(self) -> str: ...
-    @property
-    def resolution(self) -> str | None: ...
-    @property
-    def root_cause(self) -> str | None: ...
-    @property
-    def to(self) -> str | None: ...
-    @property
-    def reason(self) -> str | None: ...
-    @property
-    def in_(self) -> str | None: ...
-    @property
-    def on(self) -> str | None: ...
+if TYPE_CHECKING:
+    from deskcli.services.answers import Answers, Then
 
 
 def new_session_id() -> str:
@@ -179,7 +162,7 @@ def record_step(
     return assist_state(session, case_id)
 
 
-def apply_then(session: Session, *, agent: str, case_id: int, then: Decision) -> None:
+def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> None:
     """Carry out the adjust step's decision through the ordinary case services."""
     if then.action == "resolve":
         cases.resolve(
@@ -206,6 +189,43 @@ def apply_then(session: Session, *, agent: str, case_id: int, then: Decision) ->
         cases.set_pending(session, agent=agent, case_id=case_id, reason=then.reason)
 
 
-def check_then(then: Decision | None, step: str | None) -> None:
+def check_then(then: Then | None, step: str | None) -> None:
     if then is not None and then.action != "leave" and step != "adjust":
         raise InvalidValue(N_("--then goes with the adjust step (--step adjust)"), params={})
+
+
+def record_answers(
+    session: Session, *, agent: str, case_id: int, answers: Answers, session_id: str | None = None
+) -> AssistState:
+    """Record every answered step not yet done, in order, then the adjust action.
+    The caller's transaction makes it all or nothing."""
+    from deskcli.services.answers import Skip
+
+    state = assist_state(session, case_id)
+    adjusted_now = False
+    for step in STEPS:
+        value = getattr(answers, step)
+        if value is None or state.step(step).status != "pending":
+            continue  # steps already done are left as they are
+        adjusted_now = adjusted_now or step == "adjust"
+        if isinstance(value, Skip):
+            state = record_step(
+                session,
+                agent=agent,
+                case_id=case_id,
+                step=step,
+                skip_reason=value.skip,
+                session_id=session_id,
+            )
+        else:
+            state = record_step(
+                session, agent=agent, case_id=case_id, step=step, text=value, session_id=session_id
+            )
+    if answers.then is not None and answers.then.action != "leave":
+        if state.step("adjust").status == "pending":
+            raise TransitionNotAllowed(
+                N_('"then" needs the adjust step in the same answers'), params={}
+            )
+        if adjusted_now:  # a retried file must not act twice
+            apply_then(session, agent=agent, case_id=case_id, then=answers.then)
+    return assist_state(session, case_id)

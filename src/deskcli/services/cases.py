@@ -25,7 +25,6 @@ from deskcli.services.write_path import (
     EventRow,
     append_events,
     apply_change,
-    check_transition,
     load_for_write,
     make_event,
     require_text,
@@ -101,7 +100,7 @@ def _assign(session: Session, view: CaseView, agent: str, to: str) -> CaseView:
         to,
         {"from": case_.assignee, "to": to, "status": str(status)},
     )
-    return apply_change(session, view, [event], assignee=to, status=str(status))
+    return apply_change(session, view, [event], verb="assign", assignee=to)
 
 
 def take(
@@ -113,9 +112,8 @@ def take(
     if_version: int | None = None,
 ) -> CaseView:
     """Assign the case to the acting agent.  Raises Conflict when another agent owns it."""
-    view = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version, verb="take")
     case_ = view.case
-    check_transition("take", case_id, case_.status)
     if case_.assignee == agent:
         return get_case(session, case_id)
     if case_.assignee and not steal:
@@ -129,11 +127,10 @@ def take(
 def assign(
     session: Session, *, agent: str, case_id: int, to: str, if_version: int | None = None
 ) -> CaseView:
-    view = load_for_write(session, case_id, if_version)
-    case_ = view.case
-    check_transition("assign", case_id, case_.status)
+    """Give the case to agent `to` (a new case becomes open)."""
+    view = load_for_write(session, case_id, if_version, verb="assign")
     to = require_text(to, "the assignee")
-    if case_.assignee == to:
+    if view.case.assignee == to:
         return get_case(session, case_id)
     return _assign(session, view, agent, to)
 
@@ -142,8 +139,7 @@ def add_note(
     session: Session, *, agent: str, case_id: int, text: str, if_version: int | None = None
 ) -> CaseView:
     """An internal note; allowed in every status (it is part of the audit trail)."""
-    view = load_for_write(session, case_id, if_version)
-    check_transition("note", case_id, view.case.status)
+    view = load_for_write(session, case_id, if_version, verb="note")
     return apply_change(
         session, view, [make_event(case_id, agent, EventKind.NOTE, require_text(text, "the note"))]
     )
@@ -153,23 +149,21 @@ def add_reply(
     session: Session, *, agent: str, case_id: int, text: str, if_version: int | None = None
 ) -> CaseView:
     """What was said to the customer.  The first reply sets first_response_at."""
-    view = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version, verb="reply")
     case_ = view.case
-    check_transition("reply", case_id, case_.status)
     body = require_text(text, "the reply")
     changes: dict[str, Any] = {}
     if case_.first_response_at is None:
         changes["first_response_at"] = times.now()
-    to = TRANSITIONS["reply"].target(case_.status)
-    if to != case_.status:
-        changes["status"] = str(to)
     event = make_event(
         case_id, agent, EventKind.REPLY, body, {"first": "first_response_at" in changes}
     )
-    return apply_change(session, view, [event], **changes)
+    return apply_change(session, view, [event], verb="reply", **changes)
 
 
-def _status_event(case_: Case, agent: str, to: Status, body: str = "") -> EventRow:
+def _status_event(case_: Case, agent: str, verb: str, body: str = "") -> EventRow:
+    """The `status` event of pending and resume: from where to where."""
+    to = TRANSITIONS[verb].target(case_.status)
     return make_event(
         case_.id or 0, agent, EventKind.STATUS, body, {"from": case_.status, "to": str(to)}
     )
@@ -184,24 +178,20 @@ def set_pending(
     if_version: int | None = None,
 ) -> CaseView:
     """Waiting on the customer (the SLA clock pauses)."""
-    view = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version, verb="pending")
     case_ = view.case
-    check_transition("pending", case_id, case_.status)
-    to = TRANSITIONS["pending"].target(case_.status)
-    event = _status_event(case_, agent, to, (reason or "").strip())
-    return apply_change(session, view, [event], status=str(to))
+    event = _status_event(case_, agent, "pending", (reason or "").strip())
+    return apply_change(session, view, [event], verb="pending")
 
 
 def resume(
     session: Session, *, agent: str, case_id: int, if_version: int | None = None
 ) -> CaseView:
     """Pending or escalated back to open."""
-    view = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version, verb="resume")
     case_ = view.case
-    check_transition("resume", case_id, case_.status)
-    to = TRANSITIONS["resume"].target(case_.status)
-    event = _status_event(case_, agent, to)
-    return apply_change(session, view, [event], status=str(to))
+    event = _status_event(case_, agent, "resume")
+    return apply_change(session, view, [event], verb="resume")
 
 
 def escalate(
@@ -214,9 +204,8 @@ def escalate(
     if_version: int | None = None,
 ) -> CaseView:
     """Hand the case to another team one tier up; it leaves its current owner."""
-    view = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version, verb="escalate")
     case_ = view.case
-    check_transition("escalate", case_id, case_.status)
     team, reason = require_text(team, "the team"), require_text(reason, "the reason")
     event = make_event(
         case_id,
@@ -234,7 +223,7 @@ def escalate(
         session,
         view,
         [event],
-        status=str(TRANSITIONS["escalate"].target(case_.status)),
+        verb="escalate",
         team=team,
         tier=case_.tier + 1,
         assignee=None,
@@ -251,12 +240,10 @@ def resolve(
     follow_up_in: timedelta | None = None,
     if_version: int | None = None,
 ) -> CaseView:
-    view = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version, verb="resolve")
     case_ = view.case
-    check_transition("resolve", case_id, case_.status)
     now = times.now()
     changes: dict[str, Any] = {
-        "status": str(TRANSITIONS["resolve"].target(case_.status)),
         "resolved_at": now,
         "resolution": require_text(resolution, "the resolution"),
     }
@@ -274,7 +261,7 @@ def resolve(
     if follow_up_in is not None:
         changes["follow_up_at"] = now + follow_up_in
         events.append(_follow_up_event(case_id, agent, changes["follow_up_at"]))
-    return apply_change(session, view, events, **changes)
+    return apply_change(session, view, events, verb="resolve", **changes)
 
 
 def _follow_up_event(case_id: int, agent: str, at: datetime | None, body: str = "") -> EventRow:
@@ -284,9 +271,8 @@ def _follow_up_event(case_id: int, agent: str, at: datetime | None, body: str = 
 def reopen(
     session: Session, *, agent: str, case_id: int, reason: str, if_version: int | None = None
 ) -> CaseView:
-    view = load_for_write(session, case_id, if_version)
+    view = load_for_write(session, case_id, if_version, verb="reopen")
     case_ = view.case
-    check_transition("reopen", case_id, case_.status)
     event = make_event(
         case_id,
         agent,
@@ -298,7 +284,7 @@ def reopen(
         session,
         view,
         [event],
-        status=str(TRANSITIONS["reopen"].target(case_.status)),
+        verb="reopen",
         resolved_at=None,
         closed_at=None,
         resolution=None,

@@ -53,11 +53,16 @@ def stale_write_error(session: Session, case_: Case, expected: int) -> StaleWrit
     )
 
 
-def load_for_write(session: Session, case_id: int, if_version: int | None) -> CaseView:
-    """The case (row-locked on servers), refused if it is no longer at `if_version`."""
+def load_for_write(
+    session: Session, case_id: int, if_version: int | None, *, verb: str | None = None
+) -> CaseView:
+    """The case (row-locked on servers), refused if it is no longer at
+    `if_version`, or if `verb` may not run from its status."""
     view = get_case(session, case_id, lock=True)
     if if_version is not None and view.case.version != if_version:
         raise stale_write_error(session, view.case, if_version)
+    if verb is not None:
+        check_transition(verb, case_id, view.case.status)
     return view
 
 
@@ -87,11 +92,16 @@ def apply_change(
     session: Session,
     view: CaseView,
     events: Sequence[EventRow],
+    *,
+    verb: str | None = None,
     **changes: Any,
 ) -> CaseView:
-    """Apply `changes` if the row is still at the version read; append `events`."""
+    """Apply `changes` if the row is still at the version read; append `events`.
+    With `verb`, the case also moves to that transition's target status."""
     case_ = view.case
     assert case_.id is not None
+    if verb is not None and (to := TRANSITIONS[verb].target(case_.status)) != case_.status:
+        changes = {"status": str(to), **changes}
     values = _stamped(changes, times.now(), case_.version + 1)
     result = session.execute(
         update(Case)
