@@ -73,3 +73,27 @@ def test_a_line_that_is_not_utf8_is_refused_alone(db_path: Path, desk: Desk) -> 
     assert [(r["line"], r["exit"]) for r in records] == [(1, 2), (2, 0)]
     assert "UTF-8" in records[0]["error"]
     assert run.returncode == 2 and b"Traceback" not in run.stderr
+
+
+def test_the_batch_agent_is_a_value_not_a_word_on_each_line(
+    db_path: Path, new_case: Callable[..., int], dj: Callable[..., Any]
+) -> None:
+    # The batch's agent is handed to each command as a value: a line whose
+    # text happens to be "--as" (after `--`) is still the batch agent's, and
+    # only a real --as option on the line acts as someone else.
+    case = new_case()
+    script = (
+        f"case note {case} --json -- --as\n"
+        f"case note {case} --json -- --as=x\n"
+        f"case note {case} hi --as bea\n"
+    )
+    for flags in ([], ["--atomic"]):
+        run = subprocess.run(
+            [*DESK, "--as", "kim", "batch", *flags], input=script.encode(),
+            capture_output=True, env=subprocess_env(db_path), timeout=60,
+        )  # fmt: skip
+        assert [r["exit"] for r in _records(run.stdout.decode())] == [0, 0, 0], run.stderr
+    notes = [e for e in dj("case", "show", str(case))["events"] if e["kind"] == "note"]
+    assert [(e["agent"], e["body"]) for e in notes] == [
+        ("kim", "--as"), ("kim", "--as=x"), ("bea", "hi"),
+    ] * 2  # fmt: skip

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from typer.main import get_command
 
 from deskcli.cli import app
@@ -38,8 +40,7 @@ def test_no_arguments_shows_help(desk: Desk) -> None:
         assert result.stderr == ""
 
 
-def test_bare_case_lists_active_cases(desk: Desk, new_case: object) -> None:
-    assert callable(new_case)
+def test_bare_case_lists_active_cases(desk: Desk, new_case: Callable[..., int]) -> None:
     new_case("Printer on fire")
     result = desk("case")
     assert result.exit_code == 0 and "Printer on fire" in result.stdout

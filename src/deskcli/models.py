@@ -80,7 +80,7 @@ class Case(SQLModel, table=True):
     reopen_count: int = 0
     # Seconds spent in the guided five A's flow (desk assist), over all sessions.
     handling_seconds: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
-    # Bumped on every write: the optimistic-concurrency check (see services.cases).
+    # Bumped on every write: the optimistic-concurrency check (see services.write_path).
     version: int = 1
 
 

@@ -2,7 +2,7 @@
 
 Importing this module imports Typer and the standard library only; every
 command imports the database stack in its body, so `desk --help` and Tab
-completion stay fast (tests/test_startup.py checks it).
+completion stay fast (tests/test_processes.py checks it).
 """
 
 from __future__ import annotations
@@ -84,6 +84,14 @@ def root(
         raise InvalidValue(
             f"unknown language {lang!r}", hint=f"use one of: {', '.join(available())}"
         )
+    if isinstance(ctx.obj, AppContext):
+        # `desk batch` runs this line and handed over its context (database,
+        # session, agent, language); only what the line itself gives wins.
+        ctx.obj = ctx.obj.for_line(
+            agent=((agent or "").strip() or default_agent()) if _on_line(ctx, "agent") else None,
+            lang=lang if _on_line(ctx, "lang") else None,
+        )
+        return
     agent = (agent or "").strip() or default_agent()
     ctx.obj = AppContext(
         db_path=db or None,
@@ -91,6 +99,12 @@ def root(
         agent=agent,
         lang=lang,
     )
+
+
+def _on_line(ctx: typer.Context, name: str) -> bool:
+    """Whether option `name` was given on the command line (not by env or default)."""
+    source = ctx.get_parameter_source(name)
+    return source is not None and source.name == "COMMANDLINE"
 
 
 def main() -> None:

@@ -8,8 +8,8 @@ import os
 import re
 import sys
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 import typer
@@ -31,18 +31,6 @@ def default_agent() -> str:
 
 
 @dataclass
-class SharedStore:
-    """Set by `desk batch` for the commands it runs: they all use this database,
-    and with --atomic this one session, so the whole batch is one transaction."""
-
-    database: Database
-    session: Session | None = None
-
-
-shared_store: SharedStore | None = None
-
-
-@dataclass
 class AppContext:
     db_path: str | None = None
     db_url: str | None = None
@@ -50,34 +38,38 @@ class AppContext:
     lang: str = "en"
     shared: bool = False  # create the file group-writable (desk init --shared)
     _db: Database | None = None
+    # Set by `desk batch --atomic` on the context it hands to each command:
+    # they all run in this one session, so the whole batch is one transaction
+    # (the batch commits or rolls it back at its end).
+    session: Session | None = None
 
     def database(self) -> Database:
-        if shared_store is not None:
-            return shared_store.database
         if self._db is None:
             from deskcli.store import open_database
 
             self._db = open_database(self.db_path, self.db_url, shared=self.shared)
         return self._db
 
+    def for_line(self, *, agent: str | None, lang: str | None) -> AppContext:
+        """This context for one command of a batch: the batch's database and
+        session, and its agent and language unless the line gives its own."""
+        return replace(self, agent=agent or self.agent, lang=lang or self.lang, _db=self.database())
+
+    def reading(self) -> AbstractContextManager[Session]:
+        return self._scope("reading")
+
+    def writing(self) -> AbstractContextManager[Session]:
+        return self._scope("writing")
+
     @contextmanager
-    def reading(self) -> Iterator[Session]:
+    def _scope(self, kind: str) -> Iterator[Session]:
+        """store.reading or store.writing, or the batch's session when it has one."""
         from deskcli import store
 
-        if shared_store is not None and shared_store.session is not None:
-            yield shared_store.session
+        if self.session is not None:
+            yield self.session
             return
-        with store.reading(self.database()) as session:
-            yield session
-
-    @contextmanager
-    def writing(self) -> Iterator[Session]:
-        from deskcli import store
-
-        if shared_store is not None and shared_store.session is not None:
-            yield shared_store.session  # the batch commits or rolls back at its end
-            return
-        with store.writing(self.database()) as session:
+        with getattr(store, kind)(self.database()) as session:
             yield session
 
 

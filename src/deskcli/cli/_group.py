@@ -78,7 +78,7 @@ class LazyGroup(TyperGroup):
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         from difflib import get_close_matches
 
-        from typer._click.exceptions import UsageError
+        from deskcli.cli._click_errors import UsageError
 
         try:
             return super().resolve_command(ctx, args)
@@ -144,7 +144,7 @@ def _load_command(name: str, target: str) -> Any:
 
 def run_guarded(call: Any) -> int:
     """Run the command line; return the exit code after reporting any error."""
-    from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+    from deskcli.cli._click_errors import ClickException, NoArgsIsHelpError, UsageError
 
     try:
         result = call()

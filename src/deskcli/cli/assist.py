@@ -16,7 +16,7 @@ from deskcli.errors import DeskError, InvalidValue
 
 if TYPE_CHECKING:
     from deskcli.services.answers import Then
-    from deskcli.services.assist import AssistState
+    from deskcli.shapes import AssistState
 
 
 def assist(
@@ -154,7 +154,8 @@ def _run(
     )
 
     if answers is not None:
-        from deskcli.services.answers import parse_answers, record_answers
+        from deskcli.services.answers import parse_answers
+        from deskcli.services.assist import record_answers
 
         parsed = parse_answers(_read_source(answers))
         with st.writing() as session:
@@ -181,7 +182,7 @@ def _run(
                 flow.apply_then(session, agent=st.agent, case_id=case_id, then=decision)
                 result = flow.assist_state(session, case_id)
     elif review:
-        from deskcli.services.cases import show_case
+        from deskcli.services.case_queries import show_case
 
         with st.reading() as session:
             detail = show_case(session, case_id)
@@ -333,7 +334,7 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
     from deskcli.domain import ACTIVE_STATUSES
     from deskcli.errors import TransitionNotAllowed
     from deskcli.services import assist as flow
-    from deskcli.services.cases import show_case
+    from deskcli.services.case_queries import show_case
     from deskcli.workflow import N_, PROMPTS, SKIPPABLE
 
     with st.reading() as session:

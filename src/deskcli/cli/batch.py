@@ -8,12 +8,12 @@ import shlex
 import sys
 from collections.abc import Iterator
 from contextlib import ExitStack, redirect_stderr, redirect_stdout
+from dataclasses import replace
 from typing import Annotated, Any
 
 import typer
 
-from deskcli.cli import _context
-from deskcli.cli._context import state
+from deskcli.cli._context import AppContext, state
 from deskcli.cli._group import GLOBAL_OPTIONS, hoist_global_options
 from deskcli.sanitize import json_text
 
@@ -57,15 +57,16 @@ def batch(
             sys.stdout.write(json_text(record) + "\n")
             sys.stdout.flush()
 
-    previous = _context.shared_store
     try:
         with ExitStack() as scope:
             # --atomic: one write transaction for all lines; it rolls back when
             # _Undo (or anything else) leaves it, and commits otherwise.
             session = scope.enter_context(store.writing(database)) if atomic else None
-            _context.shared_store = _context.SharedStore(database, session)
+            # What each command gets as its context: this database, this session
+            # (with --atomic), the batch's agent and language.
+            context = replace(st, session=session)
             for number, line in enumerate(_lines(sys.stdin), start=1):
-                record = _run_line(root, number, line, agent=st.agent, lang=st.lang)
+                record = _run_line(root, number, line, context)
                 if record is None:
                     continue
                 emit(record)
@@ -75,8 +76,6 @@ def batch(
                         raise _Undo
     except _Undo:
         pass
-    finally:
-        _context.shared_store = previous
     if atomic:
         shown = outputs[-1:] if first_failure else outputs
         for record in shown:
@@ -126,7 +125,7 @@ class _StdinOfTheBatch:
 
 
 def _run_line(
-    root: Any, number: int, line: str | UnicodeDecodeError, *, agent: str, lang: str
+    root: Any, number: int, line: str | UnicodeDecodeError, context: AppContext
 ) -> dict[str, Any] | None:
     """Run one line; None for a blank line or a comment."""
     if isinstance(line, UnicodeDecodeError):
@@ -147,9 +146,7 @@ def _run_line(
     stdin, sys.stdin = sys.stdin, _StdinOfTheBatch()
     try:
         with redirect_stdout(out), redirect_stderr(err):
-            code = root.main(
-                args=_with_defaults(words, agent=agent, lang=lang), standalone_mode=False
-            )
+            code = root.main(args=words, standalone_mode=False, obj=context)
     finally:
         sys.stdin = stdin
     record: dict[str, Any] = {"line": number, "exit": int(code)}
@@ -161,14 +158,6 @@ def _run_line(
         first = message[0] if message else f"exit {code}"
         record["error"] = first.removeprefix("desk: error: ")
     return record
-
-
-def _with_defaults(words: list[str], *, agent: str, lang: str) -> list[str]:
-    """The batch's own --as and --lang, unless the line gives its own."""
-    given = {word.split("=")[0] for word in words}
-    defaults = [*(["--as", agent] if "--as" not in given else []),
-                *(["--lang", lang] if "--lang" not in given else [])]  # fmt: skip
-    return [*defaults, *words]
 
 
 def _takes_json(root: Any, words: list[str]) -> bool:

@@ -36,7 +36,7 @@ from deskcli.errors import InvalidValue
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from deskcli.services.cases import CaseFilter, CaseView
+    from deskcli.services.case_queries import CaseFilter, CaseView
 
 
 class CaseGroup(LazyGroup):
@@ -86,7 +86,7 @@ def _filters(
     search: str | None = None,
     exclude_closed: bool = False,
 ) -> CaseFilter:
-    from deskcli.services.cases import CaseFilter
+    from deskcli.services.case_queries import CaseFilter
     from deskcli.times import parse_duration
 
     if sum([bool(assignee), mine, unassigned]) > 1:
@@ -115,13 +115,13 @@ def _write(
 ) -> None:
     """Run one change in one write transaction, then show the case."""
     from deskcli import render
-    from deskcli.services.cases import case_record
+    from deskcli.shapes import case_record
 
     st = state(ctx)
     with st.writing() as session:
         view = action(session, st.agent)
     if as_json:
-        render.emit_json(case_record(view))
+        render.emit_json(case_record(*view))
     else:
         render.say(message(view))
 
@@ -226,7 +226,8 @@ def case_list(
     Example: desk case list --mine --priority urgent --priority high
     """
     from deskcli import render
-    from deskcli.services import cases
+    from deskcli.services import case_queries
+    from deskcli.shapes import case_records
 
     if as_json and ids:
         raise InvalidValue("use either --json or --ids, not both")
@@ -252,9 +253,9 @@ def case_list(
     # without counting every match.
     fetch = (effective + 1) if effective and not machine else effective
     with st.reading() as session:
-        views = cases.list_cases(session, filters, sort=sort, limit=fetch or None)
+        views = case_queries.list_cases(session, filters, sort=sort, limit=fetch or None)
     if as_json:
-        render.emit_json([cases.case_record(v) for v in views])
+        render.emit_json(case_records(views))
     elif ids:
         render.emit_ids([v.case.id for v in views])
     else:
@@ -266,15 +267,16 @@ def case_list(
 def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) -> None:
     """Show a case: details, timeline and the customer's history."""
     from deskcli import render
-    from deskcli.services import cases
+    from deskcli.services import case_queries
     from deskcli.services.assist import state_from_events
+    from deskcli.shapes import detail_record
 
     st = state(ctx)
     with st.reading() as session:
-        detail = cases.show_case(session, case_id)
+        detail = case_queries.show_case(session, case_id)
     five_as = state_from_events(case_id, detail.view.case.handling_seconds, detail.events)
     if as_json:
-        render.emit_json({**cases.detail_record(detail), "assist": five_as.record()})
+        render.emit_json(detail_record(*detail.view, detail.events, detail.history, five_as))
     else:
         render.case_detail(detail)
         if five_as.last_at is not None:
@@ -537,7 +539,8 @@ def case_close(
     Example: desk case list --status resolved --older-than 7d --ids | desk case close --from-stdin
     """
     from deskcli import render
-    from deskcli.services import cases
+    from deskcli.services import bulk_close, case_queries
+    from deskcli.shapes import CloseSummary
 
     st = state(ctx)
     filters = _filters(
@@ -564,7 +567,7 @@ def case_close(
     if not filters.narrowed and not wanted:
         if from_stdin:
             render.note("no case ids on stdin; nothing to close")
-            summary = cases.CloseSummary(dry_run=dry_run)
+            summary = CloseSummary(dry_run=dry_run)
             render.emit_json(summary.record()) if as_json else render.close_summary(summary)
             return
         raise InvalidValue(
@@ -573,9 +576,9 @@ def case_close(
         )
     with st.writing() as session:
         if filters.narrowed:
-            wanted = cases.matching_ids(session, filters)
+            wanted = case_queries.matching_ids(session, filters)
         with render.progress(len(wanted), "Closing") as tick:
-            summary = cases.close_cases(
+            summary = bulk_close.close_cases(
                 session,
                 agent=st.agent,
                 ids=wanted,
@@ -671,12 +674,13 @@ def follow_ups(
 ) -> None:
     """List scheduled follow-ups, soonest first."""
     from deskcli import render
-    from deskcli.services import cases
+    from deskcli.services import case_queries
+    from deskcli.shapes import case_records
 
     with state(ctx).reading() as session:
-        views = cases.follow_ups(session, due_only=due, limit=limit or None)
+        views = case_queries.follow_ups(session, due_only=due, limit=limit or None)
     if as_json:
-        render.emit_json([cases.case_record(v) for v in views])
+        render.emit_json(case_records(views))
     elif ids:
         render.emit_ids([v.case.id for v in views])
     else:
@@ -686,36 +690,11 @@ def follow_ups(
 def board(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The case board: active cases by status, most urgent first."""
     from deskcli import render
-    from deskcli.services import cases
+    from deskcli.services import case_queries
 
-    data = _board_data(state(ctx))
-    counts, columns, due = data
+    with state(ctx).reading() as session:
+        data = case_queries.board(session)
     if as_json:
-        render.emit_json(
-            {
-                "counts": counts,
-                "cases": {s: [cases.case_record(v) for v in views] for s, views in columns.items()},
-                "follow_ups_due": due,
-            }
-        )
+        render.emit_json(data.record())
     else:
-        render.board(counts, columns, due)
-
-
-def _board_data(
-    st: AppContext, per_status: int = 10
-) -> tuple[dict[str, int], dict[str, list[CaseView]], int]:
-    from deskcli.domain import ACTIVE_STATUSES
-    from deskcli.services import cases
-
-    with st.reading() as session:
-        all_counts = cases.count_by_status(session)
-        counts = {str(s): all_counts.get(str(s), 0) for s in ACTIVE_STATUSES}
-        columns = {
-            str(s): cases.list_cases(
-                session, cases.CaseFilter(statuses=(s,)), sort=SortKey.PRIORITY, limit=per_status
-            )
-            for s in ACTIVE_STATUSES
-        }
-        due = cases.count_due_follow_ups(session)
-    return counts, columns, due
+        render.board(data)

@@ -56,11 +56,12 @@ def customer_add(
     """
     from deskcli import render
     from deskcli.services import customers
+    from deskcli.shapes import customer_record
 
     with state(ctx).writing() as session:
         customer = customers.add_customer(session, crn=crn, name=name, email=email, phone=phone)
     if as_json:
-        render.emit_json(customers.customer_record(customer))
+        render.emit_json(customer_record(customer))
     else:
         render.say(f"Added customer {customer.crn} ({customer.name}).")
 
@@ -76,7 +77,7 @@ def customer_show(
     """Show a customer and their case history, newest first."""
     from deskcli import render
     from deskcli.services import customers
-    from deskcli.services.cases import brief_record
+    from deskcli.shapes import customer_detail_record
 
     with state(ctx).reading() as session:
         customer = customers.get_customer(session, crn)
@@ -84,13 +85,7 @@ def customer_show(
         history = customers.customer_cases(session, customer.id, limit=limit or None)
         total = customers.count_customer_cases(session, customer.id)
     if as_json:
-        render.emit_json(
-            {
-                **customers.customer_record(customer),
-                "case_count": total,
-                "cases": [brief_record(c) for c in history],
-            }
-        )
+        render.emit_json(customer_detail_record(customer, history, total))
     else:
         render.customer_detail(customer, history, total)
 
@@ -113,11 +108,12 @@ def customer_list(
     """List customers by name."""
     from deskcli import render
     from deskcli.services import customers
+    from deskcli.shapes import customer_record
 
     with state(ctx).reading() as session:
         found = customers.list_customers(session, search=search, limit=limit or None)
     if as_json:
-        render.emit_json([customers.customer_record(c) for c in found])
+        render.emit_json([customer_record(c) for c in found])
     else:
         render.customer_table(found)
 
@@ -141,6 +137,7 @@ def customer_edit(
     from deskcli import render
     from deskcli.errors import InvalidValue
     from deskcli.services import customers
+    from deskcli.shapes import customer_record
 
     if name is None and email is None and phone is None and new_crn is None:
         raise InvalidValue("nothing to change", hint="pass --name, --email, --phone or --crn")
@@ -149,6 +146,6 @@ def customer_edit(
             session, crn, name=name, email=email, phone=phone, new_crn=new_crn
         )
     if as_json:
-        render.emit_json(customers.customer_record(customer))
+        render.emit_json(customer_record(customer))
     else:
         render.say(f"Updated customer {customer.crn}.")

@@ -15,8 +15,7 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from deskcli.services.assist import AssistState
-    from deskcli.services.cases import CaseDetail
+    from deskcli.shapes import AssistState, CaseDetailFields
 
 
 def _step_title(t: Callable[[str], str], name: str) -> str:
@@ -56,7 +55,7 @@ def _earlier_steps(t: Callable[[str], str], state: AssistState, upto: str | None
     return table
 
 
-def _case_context(t: Callable[[str], str], detail: CaseDetail, *, description: bool) -> Table:
+def _case_context(t: Callable[[str], str], detail: CaseDetailFields, *, description: bool) -> Table:
     from rich.text import Text
 
     c, customer = detail.view
@@ -72,18 +71,20 @@ def _case_context(t: Callable[[str], str], detail: CaseDetail, *, description: b
     return fields(rows)
 
 
-def _history(t: Callable[[str], str], detail: CaseDetail) -> Table | None:
+def _history(t: Callable[[str], str], detail: CaseDetailFields) -> Table | None:
     if not detail.history:
         return None
     return history_table(detail.history[:5], title=t("Customer history"))
 
 
-def assist_step(t: Callable[[str], str], name: str, detail: CaseDetail, state: AssistState) -> None:
+def assist_step(
+    t: Callable[[str], str], name: str, detail: CaseDetailFields, state: AssistState
+) -> None:
     out().print(assist_step_view(t, name, detail, state))
 
 
 def assist_step_view(
-    t: Callable[[str], str], name: str, detail: CaseDetail, state: AssistState
+    t: Callable[[str], str], name: str, detail: CaseDetailFields, state: AssistState
 ) -> Panel:
     """One step of the guided flow: its number, guidance and the context it needs."""
     from rich.console import Group
@@ -138,7 +139,9 @@ def assist_summary(t: Callable[[str], str], state: AssistState) -> None:
     say(t("Handling time: {duration}").format(duration=duration(state.handling_seconds)))
 
 
-def assist_transcript(t: Callable[[str], str], detail: CaseDetail, state: AssistState) -> None:
+def assist_transcript(
+    t: Callable[[str], str], detail: CaseDetailFields, state: AssistState
+) -> None:
     """The whole five A's record of a case, as a readable transcript."""
     from rich.panel import Panel
     from rich.text import Text

@@ -15,6 +15,7 @@ from deskcli.render.console import (
     out,
     priority_text,
     say,
+    show_rows,
     status_text,
     user,
     when,
@@ -25,11 +26,17 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from deskcli.models import Case, Event
-    from deskcli.services.cases import CaseDetail, CaseView, CloseSummary
+    from deskcli.shapes import (
+        Board,
+        CaseAndCustomer,
+        CaseDetailFields,
+        CaseFields,
+        CloseSummary,
+        EventFields,
+    )
 
 
-def case_table(views: Sequence[CaseView], *, title: str | None = None) -> Table:
+def case_table(views: Sequence[CaseAndCustomer], *, title: str | None = None) -> Table:
     from rich.table import Table
     from rich.text import Text
 
@@ -57,20 +64,16 @@ def case_table(views: Sequence[CaseView], *, title: str | None = None) -> Table:
     return table
 
 
-def cases(views: Sequence[CaseView], *, more: bool = False) -> None:
-    if not views:
-        say("No cases match.")
-        return
-    out().print(case_table(views))
-    if more:
+def cases(views: Sequence[CaseAndCustomer], *, more: bool = False) -> None:
+    if show_rows(views, case_table, "No cases match.") and more:
         note(f"showing the first {len(views)} cases; there are more: pass --limit N (0 for all)")
 
 
-def case_detail(detail: CaseDetail) -> None:
+def case_detail(detail: CaseDetailFields) -> None:
     out().print(case_detail_view(detail))
 
 
-def case_detail_view(detail: CaseDetail) -> Group:
+def case_detail_view(detail: CaseDetailFields) -> Group:
     """The case's panel, its timeline and the customer's other cases."""
     from rich.console import Group
     from rich.panel import Panel
@@ -116,7 +119,7 @@ def case_detail_view(detail: CaseDetail) -> Group:
     return Group(*shown)
 
 
-def timeline(events: Sequence[Event]) -> Table:
+def timeline(events: Sequence[EventFields]) -> Table:
     from rich.table import Table
 
     table = Table(title="Timeline", title_justify="left", box=None, pad_edge=False)
@@ -129,7 +132,7 @@ def timeline(events: Sequence[Event]) -> Table:
     return table
 
 
-def _event_text(e: Event) -> str:
+def _event_text(e: EventFields) -> str:
     data = e.data or {}
     if e.kind == "assigned":
         return f"{data.get('from') or 'nobody'} -> {e.body}"
@@ -150,7 +153,7 @@ def _event_text(e: Event) -> str:
     return e.body
 
 
-def history_table(history: Sequence[Case], *, title: str) -> Table:
+def history_table(history: Sequence[CaseFields], *, title: str) -> Table:
     from rich.table import Table
 
     table = Table(title=title, title_justify="left", box=None, pad_edge=False)
@@ -170,14 +173,11 @@ def history_table(history: Sequence[Case], *, title: str) -> Table:
     return table
 
 
-def follow_ups(views: Sequence[CaseView]) -> None:
-    if not views:
-        say("No follow-ups scheduled.")
-        return
-    out().print(follow_ups_table(views))
+def follow_ups(views: Sequence[CaseAndCustomer]) -> None:
+    show_rows(views, follow_ups_table, "No follow-ups scheduled.")
 
 
-def follow_ups_table(views: Sequence[CaseView]) -> Table:
+def follow_ups_table(views: Sequence[CaseAndCustomer]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
@@ -199,24 +199,24 @@ def follow_ups_table(views: Sequence[CaseView]) -> Table:
     return table
 
 
-def board(counts: dict[str, int], columns: dict[str, list[CaseView]], due: int) -> None:
-    out().print(board_view(counts, columns, due))
+def board(data: Board) -> None:
+    out().print(board_view(data))
 
 
-def board_view(counts: dict[str, int], columns: dict[str, list[CaseView]], due: int) -> Group:
+def board_view(data: Board) -> Group:
     """The case board: active cases by status, most urgent first."""
     from rich.console import Group
     from rich.text import Text
 
     summary = Text("Active cases: ", style="bold")
-    for status, n in counts.items():
+    for status, n in data.counts.items():
         summary.append_text(Text.assemble(status_text(status), f" {n}   "))
-    if due:
-        summary.append(f"follow-ups due {due}", style="bold red")
+    if data.follow_ups_due:
+        summary.append(f"follow-ups due {data.follow_ups_due}", style="bold red")
     parts: list[Any] = [summary]
-    for status, views in columns.items():
+    for status, views in data.columns.items():
         if views:
-            title = f"{status.capitalize()} ({counts.get(status, 0)})"
+            title = f"{status.capitalize()} ({data.counts.get(status, 0)})"
             parts += [case_table(views, title=title), Text("")]
     return Group(*parts)
 

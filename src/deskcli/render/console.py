@@ -16,10 +16,12 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskcli import sanitize, times
 from deskcli.sanitize import clean, json_text
+
+T = TypeVar("T")
 
 if TYPE_CHECKING:
     from rich.console import Console, RenderableType
@@ -61,6 +63,18 @@ def err() -> Console:
 def show(renderable: RenderableType) -> None:
     """Print what a builder made, on stdout."""
     out().print(renderable)
+
+
+def show_rows(
+    rows: Sequence[T], build: Callable[[Sequence[T]], RenderableType], empty: str
+) -> bool:
+    """Print what `build` makes of `rows`, or say `empty` when there are none.
+    Returns whether there were rows."""
+    if not rows:
+        say(empty)
+        return False
+    out().print(build(rows))
+    return True
 
 
 def user(value: object, style: str = "") -> Text:

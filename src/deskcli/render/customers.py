@@ -6,24 +6,21 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from deskcli.render.cases import history_table
-from deskcli.render.console import fields, note, out, say, user, when
+from deskcli.render.console import fields, note, out, show_rows, user, when
 
 if TYPE_CHECKING:
     from rich.console import Group
     from rich.table import Table
     from rich.text import Text
 
-    from deskcli.models import Case, Customer
+    from deskcli.shapes import CaseFields, CustomerFields
 
 
-def customer_table(customers: Sequence[Customer]) -> None:
-    if not customers:
-        say("No customers match.")
-        return
-    out().print(customers_table(customers))
+def customer_table(customers: Sequence[CustomerFields]) -> None:
+    show_rows(customers, customers_table, "No customers match.")
 
 
-def customers_table(customers: Sequence[Customer]) -> Table:
+def customers_table(customers: Sequence[CustomerFields]) -> Table:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
@@ -36,7 +33,7 @@ def customers_table(customers: Sequence[Customer]) -> Table:
     return table
 
 
-def customer_detail(customer: Customer, history: Sequence[Case], total: int) -> None:
+def customer_detail(customer: CustomerFields, history: Sequence[CaseFields], total: int) -> None:
     out().print(customer_detail_view(customer, history, total))
     if total > len(history):
         note(
@@ -45,7 +42,9 @@ def customer_detail(customer: Customer, history: Sequence[Case], total: int) -> 
         )
 
 
-def customer_detail_view(customer: Customer, history: Sequence[Case], total: int) -> Group:
+def customer_detail_view(
+    customer: CustomerFields, history: Sequence[CaseFields], total: int
+) -> Group:
     """The customer's panel and their cases, newest first."""
     from rich.console import Group
     from rich.panel import Panel

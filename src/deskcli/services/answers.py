@@ -1,15 +1,14 @@
-"""Answers files for `desk assist --answers`: validated with Pydantic, recorded
-in order in the caller's one transaction (all or nothing)."""
+"""Answers files for `desk assist --answers`, and `--then`: validated with
+Pydantic.  Recording them is `assist.record_answers`; this module imports
+nothing from the services."""
 
 from __future__ import annotations
 
 import json
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
-from sqlmodel import Session
 
-from deskcli.errors import InvalidValue, TransitionNotAllowed
-from deskcli.services.assist import AssistState, apply_then, assist_state, record_step
+from deskcli.errors import InvalidValue
 from deskcli.workflow import ACTIONS, N_, STEPS
 
 
@@ -84,38 +83,3 @@ def parse_answers(raw: str) -> Answers:
             N_("invalid answers at {where}: {error}"),
             params={"where": where or "top level", "error": first["msg"]},
         ) from None
-
-
-def record_answers(
-    session: Session, *, agent: str, case_id: int, answers: Answers, session_id: str | None = None
-) -> AssistState:
-    """Record every answered step not yet done, in order, then the adjust action.
-    The caller's transaction makes it all or nothing."""
-    state = assist_state(session, case_id)
-    adjusted_now = False
-    for step in STEPS:
-        value = getattr(answers, step)
-        if value is None or state.step(step).status != "pending":
-            continue  # steps already done are left as they are
-        adjusted_now = adjusted_now or step == "adjust"
-        if isinstance(value, Skip):
-            state = record_step(
-                session,
-                agent=agent,
-                case_id=case_id,
-                step=step,
-                skip_reason=value.skip,
-                session_id=session_id,
-            )
-        else:
-            state = record_step(
-                session, agent=agent, case_id=case_id, step=step, text=value, session_id=session_id
-            )
-    if answers.then is not None and answers.then.action != "leave":
-        if state.step("adjust").status == "pending":
-            raise TransitionNotAllowed(
-                N_('"then" needs the adjust step in the same answers'), params={}
-            )
-        if adjusted_now:  # a retried file must not act twice
-            apply_then(session, agent=agent, case_id=case_id, then=answers.then)
-    return assist_state(session, case_id)

@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
@@ -25,59 +24,15 @@ from deskcli.domain import ACTIVE_STATUSES, EventKind, Status
 from deskcli.errors import InvalidValue, TransitionNotAllowed
 from deskcli.models import Event
 from deskcli.services import cases
+from deskcli.services.case_queries import get_case
+from deskcli.services.write_path import apply_change, load_for_write, make_event, require_text
+from deskcli.shapes import AssistState, StepRecord
 from deskcli.workflow import N_, SKIPPABLE, STEPS
 
 SCRIPT_GAP = timedelta(minutes=30)
 
 if TYPE_CHECKING:
-    from deskcli.services.answers import Then
-
-
-@dataclass
-class StepRecord:
-    name: str
-    status: str = "pending"  # done | skipped | pending
-    text: str | None = None
-    reason: str | None = None
-    at: datetime | None = None
-    agent: str | None = None
-    seconds: int = 0
-
-
-@dataclass
-class AssistState:
-    case_id: int
-    steps: list[StepRecord]
-    handling_seconds: int
-    last_at: datetime | None = None
-    sessions: set[str] = field(default_factory=set)
-
-    @property
-    def next(self) -> str | None:
-        return next((s.name for s in self.steps if s.status == "pending"), None)
-
-    def step(self, name: str) -> StepRecord:
-        return self.steps[STEPS.index(name)]
-
-    def record(self) -> dict[str, Any]:
-        """The stable JSON shape (documented in the README)."""
-        return {
-            "case_id": self.case_id,
-            "steps": [
-                {
-                    "name": s.name,
-                    "status": s.status,
-                    "text": s.text,
-                    "reason": s.reason,
-                    "at": times.iso(s.at),
-                    "agent": s.agent,
-                    "seconds": s.seconds,
-                }
-                for s in self.steps
-            ],
-            "next": self.next,
-            "handling_seconds": self.handling_seconds,
-        }
+    from deskcli.services.answers import Answers, Then
 
 
 def new_session_id() -> str:
@@ -86,7 +41,7 @@ def new_session_id() -> str:
 
 def assist_state(session: Session, case_id: int) -> AssistState:
     """Raises NotFound."""
-    view = cases.get_case(session, case_id)
+    view = get_case(session, case_id)
     events = session.exec(
         select(Event)
         .where(Event.case_id == case_id, Event.kind == str(EventKind.ASSIST_STEP))
@@ -171,7 +126,7 @@ def record_step(
     Raises NotFound, InvalidValue, TransitionNotAllowed.
     """
     state = assist_state(session, case_id)
-    view = cases.load_for_write(session, case_id, None)
+    view = load_for_write(session, case_id, None)
     case_ = view.case
     skip = skip_reason is not None
     _check_can_record(state, case_.status, step, skip=skip)
@@ -202,8 +157,8 @@ def record_step(
             changes["status"] = str(Status.OPEN)
     if step == "analyze":
         changes["root_cause"] = body
-    event = cases.make_event(case_id, agent, EventKind.ASSIST_STEP, body, data)
-    cases.apply_change(session, view, [event], **changes)
+    event = make_event(case_id, agent, EventKind.ASSIST_STEP, body, data)
+    apply_change(session, view, [event], **changes)
     return assist_state(session, case_id)
 
 
@@ -214,12 +169,12 @@ def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> Non
             session,
             agent=agent,
             case_id=case_id,
-            resolution=cases.require_text(then.resolution, "--resolution"),
+            resolution=require_text(then.resolution, "--resolution"),
             root_cause=then.root_cause,
         )
     elif then.action == "escalate":
-        team = cases.require_text(then.to, "--to")
-        reason = cases.require_text(then.reason, "--reason")
+        team = require_text(then.to, "--to")
+        reason = require_text(then.reason, "--reason")
         cases.escalate(session, agent=agent, case_id=case_id, team=team, reason=reason)
     elif then.action == "follow-up":
         if (then.in_ is None) == (then.on is None):
@@ -237,3 +192,40 @@ def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> Non
 def check_then(then: Then | None, step: str | None) -> None:
     if then is not None and then.action != "leave" and step != "adjust":
         raise InvalidValue(N_("--then goes with the adjust step (--step adjust)"), params={})
+
+
+def record_answers(
+    session: Session, *, agent: str, case_id: int, answers: Answers, session_id: str | None = None
+) -> AssistState:
+    """Record every answered step not yet done, in order, then the adjust action.
+    The caller's transaction makes it all or nothing."""
+    from deskcli.services.answers import Skip
+
+    state = assist_state(session, case_id)
+    adjusted_now = False
+    for step in STEPS:
+        value = getattr(answers, step)
+        if value is None or state.step(step).status != "pending":
+            continue  # steps already done are left as they are
+        adjusted_now = adjusted_now or step == "adjust"
+        if isinstance(value, Skip):
+            state = record_step(
+                session,
+                agent=agent,
+                case_id=case_id,
+                step=step,
+                skip_reason=value.skip,
+                session_id=session_id,
+            )
+        else:
+            state = record_step(
+                session, agent=agent, case_id=case_id, step=step, text=value, session_id=session_id
+            )
+    if answers.then is not None and answers.then.action != "leave":
+        if state.step("adjust").status == "pending":
+            raise TransitionNotAllowed(
+                N_('"then" needs the adjust step in the same answers'), params={}
+            )
+        if adjusted_now:  # a retried file must not act twice
+            apply_then(session, agent=agent, case_id=case_id, then=answers.then)
+    return assist_state(session, case_id)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -153,14 +151,3 @@ def count_customer_cases(session: Session, customer_id: int) -> int:
 
 def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def customer_record(customer: Customer) -> dict[str, Any]:
-    """The stable JSON shape of a customer (documented in the README)."""
-    return {
-        "crn": customer.crn,
-        "name": customer.name,
-        "email": customer.email,
-        "phone": customer.phone,
-        "created_at": times.iso(customer.created_at),
-    }

@@ -16,6 +16,7 @@ from deskcli import times
 from deskcli.domain import Channel, Priority
 from deskcli.models import Case
 from deskcli.services import cases, customers
+from deskcli.services.bulk_close import close_cases
 
 CUSTOMERS = [
     ("C-1001", "Ana Pérez", "ana.perez@example.com", "+34 600 111 222"),
@@ -246,7 +247,7 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
         )
     if outcome == "closed":
         with clock.after(60, 3000):
-            cases.close_cases(session, agent=agent, ids=[case_id])
+            close_cases(session, agent=agent, ids=[case_id])
 
 
 def is_empty(session: Session) -> bool:

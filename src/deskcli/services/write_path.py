@@ -1,0 +1,166 @@
+"""The one write path for cases: every change to a case, one case at a time
+(`apply_change`) or a set of them at once (`apply_change_to_many`), checks the
+verb against `domain.TRANSITIONS`, bumps the version it read, stamps
+`updated_at` and appends one event per thing that happened.
+
+The version check in the UPDATE's WHERE clause cannot fail by accident under
+`store.writing()` (BEGIN IMMEDIATE) on SQLite; it is what catches a stale
+`--if-version`, and concurrent writers on servers without a file lock.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, insert, literal, update
+from sqlalchemy import select as core_select
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, col, select
+
+from deskcli import times
+from deskcli.domain import TRANSITIONS, EventKind
+from deskcli.errors import InvalidValue, StaleWrite, TransitionNotAllowed
+from deskcli.models import Case, Event, UTCDateTime
+from deskcli.services.case_queries import CaseView, get_case
+
+
+def require_text(value: str | None, what: str) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise InvalidValue(f"{what} must not be empty")
+    return value
+
+
+def check_transition(verb: str, case_id: int, status: str) -> None:
+    """Refuse `verb` on a case in `status`, with the table's sentence."""
+    refusal = TRANSITIONS[verb].refusal(case_id, status)
+    if refusal is not None:
+        raise TransitionNotAllowed(refusal)
+
+
+def stale_write_error(session: Session, case_: Case, expected: int) -> StaleWrite:
+    """The case is no longer at version `expected`: say who changed it last."""
+    last = session.exec(
+        select(Event).where(Event.case_id == case_.id).order_by(col(Event.id).desc()).limit(1)
+    ).first()
+    who = f" by {last.agent} ({last.kind}, {times.ago(last.at)})" if last else ""
+    return StaleWrite(
+        f"case {case_.id} was changed{who} since version {expected}; it is now version "
+        f"{case_.version}",
+        hint=f"look again (desk case show {case_.id}) and retry",
+    )
+
+
+def load_for_write(
+    session: Session, case_id: int, if_version: int | None, *, verb: str | None = None
+) -> CaseView:
+    """The case (row-locked on servers), refused if it is no longer at
+    `if_version`, or if `verb` may not run from its status."""
+    view = get_case(session, case_id, lock=True)
+    if if_version is not None and view.case.version != if_version:
+        raise stale_write_error(session, view.case, if_version)
+    if verb is not None:
+        check_transition(verb, case_id, view.case.status)
+    return view
+
+
+# An event to append, as the row it becomes: events are only ever inserted, so
+# they go in with one Core INSERT, not through the ORM's unit of work.
+EventRow = dict[str, Any]
+
+
+def make_event(
+    case_id: int, agent: str, kind: EventKind, body: str = "", data: dict[str, Any] | None = None
+) -> EventRow:
+    return {"case_id": case_id, "at": times.now(), "agent": agent, "kind": str(kind),
+            "body": body, "data": data}  # fmt: skip
+
+
+def append_events(session: Session, events: Sequence[EventRow]) -> None:
+    if events:
+        session.execute(insert(Event.__table__), list(events))  # type: ignore[attr-defined]
+
+
+def _stamped(changes: dict[str, Any], now: datetime, version: Any) -> dict[str, Any]:
+    """What every write sets besides its own changes: the time and the next version."""
+    return {**changes, "updated_at": now, "version": version}
+
+
+def apply_change(
+    session: Session,
+    view: CaseView,
+    events: Sequence[EventRow],
+    *,
+    verb: str | None = None,
+    **changes: Any,
+) -> CaseView:
+    """Apply `changes` if the row is still at the version read; append `events`.
+    With `verb`, the case also moves to that transition's target status."""
+    case_ = view.case
+    assert case_.id is not None
+    if verb is not None and (to := TRANSITIONS[verb].target(case_.status)) != case_.status:
+        changes = {"status": str(to), **changes}
+    values = _stamped(changes, times.now(), case_.version + 1)
+    result = session.execute(
+        update(Case)
+        .where(col(Case.id) == case_.id, col(Case.version) == case_.version)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        expected = case_.version
+        session.refresh(case_)
+        raise stale_write_error(session, case_, expected)
+    for key, value in values.items():
+        set_committed_value(case_, key, value)
+    append_events(session, events)
+    return view
+
+
+# One event of a set-based change: (kind, body, data), the same for every case.
+EventTemplate = tuple[EventKind, str, dict[str, Any]]
+
+
+def apply_change_to_many(
+    session: Session,
+    case_ids: list[int],
+    *,
+    statuses: Collection[str],
+    agent: str,
+    at: datetime,
+    events: Sequence[EventTemplate],
+    **changes: Any,
+) -> int:
+    """`apply_change` for a set of cases, in two statements whatever their
+    number: one event per case and template (INSERT ... SELECT), then one
+    UPDATE that bumps every version.  The UPDATE's guard is the statuses the
+    caller read and checked against the transition table: a case changed
+    since then is left out, and the count of rows updated says so."""
+    for kind, body, data in events:
+        session.execute(_insert_event_per_case(case_ids, at, agent, kind, body, data))
+    table = Case.__table__  # type: ignore[attr-defined]
+    statement = (
+        table.update()
+        .where(table.c.id.in_(case_ids), table.c.status.in_(list(statuses)))
+        .values(**_stamped(changes, at, table.c.version + 1))
+    )
+    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
+
+
+def _insert_event_per_case(
+    case_ids: list[int], at: datetime, agent: str, kind: EventKind, body: str, data: dict[str, Any]
+) -> Any:
+    """One event per case in `case_ids`, as a single INSERT ... SELECT."""
+    cases_table = Case.__table__  # type: ignore[attr-defined]
+    rows = core_select(
+        cases_table.c.id,
+        literal(at, UTCDateTime()),
+        literal(agent),
+        literal(str(kind)),
+        literal(body),
+        literal(data, JSON()),
+    ).where(cases_table.c.id.in_(case_ids))
+    columns = ["case_id", "at", "agent", "kind", "body", "data"]
+    return insert(Event.__table__).from_select(columns, rows)  # type: ignore[attr-defined]

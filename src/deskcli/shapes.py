@@ -1,0 +1,353 @@
+"""The public shape of each record: what `--json`, `desk batch` and the
+renderers show of a case, an event, a customer, a close summary, the board and
+the five A's state.  Each shape is defined here once.
+
+Standard library only: the functions take any object with the right attributes
+(the ORM models today; rows read with sqlite3 tomorrow), described by the
+Protocols below, and return plain dicts ready for `json.dumps`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, TypedDict, cast
+
+from deskcli import times
+
+# -- what the shapes read ----------------------------------------------------
+# Any object with these attributes: a table model, or a plain (not frozen)
+# dataclass that a sqlite3 row is read into.  Attributes rather than read-only
+# properties keep each Protocol one line a field; mypy then wants the same
+# types and settable attributes (so not a NamedTuple).
+
+
+class CaseFields(Protocol):
+    id: int | None
+    status: str
+    priority: str
+    channel: str
+    category: str | None
+    subject: str
+    description: str
+    assignee: str | None
+    team: str | None
+    tier: int
+    created_at: datetime
+    updated_at: datetime
+    first_response_at: datetime | None
+    resolved_at: datetime | None
+    closed_at: datetime | None
+    resolution: str | None
+    root_cause: str | None
+    follow_up_at: datetime | None
+    reopen_count: int
+    handling_seconds: int
+    version: int
+
+
+class CustomerFields(Protocol):
+    crn: str
+    name: str
+    email: str | None
+    phone: str | None
+    created_at: datetime
+
+
+class EventFields(Protocol):
+    id: int | None
+    kind: str
+    agent: str
+    at: datetime
+    body: str
+    data: dict[str, Any] | None
+
+
+# A case with its customer, as every case command shows it.
+CaseAndCustomer = tuple[CaseFields, CustomerFields]
+
+
+class CaseDetailFields(Protocol):
+    """A case with its customer, its events and the customer's other cases."""
+
+    @property
+    def view(self) -> CaseAndCustomer: ...
+    @property
+    def events(self) -> Sequence[EventFields]: ...
+    @property
+    def history(self) -> Sequence[CaseFields]: ...
+
+
+# -- the shapes --------------------------------------------------------------
+
+
+def _picked(obj: object, shape: type) -> dict[str, Any]:
+    """The attributes of `obj` that the TypedDict `shape` names, in its order;
+    times as ISO text (for shapes whose keys are attribute names)."""
+    values = {name: getattr(obj, name) for name in shape.__annotations__}
+    return {k: times.iso(v) if isinstance(v, datetime) else v for k, v in values.items()}
+
+
+class CaseRecord(TypedDict):
+    """A case (documented in the README, "For scripts")."""
+
+    id: int | None
+    status: str
+    priority: str
+    channel: str
+    category: str | None
+    subject: str
+    description: str
+    customer_crn: str
+    customer_name: str
+    assignee: str | None
+    team: str | None
+    tier: int
+    created_at: str | None
+    updated_at: str | None
+    first_response_at: str | None
+    resolved_at: str | None
+    closed_at: str | None
+    resolution: str | None
+    root_cause: str | None
+    follow_up_at: str | None
+    reopen_count: int
+    handling_seconds: int
+    version: int
+
+
+def case_record(case: CaseFields, customer: CustomerFields) -> CaseRecord:
+    return {
+        "id": case.id,
+        "status": case.status,
+        "priority": case.priority,
+        "channel": case.channel,
+        "category": case.category,
+        "subject": case.subject,
+        "description": case.description,
+        "customer_crn": customer.crn,
+        "customer_name": customer.name,
+        "assignee": case.assignee,
+        "team": case.team,
+        "tier": case.tier,
+        "created_at": times.iso(case.created_at),
+        "updated_at": times.iso(case.updated_at),
+        "first_response_at": times.iso(case.first_response_at),
+        "resolved_at": times.iso(case.resolved_at),
+        "closed_at": times.iso(case.closed_at),
+        "resolution": case.resolution,
+        "root_cause": case.root_cause,
+        "follow_up_at": times.iso(case.follow_up_at),
+        "reopen_count": case.reopen_count,
+        "handling_seconds": case.handling_seconds,
+        "version": case.version,
+    }
+
+
+def case_records(views: Sequence[CaseAndCustomer]) -> list[CaseRecord]:
+    return [case_record(case, customer) for case, customer in views]
+
+
+class EventRecord(TypedDict):
+    """One timeline event of a case."""
+
+    id: int | None
+    kind: str
+    agent: str
+    at: str | None
+    body: str
+    data: dict[str, Any] | None
+
+
+def event_record(event: EventFields) -> EventRecord:
+    return cast(EventRecord, _picked(event, EventRecord))
+
+
+class BriefRecord(TypedDict):
+    """A case in a customer's history."""
+
+    id: int | None
+    status: str
+    subject: str
+    created_at: str | None
+    resolution: str | None
+
+
+def brief_record(case: CaseFields) -> BriefRecord:
+    return cast(BriefRecord, _picked(case, BriefRecord))
+
+
+class StepRecordJSON(TypedDict):
+    name: str
+    status: str
+    text: str | None
+    reason: str | None
+    at: str | None
+    agent: str | None
+    seconds: int
+
+
+class AssistRecord(TypedDict):
+    """The five A's state of a case (`desk assist --json`, and `assist` in case show)."""
+
+    case_id: int
+    steps: list[StepRecordJSON]
+    next: str | None
+    handling_seconds: int
+
+
+@dataclass
+class StepRecord:
+    name: str
+    status: str = "pending"  # done | skipped | pending
+    text: str | None = None
+    reason: str | None = None
+    at: datetime | None = None
+    agent: str | None = None
+    seconds: int = 0
+
+
+@dataclass
+class AssistState:
+    """The five A's of one case, derived from its `assist_step` events."""
+
+    case_id: int
+    steps: list[StepRecord]
+    handling_seconds: int
+    last_at: datetime | None = None
+    sessions: set[str] = field(default_factory=set)
+
+    @property
+    def next(self) -> str | None:
+        return next((s.name for s in self.steps if s.status == "pending"), None)
+
+    def step(self, name: str) -> StepRecord:
+        return self.steps[[s.name for s in self.steps].index(name)]
+
+    def record(self) -> AssistRecord:
+        return {
+            "case_id": self.case_id,
+            "steps": [
+                {
+                    "name": s.name,
+                    "status": s.status,
+                    "text": s.text,
+                    "reason": s.reason,
+                    "at": times.iso(s.at),
+                    "agent": s.agent,
+                    "seconds": s.seconds,
+                }
+                for s in self.steps
+            ],
+            "next": self.next,
+            "handling_seconds": self.handling_seconds,
+        }
+
+
+class DetailRecord(CaseRecord):
+    """`desk case show --json`: the case, its timeline, the customer's other cases."""
+
+    events: list[EventRecord]
+    customer_history: list[BriefRecord]
+    assist: AssistRecord
+
+
+def detail_record(
+    case: CaseFields,
+    customer: CustomerFields,
+    events: Sequence[EventFields],
+    history: Sequence[CaseFields],
+    assist: AssistState,
+) -> DetailRecord:
+    return {
+        **case_record(case, customer),
+        "events": [event_record(e) for e in events],
+        "customer_history": [brief_record(c) for c in history],
+        "assist": assist.record(),
+    }
+
+
+class CustomerRecord(TypedDict):
+    """A customer (documented in the README, "For scripts")."""
+
+    crn: str
+    name: str
+    email: str | None
+    phone: str | None
+    created_at: str | None
+
+
+def customer_record(customer: CustomerFields) -> CustomerRecord:
+    return cast(CustomerRecord, _picked(customer, CustomerRecord))
+
+
+class CustomerDetailRecord(CustomerRecord):
+    """`desk customer show --json`: the customer and their cases, newest first."""
+
+    case_count: int
+    cases: list[BriefRecord]
+
+
+def customer_detail_record(
+    customer: CustomerFields, history: Sequence[CaseFields], total: int
+) -> CustomerDetailRecord:
+    return {
+        **customer_record(customer),
+        "case_count": total,
+        "cases": [brief_record(c) for c in history],
+    }
+
+
+class CloseRecord(TypedDict):
+    """`desk case close --json`."""
+
+    closed: list[int]
+    resolved: list[int]
+    already_closed: list[int]
+    count: int
+    dry_run: bool
+
+
+@dataclass
+class CloseSummary:
+    """What a bulk close did (or, with dry_run, would do)."""
+
+    closed: list[int] = field(default_factory=list)  # closed by this command
+    resolved: list[int] = field(default_factory=list)  # of those, resolved in the same step
+    already_closed: list[int] = field(default_factory=list)
+    dry_run: bool = False
+
+    def record(self) -> CloseRecord:
+        return {
+            "closed": self.closed,
+            "resolved": self.resolved,
+            "already_closed": self.already_closed,
+            "count": len(self.closed),
+            "dry_run": self.dry_run,
+        }
+
+
+class BoardRecord(TypedDict):
+    """`desk board --json`: active cases by status, most urgent first."""
+
+    counts: dict[str, int]
+    cases: dict[str, list[CaseRecord]]
+    follow_ups_due: int
+
+
+@dataclass
+class Board:
+    """The case board: counts per active status, the top cases of each, and
+    how many follow-ups are due."""
+
+    counts: dict[str, int]
+    columns: Mapping[str, Sequence[CaseAndCustomer]]
+    follow_ups_due: int
+
+    def record(self) -> BoardRecord:
+        return {
+            "counts": self.counts,
+            "cases": {status: case_records(views) for status, views in self.columns.items()},
+            "follow_ups_due": self.follow_ups_due,
+        }
