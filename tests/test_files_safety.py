@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from deskcli.services import transfer
+from deskcli.services import export
 from tests.conftest import DESK, Desk, subprocess_env
 
 
@@ -127,7 +127,7 @@ def test_backup_replaces_a_symlink_at_the_final_name(
 SIGTERM_PROBE = """
 import os, signal, sqlite3, sys
 from deskcli.cli import main
-from deskcli.services import transfer
+from deskcli.services import export
 WHERE = sys.argv[1]
 class Killed(sqlite3.Connection):
     def execute(self, sql, *args):
@@ -140,12 +140,12 @@ def killing_connect(database, *args, **kwargs):
         kwargs["factory"] = Killed
     return connect(database, *args, **kwargs)
 sqlite3.connect = killing_connect
-write_jsonl = transfer.write_jsonl
+write_jsonl = export.write_jsonl
 def killing_write_jsonl(session, write):
     write(b"half an export\\n")
     os.kill(os.getpid(), signal.SIGTERM)
     return write_jsonl(session, write)
-transfer.write_jsonl = killing_write_jsonl
+export.write_jsonl = killing_write_jsonl
 sys.argv = ["desk", *sys.argv[2:]]
 main()
 """
@@ -286,7 +286,7 @@ def test_export_to_a_full_disk_is_exit_5_and_leaves_nothing(
     dj("export", "--format", fmt, "--out", str(out))  # an earlier export, kept
     before = {p: p.read_bytes() for p in out_dir.rglob("*") if p.is_file()}
     dj("customer", "add", "--crn", "C-2", "--name", "Bo")
-    monkeypatch.setattr(transfer, "_open_temp", lambda fd: io.BufferedWriter(_FullDisk(fd, "w")))
+    monkeypatch.setattr(export, "_open_temp", lambda fd: io.BufferedWriter(_FullDisk(fd, "w")))
     result = desk("export", "--format", fmt, "--out", str(out))
     assert result.exit_code == 5, result.output
     assert result.stderr.splitlines() == [

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from deskcli.services import transfer
+from deskcli.services import export, transfer
 from tests.conftest import POSTGRES, Desk, _pg_admin
 
 # User text that must survive exactly: Rich markup, an escape sequence, a
@@ -509,7 +509,7 @@ def test_csv_writes_three_files_with_formulas_neutralised(
     ],
 )
 def test_neutralize(cell: str, expected: str) -> None:
-    assert transfer.neutralize(cell) == expected
+    assert export.neutralize(cell) == expected
 
 
 def test_csv_neutralises_tabs_from_imported_text(

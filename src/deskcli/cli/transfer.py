@@ -1,6 +1,6 @@
 """`desk export`, `desk import`: the whole desk as JSON Lines (and CSV).
 
-Thin: parse, call services.transfer, render.  The formats and the import
+Thin: parse, call services.export / services.importer, render.  The formats and the import
 policy are described there and in the commands' help.
 """
 
@@ -65,7 +65,7 @@ def export(
       desk export --format csv --out DIR       DIR/customers.csv, DIR/cases.csv, DIR/events.csv
     """
     from deskcli import render
-    from deskcli.services import transfer
+    from deskcli.services import export as exporting
 
     to_stdout = out is None or out == "-"
     if fmt is ExportFormat.CSV and to_stdout:
@@ -78,12 +78,12 @@ def export(
     st = state(ctx)
     with st.reading() as session:
         if to_stdout:
-            _to_stdout(lambda write: transfer.write_jsonl(session, write))
+            _to_stdout(lambda write: exporting.write_jsonl(session, write))
         elif fmt is ExportFormat.CSV:
-            counts = transfer.export_csv(session, Path(out or "").expanduser())
+            counts = exporting.export_csv(session, Path(out or "").expanduser())
         else:
             path = Path(out or "").expanduser()
-            counts = transfer.export_jsonl_file(session, path, st.database().path)
+            counts = exporting.export_jsonl_file(session, path, st.database().path)
     if to_stdout:
         return
     if as_json:
@@ -168,14 +168,14 @@ def import_(
       desk export --db old.db | desk import - --db new.db
     """
     from deskcli import render
-    from deskcli.services import transfer
+    from deskcli.services import importer
 
     if file == "-" and sys.stdin.isatty():
         raise InvalidValue("desk import - reads an export from stdin", hint="desk import - < FILE")
     stdin = getattr(sys.stdin, "buffer", None) or (line.encode() for line in sys.stdin)
-    with transfer.open_source(file, stdin) as (lines, total):
+    with importer.open_source(file, stdin) as (lines, total):
         with state(ctx).writing() as session, render.progress(total, "Importing") as tick:
-            summary = transfer.import_jsonl(
+            summary = importer.import_jsonl(
                 session,
                 lines,
                 skip_invalid=skip_invalid,

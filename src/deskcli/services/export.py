@@ -1,0 +1,224 @@
+"""`desk export`: the whole desk as JSON Lines or CSV files (format: services/transfer.py)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import IO, Any
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from deskcli.errors import InvalidValue, StorageError
+from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
+from deskcli.sanitize import json_text
+from deskcli.services.transfer import (
+    CASE_FIELDS,
+    CASES,
+    CSV_FILES,
+    CUSTOMER_FIELDS,
+    CUSTOMERS,
+    EVENT_FIELDS,
+    EVENTS,
+    READ_BATCH,
+    TIME_FIELDS,
+    ExportCounts,
+    case_columns,
+)
+
+
+def iso(value: datetime | None) -> str | None:
+    """ISO 8601 in UTC with its offset; microseconds only when the time has them."""
+    if value is None:
+        return None
+    if value.tzinfo is None:  # stored naive UTC by a foreign writer
+        value = value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).isoformat()
+
+
+def _stream(session: Session, query: Any) -> Iterator[Any]:
+    # yield_per fetches in batches instead of loading the table into memory.
+    return iter(session.execute(query, execution_options={"yield_per": READ_BATCH}))
+
+
+def _export_record(kind: str, fields: Sequence[str], row: Any) -> dict[str, Any]:
+    record: dict[str, Any] = {"type": kind, **dict(zip(fields, row, strict=True))}
+    for name in TIME_FIELDS.intersection(record):
+        record[name] = iso(record[name])
+    return record
+
+
+def customer_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every customer, by id, as export records."""
+    query = select(*(CUSTOMERS.c[f] for f in CUSTOMER_FIELDS)).order_by(CUSTOMERS.c.id)
+    for row in _stream(session, query):
+        yield _export_record("customer", CUSTOMER_FIELDS, row)
+
+
+def case_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every case, by id, naming its customer by CRN."""
+    query = (
+        select(*case_columns())
+        .join_from(CASES, CUSTOMERS, CASES.c.customer_id == CUSTOMERS.c.id)
+        .order_by(CASES.c.id)
+    )
+    for row in _stream(session, query):
+        yield _export_record("case", CASE_FIELDS, row)
+
+
+def event_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every event, by id."""
+    query = select(*(EVENTS.c[f] for f in EVENT_FIELDS)).order_by(EVENTS.c.id)
+    for row in _stream(session, query):
+        yield _export_record("event", EVENT_FIELDS, row)
+
+
+def write_jsonl(session: Session, write: Callable[[bytes], object]) -> ExportCounts:
+    """Write the whole desk as JSON Lines (UTF-8 bytes, through `write`); return the counts.
+
+    Call it inside one read transaction: the three tables are then one
+    consistent snapshot, whatever other agents write meanwhile.
+    """
+    counts = ExportCounts()
+    for kind, records in (
+        ("customers", customer_records(session)),
+        ("cases", case_records(session)),
+        ("events", event_records(session)),
+    ):
+        n = 0
+        for record in records:
+            write(json_text(record, compact=True).encode() + b"\n")
+            n += 1
+        setattr(counts, kind, n)
+    return counts
+
+
+def neutralize(cell: str) -> str:
+    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection):
+    a cell starting with =, +, -, @, tab or carriage return gets a leading '."""
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
+
+
+def _csv_cell(name: str, value: Any) -> Any:
+    if value is None:
+        return ""
+    if name == "data":
+        value = json.dumps(value, ensure_ascii=False)
+    return neutralize(value) if isinstance(value, str) else value
+
+
+def check_out_file(path: Path, database: Path | None = None) -> None:
+    """Raise InvalidValue unless `path` can be the JSON Lines export file.
+
+    `database`, the file being exported, must not be replaced by its own export.
+    """
+    if database is not None and is_database_file(path, database):
+        raise InvalidValue(f"{path} is the database being exported", hint="choose another --out")
+    if path.is_dir():
+        raise InvalidValue(f"{path} is a directory", hint="give a file name for --out")
+    if not path.parent.is_dir():
+        raise InvalidValue(f"cannot write {path}: directory {path.parent} does not exist")
+
+
+def prepare_out_dir(path: Path) -> None:
+    """Create the CSV export directory (owner only) if needed; InvalidValue if it cannot be."""
+    if path.exists() and not path.is_dir():
+        raise InvalidValue(
+            f"{path} is not a directory", hint="--format csv writes three files into --out DIR"
+        )
+    if not path.parent.is_dir():
+        raise InvalidValue(f"cannot create {path}: directory {path.parent} does not exist")
+    try:
+        path.mkdir(mode=0o700, exist_ok=True)
+    except OSError as exc:
+        raise InvalidValue(f"cannot create {path}: {exc.strerror}") from None
+
+
+def _open_temp(fd: int) -> IO[bytes]:
+    """The writer for a temporary export file (a seam for tests of a full disk)."""
+    return open(fd, "wb")  # noqa: SIM115 - closed by _replacing
+
+
+@contextmanager
+def _replacing(targets: Sequence[Path]) -> Iterator[list[IO[bytes]]]:
+    """New files that replace `targets` only when the block succeeds, so a
+    failed export never leaves a half-written file (or one of three) behind.
+
+    Each is written to a private temporary file beside its target (see
+    deskcli.safefile: 0600, O_EXCL, an unpredictable name), synced, then
+    renamed over the target, which replaces a symlink there rather than
+    writing through it.  Any failure, Ctrl-C or SIGTERM removes the temporary
+    files; a write error (a full disk) is a StorageError (exit 5).
+    """
+    temps: list[tuple[Path, IO[bytes]]] = []
+    where = targets[0] if len(targets) == 1 else targets[0].parent
+    try:
+        with cleanup_on_termination():
+            for target in targets:
+                try:
+                    fd, temp = private_temp(target)
+                except OSError as exc:  # no such directory, no permission
+                    raise InvalidValue(f"cannot write {target}: {exc.strerror}") from None
+                temps.append((temp, _open_temp(fd)))
+            yield [f for _, f in temps]
+            for _, f in temps:
+                f.flush()
+                os.fsync(f.fileno())  # on disk before it replaces the old file
+                f.close()
+            for (temp, _), target in zip(temps, targets, strict=True):
+                os.replace(temp, target)
+    except OSError as exc:
+        raise StorageError(f"cannot write {where}: {exc.strerror or exc}") from None
+    finally:
+        for temp, f in temps:
+            with suppress(OSError):
+                f.close()  # a full disk fails the flush again; the file goes anyway
+            discard(temp)
+
+
+class _TextSink:
+    """What csv.writer needs (a `write(str)`), encoding UTF-8 into a byte stream."""
+
+    def __init__(self, stream: IO[bytes]) -> None:
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        return self.stream.write(text.encode())
+
+
+def export_jsonl_file(session: Session, path: Path, database: Path | None = None) -> ExportCounts:
+    """Write the JSON Lines export to `path`, whole or not at all (see check_out_file)."""
+    check_out_file(path, database)
+    with _replacing([path]) as (stream,):
+        return write_jsonl(session, stream.write)
+
+
+def export_csv(session: Session, directory: Path) -> ExportCounts:
+    """Write customers.csv, cases.csv and events.csv into `directory`.
+
+    UTF-8, a header row, every cell quoted, CRLF line ends (RFC 4180), empty
+    cells for nulls, event data as JSON text, formula-like cells neutralized.
+    The three files are replaced together at the end, or none is.
+    """
+    prepare_out_dir(directory)
+    counts = ExportCounts()
+    sources: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
+        "customers.csv": customer_records,
+        "cases.csv": case_records,
+        "events.csv": event_records,
+    }
+    with _replacing([directory / name for name in CSV_FILES]) as streams:
+        for (name, fields), stream in zip(CSV_FILES.items(), streams, strict=True):
+            writer = csv.writer(_TextSink(stream), quoting=csv.QUOTE_ALL)
+            writer.writerow(fields)
+            n = 0
+            for record in sources[name](session):
+                writer.writerow([_csv_cell(f, record[f]) for f in fields])
+                n += 1
+            setattr(counts, name.removesuffix(".csv"), n)
+    return counts

@@ -1,0 +1,151 @@
+"""`desk import`: one line of an export, validated (Pydantic) against the ranges
+the commands handle."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    TypeAdapter,
+    ValidationError,
+)
+
+from deskcli.domain import Channel, EventKind, Priority, Status
+from deskcli.errors import InvalidValue
+from deskcli.times import MAX_YEAR, MIN_YEAR
+
+# Ranges the commands handle on both backends, so that an imported record
+# never crashes a later command: ids fit the 32-bit INTEGER columns of
+# PostgreSQL (an export moves between backends), counters leave room to count
+# up (`version + 1`), and times stay in years where every time zone's
+# arithmetic works (the same range as `--on` dates).
+MAX_ROW_ID = 2**31 - 1
+MAX_COUNTER = 10**9
+
+
+def _time_in_range(value: datetime) -> datetime:
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ValueError(f"year {value.year} is out of range (use {MIN_YEAR} to {MAX_YEAR})")
+    return value
+
+
+def _storable(value: Any) -> Any:
+    """Refuse NUL in any text, nested in event data too: PostgreSQL cannot store it."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("text must not contain NUL (\\u0000)")
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _storable(key)
+            _storable(item)
+    elif isinstance(value, list):
+        for item in value:
+            _storable(item)
+    return value
+
+
+Id = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
+Count = Annotated[int, Field(ge=0, le=MAX_COUNTER)]
+Counter = Annotated[int, Field(ge=1, le=MAX_COUNTER)]  # version, tier: start at 1
+Text = Annotated[str, AfterValidator(_storable)]
+Crn = Annotated[Text, Field(min_length=1, pattern=r"^\S+$")]  # one word, as customers.py wants
+NonEmpty = Annotated[Text, Field(min_length=1)]
+Time = Annotated[AwareDatetime, AfterValidator(_time_in_range)]
+Data = Annotated[dict[str, Any], AfterValidator(_storable)]
+
+
+class _Record(BaseModel):
+    # Strict: a JSON string is not an int, true is not 1.  Unknown fields are
+    # refused, so a file from a newer desk (more columns) is not half imported.
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, use_enum_values=True)
+
+
+class CustomerRecord(_Record):
+    """A `"type": "customer"` line.  Every field is required (null where allowed)."""
+
+    type: Literal["customer"]
+    crn: Crn
+    name: NonEmpty
+    email: Text | None
+    phone: Text | None
+    created_at: Time
+
+
+class CaseRecord(_Record):
+    """A `"type": "case"` line."""
+
+    type: Literal["case"]
+    id: Id
+    customer_crn: Crn
+    subject: NonEmpty
+    description: Text
+    channel: Channel
+    category: Text | None
+    priority: Priority
+    status: Status
+    assignee: Text | None
+    team: Text | None
+    tier: Counter
+    created_at: Time
+    updated_at: Time
+    first_response_at: Time | None
+    resolved_at: Time | None
+    closed_at: Time | None
+    resolution: Text | None
+    root_cause: Text | None
+    follow_up_at: Time | None
+    reopen_count: Count
+    handling_seconds: Count
+    version: Counter
+
+
+class EventRecord(_Record):
+    """A `"type": "event"` line."""
+
+    type: Literal["event"]
+    id: Id
+    case_id: Id
+    at: Time
+    agent: NonEmpty
+    kind: EventKind
+    body: Text
+    data: Data | None
+
+
+AnyRecord = Annotated[CustomerRecord | CaseRecord | EventRecord, Field(discriminator="type")]
+_RECORD: TypeAdapter[CustomerRecord | CaseRecord | EventRecord] = TypeAdapter(AnyRecord)
+
+
+def parse_line(raw: bytes) -> CustomerRecord | CaseRecord | EventRecord:
+    """One line as a validated record; InvalidValue saying what is wrong."""
+    try:
+        decoded = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidValue(f"not UTF-8 text (byte {exc.start + 1})") from None
+    try:
+        return _RECORD.validate_json(decoded)
+    except ValidationError as exc:
+        raise InvalidValue(_describe(exc)) from None
+
+
+def _describe(exc: ValidationError) -> str:
+    """Pydantic's errors as one line: `case.priority: Input should be ...; ...`."""
+    parts = []
+    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+        kind, message = error["type"], error["msg"]
+        if kind == "json_invalid":
+            # The parser sees one line: its "line 1" would contradict ours.
+            message = message.replace("at line 1 column", "at column")
+        elif kind == "union_tag_not_found":
+            message = 'no "type" field (customer, case or event)'
+        elif kind == "union_tag_invalid":
+            message = 'unknown "type" (use customer, case or event)'
+        where = ".".join(str(part) for part in error["loc"])
+        parts.append(f"{where}: {message}" if where else message)
+    return "; ".join(parts)

@@ -1,0 +1,335 @@
+"""`desk import`: validated records into the database, all or nothing, idempotent."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from typing import IO, Any
+
+from sqlalchemy import insert, select, text
+from sqlmodel import Session
+
+from deskcli.errors import Conflict, InvalidValue
+from deskcli.services.import_records import (
+    CaseRecord,
+    CustomerRecord,
+    EventRecord,
+    parse_line,
+)
+from deskcli.services.transfer import (
+    CASE_FIELDS,
+    CASES,
+    CUSTOMER_FIELDS,
+    CUSTOMERS,
+    EVENT_FIELDS,
+    EVENTS,
+    WRITE_CHUNK,
+    ImportSummary,
+    case_columns,
+)
+
+
+def _customer_row(r: CustomerRecord) -> dict[str, Any]:
+    return {f: getattr(r, f) for f in CUSTOMER_FIELDS}
+
+
+def _case_row(r: CaseRecord) -> dict[str, Any]:
+    """The record's columns, still with customer_crn (resolved to an id on insert)."""
+    return {f: getattr(r, f) for f in CASE_FIELDS}
+
+
+def _event_row(r: EventRecord) -> dict[str, Any]:
+    return {f: getattr(r, f) for f in EVENT_FIELDS}
+
+
+def _differences(wanted: dict[str, Any], existing: Any) -> list[str]:
+    """The fields whose value in the file differs from the database row."""
+    found = existing._mapping
+    return [name for name, value in wanted.items() if found[name] != value]
+
+
+class _Importer:
+    """One pass over the lines: validate, check references, write in chunks.
+
+    Writing stops at the first conflict, or at the first bad line unless bad
+    lines are skipped; validation goes on to the end, so every bad line is
+    reported in one run.
+    """
+
+    def __init__(self, session: Session, skip_invalid: bool, report: Callable[[int, str], None]):
+        self.session = session
+        self.skip_invalid = skip_invalid
+        self.report = report
+        self.summary = ImportSummary()
+        self.conflict: Conflict | None = None
+        # Keys of the valid lines so far, with their line numbers.
+        self.file_crns: dict[str, int] = {}
+        self.file_cases: dict[int, int] = {}
+        self.file_events: dict[int, int] = {}
+        # Customer ids by CRN (those written or matched), and what the
+        # database held before the import (looked up once per key).
+        self.customer_ids: dict[str, int] = {}
+        self.db_customers: dict[str, int | None] = {}
+        self.db_cases: dict[int, bool] = {}
+        self.customers: list[tuple[int, CustomerRecord]] = []
+        self.cases: list[tuple[int, CaseRecord]] = []
+        self.events: list[tuple[int, EventRecord]] = []
+
+    @property
+    def writing(self) -> bool:
+        return self.conflict is None and (self.skip_invalid or not self.summary.invalid)
+
+    # Lines ----------------------------------------------------------------
+
+    def line(self, number: int, raw: bytes) -> None:
+        try:
+            record = parse_line(raw)
+            self._accept(number, record)
+        except InvalidValue as exc:
+            self.summary.invalid += 1
+            self.report(number, exc.message)
+
+    def _accept(self, number: int, record: CustomerRecord | CaseRecord | EventRecord) -> None:
+        if isinstance(record, CustomerRecord):
+            _unique(self.file_crns, record.crn, f"customer {record.crn}")
+            self.file_crns[record.crn] = number
+            self.customers.append((number, record))
+            if len(self.customers) >= WRITE_CHUNK:
+                self._flush_customers()
+        elif isinstance(record, CaseRecord):
+            _unique(self.file_cases, record.id, f"case {record.id}")
+            if record.customer_crn not in self.file_crns and not self._customer_in_db(
+                record.customer_crn
+            ):
+                raise InvalidValue(
+                    f"case {record.id}: customer {record.customer_crn} is neither on an "
+                    "earlier line nor in the database"
+                )
+            self.file_cases[record.id] = number
+            self.cases.append((number, record))
+            if len(self.cases) >= WRITE_CHUNK:
+                self._flush_cases()
+        else:
+            _unique(self.file_events, record.id, f"event {record.id}")
+            if record.case_id not in self.file_cases and not self._case_in_db(record.case_id):
+                raise InvalidValue(
+                    f"event {record.id}: case {record.case_id} is neither on an earlier line "
+                    "nor in the database"
+                )
+            self.file_events[record.id] = number
+            self.events.append((number, record))
+            if len(self.events) >= WRITE_CHUNK:
+                self._flush_events()
+
+    # A key not among the earlier lines cannot have been written by this
+    # import yet, so these lookups see the database as it was before it.
+
+    def _customer_in_db(self, crn: str) -> bool:
+        if crn not in self.db_customers:
+            query = select(CUSTOMERS.c.id).where(CUSTOMERS.c.crn == crn)
+            self.db_customers[crn] = self.session.execute(query).scalar()
+        return self.db_customers[crn] is not None
+
+    def _case_in_db(self, case_id: int) -> bool:
+        if case_id not in self.db_cases:
+            query = select(CASES.c.id).where(CASES.c.id == case_id)
+            self.db_cases[case_id] = self.session.execute(query).first() is not None
+        return self.db_cases[case_id]
+
+    # Chunks ---------------------------------------------------------------
+
+    def finish(self) -> ImportSummary:
+        self._flush_events()  # flushes the cases and customers first
+        if self.summary.invalid and not self.skip_invalid:
+            n = self.summary.invalid
+            raise InvalidValue(
+                f"{n} invalid line{'s' if n > 1 else ''}; nothing was imported",
+                hint=f"fix {'them' if n > 1 else 'it'}, or pass --skip-invalid to import the rest",
+            )
+        if self.conflict is not None:
+            raise self.conflict
+        if self.summary.cases or self.summary.events:
+            _advance_sequences(self.session)
+        return self.summary
+
+    def _refuse(self, number: int, what: str, fields: list[str]) -> None:
+        self.conflict = Conflict(
+            f"line {number}: {what} differs from the one in the database "
+            f"({', '.join(fields)}); nothing was imported",
+            hint="an import adds records and never changes existing ones",
+        )
+
+    def _flush_customers(self) -> None:
+        batch, self.customers = self.customers, []
+        if not batch or not self.writing:
+            return
+        existing = {
+            row.crn: row
+            for row in self.session.execute(
+                select(CUSTOMERS).where(CUSTOMERS.c.crn.in_([r.crn for _, r in batch]))
+            )
+        }
+        new: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _customer_row(record)
+            found = existing.get(record.crn)
+            if found is None:
+                new.append(row)
+                continue
+            if differences := _differences(row, found):
+                return self._refuse(number, f"customer {record.crn}", differences)
+            self.customer_ids[record.crn] = found.id
+            self.summary.skipped += 1
+        if new:
+            self.session.execute(insert(CUSTOMERS), new)
+            query = select(CUSTOMERS.c.crn, CUSTOMERS.c.id).where(
+                CUSTOMERS.c.crn.in_([row["crn"] for row in new])
+            )
+            self.customer_ids.update({row.crn: row.id for row in self.session.execute(query)})
+            self.summary.customers += len(new)
+
+    def _customer_id(self, crn: str) -> int:
+        found = self.customer_ids.get(crn)
+        if found is None:
+            found = self.db_customers[crn]
+        assert found is not None  # _accept checked the reference
+        return found
+
+    def _flush_cases(self) -> None:
+        self._flush_customers()
+        batch, self.cases = self.cases, []
+        if not batch or not self.writing:
+            return
+        query = (
+            select(*case_columns())
+            .join_from(CASES, CUSTOMERS, CASES.c.customer_id == CUSTOMERS.c.id)
+            .where(CASES.c.id.in_([r.id for _, r in batch]))
+        )
+        existing = {row.id: row for row in self.session.execute(query)}
+        new: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _case_row(record)
+            found = existing.get(record.id)
+            if found is None:
+                crn = row.pop("customer_crn")
+                new.append(row | {"customer_id": self._customer_id(crn)})
+                continue
+            if differences := _differences(row, found):
+                return self._refuse(number, f"case {record.id}", differences)
+            self.summary.skipped += 1
+        if new:
+            self.session.execute(insert(CASES), new)
+            self.summary.cases += len(new)
+
+    def _flush_events(self) -> None:
+        self._flush_cases()
+        batch, self.events = self.events, []
+        if not batch or not self.writing:
+            return
+        query = select(*(EVENTS.c[f] for f in EVENT_FIELDS)).where(
+            EVENTS.c.id.in_([r.id for _, r in batch])
+        )
+        existing = {row.id: row for row in self.session.execute(query)}
+        new: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _event_row(record)
+            found = existing.get(record.id)
+            if found is None:
+                new.append(row)
+            elif differences := _differences(row, found):
+                # Events are append-only: an existing one is never rewritten.
+                return self._refuse(number, f"event {record.id}", differences)
+            else:
+                self.summary.skipped += 1
+        if new:
+            self.session.execute(insert(EVENTS), new)
+            self.summary.events += len(new)
+
+
+def _advance_sequences(session: Session) -> None:
+    """After inserting explicit ids, move PostgreSQL's id sequences past them,
+    or the next `desk case open` would pick an id that is taken.  SQLite (max
+    rowid + 1) needs nothing."""
+    bind = session.get_bind()
+    if bind.dialect.name != "postgresql":
+        return
+    for table in (CASES, EVENTS):
+        quoted = bind.dialect.identifier_preparer.format_table(table)
+        session.execute(
+            text(
+                f"SELECT setval(pg_get_serial_sequence(:table, 'id'), max(id)) FROM {quoted} "
+                "HAVING max(id) IS NOT NULL"
+            ),
+            {"table": quoted},
+        )
+
+
+def _unique(seen: dict[Any, int], key: Any, what: str) -> None:
+    if key in seen:
+        raise InvalidValue(f"{what} again (first on line {seen[key]})")
+
+
+def import_jsonl(
+    session: Session,
+    lines: Iterable[bytes],
+    *,
+    skip_invalid: bool = False,
+    report: Callable[[int, str], None],
+    progress: Callable[[int, int], None] | None = None,
+    total: int = 0,
+) -> ImportSummary:
+    """Import a JSON Lines export into the session's (write) transaction.
+
+    `report(line_number, message)` is called for every bad line.  Raises
+    InvalidValue (exit 2) when any line is bad, unless `skip_invalid`, and
+    Conflict (exit 4) when a record exists in the database and differs.
+    `progress(done, total)` is called every few hundred lines; `total` is the
+    number of lines, when the caller knows it.
+    """
+    importer = _Importer(session, skip_invalid, report)
+    number = 0
+    for number, raw in enumerate(lines, start=1):
+        stripped = raw.strip()
+        if number == 1:
+            stripped = stripped.removeprefix(b"\xef\xbb\xbf")  # a BOM some editors add
+        if stripped:  # blank lines are allowed (and counted)
+            importer.line(number, stripped)
+        if progress is not None and number % WRITE_CHUNK == 0:
+            progress(number, total)
+    summary = importer.finish()
+    if progress is not None:
+        progress(number, max(total, number))
+    return summary
+
+
+@contextmanager
+def open_source(name: str, stdin: Iterable[bytes]) -> Iterator[tuple[Iterable[bytes], int]]:
+    """The file to import ('-': stdin) and its line count (0 when unknown).
+
+    Raises InvalidValue (exit 2) with a one-line reason when it cannot be read.
+    """
+    if name == "-":
+        yield stdin, 0
+        return
+    try:
+        stream = open(name, "rb")  # closed below, after the caller's block
+    except OSError as exc:
+        raise InvalidValue(f"cannot read {name}: {exc.strerror or exc}") from None
+    with stream:
+        try:
+            total = _count_lines(stream)
+        except OSError as exc:  # e.g. a directory on some systems, or a FIFO
+            raise InvalidValue(f"cannot read {name}: {exc.strerror or exc}") from None
+        yield stream, total
+
+
+def _count_lines(stream: IO[bytes]) -> int:
+    """Lines in a regular file (fast: blocks, no decoding), for the progress bar."""
+    if not stream.seekable():
+        return 0
+    total, last = 0, b"\n"
+    while block := stream.read(1 << 20):
+        total += block.count(b"\n")
+        last = block[-1:]
+    stream.seek(0)
+    return total + (last != b"\n")
