@@ -351,3 +351,55 @@ class Board:
             "cases": {status: case_records(views) for status, views in self.columns.items()},
             "follow_ups_due": self.follow_ups_due,
         }
+
+
+# -- administration ------------------------------------------------------------
+
+
+class InitRecord(TypedDict):
+    """`desk init --json`."""
+
+    database: str
+    schema: str
+    created: bool
+
+
+class BackupRecord(TypedDict):
+    """`desk backup --json`."""
+
+    database: str
+    backup: str
+    size_bytes: int
+
+
+@dataclass
+class DoctorReport:
+    """What `desk doctor` found.  `problems` make it fail; `warnings` do not."""
+
+    database: str
+    schema: str | None
+    program_schema: str
+    counts: dict[str, int]
+    size_bytes: int | None = None
+    journal_mode: str | None = None
+    integrity: str | None = None
+    filesystem: str | None = None
+    mode: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    def record(self) -> dict[str, Any]:
+        return {
+            "database": self.database,
+            "size_bytes": self.size_bytes,
+            "schema": self.schema,
+            "program_schema": self.program_schema,
+            "journal_mode": self.journal_mode,
+            "integrity": self.integrity,
+            "filesystem": self.filesystem,
+            "mode": self.mode,
+            "cases_by_status": self.counts,
+            "warnings": self.warnings,
+            "problems": self.problems,
+            "ok": not self.problems,
+        }

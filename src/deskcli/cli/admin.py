@@ -23,6 +23,7 @@ def init(
     a team sharing a Unix group can use it.
     """
     from deskcli import render, store
+    from deskcli.shapes import InitRecord
 
     st = state(ctx)
     if shared:
@@ -30,7 +31,8 @@ def init(
     db = st.database()
     where = str(db.path) if db.path is not None else store.safe_url(db.url)
     if as_json:
-        render.emit_json({"database": where, "schema": store.SCHEMA_HEAD, "created": db.created})
+        record = InitRecord(database=where, schema=store.SCHEMA_HEAD, created=db.created)
+        render.emit_json(record)
     else:
         verb = "Created" if db.created else "Using"
         render.say(f"{verb} database {where} (schema {store.SCHEMA_HEAD}).")
@@ -108,10 +110,11 @@ def backup(
 
     from deskcli import render
     from deskcli.services.maintenance import backup as copy
+    from deskcli.shapes import BackupRecord
 
     db = state(ctx).database()
     size = copy(db, Path(destination), overwrite=force)
     if as_json:
-        render.emit_json({"database": str(db.path), "backup": destination, "size_bytes": size})
+        render.emit_json(BackupRecord(database=str(db.path), backup=destination, size_bytes=size))
     else:
         render.say(f"Backed up {db.path} to {destination} ({size:,} bytes).")

@@ -9,7 +9,7 @@ from deskcli.render.console import err, fields, out, say, user
 if TYPE_CHECKING:
     from rich.text import Text
 
-    from deskcli.services.maintenance import Report
+    from deskcli.shapes import DoctorReport as Report
 
 
 def doctor(report: Report) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from sqlalchemy import text
 
@@ -15,41 +13,8 @@ from deskcli import store
 from deskcli.errors import Conflict, InvalidValue, StorageError
 from deskcli.location import readonly_uri
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
-from deskcli.services.cases import count_by_status
-
-
-@dataclass
-class Report:
-    """What `desk doctor` found.  `problems` make it fail; `warnings` do not."""
-
-    database: str
-    schema: str | None
-    program_schema: str
-    counts: dict[str, int]
-    size_bytes: int | None = None
-    journal_mode: str | None = None
-    integrity: str | None = None
-    filesystem: str | None = None
-    mode: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
-
-    def record(self) -> dict[str, Any]:
-        return {
-            "database": self.database,
-            "size_bytes": self.size_bytes,
-            "schema": self.schema,
-            "program_schema": self.program_schema,
-            "journal_mode": self.journal_mode,
-            "integrity": self.integrity,
-            "filesystem": self.filesystem,
-            "mode": self.mode,
-            "cases_by_status": self.counts,
-            "warnings": self.warnings,
-            "problems": self.problems,
-            "ok": not self.problems,
-        }
-
+from deskcli.services.case_queries import count_by_status
+from deskcli.shapes import DoctorReport as Report
 
 DAMAGED_SHOWN = 20  # damaged values named per table; the scan stops there
 
