@@ -3,40 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from deskcli.cli import _complete
-from deskcli.cli._context import AppContext, ids_from_stdin, read_text, state
+from deskcli.cli._context import ids_from_stdin, read_text, state
+from deskcli.cli._filters import case_filter, case_filter_options
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import (
     MAX_ID,
-    AssigneeOpt,
     CaseIdArg,
-    CategoryOpt,
-    ChannelOpt,
-    CustomerOpt,
     IdsOpt,
     IfVersionOpt,
     JsonOpt,
     LimitOpt,
-    MineOpt,
-    OlderThanOpt,
-    PriorityOpt,
-    SearchOpt,
     SortOpt,
-    StatusOpt,
-    TeamOpt,
-    UnassignedOpt,
 )
-from deskcli.domain import Channel, Priority, SortKey, Status
+from deskcli.domain import Channel, Priority, SortKey
 from deskcli.errors import InvalidValue
 
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from deskcli.services.case_queries import CaseFilter, CaseView
+    from deskcli.services.case_queries import CaseView
 
 
 class CaseGroup(LazyGroup):
@@ -67,44 +57,6 @@ app = typer.Typer(
 )
 
 HUMAN_DEFAULT_LIMIT = 50
-
-
-def _filters(
-    st: AppContext,
-    *,
-    include_all: bool = False,
-    status: list[Status] | None = None,
-    priority: list[Priority] | None = None,
-    assignee: str | None = None,
-    mine: bool = False,
-    unassigned: bool = False,
-    customer: str | None = None,
-    category: str | None = None,
-    channel: Channel | None = None,
-    team: str | None = None,
-    older_than: str | None = None,
-    search: str | None = None,
-    exclude_closed: bool = False,
-) -> CaseFilter:
-    from deskcli.services.case_queries import CaseFilter
-    from deskcli.times import parse_duration
-
-    if sum([bool(assignee), mine, unassigned]) > 1:
-        raise InvalidValue("use only one of --assignee, --mine and --unassigned")
-    return CaseFilter(
-        include_all=include_all,
-        statuses=tuple(status or ()),
-        priorities=tuple(priority or ()),
-        assignee=st.agent if mine else assignee,
-        unassigned=unassigned,
-        customer_crn=customer,
-        category=category,
-        channel=channel,
-        team=team,
-        older_than=parse_duration(older_than) if older_than else None,
-        search=search,
-        exclude_closed=exclude_closed,
-    )
 
 
 def _write(
@@ -199,26 +151,17 @@ def case_open(
     )
 
 
+@case_filter_options(after="include_all")
 def case_list(
     ctx: typer.Context,
     include_all: Annotated[
         bool, typer.Option("--all", help="Include resolved and closed cases.")
     ] = False,
-    status: StatusOpt = None,
-    priority: PriorityOpt = None,
-    assignee: AssigneeOpt = None,
-    mine: MineOpt = False,
-    unassigned: UnassignedOpt = False,
-    customer: CustomerOpt = None,
-    category: CategoryOpt = None,
-    channel: ChannelOpt = None,
-    team: TeamOpt = None,
-    older_than: OlderThanOpt = None,
-    search: SearchOpt = None,
     sort: SortOpt = SortKey.NEWEST,
     limit: LimitOpt = None,
     as_json: JsonOpt = False,
     ids: IdsOpt = False,
+    **filters: Any,
 ) -> None:
     """List cases: active ones (not resolved or closed), newest first.
 
@@ -232,28 +175,14 @@ def case_list(
     if as_json and ids:
         raise InvalidValue("use either --json or --ids, not both")
     st = state(ctx)
-    filters = _filters(
-        st,
-        include_all=include_all,
-        status=status,
-        priority=priority,
-        assignee=assignee,
-        mine=mine,
-        unassigned=unassigned,
-        customer=customer,
-        category=category,
-        channel=channel,
-        team=team,
-        older_than=older_than,
-        search=search,
-    )
+    wanted = case_filter(st, include_all=include_all, **filters)
     machine = as_json or ids
     effective = limit if limit is not None else (None if machine else HUMAN_DEFAULT_LIMIT)
     # A table fetches one row more than it shows, to say whether there are more
     # without counting every match.
     fetch = (effective + 1) if effective and not machine else effective
     with st.reading() as session:
-        views = case_queries.list_cases(session, filters, sort=sort, limit=fetch or None)
+        views = case_queries.list_cases(session, wanted, sort=sort, limit=fetch or None)
     if as_json:
         render.emit_json(case_records(views))
     elif ids:
@@ -492,6 +421,7 @@ def case_resolve(
     )
 
 
+@case_filter_options(after="dry_run")
 def case_close(
     ctx: typer.Context,
     case_ids: Annotated[
@@ -517,18 +447,8 @@ def case_close(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would close; change nothing.")
     ] = False,
-    status: StatusOpt = None,
-    priority: PriorityOpt = None,
-    assignee: AssigneeOpt = None,
-    mine: MineOpt = False,
-    unassigned: UnassignedOpt = False,
-    customer: CustomerOpt = None,
-    category: CategoryOpt = None,
-    channel: ChannelOpt = None,
-    team: TeamOpt = None,
-    older_than: OlderThanOpt = None,
-    search: SearchOpt = None,
     as_json: JsonOpt = False,
+    **filter_values: Any,
 ) -> None:
     """Close cases: by id, from stdin, or all matching the list filters; all or nothing.
 
@@ -543,22 +463,7 @@ def case_close(
     from deskcli.shapes import CloseSummary
 
     st = state(ctx)
-    filters = _filters(
-        st,
-        include_all=True,
-        status=status,
-        priority=priority,
-        assignee=assignee,
-        mine=mine,
-        unassigned=unassigned,
-        customer=customer,
-        category=category,
-        channel=channel,
-        team=team,
-        older_than=older_than,
-        search=search,
-        exclude_closed=True,
-    )
+    filters = case_filter(st, include_all=True, exclude_closed=True, **filter_values)
     wanted = list(case_ids or ())
     if from_stdin:
         wanted += ids_from_stdin()
