@@ -9,7 +9,15 @@ from pathlib import Path
 import pytest
 
 SRC = Path(__file__).resolve().parent.parent / "src" / "deskcli"
-STDLIB_ONLY = ["domain.py", "shapes.py", "errors.py", "times.py", "sanitize.py", "safefile.py"]
+STDLIB_ONLY = [
+    "domain.py",
+    "shapes.py",
+    "errors.py",
+    "times.py",
+    "sanitize.py",
+    "safefile.py",
+    "dbpolicy.py",
+]
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "rich", "typer")
 
 
