@@ -249,9 +249,11 @@ def case_list(
     )
     machine = as_json or ids
     effective = limit if limit is not None else (None if machine else HUMAN_DEFAULT_LIMIT)
-    # A table fetches one row more than it shows, to say whether there are more
-    # without counting every match.
-    fetch = (effective + 1) if effective and not machine else effective
+    # With the default limit a table fetches one row more than it shows, to say
+    # whether there are more without counting every match; a limit the user
+    # asked for is taken as meant, without a note.
+    default_limit = limit is None and not machine
+    fetch = (effective + 1) if effective and default_limit else effective
     with st.reading() as session:
         views = case_queries.list_cases(session, filters, sort=sort, limit=fetch or None)
     if as_json:
@@ -260,7 +262,8 @@ def case_list(
         render.emit_ids([v.case.id for v in views])
     else:
         render.cases(
-            views[:effective] if effective else views, more=len(views) > (effective or len(views))
+            views[:effective] if effective else views,
+            more=default_limit and len(views) > (effective or len(views)),
         )
 
 
@@ -613,7 +616,10 @@ def case_reopen(
         lambda s, agent: cases.reopen(
             s, agent=agent, case_id=case_id, reason=reason, if_version=if_version
         ),
-        lambda v: f"Case {v.case.id} reopened (reopened {v.case.reopen_count} time(s)).",
+        lambda v: (
+            f"Case {v.case.id} reopened (reopened {v.case.reopen_count} "
+            + ("time)." if v.case.reopen_count == 1 else "times).")
+        ),
     )
 
 
@@ -677,14 +683,19 @@ def follow_ups(
     from deskcli.services import case_queries
     from deskcli.shapes import case_records
 
+    machine = as_json or ids
     with state(ctx).reading() as session:
         views = case_queries.follow_ups(session, due_only=due, limit=limit or None)
+        # None due: say when the next one is (people only; JSON stays a list).
+        upcoming = (
+            case_queries.next_follow_up(session) if due and not views and not machine else None
+        )
     if as_json:
         render.emit_json(case_records(views))
     elif ids:
         render.emit_ids([v.case.id for v in views])
     else:
-        render.follow_ups(views)
+        render.follow_ups(views, next_due=upcoming)
 
 
 def board(ctx: typer.Context, as_json: JsonOpt = False) -> None:
