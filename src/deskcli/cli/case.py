@@ -464,7 +464,8 @@ def case_resolve(
         str | None, typer.Option("--root-cause", metavar="TEXT", help="Why it happened.")
     ] = None,
     follow_up: Annotated[
-        str | None, typer.Option("--follow-up", metavar="IN", help="Schedule a follow-up, e.g. 3d.")
+        str | None,
+        typer.Option("--follow-up", metavar="DURATION", help="Schedule a follow-up, e.g. 3d."),
     ] = None,
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
@@ -627,7 +628,7 @@ def case_follow_up(
     ctx: typer.Context,
     case_id: CaseIdArg,
     in_: Annotated[
-        str | None, typer.Option("--in", metavar="IN", help="In how long: 4h, 3d, 2w.")
+        str | None, typer.Option("--in", metavar="DURATION", help="In how long: 4h, 3d, 2w.")
     ] = None,
     on: Annotated[
         str | None,
