@@ -268,9 +268,7 @@ def test_import_reads_stdin_and_says_what_it_did(
     populate(desk, dj)
     result = desk("import", "-", input=export_bytes(desk).decode(), env=other)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == (
-        "Imported 3 customer(s), 3 case(s) and 14 event(s); 0 already present.\n"
-    )
+    assert result.stdout == ("Imported 3 customers, 3 cases and 14 events; 0 already present.\n")
     assert counts(desk, other) == {"customer": 3, "case": 3, "event": 14}
 
 
@@ -368,7 +366,7 @@ def test_skipped_lines_take_their_dependents_with_them(desk: Desk, tmp_path: Pat
     assert result.exit_code == 0
     assert "line 2: case 1: customer C-1 is neither on an earlier line" in result.stderr
     assert "line 3: event 1: case 1 is neither on an earlier line" in result.stderr
-    assert "3 invalid line(s) skipped" in result.stdout
+    assert "3 invalid lines skipped" in result.stdout
 
 
 def test_references_must_point_backwards_or_to_the_database(

@@ -333,6 +333,7 @@ class BoardRecord(TypedDict):
 
     counts: dict[str, int]
     cases: dict[str, list[CaseRecord]]
+    more: dict[str, int]
     follow_ups_due: int
 
 
@@ -345,10 +346,18 @@ class Board:
     columns: Mapping[str, Sequence[CaseAndCustomer]]
     follow_ups_due: int
 
+    def more(self) -> dict[str, int]:
+        """Per status, how many cases the board counts but does not list."""
+        return {
+            status: max(0, self.counts.get(status, 0) - len(views))
+            for status, views in self.columns.items()
+        }
+
     def record(self) -> BoardRecord:
         return {
             "counts": self.counts,
             "cases": {status: case_records(views) for status, views in self.columns.items()},
+            "more": self.more(),
             "follow_ups_due": self.follow_ups_due,
         }
 

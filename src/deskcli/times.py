@@ -107,29 +107,46 @@ def local(value: datetime | None) -> str:
     return value.astimezone().strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
+def _amount(seconds: float) -> str | None:
+    """A span as '12 min', '3 h' or '5 d', rounded to the nearest unit (a 3-day
+    follow-up a few seconds later is still 'in 3 d', and 23 h 59 min is '1 d');
+    None under half a minute."""
+    minutes = int(seconds / 60 + 0.5)
+    if minutes < 1:
+        return None
+    if minutes < 60:
+        return f"{minutes} min"
+    hours = int(seconds / 3600 + 0.5)
+    if hours < 24:
+        return f"{hours} h"
+    return f"{int(seconds / 86400 + 0.5)} d"
+
+
 def ago(value: datetime | None, reference: datetime | None = None) -> str:
-    """A short relative age: 'just now', '5 min ago', '3 h ago', '2 d ago', 'in 3 d'."""
+    """A short relative time: 'just now', '5 min ago', '3 h ago', '2 d ago', 'in 3 d'."""
     value = as_utc(value)
     if value is None:
         return ""
-    seconds = int(((reference or now()) - value).total_seconds())
-    future, seconds = seconds < 0, abs(seconds)
-    if seconds < 60:
-        return "just now" if not future else "in a moment"
-    for unit, size in (("d", 86400), ("h", 3600), ("min", 60)):
-        if seconds >= size:
-            amount = f"{seconds // size} {unit}"
-            return f"in {amount}" if future else f"{amount} ago"
-    raise AssertionError("unreachable")
+    seconds = ((reference or now()) - value).total_seconds()
+    amount = _amount(abs(seconds))
+    if amount is None:
+        return "just now" if seconds >= 0 else "in a moment"
+    return f"in {amount}" if seconds < 0 else f"{amount} ago"
 
 
 def age(value: datetime | None, reference: datetime | None = None) -> str:
-    """A compact age for tables: 'now', '12m', '3h', '5d'."""
+    """An age for tables, in the same words as `ago`: 'now', '12 min', '3 h', '5 d'."""
     value = as_utc(value)
     if value is None:
         return ""
-    seconds = max(0, int(((reference or now()) - value).total_seconds()))
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60)):
-        if seconds >= size:
-            return f"{seconds // size}{unit}"
-    return "now"
+    return _amount(max(0.0, ((reference or now()) - value).total_seconds())) or "now"
+
+
+def duration(seconds: int) -> str:
+    """Time spent: '38 s', '12 min', '1 h 05 min' (seconds only under a minute)."""
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = int(seconds / 60 + 0.5)
+    hours, minutes = divmod(minutes, 60)
+    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min"

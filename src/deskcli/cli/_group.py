@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperArgument, TyperGroup, TyperOption
 
 from deskcli.errors import DeskError, ExitCode, Interrupted
 from deskcli.sanitize import one_line
@@ -59,6 +59,51 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
     return front + rest
 
 
+class MeaningArgument(TyperArgument):
+    """An argument whose help says what it is (`ID`, `TEXT`), where Typer would
+    add its type and range (`{ID}`, `ID <int range> [1<=x<=...]`)."""
+
+    def _usage_display_name(self) -> str:
+        name = self.metavar or (self.name or "").upper()
+        name = name if self.required else f"[{name}]"
+        return name + ("..." if self.nargs != 1 else "")
+
+    def _rich_display_name(self) -> str:
+        return self.metavar or (self.name or "").upper()
+
+    def display_type_rich(self, ctx: Any) -> str | None:  # noqa: ARG002 - Click passes it
+        return None
+
+    def _get_number_range_help_str(self) -> str | None:
+        return None
+
+
+class MeaningOption(TyperOption):
+    """An option whose help says what its value is: a number without a metavar
+    is `N`, and no range is printed (out of range is still exit 2, saying it)."""
+
+    def display_type_rich(self, ctx: Any) -> str | None:
+        described = self.type_descriptor
+        if self.metavar is None and (described.is_ranged or described.annotation is int):
+            return "N"
+        return super().display_type_rich(ctx)
+
+    def _get_number_range_help_str(self) -> str | None:
+        return None
+
+
+def plain_help(command: Any) -> Any:
+    """Give `command` (and, for a group, its commands) the help above."""
+    for param in getattr(command, "params", ()):
+        if type(param) is TyperArgument:
+            param.__class__ = MeaningArgument
+        elif type(param) is TyperOption:
+            param.__class__ = MeaningOption
+    for sub in getattr(command, "commands", {}).values():
+        plain_help(sub)
+    return command
+
+
 class LazyGroup(TyperGroup):
     """A group that builds each command only when it is used: Typer's cost of
     turning a function into a command (~1.5 ms each) is paid for one command,
@@ -74,6 +119,18 @@ class LazyGroup(TyperGroup):
         if cmd_name not in self.commands and cmd_name in self.lazy_commands:
             self.commands[cmd_name] = _load_command(cmd_name, self.lazy_commands[cmd_name])
         return self.commands.get(cmd_name)
+
+    def format_commands(self, ctx: Any, formatter: Any) -> None:
+        # Click cuts each command's description to what fits beside its name
+        # ("answer,..."); show the whole first sentence and let it wrap.
+        rows = []
+        for name in self.list_commands(ctx):
+            command = self.get_command(ctx, name)
+            if command is not None and not command.hidden:
+                rows.append((name, command.get_short_help_str(limit=1000)))
+        if rows:
+            with formatter.section("Commands"):
+                formatter.write_dl(rows)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         from difflib import get_close_matches
@@ -137,7 +194,7 @@ def _load_command(name: str, target: str) -> Any:
         single = typer.Typer(rich_markup_mode=None, add_completion=False)
         single.command(name)(obj)
         obj = single
-    command = get_command(obj)
+    command = plain_help(get_command(obj))
     command.name = name
     return command
 

@@ -95,7 +95,9 @@ TeamOpt = Annotated[
 OlderThanOpt = Annotated[
     str | None,
     typer.Option(
-        "--older-than", metavar="AGE", help="Only cases opened more than AGE ago (30m, 4h, 7d, 2w)."
+        "--older-than",
+        metavar="DURATION",
+        help="Only cases opened more than DURATION ago (30m, 4h, 7d, 2w).",
     ),
 ]
 SearchOpt = Annotated[

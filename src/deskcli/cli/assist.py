@@ -62,7 +62,7 @@ def assist(
         ),
     ] = None,
     in_: Annotated[
-        str | None, typer.Option("--in", metavar="IN", help="With --then follow-up: 3d.")
+        str | None, typer.Option("--in", metavar="DURATION", help="With --then follow-up: 3d.")
     ] = None,
     on: Annotated[
         str | None, typer.Option("--on", metavar="DATE", help="With --then follow-up: a date.")

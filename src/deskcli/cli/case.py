@@ -178,9 +178,11 @@ def case_list(
     wanted = case_filter(st, include_all=include_all, **filters)
     machine = as_json or ids
     effective = limit if limit is not None else (None if machine else HUMAN_DEFAULT_LIMIT)
-    # A table fetches one row more than it shows, to say whether there are more
-    # without counting every match.
-    fetch = (effective + 1) if effective and not machine else effective
+    # With the default limit a table fetches one row more than it shows, to say
+    # whether there are more without counting every match; a limit the user
+    # asked for is taken as meant, without a note.
+    default_limit = limit is None and not machine
+    fetch = (effective + 1) if effective and default_limit else effective
     with st.reading() as session:
         views = case_queries.list_cases(session, wanted, sort=sort, limit=fetch or None)
     if as_json:
@@ -189,7 +191,8 @@ def case_list(
         render.emit_ids([v.case.id for v in views])
     else:
         render.cases(
-            views[:effective] if effective else views, more=len(views) > (effective or len(views))
+            views[:effective] if effective else views,
+            more=default_limit and len(views) > (effective or len(views)),
         )
 
 
@@ -390,7 +393,8 @@ def case_resolve(
         str | None, typer.Option("--root-cause", metavar="TEXT", help="Why it happened.")
     ] = None,
     follow_up: Annotated[
-        str | None, typer.Option("--follow-up", metavar="IN", help="Schedule a follow-up, e.g. 3d.")
+        str | None,
+        typer.Option("--follow-up", metavar="DURATION", help="Schedule a follow-up, e.g. 3d."),
     ] = None,
     if_version: IfVersionOpt = None,
     as_json: JsonOpt = False,
@@ -518,7 +522,10 @@ def case_reopen(
         lambda s, agent: cases.reopen(
             s, agent=agent, case_id=case_id, reason=reason, if_version=if_version
         ),
-        lambda v: f"Case {v.case.id} reopened (reopened {v.case.reopen_count} time(s)).",
+        lambda v: (
+            f"Case {v.case.id} reopened (reopened {v.case.reopen_count} "
+            + ("time)." if v.case.reopen_count == 1 else "times).")
+        ),
     )
 
 
@@ -526,7 +533,7 @@ def case_follow_up(
     ctx: typer.Context,
     case_id: CaseIdArg,
     in_: Annotated[
-        str | None, typer.Option("--in", metavar="IN", help="In how long: 4h, 3d, 2w.")
+        str | None, typer.Option("--in", metavar="DURATION", help="In how long: 4h, 3d, 2w.")
     ] = None,
     on: Annotated[
         str | None,
@@ -582,14 +589,19 @@ def follow_ups(
     from deskcli.services import case_queries
     from deskcli.shapes import case_records
 
+    machine = as_json or ids
     with state(ctx).reading() as session:
         views = case_queries.follow_ups(session, due_only=due, limit=limit or None)
+        # None due: say when the next one is (people only; JSON stays a list).
+        upcoming = (
+            case_queries.next_follow_up(session) if due and not views and not machine else None
+        )
     if as_json:
         render.emit_json(case_records(views))
     elif ids:
         render.emit_ids([v.case.id for v in views])
     else:
-        render.follow_ups(views)
+        render.follow_ups(views, next_due=upcoming)
 
 
 def board(ctx: typer.Context, as_json: JsonOpt = False) -> None:

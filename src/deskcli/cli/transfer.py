@@ -90,8 +90,9 @@ def export(
         render.emit_json({"format": str(fmt), "out": out} | vars(counts))
     else:
         render.say(
-            f"Exported {counts.customers} customer(s), {counts.cases} case(s) and "
-            f"{counts.events} event(s) to {out}."
+            f"Exported {render.plural(counts.customers, 'customer', 'customers')}, "
+            f"{render.plural(counts.cases, 'case', 'cases')} and "
+            f"{render.plural(counts.events, 'event', 'events')} to {out}."
         )
 
 
@@ -186,8 +187,11 @@ def import_(
     if as_json:
         render.emit_json(summary.record())
     else:
-        skipped = f"; {summary.invalid} invalid line(s) skipped" if summary.invalid else ""
+        invalid = render.plural(summary.invalid, "invalid line", "invalid lines")
+        skipped = f"; {invalid} skipped" if summary.invalid else ""
         render.say(
-            f"Imported {summary.customers} customer(s), {summary.cases} case(s) and "
-            f"{summary.events} event(s); {summary.skipped} already present{skipped}."
+            f"Imported {render.plural(summary.customers, 'customer', 'customers')}, "
+            f"{render.plural(summary.cases, 'case', 'cases')} and "
+            f"{render.plural(summary.events, 'event', 'events')}; "
+            f"{summary.skipped} already present{skipped}."
         )

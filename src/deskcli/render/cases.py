@@ -7,12 +7,14 @@ from typing import TYPE_CHECKING, Any
 
 from deskcli import times
 from deskcli.render.console import (
+    capped,
     duration,
     fields,
     id_list,
     note,
     one_line,
     out,
+    plural,
     priority_text,
     say,
     show_rows,
@@ -45,10 +47,10 @@ def case_table(views: Sequence[CaseAndCustomer], *, title: str | None = None) ->
     table.add_column("ID", justify="right", style="bold", no_wrap=True)
     table.add_column("Status", no_wrap=True)
     table.add_column("Priority", no_wrap=True)
-    table.add_column("Customer", no_wrap=True, max_width=14, overflow="ellipsis")
+    table.add_column("Customer", no_wrap=True, max_width=capped(14), overflow="ellipsis")
     table.add_column("Subject")  # wrappable, so the table shrinks it first
-    table.add_column("Assignee", no_wrap=True, max_width=12, overflow="ellipsis")
-    table.add_column("Team", no_wrap=True, max_width=14, overflow="ellipsis")
+    table.add_column("Assignee", no_wrap=True, max_width=capped(12), overflow="ellipsis")
+    table.add_column("Team", no_wrap=True, max_width=capped(14), overflow="ellipsis")
     table.add_column("Age", justify="right", no_wrap=True)
     for c, customer in views:
         table.add_row(
@@ -103,7 +105,7 @@ def case_detail_view(detail: CaseDetailFields) -> Group:
     if c.follow_up_at:
         rows.append(("Follow-up", when(c.follow_up_at)))
     if c.reopen_count:
-        rows.append(("Reopened", f"{c.reopen_count} time(s)"))
+        rows.append(("Reopened", plural(c.reopen_count, "time", "times")))
     if c.handling_seconds:
         rows.append(("Handling time", duration(c.handling_seconds)))
     rows.append(("Version", str(c.version)))
@@ -127,13 +129,38 @@ def timeline(events: Sequence[EventFields]) -> Table:
     table.add_column("Agent", no_wrap=True)
     table.add_column("Event", no_wrap=True, style="bold")
     table.add_column("Details")
+    resolution = ""  # the latest resolution, for the `closed` row that follows it
     for e in events:
-        table.add_row(times.local(e.at), user(e.agent), e.kind, user(_event_text(e)))
+        if e.kind == "resolved":
+            resolution = e.body
+        elif e.kind == "reopened":
+            resolution = ""
+        table.add_row(
+            times.local(e.at),
+            user(e.agent),
+            _event_word(e),
+            user(_event_text(e, resolution) or "-"),
+        )
     return table
 
 
-def _event_text(e: EventFields) -> str:
+# Kinds stay as they are in JSON (scripts rely on them); people read words.
+_EVENT_WORDS = {"follow_up": "follow-up", "assist_step": "five A's step"}
+
+
+def _event_word(e: EventFields) -> str:
+    if e.kind == "status":
+        # pending / resume: name the change, not the kind.
+        to = (e.data or {}).get("to")
+        return "resumed" if to == "open" else f"set {to}"
+    return _EVENT_WORDS.get(e.kind, e.kind.replace("_", " "))
+
+
+def _event_text(e: EventFields, resolution: str = "") -> str:
     data = e.data or {}
+    if e.kind == "opened":
+        how = ", ".join(str(data[k]) for k in ("channel", "priority") if data.get(k))
+        return f"{e.body} ({how})" if how else e.body
     if e.kind == "assigned":
         return f"{data.get('from') or 'nobody'} -> {e.body}"
     if e.kind == "status":
@@ -143,13 +170,25 @@ def _event_text(e: EventFields) -> str:
         return f"to {data.get('to')} (tier {data.get('tier')}): {e.body}"
     if e.kind == "resolved" and data.get("root_cause"):
         return f"{e.body} (root cause: {data['root_cause']})"
+    if e.kind == "closed":
+        text = f"closed by {e.agent}"
+        if resolution:
+            text += f" (resolved: {resolution})"
+        return text + (" in a bulk close" if data.get("bulk") else "")
+    if e.kind == "reopened":
+        was = f"was {data['from']}" if data.get("from") else ""
+        return f"{was}: {e.body}" if was and e.body else (e.body or was)
     if e.kind == "assist_step":
         verb = "skipped" if data.get("status") == "skipped" else "done"
         return f"{data.get('step')} {verb}: {e.body}"
     if e.kind == "follow_up":
         if data.get("done"):
             return f"follow-up done{': ' + e.body if e.body not in ('', 'done') else ''}"
-        return f"follow up {times.local(times.parse_when(data['at'])) if data.get('at') else ''}"
+        if not data.get("at"):
+            return e.body
+        due = times.parse_when(data["at"])
+        text = f"scheduled for {times.local(due)}"
+        return f"{text}: {e.body}" if e.body else text
     return e.body
 
 
@@ -160,8 +199,8 @@ def history_table(history: Sequence[CaseFields], *, title: str) -> Table:
     table.add_column("ID", justify="right", style="bold")
     table.add_column("Opened", no_wrap=True, style="dim")
     table.add_column("Status")
-    table.add_column("Subject", overflow="ellipsis", no_wrap=True, max_width=40)
-    table.add_column("Outcome", overflow="ellipsis", no_wrap=True, max_width=40)
+    table.add_column("Subject", overflow="ellipsis", no_wrap=True, max_width=capped(40))
+    table.add_column("Outcome", overflow="ellipsis", no_wrap=True, max_width=capped(40))
     for c in history:
         table.add_row(
             str(c.id),
@@ -173,8 +212,19 @@ def history_table(history: Sequence[CaseFields], *, title: str) -> Table:
     return table
 
 
-def follow_ups(views: Sequence[CaseAndCustomer]) -> None:
-    show_rows(views, follow_ups_table, "No follow-ups scheduled.")
+def follow_ups(
+    views: Sequence[CaseAndCustomer], *, next_due: CaseAndCustomer | None = None
+) -> None:
+    """The follow-ups; with none to show, `next_due` (the soonest scheduled one,
+    when only due ones were asked for) says none is due yet and when one is."""
+    if views or next_due is None:
+        show_rows(views, follow_ups_table, "No follow-ups scheduled.")
+        return
+    c, customer = next_due
+    say(
+        f"No follow-up is due; next: case {c.id} ({customer.crn}) "
+        f"on {times.local(c.follow_up_at)} ({times.ago(c.follow_up_at)})."
+    )
 
 
 def follow_ups_table(views: Sequence[CaseAndCustomer]) -> Table:
@@ -214,10 +264,15 @@ def board_view(data: Board) -> Group:
     if data.follow_ups_due:
         summary.append(f"follow-ups due {data.follow_ups_due}", style="bold red")
     parts: list[Any] = [summary]
+    more = data.more()
     for status, views in data.columns.items():
         if views:
             title = f"{status.capitalize()} ({data.counts.get(status, 0)})"
-            parts += [case_table(views, title=title), Text("")]
+            parts.append(case_table(views, title=title))
+            if more[status]:
+                line = f"... and {more[status]} more (desk case list --status {status})"
+                parts.append(Text(line, style="dim"))
+            parts.append(Text(""))
     return Group(*parts)
 
 
@@ -225,7 +280,7 @@ def close_summary(summary: CloseSummary) -> None:
     n = len(summary.closed)
     if summary.dry_run:
         if n:
-            say(f"Would close {n} case(s): {id_list(summary.closed)}")
+            say(f"Would close {plural(n, 'case', 'cases')}: {id_list(summary.closed)}")
             if summary.resolved:
                 say(f"  of which {len(summary.resolved)} would be resolved first")
         else:
@@ -236,7 +291,7 @@ def close_summary(summary: CloseSummary) -> None:
         resolved = (
             f" ({len(summary.resolved)} resolved in the same step)" if summary.resolved else ""
         )
-        say(f"Closed {n} case(s){resolved}: {id_list(summary.closed)}")
+        say(f"Closed {plural(n, 'case', 'cases')}{resolved}: {id_list(summary.closed)}")
     elif not summary.already_closed:
         say("Nothing to close.")
 

@@ -13,6 +13,7 @@ Rich is imported inside the functions that draw, so --json and --ids output
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -42,13 +43,48 @@ _out: Console | None = None
 _err: Console | None = None
 
 
+# Without a terminal and without COLUMNS, output is as wide as its content
+# (up to this), so `desk case list | grep` sees whole cells; Rich would say 80.
+PIPE_WIDTH = 10_000
+
+
+def _piped_without_columns() -> bool:
+    return not os.environ.get("COLUMNS") and not (sys.stdout.isatty())
+
+
 def out() -> Console:
     global _out
     if _out is None:
-        from rich.console import Console
+        if _piped_without_columns():
+            _out = _fitting_console()(markup=False, highlight=False, emoji=False, width=PIPE_WIDTH)
+        else:
+            from rich.console import Console
 
-        _out = Console(markup=False, highlight=False, emoji=False)
+            _out = Console(markup=False, highlight=False, emoji=False)
     return _out
+
+
+def _fitting_console() -> type[Console]:
+    """A console that prints each renderable at its natural width (at most its
+    own width), so a wide console pads nothing and expanding panels do not
+    stretch to 10,000 columns."""
+    from rich.console import Console
+    from rich.measure import Measurement
+
+    class FittingConsole(Console):
+        def print(self, *objects: Any, **kwargs: Any) -> None:
+            if objects and kwargs.get("width") is None and not kwargs.get("soft_wrap"):
+                natural = max(Measurement.get(self, self.options, item).maximum for item in objects)
+                kwargs["width"] = max(1, min(natural, self.width))
+            super().print(*objects, **kwargs)
+
+    return FittingConsole
+
+
+def capped(width: int) -> int | None:
+    """A column's maximum width on a terminal; none without one (piped output
+    never cuts a cell short)."""
+    return width if out().is_terminal else None
 
 
 def err() -> Console:
@@ -150,9 +186,12 @@ def when(value: Any) -> Text:
 
 
 def duration(seconds: int) -> str:
-    minutes, secs = divmod(max(0, seconds), 60)
-    hours, minutes = divmod(minutes, 60)
-    return f"{hours} h {minutes:02d} min" if hours else f"{minutes} min {secs:02d} s"
+    return times.duration(seconds)
+
+
+def plural(n: int, one: str, many: str) -> str:
+    """'1 case', '2 cases' (English words; catalog messages use ngettext)."""
+    return f"{n} {one if n == 1 else many}"
 
 
 def id_list(ids: Sequence[int], limit: int = 20) -> str:

@@ -213,6 +213,12 @@ def follow_ups(
     return [CaseView(c, cu) for c, cu in session.exec(query)]
 
 
+def next_follow_up(session: Session) -> CaseView | None:
+    """The soonest scheduled follow-up (due or not), or None."""
+    found = follow_ups(session, limit=1)
+    return found[0] if found else None
+
+
 def count_due_follow_ups(session: Session) -> int:
     query = select(func.count()).select_from(Case).where(col(Case.follow_up_at) <= times.now())
     return int(session.exec(query).one())

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import heapq
+import unicodedata
+
 from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
@@ -86,7 +89,7 @@ def get_customer(session: Session, crn: str) -> Customer:
 def list_customers(
     session: Session, *, search: str | None = None, limit: int | None = None
 ) -> list[Customer]:
-    query = select(Customer).order_by(col(Customer.name), col(Customer.id))
+    query = select(Customer)
     search = check_search(search)
     if search:
         pattern = f"%{_escape_like(search)}%"
@@ -98,9 +101,20 @@ def list_customers(
                 col(Customer.phone).ilike(pattern, escape="\\"),
             )
         )
+    # People expect "ana perez" between "Ana" and "Omar", and "Ángel" beside
+    # them: no SQL collation does that on both backends, so the order is
+    # folded here, keeping only the first `limit` while the rows stream by.
+    rows = session.exec(query.execution_options(yield_per=1000))
     if limit:
-        query = query.limit(limit)
-    return list(session.exec(query))
+        return heapq.nsmallest(limit, rows, key=_name_order)
+    return sorted(rows, key=_name_order)
+
+
+def _name_order(customer: Customer) -> tuple[str, str, int]:
+    """Sort key: the name without case or accents, then as typed, then the id."""
+    decomposed = unicodedata.normalize("NFKD", customer.name)
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return (bare.casefold(), customer.name, customer.id or 0)
 
 
 def edit_customer(
