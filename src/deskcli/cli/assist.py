@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskcli.cli import _complete
-from deskcli.cli._context import AppContext, check_text, read_stdin, read_text, state
+from deskcli.cli._context import (
+    AppContext,
+    check_text,
+    read_stdin,
+    read_text,
+    state,
+    stdin_is_terminal,
+)
 from deskcli.cli._options import CaseIdArg, JsonOpt
 from deskcli.errors import DeskError, InvalidValue
 
@@ -192,7 +199,7 @@ def _run(
         else:
             render.assist_transcript(t, detail, result)
         return
-    elif not as_json and sys.stdin.isatty() and sys.stdout.isatty():
+    elif not as_json and stdin_is_terminal() and sys.stdout.isatty():
         _interactive(st, t, case_id)
         return
     else:
