@@ -13,7 +13,7 @@ import pytest
 
 from deskcli import store
 from deskcli.services import cases, customers
-from tests.conftest import subprocess_env
+from tests.conftest import default_sigint, subprocess_env
 
 # The terminal flow is the same code on every backend (the script paths in
 # test_assist.py run on both); these drive it on the SQLite file.
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.sqlite_only
 def spawn(db: Path, *args: str) -> pexpect.spawn:
     return pexpect.spawn(
         sys.executable, ["-m", "deskcli", *args], env=subprocess_env(db),
-        encoding="utf-8", timeout=60, dimensions=(50, 110),
+        encoding="utf-8", timeout=60, dimensions=(50, 110), preexec_fn=default_sigint,
     )  # fmt: skip
 
 
@@ -135,3 +135,25 @@ def test_guided_flow_in_spanish_and_on_a_closed_case(db_path: Path, database: An
     closed.close()
     assert closed.exitstatus == 4
     assert "is closed" in (closed.before or "")
+
+
+def test_ctrl_c_works_when_the_suite_runs_with_sigint_ignored(
+    db_path: Path, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
+    # A shell without job control starts background jobs (`make test &`) with
+    # SIGINT ignored, and a child inherits that: the spawned desk must get the
+    # default handling back, or Ctrl-C would do nothing and the test would hang.
+    import signal
+
+    case = new_case()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        child = spawn(db_path, "assist", str(case))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    child.expect("Step 1/5: Acknowledge")
+    child.expect("> ")
+    child.sendintr()
+    child.expect(pexpect.EOF, timeout=15)
+    child.close()
+    assert child.exitstatus == 130
