@@ -391,3 +391,18 @@ def test_what_the_customer_hears_is_a_reply(
     dj("assist", case2, "--step", "apologize", "--text", "We are sorry.")
     events = dj("case", "show", case2)["events"]
     assert [e["body"] for e in events if e["kind"] == "reply"] == ["Heard.", "We are sorry."]
+
+
+@pytest.mark.parametrize("verb", ["resolve", "close"])
+def test_without_a_terminal_a_resolved_or_closed_case_says_so(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int], verb: str
+) -> None:
+    case = str(new_case())
+    dj("case", verb, case, "--resolution", "Refunded")
+    result = desk("assist", case)
+    assert result.exit_code == 0, result.output
+    status = "resolved" if verb == "resolve" else "closed"
+    assert f"Case {case} is {status}: no step can be recorded." in result.stdout
+    assert "Next step" not in result.stdout
+    spanish = desk("--lang", "es", "assist", case)
+    assert spanish.exit_code == 0 and "no se puede registrar" in spanish.stdout
