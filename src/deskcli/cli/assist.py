@@ -376,7 +376,7 @@ def _ask_follow_up(t: Callable[[str], str]) -> Then | None:
         except DeskError:
             render.say(
                 t(
-                    "{when!r} is neither a duration nor a date; for example 3d, 4h, 2w or 2026-12-01"
+                    "{when!r} is neither a duration nor a date, such as 3d, 4h, 2w or 2026-12-01"
                 ).format(when=when)
             )
 
