@@ -16,6 +16,7 @@ install-test: $(BIN)/python
 
 demo: install
 	$(BIN)/desk demo
+	@echo "desk is in $(BIN)/: run $(BIN)/desk ..., or . $(BIN)/activate to put it on your PATH"
 
 # Every check, then the suite on SQLite and again on PostgreSQL (a private
 # server on loopback; skipped with the reason when none can be started).

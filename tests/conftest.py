@@ -149,6 +149,15 @@ def new_case(dj: Callable[..., Any], customer: str) -> Callable[..., int]:
     return make
 
 
+def default_sigint() -> None:
+    """preexec_fn for spawned children: default SIGINT handling.  A shell
+    without job control starts background jobs (`make test &`) with SIGINT
+    ignored and children inherit it, so Ctrl-C tests would hang otherwise."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def subprocess_env(db: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("DESK_")}
     env.update({"DESK_DB": str(db), "DESK_AGENT": "alice", "NO_COLOR": "1", "COLUMNS": "120"})

@@ -36,8 +36,8 @@ def test_steps_one_by_one_with_effects(
     case = str(new_case())
     dj("assist", case, "--step", "acknowledge", "--text", "I hear you: two charges.")
     dj("assist", case, "--step", "apologize", "--skip", "--reason", "bank error, not ours")
-    before = dj("case", "show", case)
-    assert before["first_response_at"] is None and before["status"] == "new"
+    before = dj("case", "show", case)  # the acknowledgement is the first response
+    assert before["first_response_at"] is not None and before["status"] == "open"
     answered = dj(
         "assist", case, "--step", "answer", "--text", "-", input="Refund today.\nWhich card?\n"
     )
@@ -65,7 +65,11 @@ def test_steps_one_by_one_with_effects(
     assert final["status"] == "resolved" and final["resolution"] == "Refunded the second charge"
     assert final["root_cause"] == "billing batch ran twice"
     kinds = [e["kind"] for e in final["events"]]
-    assert kinds == ["opened"] + ["assist_step"] * 5 + ["resolved"]
+    assert kinds == (
+        ["opened", "assigned", "reply", "assist_step", "assist_step", "reply"]
+        + ["assist_step"] * 3
+        + ["resolved"]
+    )
     assert [e["data"]["step"] for e in final["events"] if e["kind"] == "assist_step"] == STEPS
 
 
@@ -339,3 +343,66 @@ def test_script_steps_count_the_time_between_them(
     assert [s["seconds"] for s in result["steps"][:3]] == [0, 90, 0]
     assert result["handling_seconds"] == 90
     assert dj("case", "show", str(case))["handling_seconds"] == 90
+
+
+def test_the_first_step_takes_an_unowned_case(
+    dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
+    case = str(new_case())
+    dj("assist", case, "--step", "acknowledge", "--text", "I hear you.", "--as", "bob")
+    dj("assist", case, "--step", "apologize", "--text", "Sorry.", "--as", "bob")
+    shown = dj("case", "show", case)
+    assert shown["assignee"] == "bob" and shown["status"] == "open"
+    assigned = [e for e in shown["events"] if e["kind"] == "assigned"]
+    assert [(e["agent"], e["data"]["from"], e["data"]["to"]) for e in assigned] == [
+        ("bob", None, "bob")
+    ]  # once, on the first step, through the same event as `desk case take`
+
+
+def test_a_step_on_a_case_owned_by_someone_else_does_not_take_it(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
+    case = str(new_case())
+    dj("case", "assign", case, "--to", "sam")
+    dj("assist", case, "--answers", "-", input='{"acknowledge": "I hear you."}')
+    shown = dj("case", "show", case)
+    assert shown["assignee"] == "sam"
+    assert [e["data"]["to"] for e in shown["events"] if e["kind"] == "assigned"] == ["sam"]
+
+
+def test_what_the_customer_hears_is_a_reply(
+    dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
+    case = str(new_case())
+    dj("assist", case, "--step", "acknowledge", "--text", "I hear you: two charges.")
+    shown = dj("case", "show", case)
+    assert shown["status"] == "open" and shown["first_response_at"] is not None
+    first_response = shown["first_response_at"]
+    dj("assist", case, "--step", "apologize", "--skip", "--reason", "not our error")
+    dj("assist", case, "--step", "answer", "--text", "Refund today. Which card?")
+    dj("assist", case, "--step", "analyze", "--text", "batch ran twice")
+    dj("assist", case, "--step", "adjust", "--text", "KB article")
+    shown = dj("case", "show", case)
+    replies = [(e["body"], e["data"]["first"]) for e in shown["events"] if e["kind"] == "reply"]
+    assert replies == [("I hear you: two charges.", True), ("Refund today. Which card?", False)]
+    assert shown["first_response_at"] == first_response
+    case2 = str(new_case())
+    dj("assist", case2, "--step", "acknowledge", "--text", "Heard.")
+    dj("assist", case2, "--step", "apologize", "--text", "We are sorry.")
+    events = dj("case", "show", case2)["events"]
+    assert [e["body"] for e in events if e["kind"] == "reply"] == ["Heard.", "We are sorry."]
+
+
+@pytest.mark.parametrize("verb", ["resolve", "close"])
+def test_without_a_terminal_a_resolved_or_closed_case_says_so(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int], verb: str
+) -> None:
+    case = str(new_case())
+    dj("case", verb, case, "--resolution", "Refunded")
+    result = desk("assist", case)
+    assert result.exit_code == 0, result.output
+    status = "resolved" if verb == "resolve" else "closed"
+    assert f"Case {case} is {status}: no step can be recorded." in result.stdout
+    assert "Next step" not in result.stdout
+    spanish = desk("--lang", "es", "assist", case)
+    assert spanish.exit_code == 0 and "no se puede registrar" in spanish.stdout

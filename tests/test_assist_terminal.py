@@ -13,7 +13,7 @@ import pytest
 
 from deskcli import store
 from deskcli.services import cases, customers
-from tests.conftest import subprocess_env
+from tests.conftest import default_sigint, subprocess_env
 
 # The terminal flow is the same code on every backend (the script paths in
 # test_assist.py run on both); these drive it on the SQLite file.
@@ -23,7 +23,7 @@ pytestmark = pytest.mark.sqlite_only
 def spawn(db: Path, *args: str) -> pexpect.spawn:
     return pexpect.spawn(
         sys.executable, ["-m", "deskcli", *args], env=subprocess_env(db),
-        encoding="utf-8", timeout=60, dimensions=(50, 110),
+        encoding="utf-8", timeout=60, dimensions=(50, 110), preexec_fn=default_sigint,
     )  # fmt: skip
 
 
@@ -78,8 +78,7 @@ def test_guided_flow_interrupted_and_resumed(
     assert recorded == ["acknowledge", "apologize"]
 
     second = spawn(db_path, "assist", str(case_id))
-    second.expect("Acknowledge")  # resuming shows what is done ...
-    second.expect("Next step: Answer")
+    second.expect("Resuming case")  # resuming says so (the done steps show once, below) ...
     second.expect("Step 3/5: Answer")  # ... and starts at the first unfinished step
     second.expect("I understand: it drops every evening.")  # earlier steps as context
     answer(second, "I will check the line tonight.", "Does it happen on wifi and cable?")
@@ -135,3 +134,112 @@ def test_guided_flow_in_spanish_and_on_a_closed_case(db_path: Path, database: An
     closed.close()
     assert closed.exitstatus == 4
     assert "is closed" in (closed.before or "")
+
+
+def test_ctrl_c_works_when_the_suite_runs_with_sigint_ignored(
+    db_path: Path, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
+    # A shell without job control starts background jobs (`make test &`) with
+    # SIGINT ignored, and a child inherits that: the spawned desk must get the
+    # default handling back, or Ctrl-C would do nothing and the test would hang.
+    import signal
+
+    case = new_case()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        child = spawn(db_path, "assist", str(case))
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    child.expect("Step 1/5: Acknowledge")
+    child.expect("> ")
+    child.sendintr()
+    child.expect(pexpect.EOF, timeout=15)
+    child.close()
+    assert child.exitstatus == 130
+
+
+def test_guided_flow_context_menu_and_ctrl_d(
+    db_path: Path, database: Any, dj: Callable[..., Any]
+) -> None:
+    db = database
+    with store.writing(db) as session:
+        customers.add_customer(session, crn="C-9", name="Ana")
+        case_id = cases.open_case(
+            session, agent="a", customer_crn="C-9", subject="No dial tone",
+            description="Line dead since the storm", assignee="sam",
+        ).case.id  # fmt: skip
+    child = spawn(db_path, "assist", str(case_id))
+    child.expect(f"Case {case_id} belongs to sam; you go on without taking it.")
+    child.expect("Step 1/5: Acknowledge")
+    answer(child, "I hear you: no dial tone.")
+    child.expect("Step 2/5: Apologize")
+    child.expect("Line dead since the storm")  # every step shows the description
+    child.expect("> ")
+    child.sendline("Sorry for the trouble.")
+    child.expect("> ")
+    child.sendeof()  # Ctrl-D after a line: the line is kept, not lost
+    child.expect("what you typed is saved as this step")
+    child.expect("Step 3/5: Answer")
+    child.sendintr()
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 130
+    steps = [(e["data"]["step"], e["body"]) for e in assist_events(dj, case_id or 0)]
+    assert steps == [
+        ("acknowledge", "I hear you: no dial tone."),
+        ("apologize", "Sorry for the trouble."),
+    ]
+
+    resumed = spawn(db_path, "assist", str(case_id))
+    answer(resumed, "A technician comes tomorrow.")
+    resumed.expect("Step 4/5: Analyze")
+    answer(resumed, "Storm damage at the pole")
+    resumed.expect("Step 5/5: Adjust")
+    resumed.expect("Line dead since the storm")
+    answer(resumed, "Pole on the repair list")
+    resumed.expect("5\\) leave it open")
+    resumed.expect("> ")
+    resumed.sendline("9")
+    resumed.expect("'9' is not one of the choices: type a number from 1 to 5")
+    resumed.expect("> ")
+    resumed.sendline("3")
+    resumed.expect_exact("A duration (3d) or a date (2026-12-01):")
+    resumed.sendline("soon")
+    resumed.expect("'soon' is neither a duration nor a date")
+    resumed.expect_exact("A duration (3d) or a date (2026-12-01):")
+    resumed.sendline("2w")
+    resumed.expect("All five steps are done.")
+    resumed.expect(pexpect.EOF)
+    resumed.close()
+    output = resumed.before or ""
+    assert resumed.exitstatus == 0
+    shown = dj("case", "show", str(case_id))
+    assert shown["assignee"] == "sam" and shown["follow_up_at"] is not None
+    menu_lines = [line for line in output.splitlines() if ") " in line]
+    assert all(len(line) <= 80 for line in menu_lines)
+
+
+def test_resuming_shows_the_earlier_steps_once_and_enter_leaves_it_open(
+    db_path: Path, dj: Callable[..., Any], new_case: Callable[..., int]
+) -> None:
+    case = str(new_case())
+    dj("assist", case, "--step", "acknowledge", "--text", "Heard you, loud and clear.")
+    child = spawn(db_path, "--lang", "es", "assist", case)
+    child.expect("Paso 2/5")
+    child.expect("> ")
+    seen = (child.before or "").count("Heard you, loud and clear.")
+    child.sendline("-")  # the prompt is already shown
+    child.sendline("")
+    child.sendline("nada que lamentar")
+    for _ in range(3):
+        answer(child, "algo")
+    child.expect("dejarlo abierto")
+    child.expect("> ")
+    menu = child.before or ""
+    child.sendline("")  # the default shown in the prompt: leave it open
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert seen == 1
+    assert all(len(line) <= 80 for line in menu.splitlines())
+    assert dj("case", "show", case)["status"] == "open"

@@ -10,7 +10,7 @@ import pexpect
 
 from deskcli import store
 from deskcli.services import cases, customers
-from tests.conftest import subprocess_env
+from tests.conftest import default_sigint, subprocess_env
 
 
 def test_long_bulk_close_shows_progress_on_a_terminal(db_path: Path, database: Any) -> None:
@@ -29,6 +29,7 @@ def test_long_bulk_close_shows_progress_on_a_terminal(db_path: Path, database: A
         encoding="utf-8",
         timeout=120,
         dimensions=(24, 100),
+        preexec_fn=default_sigint,
     )
     child.expect("Closed 2100 case")
     output = child.before
@@ -54,6 +55,7 @@ def test_terminal_output_is_styled_but_user_text_stays_literal(
         encoding="utf-8",
         timeout=60,
         dimensions=(24, 120),
+        preexec_fn=default_sigint,
     )
     child.expect(pexpect.EOF)
     output = child.before

@@ -134,8 +134,24 @@ def check_text(value: str, what: str) -> str:
     return value
 
 
+def stdin_is_terminal() -> bool:
+    """Whether stdin is a terminal; a closed stdin (`<&-`, some service
+    managers: Python then sets sys.stdin to None) is not one."""
+    return sys.stdin is not None and sys.stdin.isatty()
+
+
+def require_stdin(what: str) -> None:
+    """Refuse (exit 2) to read `what` from a closed stdin, as from an empty one."""
+    if sys.stdin is None:
+        raise InvalidValue(
+            f"{what} needs text on stdin, but stdin is closed",
+            hint="give the text on the command line, or redirect stdin from a file",
+        )
+
+
 def read_stdin(what: str) -> str:
     """All of stdin as text; exit 2 naming the first byte that is not UTF-8."""
+    require_stdin(what)
     raw = getattr(sys.stdin, "buffer", None)
     if raw is None:  # a replaced text stream (tests, batch): already decoded
         return check_text(sys.stdin.read(), f"{what} (stdin)")

@@ -73,8 +73,28 @@ def demo(
         render.say(f"Demo database (already filled): {st.db_path or st.db_url}")
     # Quoted for the shell: the path may hold spaces, '#', '?' or '%'.
     try_db = f"DESK_DB={shlex.quote(st.db_path)} " if st.db_path else ""
-    render.say(f"Try: {try_db}desk case list")
+    program, activate = _how_to_run_desk()
+    render.say(f"Try: {try_db}{shlex.quote(program)} case list")
+    if activate is not None:
+        render.say(f"(or `. {shlex.quote(activate)}` to put desk on your PATH)")
     board(ctx)
+
+
+def _how_to_run_desk() -> tuple[str, str | None]:
+    """How to type `desk` in this shell: plain `desk` when it is on PATH, else
+    this install's own (`.venv/bin/desk` after `make demo`) and its activate
+    script, relative to the current directory when it is below it."""
+    import os
+    import shutil
+    import sys
+    from pathlib import Path
+
+    bin_dir = Path(sys.executable).parent
+    if shutil.which("desk") is not None or not (bin_dir / "desk").exists():
+        return "desk", None
+    shown = os.path.relpath(bin_dir) if bin_dir.is_relative_to(Path.cwd()) else str(bin_dir)
+    activate = Path(shown, "activate")
+    return str(Path(shown, "desk")), str(activate) if (bin_dir / "activate").exists() else None
 
 
 def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from deskcli.cli import _complete
-from deskcli.cli._context import AppContext, check_text, read_stdin, read_text, state
+from deskcli.cli._context import (
+    AppContext,
+    check_text,
+    read_stdin,
+    read_text,
+    state,
+    stdin_is_terminal,
+)
 from deskcli.cli._options import CaseIdArg, JsonOpt
 from deskcli.errors import DeskError, InvalidValue
 
@@ -192,12 +199,20 @@ def _run(
         else:
             render.assist_transcript(t, detail, result)
         return
-    elif not as_json and sys.stdin.isatty() and sys.stdout.isatty():
+    elif not as_json and stdin_is_terminal() and sys.stdout.isatty():
         _interactive(st, t, case_id)
         return
     else:
+        from deskcli.domain import ACTIVE_STATUSES
+        from deskcli.services.case_queries import get_case
+
         with st.reading() as session:
             result = flow.assist_state(session, case_id)
+            status = get_case(session, case_id).case.status
+        if not as_json:
+            inactive = None if status in ACTIVE_STATUSES else status
+            render.assist_summary(t, result, inactive=inactive)
+            return
     if as_json:
         render.emit_json(result.record())
     else:
@@ -268,7 +283,8 @@ class _Quit(Exception):
 
 
 def _ask_lines(t: Callable[[str], str], question: str) -> str:
-    """Multi-line input, finished by an empty line; asks again when empty."""
+    """Multi-line input, finished by an empty line; asks again when empty.
+    Ctrl-D after some lines keeps them (said aloud); on nothing typed it quits."""
     from deskcli import render
 
     render.say(question)
@@ -279,7 +295,11 @@ def _ask_lines(t: Callable[[str], str], question: str) -> str:
             try:
                 line = input("> ")
             except EOFError:
-                raise _Quit() from None
+                if not lines:
+                    raise _Quit() from None
+                render.say("")
+                render.say(t("End of input (Ctrl-D): what you typed is saved as this step."))
+                return "\n".join(lines)
             if not line.strip():
                 break
             lines.append(line)
@@ -302,6 +322,8 @@ def _ask_line(t: Callable[[str], str], question: str, *, required: bool = True) 
 
 
 def _ask_then(t: Callable[[str], str]) -> Then | None:
+    from deskcli import render
+
     choices = {
         "1": ("resolve", t("resolve it")),
         "2": ("escalate", t("escalate it")),
@@ -309,11 +331,20 @@ def _ask_then(t: Callable[[str], str]) -> Then | None:
         "4": ("pending", t("wait on the customer (pending)")),
         "5": ("leave", t("leave it open")),
     }
-    menu = "  ".join(f"{key}) {label}" for key, (_, label) in choices.items())
+    # One choice a line, so the menu fits 80 columns in every language.
+    render.say(t("What happens to the case now?"))
+    for key, (_, label) in choices.items():
+        render.say(f"  {key}) {label}")
+    question = t("Choose 1-5 (Enter: 5, leave it open) >")
     while True:
-        answer = _ask_line(t, t("What happens to the case now?") + f"  {menu}\n>")
+        answer = _ask_line(t, question, required=False) or "5"
         if answer in choices:
             break
+        render.say(
+            t("{answer!r} is not one of the choices: type a number from 1 to 5").format(
+                answer=answer
+            )
+        )
     action = choices[answer][0]
     if action == "resolve":
         resolution = _ask_line(t, t("Resolution:"))
@@ -325,8 +356,29 @@ def _ask_then(t: Callable[[str], str]) -> Then | None:
         team, reason = _ask_line(t, t("Team:")), _ask_line(t, t("Reason:"))
         return _then(t, action, to=team, reason=reason)
     if action == "follow-up":
-        return _then(t, action, in_=_ask_line(t, t("Follow up in how long? (e.g. 3d)")))
+        return _ask_follow_up(t)
     return _then(t, action) if action == "pending" else None
+
+
+def _ask_follow_up(t: Callable[[str], str]) -> Then | None:
+    """A follow-up in a duration (3d) or on a date; asks again for this alone
+    when it is neither."""
+    from deskcli import render, times
+
+    while True:
+        when = _ask_line(t, t("Follow up when? A duration (3d) or a date (2026-12-01):"))
+        try:
+            if when[:1].isdigit() and "-" not in when:
+                times.parse_duration(when)
+                return _then(t, "follow-up", in_=when)
+            times.parse_when(when)
+            return _then(t, "follow-up", on=when)
+        except DeskError:
+            render.say(
+                t(
+                    "{when!r} is neither a duration nor a date, such as 3d, 4h, 2w or 2026-12-01"
+                ).format(when=when)
+            )
 
 
 def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
@@ -349,8 +401,16 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
             hint=N_("reopen it first: desk case reopen {case_id} --reason TEXT"),
             params={"case_id": case_id, "status": detail.view.case.status},
         )
+    owner = detail.view.case.assignee
+    if owner is not None and owner != st.agent:
+        render.say(
+            t("Case {case_id} belongs to {owner}; you go on without taking it.").format(
+                case_id=case_id, owner=owner
+            )
+        )
     if any(s.status != "pending" for s in current.steps):
-        render.assist_summary(t, current)  # resuming: show what is already done
+        # Resuming: the step's panel lists what is already done, once.
+        render.say(t("Resuming case {case_id} where it stopped.").format(case_id=case_id))
     session_id = flow.new_session_id()
     started = time.monotonic()
     try:

@@ -13,7 +13,7 @@ from typing import Annotated, Any
 
 import typer
 
-from deskcli.cli._context import AppContext, state
+from deskcli.cli._context import AppContext, require_stdin, state
 from deskcli.cli._group import GLOBAL_OPTIONS, hoist_global_options
 from deskcli.sanitize import json_text
 
@@ -42,6 +42,7 @@ def batch(
     from deskcli import render, store
     from deskcli.errors import InvalidValue
 
+    require_stdin("desk batch")
     if sys.stdin.isatty():
         raise InvalidValue("desk batch reads commands from stdin", hint="desk batch < commands.txt")
     st = state(ctx)

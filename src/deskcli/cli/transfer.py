@@ -15,7 +15,7 @@ from typing import Annotated
 
 import typer
 
-from deskcli.cli._context import state
+from deskcli.cli._context import require_stdin, state
 from deskcli.cli._options import JsonOpt
 from deskcli.errors import InvalidValue, StorageError
 
@@ -171,6 +171,8 @@ def import_(
     from deskcli import render
     from deskcli.services import importer
 
+    if file == "-":
+        require_stdin("desk import -")
     if file == "-" and sys.stdin.isatty():
         raise InvalidValue("desk import - reads an export from stdin", hint="desk import - < FILE")
     stdin = getattr(sys.stdin, "buffer", None) or (line.encode() for line in sys.stdin)

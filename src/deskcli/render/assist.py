@@ -55,7 +55,7 @@ def _earlier_steps(t: Callable[[str], str], state: AssistState, upto: str | None
     return table
 
 
-def _case_context(t: Callable[[str], str], detail: CaseDetailFields, *, description: bool) -> Table:
+def _case_context(t: Callable[[str], str], detail: CaseDetailFields) -> Table:
     from rich.text import Text
 
     c, customer = detail.view
@@ -66,7 +66,7 @@ def _case_context(t: Callable[[str], str], detail: CaseDetailFields, *, descript
         (t("Status"), status_text(c.status)),
         (t("Opened"), Text(f"{times.local(c.created_at)} ({times.ago(c.created_at)})")),
     ]
-    if description and c.description:
+    if c.description:  # every step shows it: it is what the customer asked
         rows.append((t("Description"), user(c.description)))
     return fields(rows)
 
@@ -94,7 +94,7 @@ def assist_step_view(
     from deskcli.workflow import GUIDANCE
 
     parts: list[Any] = [Text(t(GUIDANCE[name]), style="italic"), Text("")]
-    parts.append(_case_context(t, detail, description=name in ("acknowledge", "answer")))
+    parts.append(_case_context(t, detail))
     if name in ("acknowledge", "analyze"):
         history = _history(t, detail)
         if history is not None:
@@ -106,8 +106,11 @@ def assist_step_view(
     return Panel(Group(*parts), title=title, title_align="left")
 
 
-def assist_summary(t: Callable[[str], str], state: AssistState) -> None:
-    """Where a case stands in the five A's."""
+def assist_summary(
+    t: Callable[[str], str], state: AssistState, *, inactive: str | None = None
+) -> None:
+    """Where a case stands in the five A's; `inactive` is the status of a
+    resolved or closed case, on which no step can be recorded."""
     from rich.table import Table
     from rich.text import Text
 
@@ -132,7 +135,19 @@ def assist_summary(t: Callable[[str], str], state: AssistState) -> None:
         )
     out().print(table)
     nxt = state.next
-    if nxt is None:
+    if inactive is not None:
+        say(
+            t("Case {case_id} is {status}: no step can be recorded.").format(
+                case_id=state.case_id,
+                status={"resolved": t("resolved"), "closed": t("closed")}.get(inactive, inactive),
+            )
+        )
+        say(
+            t("Reopen it first: desk case reopen {case_id} --reason TEXT").format(
+                case_id=state.case_id
+            )
+        )
+    elif nxt is None:
         say(t("All five steps are done."))
     else:
         say(t("Next step: {title}").format(title=t(TITLES[nxt])))

@@ -20,16 +20,25 @@ from typing import TYPE_CHECKING, Any
 from sqlmodel import Session, col, select
 
 from deskcli import times
-from deskcli.domain import ACTIVE_STATUSES, EventKind, Status
+from deskcli.domain import ACTIVE_STATUSES, TRANSITIONS, EventKind
 from deskcli.errors import InvalidValue, TransitionNotAllowed
 from deskcli.models import Event
 from deskcli.services import cases
 from deskcli.services.case_queries import get_case
-from deskcli.services.write_path import apply_change, load_for_write, make_event, require_text
+from deskcli.services.write_path import (
+    EventRow,
+    apply_change,
+    check_transition,
+    load_for_write,
+    make_event,
+    require_text,
+)
 from deskcli.shapes import AssistState, StepRecord
 from deskcli.workflow import N_, SKIPPABLE, STEPS
 
 SCRIPT_GAP = timedelta(minutes=30)
+# The steps whose text is said to the customer: each one is also a `reply`.
+CUSTOMER_FACING = frozenset({"acknowledge", "apologize", "answer"})
 
 if TYPE_CHECKING:
     from deskcli.services.answers import Answers, Then
@@ -150,15 +159,28 @@ def record_step(
     data.update({"step": step, "seconds": spent, "session": session_id})
 
     changes: dict[str, Any] = {"handling_seconds": case_.handling_seconds + spent}
-    if step == "answer":  # the answer is what the customer hears: a first response
-        if case_.first_response_at is None:
+    events: list[EventRow] = []
+    # The agent who records a step on an unowned case takes it: the same
+    # `assigned` event and status change as `desk case take`.  A case someone
+    # else owns stays theirs.
+    if case_.assignee is None:
+        check_transition("take", case_id, case_.status)
+        status = TRANSITIONS["take"].target(case_.status)
+        assigned = {"from": None, "to": agent, "status": str(status)}
+        events.append(make_event(case_id, agent, EventKind.ASSIGNED, agent, assigned))
+        changes.update(assignee=agent, status=str(status))
+    if step in CUSTOMER_FACING and not skip:  # what the customer hears is a reply
+        check_transition("reply", case_id, case_.status)
+        first = case_.first_response_at is None
+        if first:
             changes["first_response_at"] = now
-        if case_.status == Status.NEW:
-            changes["status"] = str(Status.OPEN)
+        status = TRANSITIONS["reply"].target(changes.get("status", case_.status))
+        changes["status"] = str(status)
+        events.append(make_event(case_id, agent, EventKind.REPLY, body, {"first": first}))
     if step == "analyze":
         changes["root_cause"] = body
-    event = make_event(case_id, agent, EventKind.ASSIST_STEP, body, data)
-    apply_change(session, view, [event], **changes)
+    events.append(make_event(case_id, agent, EventKind.ASSIST_STEP, body, data))
+    apply_change(session, view, events, **changes)
     return assist_state(session, case_id)
 
 

@@ -133,13 +133,63 @@ PROBLEMS = [
 
 AGENTS = ["ana", "luis", "maria", "sam"]
 TEAMS = {"billing": "billing", "network": "network-ops", "field": "field-service", "app": "tier2"}
-RESOLUTIONS = [
-    "Refunded the duplicate charge and added a goodwill credit",
-    "Reset the line profile; speeds back to normal",
-    "Sent a new reset link and confirmed the login works",
-    "Corrected the billing address and reissued the invoice",
-    "Booked a new technician visit for the customer's preferred slot",
-]
+# How each problem really ends: (resolution, root cause) pairs that fit its
+# subject and category, so the demo reads like a real desk.
+FIXES: dict[str, list[tuple[str, str | None]]] = {
+    "Charged twice for November": [
+        ("Refunded the duplicate charge and added a goodwill credit", "billing batch ran twice"),
+        ("Voided the second charge before it settled", "card payment retried after a timeout"),
+    ],
+    "Internet drops every evening": [
+        ("Replaced the faulty line card at the street cabinet", "faulty line card"),
+        ("Moved the customer to a less congested port", "evening congestion on the node"),
+    ],
+    "Cannot log in after password reset": [
+        ("Sent a new reset link and confirmed the login works", "expired token"),
+        ("Unlocked the account after too many attempts", "account locked by failed logins"),
+    ],
+    "Invoice shows the old address": [
+        ("Corrected the billing address and reissued the invoice", "address change not synced"),
+    ],
+    "Router not delivered": [
+        ("Shipped a replacement router by express courier", "parcel lost by the courier"),
+        ("Customer collected the router at the depot", None),
+    ],
+    "Service down for the whole office": [
+        ("Restored the fibre link after the cut was repaired", "fibre cut by road works"),
+        ("Replaced the failed office router", "router power supply failed"),
+    ],
+    "Wants to cancel the contract": [
+        ("Offered three months at half price; the customer stays", "two outages in one month"),
+        ("Cancelled the contract without the early-exit fee", "two outages in one month"),
+    ],
+    "Question about the family plan": [
+        ("Explained the plan: up to five lines; sent the price list", None),
+    ],
+    "App crashes when opening bills": [
+        ("Customer updated the app to 4.2.1, which fixes the crash", "bug in app 4.2.0"),
+        ("Cleared the app's cache; the Bills tab opens again", "corrupted cached bill"),
+    ],
+    "Slow speeds since the upgrade": [
+        ("Reset the line profile; speeds back to normal", "line profile not updated"),
+        ("Replaced the old modem that capped the speed", "modem too old for the new speed"),
+    ],
+    "Refund not received": [
+        ("Reissued the refund to the customer's current card", "refund sent to an expired card"),
+        ("Sent the bank's transfer reference; the refund had arrived", None),
+    ],
+    "Technician missed the appointment": [
+        ("Booked a new technician visit for the customer's preferred slot", "double-booked route"),
+        ("Technician visited the next morning and credited the missed day", "double-booked route"),
+    ],
+    "Roaming charges look wrong": [
+        ("Refunded the roaming charges and fixed the zone table", "country missing from zone"),
+    ],
+    "Email notifications stopped": [
+        ("Re-enabled the usage alerts on the account", "alerts turned off by an app update"),
+        ("Removed the bounce block on the customer's address", "mailbox full, address blocked"),
+    ],
+}
 OUTCOMES = [
     "new",
     "open",
@@ -234,15 +284,14 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
         agent = rng.choice(AGENTS)
         with clock.after(60, 600):
             cases.take(session, agent=agent, case_id=case_id)
+    resolution, root_cause = rng.choice(FIXES[subject])
     with clock.after(30, 2000):
         cases.resolve(
             session,
             agent=agent,
             case_id=case_id,
-            resolution=rng.choice(RESOLUTIONS),
-            root_cause=rng.choice(
-                [None, "billing batch ran twice", "faulty line card", "expired token"]
-            ),
+            resolution=resolution,
+            root_cause=root_cause,
             follow_up_in=timedelta(days=3) if rng.random() < 0.5 else None,
         )
     if outcome == "closed":
