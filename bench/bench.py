@@ -282,10 +282,43 @@ def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> 
             # Columns by name: later migrations may add columns (with defaults).
             names, marks = ", ".join(columns), ", ".join("?" * len(columns))
             connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+        _fill_derived(connection)
         connection.execute("COMMIT")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
+
+
+def _fill_derived(connection: sqlite3.Connection) -> None:
+    """The derived columns desk keeps itself (name keys, folded search text),
+    computed with desk's own folding, as its write path and import do."""
+    if str(ROOT / "src") not in sys.path:
+        sys.path.insert(0, str(ROOT / "src"))
+    from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_text
+
+    customers = connection.execute("SELECT id, crn, name, email, phone FROM customer").fetchall()
+    connection.executemany(
+        "UPDATE customer SET crn_key = ?, search_text = ? WHERE id = ?",
+        [(name_key(crn), search_text((crn, *rest)), cid) for cid, crn, *rest in customers],
+    )
+    bodies: dict[int, list[str]] = {}
+    marks = ", ".join("?" * len(SEARCHED_EVENT_KINDS))
+    for case_id, body in connection.execute(
+        f"SELECT case_id, body FROM event WHERE kind IN ({marks}) ORDER BY id",
+        SEARCHED_EVENT_KINDS,
+    ):
+        bodies.setdefault(case_id, []).append(body)
+    cases = connection.execute(
+        'SELECT id, subject, description, resolution, assignee, team FROM "case"'
+    ).fetchall()
+    connection.executemany(
+        'UPDATE "case" SET assignee_key = ?, team_key = ?, search_text = ? WHERE id = ?',
+        [
+            (name_key(who), name_key(team),
+             search_text((subject, text, resolution, *bodies.get(cid, ()))), cid)
+            for cid, subject, text, resolution, who, team in cases
+        ],
+    )  # fmt: skip
 
 
 def _sidecars(path: Path) -> tuple[Path, Path]:
@@ -509,6 +542,20 @@ def prepare_size(
             [desk_bin, "case", "list", "--json", "--status", "open", "--limit", "50"],
             env,
         ),
+        # Searching folded text: a word no case holds scans every case (the
+        # worst case); a word in many notes stops at the first 50 rows.
+        Bench(
+            "search_none",
+            "desk case list --all --search WORD (no match)",
+            [desk_bin, "case", "list", "--all", "--search", SEARCH_MISS],
+            env,
+        ),
+        Bench(
+            "search_hit",
+            "desk case list --all --search WORD (in notes)",
+            [desk_bin, "case", "list", "--all", "--search", SEARCH_HIT],
+            env,
+        ),
         Bench(
             "close_1",
             "desk case close ID (1 resolved case)",
@@ -598,6 +645,10 @@ def check_commands(
         desk("case", "list", "--json", "--status", "open", "--limit", "50", env=env)
     )
     assert len(records) == 50 and all(r["status"] == "open" for r in records)
+    found = desk("case", "list", "--all", "--ids", "--search", SEARCH_HIT, env=env).split()
+    assert found, f"--search {SEARCH_HIT} found nothing"
+    missed = desk("case", "list", "--all", "--ids", "--search", SEARCH_MISS, env=env).split()
+    assert not missed, f"--search {SEARCH_MISS} found something"
     completed = desk(env={**env, "_DESK_COMPLETE": "complete_bash",
                           "COMP_WORDS": "desk case show ", "COMP_CWORD": "3"}).split()  # fmt: skip
     assert completed and all(i.isdigit() for i in completed), "completion offered no case ids"
@@ -711,6 +762,8 @@ def report(
         "list": "`desk case list --limit 20`",
         "show": "`desk case show ID`",
         "list_json": "`desk case list --json --status open --limit 50`",
+        "search_none": f"`desk case list --all --search {SEARCH_MISS}` (no match: every case)",
+        "search_hit": f"`desk case list --all --search '{SEARCH_HIT}'` (in notes)",
         "close_1": "`desk case close ID` (1 resolved case)",
         "close_bulk": f"`desk case close --from-stdin` ({BULK_CLOSE:,} ids)",
         "complete": "Tab: `desk case show <Tab>` (bash, case ids from the database)",
@@ -817,6 +870,8 @@ def goals(results: list[SizeResult], imports: dict[str, bool]) -> list[str]:
 # -- the code under test ------------------------------------------------------
 
 PACKAGE = ROOT / "src" / "deskcli"
+SEARCH_HIT = "Called AGAIN"  # in the notes of new cases, in another case
+SEARCH_MISS = "xyzzy"
 
 
 def fingerprint(package: Path) -> str:

@@ -166,6 +166,13 @@ def test_fields_cover_every_column(table: str, fields: tuple[str, ...]) -> None:
     # A column added to models.py must be added to the export (or excluded here, on purpose).
     columns = {c.name for c in getattr(transfer, table.upper() + "S").columns}
     substituted = {"customer": {"id"}, "case": {"customer_id"}, "event": set()}[table]
+    # Derived from other columns (deskcli.folding) and recomputed on import.
+    derived = {
+        "customer": {"crn_key", "search_text"},
+        "case": {"assignee_key", "team_key", "search_text"},
+        "event": set(),
+    }[table]
+    substituted |= derived
     assert set(fields) - {"customer_crn"} == columns - substituted
 
 

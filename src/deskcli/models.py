@@ -36,13 +36,20 @@ class UTCDateTime(TypeDecorator[datetime]):
 # A person or company the desk serves, found by CRN.
 class Customer(SQLModel, table=True):
     __tablename__ = "customer"
+    __table_args__ = (Index("ix_customer_crn_key", "crn_key", unique=True),)
 
     id: int | None = Field(default=None, primary_key=True)
     crn: str = Field(unique=True)
+    # Derived columns (deskcli.folding), kept by the services and by import,
+    # never exported.  crn_key makes a CRN unique whatever its case; it is NULL
+    # only for a CRN that already differed by case alone when migration 0004
+    # ran (found by its exact spelling).
+    crn_key: str | None = None
     name: str
     email: str | None = None
     phone: str | None = None
     created_at: datetime = Field(sa_type=UTCDateTime)
+    search_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
 
 
 # One customer problem, from opening to closing.
@@ -56,6 +63,8 @@ class Case(SQLModel, table=True):
         Index("ix_case_follow_up", "follow_up_at"),
         Index("ix_case_team", "team"),
         Index("ix_case_category", "category"),
+        Index("ix_case_assignee_key_status", "assignee_key", "status"),
+        Index("ix_case_team_key", "team_key"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -80,6 +89,13 @@ class Case(SQLModel, table=True):
     reopen_count: int = 0
     # Seconds spent in the guided five A's flow (desk assist), over all sessions.
     handling_seconds: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # Derived columns (deskcli.folding), kept by services.write_path and by
+    # import, never exported: the case-insensitive keys of assignee and team,
+    # and the folded text `--search` looks in (subject, description, notes,
+    # replies, customer messages, resolution).
+    assignee_key: str | None = None
+    team_key: str | None = None
+    search_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
     # Bumped on every write: the optimistic-concurrency check (see services.write_path).
     version: int = 1
 

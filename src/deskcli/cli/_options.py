@@ -104,7 +104,10 @@ SearchOpt = Annotated[
     str | None,
     typer.Option(
         "--search",
-        help="Only cases whose subject or description contains TEXT (up to 1,000 characters).",
+        help=(
+            "Only cases whose subject, description, notes, replies, customer messages or "
+            "resolution contain TEXT, ignoring case and accents (up to 1,000 characters)."
+        ),
         metavar="TEXT",
     ),
 ]

@@ -8,13 +8,14 @@ from datetime import timedelta
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import bindparam, case, func, or_
+from sqlalchemy import bindparam, case, func
 from sqlalchemy.sql.elements import ColumnElement
 from sqlmodel import Session, col, select
 
 from deskcli import times
 from deskcli.domain import ACTIVE_STATUSES, PRIORITY_RANK, Channel, Priority, SortKey, Status
 from deskcli.errors import NotFound
+from deskcli.folding import name_key, search_fold
 from deskcli.models import Case, Customer, Event
 from deskcli.services.customers import _escape_like, check_search, get_customer
 from deskcli.shapes import Board
@@ -127,7 +128,7 @@ def _conditions(session: Session, filters: CaseFilter) -> list[ColumnElement[boo
     if filters.unassigned:
         conditions.append(col(Case.assignee).is_(None))
     elif filters.assignee:
-        conditions.append(col(Case.assignee) == filters.assignee)
+        conditions.append(col(Case.assignee_key) == name_key(filters.assignee))
     if filters.customer_crn:
         customer = get_customer(session, filters.customer_crn)
         conditions.append(col(Case.customer_id) == customer.id)
@@ -136,17 +137,14 @@ def _conditions(session: Session, filters: CaseFilter) -> list[ColumnElement[boo
     if filters.channel:
         conditions.append(col(Case.channel) == str(filters.channel))
     if filters.team:
-        conditions.append(func.lower(col(Case.team)) == filters.team.lower())
+        conditions.append(col(Case.team_key) == name_key(filters.team))
     if filters.older_than is not None:
         conditions.append(col(Case.created_at) < times.now() - filters.older_than)
     if filters.search:
-        pattern = f"%{_escape_like(filters.search)}%"
-        conditions.append(
-            or_(
-                col(Case.subject).ilike(pattern, escape="\\"),
-                col(Case.description).ilike(pattern, escape="\\"),
-            )
-        )
+        # Folded text (subject, description, resolution, notes, replies and
+        # customer messages; see write_path) against the folded query.
+        pattern = f"%{_escape_like(search_fold(filters.search))}%"
+        conditions.append(col(Case.search_text).like(pattern, escape="\\"))
     return conditions
 
 

@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from deskcli import times
 from deskcli.domain import TRANSITIONS, Channel, EventKind, Priority, Status
 from deskcli.errors import TransitionNotAllowed
+from deskcli.folding import name_key
 from deskcli.models import Case
 from deskcli.services.bulk_close import close_cases
 from deskcli.services.case_queries import CaseView, count_by_status, get_case
@@ -25,6 +26,7 @@ from deskcli.services.write_path import (
     EventRow,
     append_events,
     apply_change,
+    case_search_text,
     load_for_write,
     make_event,
     require_text,
@@ -66,15 +68,21 @@ def open_case(
     """Raises NotFound (no such customer), InvalidValue."""
     customer = get_customer(session, customer_crn)
     now = times.now()
+    if assignee:
+        assignee = spelled_agent(session, assignee)
+    subject = require_text(subject, "the subject")
+    description = (description or "").strip()
     case_ = Case(
         customer_id=customer.id or 0,
-        subject=require_text(subject, "the subject"),
-        description=(description or "").strip(),
+        subject=subject,
+        description=description,
         channel=str(Channel(channel)),
         priority=str(Priority(priority)),
         category=(category or "").strip() or None,
         status=str(Status.OPEN if assignee else Status.NEW),
         assignee=assignee,
+        assignee_key=name_key(assignee),
+        search_text=case_search_text((subject, description), ()),
         created_at=now,
         updated_at=now,
     )
@@ -88,6 +96,27 @@ def open_case(
         events.append(make_event(case_.id, agent, EventKind.ASSIGNED, assignee, assigned))
     append_events(session, events)
     return CaseView(case_, customer)
+
+
+def spelled_agent(session: Session, name: str) -> str:
+    """An agent name as the desk first stored it, when it differs only by case
+    from the one given (names match case-insensitively; ix_case_assignee_key_status)."""
+    found = session.exec(
+        select(Case.assignee).where(col(Case.assignee_key) == name_key(name)).limit(1)
+    ).first()
+    return found or name
+
+
+def spelled_team(session: Session, name: str) -> str:
+    """A team name as the desk first stored it (see spelled_agent; ix_case_team_key)."""
+    found = session.exec(
+        select(Case.team).where(col(Case.team_key) == name_key(name)).limit(1)
+    ).first()
+    return found or name
+
+
+def same_name(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and name_key(a) == name_key(b)
 
 
 def _assign(session: Session, view: CaseView, agent: str, to: str) -> CaseView:
@@ -114,14 +143,14 @@ def take(
     """Assign the case to the acting agent.  Raises Conflict when another agent owns it."""
     view = load_for_write(session, case_id, if_version, verb="take")
     case_ = view.case
-    if case_.assignee == agent:
+    if same_name(case_.assignee, agent):
         return get_case(session, case_id)
     if case_.assignee and not steal:
         raise TransitionNotAllowed(
             f"case {case_id} is owned by {case_.assignee}",
             hint=f"pass --steal to take it anyway, or ask {case_.assignee}",
         )
-    return _assign(session, view, agent, agent)
+    return _assign(session, view, agent, spelled_agent(session, agent))
 
 
 def assign(
@@ -130,9 +159,9 @@ def assign(
     """Give the case to agent `to` (a new case becomes open)."""
     view = load_for_write(session, case_id, if_version, verb="assign")
     to = require_text(to, "the assignee")
-    if view.case.assignee == to:
+    if same_name(view.case.assignee, to):
         return get_case(session, case_id)
-    return _assign(session, view, agent, to)
+    return _assign(session, view, agent, spelled_agent(session, to))
 
 
 def add_note(
@@ -207,6 +236,7 @@ def escalate(
     view = load_for_write(session, case_id, if_version, verb="escalate")
     case_ = view.case
     team, reason = require_text(team, "the team"), require_text(reason, "the reason")
+    team = spelled_team(session, team)
     event = make_event(
         case_id,
         agent,

@@ -5,12 +5,13 @@ from __future__ import annotations
 import heapq
 import unicodedata
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from deskcli import times
 from deskcli.errors import Conflict, InvalidValue, NotFound
+from deskcli.folding import name_key, search_fold, search_text
 from deskcli.models import Case, Customer
 
 # Longer searches are refused (exit 2) rather than handed to the database:
@@ -56,17 +57,20 @@ def add_customer(
     crn = _clean_crn(crn)
     if not name.strip():
         raise InvalidValue("a customer needs a name")
-    if session.exec(select(Customer.id).where(Customer.crn == crn)).first() is not None:
+    taken = _crn_taken(session, crn)
+    if taken is not None:
         raise Conflict(
-            f"a customer with CRN {crn} already exists", hint=f"desk customer show {crn}"
+            f"a customer with CRN {taken} already exists", hint=f"desk customer show {taken}"
         )
     customer = Customer(
         crn=crn,
+        crn_key=name_key(crn),
         name=name.strip(),
         email=_check_email(email),
         phone=(phone or "").strip() or None,
         created_at=times.now(),
     )
+    _refresh_search_text(customer)
     session.add(customer)
     try:
         session.flush()
@@ -75,9 +79,30 @@ def add_customer(
     return customer
 
 
+def _crn_taken(session: Session, crn: str, *, other_than: int | None = None) -> str | None:
+    """The stored CRN that `crn` matches case-insensitively, if any (besides
+    customer `other_than`).  Also the exact spelling: a CRN that already
+    differed by case alone when migration 0004 ran has no key."""
+    query = select(Customer.crn).where(
+        (col(Customer.crn_key) == name_key(crn)) | (col(Customer.crn) == crn)
+    )
+    if other_than is not None:
+        query = query.where(col(Customer.id) != other_than)
+    return session.exec(query.limit(1)).first()
+
+
+def _refresh_search_text(customer: Customer) -> None:
+    fields = (customer.crn, customer.name, customer.email, customer.phone)
+    customer.search_text = search_text(fields)
+
+
 def get_customer(session: Session, crn: str) -> Customer:
-    """Raises NotFound."""
-    customer = session.exec(select(Customer).where(Customer.crn == crn.strip())).first()
+    """By CRN, whatever its case (the exact spelling first).  Raises NotFound."""
+    crn = crn.strip()
+    customer = session.exec(select(Customer).where(Customer.crn == crn)).first()
+    if customer is None:
+        query = select(Customer).where(col(Customer.crn_key) == name_key(crn))
+        customer = session.exec(query).first()
     if customer is None:
         raise NotFound(
             f"no customer with CRN {crn}",
@@ -92,15 +117,9 @@ def list_customers(
     query = select(Customer)
     search = check_search(search)
     if search:
-        pattern = f"%{_escape_like(search)}%"
-        query = query.where(
-            or_(
-                col(Customer.crn).ilike(pattern, escape="\\"),
-                col(Customer.name).ilike(pattern, escape="\\"),
-                col(Customer.email).ilike(pattern, escape="\\"),
-                col(Customer.phone).ilike(pattern, escape="\\"),
-            )
-        )
+        # Folded CRN, name, email and phone against the folded query.
+        pattern = f"%{_escape_like(search_fold(search))}%"
+        query = query.where(col(Customer.search_text).like(pattern, escape="\\"))
     # People expect "ana perez" between "Ana" and "Omar", and "Ángel" beside
     # them: no SQL collation does that on both backends, so the order is
     # folded here, keeping only the first `limit` while the rows stream by.
@@ -138,9 +157,11 @@ def edit_customer(
         customer.phone = phone.strip() or None
     if new_crn is not None and new_crn.strip() != customer.crn:
         new_crn = _clean_crn(new_crn)
-        if session.exec(select(Customer.id).where(Customer.crn == new_crn)).first() is not None:
-            raise Conflict(f"a customer with CRN {new_crn} already exists")
-        customer.crn = new_crn
+        taken = _crn_taken(session, new_crn, other_than=customer.id)
+        if taken is not None:
+            raise Conflict(f"a customer with CRN {taken} already exists")
+        customer.crn, customer.crn_key = new_crn, name_key(new_crn)
+    _refresh_search_text(customer)
     session.add(customer)
     session.flush()
     return customer

@@ -10,6 +10,7 @@ from sqlalchemy import insert, select, text
 from sqlmodel import Session
 
 from deskcli.errors import Conflict, InvalidValue
+from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_text
 from deskcli.services.import_records import (
     CaseRecord,
     CustomerRecord,
@@ -27,15 +28,32 @@ from deskcli.services.transfer import (
     ImportSummary,
     case_columns,
 )
+from deskcli.services.write_path import SEARCHED_FIELDS, refresh_search_text
 
 
 def _customer_row(r: CustomerRecord) -> dict[str, Any]:
     return {f: getattr(r, f) for f in CUSTOMER_FIELDS}
 
 
+def _new_customer_row(row: dict[str, Any]) -> dict[str, Any]:
+    """With the derived columns the services keep (deskcli.folding)."""
+    fields = (row["crn"], row["name"], row["email"], row["phone"])
+    return row | {"crn_key": name_key(row["crn"]), "search_text": search_text(fields)}
+
+
 def _case_row(r: CaseRecord) -> dict[str, Any]:
     """The record's columns, still with customer_crn (resolved to an id on insert)."""
     return {f: getattr(r, f) for f in CASE_FIELDS}
+
+
+def _new_case_row(row: dict[str, Any]) -> dict[str, Any]:
+    """With the derived columns; the conversation's text is added once the
+    events are in (refresh_search_text)."""
+    return row | {
+        "assignee_key": name_key(row["assignee"]),
+        "team_key": name_key(row["team"]),
+        "search_text": search_text(row[f] for f in SEARCHED_FIELDS),
+    }
 
 
 def _event_row(r: EventRecord) -> dict[str, Any]:
@@ -62,7 +80,8 @@ class _Importer:
         self.report = report
         self.summary = ImportSummary()
         self.conflict: Conflict | None = None
-        # Keys of the valid lines so far, with their line numbers.
+        # Keys of the valid lines so far, with their line numbers.  CRNs
+        # match case-insensitively: by their name_key, here and below.
         self.file_crns: dict[str, int] = {}
         self.file_cases: dict[int, int] = {}
         self.file_events: dict[int, int] = {}
@@ -74,6 +93,9 @@ class _Importer:
         self.customers: list[tuple[int, CustomerRecord]] = []
         self.cases: list[tuple[int, CaseRecord]] = []
         self.events: list[tuple[int, EventRecord]] = []
+        # Cases that received a note, reply or customer message: their search
+        # text is recomputed at the end.
+        self.searched_cases: set[int] = set()
 
     @property
     def writing(self) -> bool:
@@ -91,14 +113,14 @@ class _Importer:
 
     def _accept(self, number: int, record: CustomerRecord | CaseRecord | EventRecord) -> None:
         if isinstance(record, CustomerRecord):
-            _unique(self.file_crns, record.crn, f"customer {record.crn}")
-            self.file_crns[record.crn] = number
+            _unique(self.file_crns, name_key(record.crn), f"customer {record.crn}")
+            self.file_crns[name_key(record.crn) or ""] = number
             self.customers.append((number, record))
             if len(self.customers) >= WRITE_CHUNK:
                 self._flush_customers()
         elif isinstance(record, CaseRecord):
             _unique(self.file_cases, record.id, f"case {record.id}")
-            if record.customer_crn not in self.file_crns and not self._customer_in_db(
+            if name_key(record.customer_crn) not in self.file_crns and not self._customer_in_db(
                 record.customer_crn
             ):
                 raise InvalidValue(
@@ -125,10 +147,11 @@ class _Importer:
     # import yet, so these lookups see the database as it was before it.
 
     def _customer_in_db(self, crn: str) -> bool:
-        if crn not in self.db_customers:
-            query = select(CUSTOMERS.c.id).where(CUSTOMERS.c.crn == crn)
-            self.db_customers[crn] = self.session.execute(query).scalar()
-        return self.db_customers[crn] is not None
+        key = name_key(crn) or ""
+        if key not in self.db_customers:
+            query = select(CUSTOMERS.c.id).where(CUSTOMERS.c.crn_key == key)
+            self.db_customers[key] = self.session.execute(query).scalar()
+        return self.db_customers[key] is not None
 
     def _case_in_db(self, case_id: int) -> bool:
         if case_id not in self.db_cases:
@@ -148,6 +171,7 @@ class _Importer:
             )
         if self.conflict is not None:
             raise self.conflict
+        refresh_search_text(self.session, self.searched_cases)
         if self.summary.cases or self.summary.events:
             _advance_sequences(self.session)
         return self.summary
@@ -163,35 +187,43 @@ class _Importer:
         batch, self.customers = self.customers, []
         if not batch or not self.writing:
             return
-        existing = {
-            row.crn: row
-            for row in self.session.execute(
-                select(CUSTOMERS).where(CUSTOMERS.c.crn.in_([r.crn for _, r in batch]))
+        keys = [name_key(r.crn) for _, r in batch]
+        crns = [r.crn for _, r in batch]
+        rows = list(
+            self.session.execute(
+                select(CUSTOMERS).where(CUSTOMERS.c.crn_key.in_(keys) | CUSTOMERS.c.crn.in_(crns))
             )
-        }
+        )
+        existing = {row.crn_key: row for row in rows if row.crn_key is not None}
+        exact = {row.crn: row for row in rows}
         new: list[dict[str, Any]] = []
         for number, record in batch:
             row = _customer_row(record)
-            found = existing.get(record.crn)
+            key = name_key(record.crn) or ""
+            # The exact spelling first: a CRN that already differed by case
+            # alone when migration 0004 ran has no key of its own.
+            found = exact.get(record.crn, existing.get(key))
             if found is None:
-                new.append(row)
+                new.append(_new_customer_row(row))
                 continue
-            if differences := _differences(row, found):
+            # Matched by CRN whatever its case; the stored spelling stays.
+            if differences := _differences({k: v for k, v in row.items() if k != "crn"}, found):
                 return self._refuse(number, f"customer {record.crn}", differences)
-            self.customer_ids[record.crn] = found.id
+            self.customer_ids[key] = found.id
             self.summary.skipped += 1
         if new:
             self.session.execute(insert(CUSTOMERS), new)
-            query = select(CUSTOMERS.c.crn, CUSTOMERS.c.id).where(
-                CUSTOMERS.c.crn.in_([row["crn"] for row in new])
+            query = select(CUSTOMERS.c.crn_key, CUSTOMERS.c.id).where(
+                CUSTOMERS.c.crn_key.in_([row["crn_key"] for row in new])
             )
-            self.customer_ids.update({row.crn: row.id for row in self.session.execute(query)})
+            self.customer_ids.update({row.crn_key: row.id for row in self.session.execute(query)})
             self.summary.customers += len(new)
 
     def _customer_id(self, crn: str) -> int:
-        found = self.customer_ids.get(crn)
+        key = name_key(crn) or ""
+        found = self.customer_ids.get(key)
         if found is None:
-            found = self.db_customers[crn]
+            found = self.db_customers[key]
         assert found is not None  # _accept checked the reference
         return found
 
@@ -212,7 +244,7 @@ class _Importer:
             found = existing.get(record.id)
             if found is None:
                 crn = row.pop("customer_crn")
-                new.append(row | {"customer_id": self._customer_id(crn)})
+                new.append(_new_case_row(row) | {"customer_id": self._customer_id(crn)})
                 continue
             if differences := _differences(row, found):
                 return self._refuse(number, f"case {record.id}", differences)
@@ -236,6 +268,8 @@ class _Importer:
             found = existing.get(record.id)
             if found is None:
                 new.append(row)
+                if record.kind in SEARCHED_EVENT_KINDS:
+                    self.searched_cases.add(record.case_id)
             elif differences := _differences(row, found):
                 # Events are append-only: an existing one is never rewritten.
                 return self._refuse(number, f"event {record.id}", differences)

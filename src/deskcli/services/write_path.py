@@ -22,6 +22,7 @@ from sqlmodel import Session, col, select
 from deskcli import times
 from deskcli.domain import TRANSITIONS, EventKind
 from deskcli.errors import InvalidValue, StaleWrite, TransitionNotAllowed
+from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_fold, search_text
 from deskcli.models import Case, Event, UTCDateTime
 from deskcli.services.case_queries import CaseView, get_case
 
@@ -83,6 +84,71 @@ def append_events(session: Session, events: Sequence[EventRow]) -> None:
         session.execute(insert(Event.__table__), list(events))  # type: ignore[attr-defined]
 
 
+# The case fields `desk case list --search` looks in, besides the bodies of
+# the SEARCHED_EVENT_KINDS events.
+SEARCHED_FIELDS = ("subject", "description", "resolution")
+
+
+def case_search_text(fields: Sequence[str | None], bodies: Sequence[str]) -> str:
+    """The folded search text of a case: its SEARCHED_FIELDS, then its
+    conversation (notes, replies, customer messages) in order."""
+    return search_text((*fields, *bodies))
+
+
+def _searched_bodies(session: Session, case_ids: Collection[int]) -> dict[int, list[str]]:
+    bodies: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
+    query = (
+        select(Event.case_id, Event.body)
+        .where(col(Event.case_id).in_(list(case_ids)), col(Event.kind).in_(SEARCHED_EVENT_KINDS))
+        .order_by(col(Event.id))
+    )
+    for case_id, body in session.exec(query):
+        bodies[case_id].append(body)
+    return bodies
+
+
+def refresh_search_text(session: Session, case_ids: Collection[int]) -> None:
+    """Recompute the search text of these cases from the database (import)."""
+    ids = sorted(case_ids)
+    for start in range(0, len(ids), 500):
+        chunk = ids[start : start + 500]
+        bodies = _searched_bodies(session, chunk)
+        fields = session.exec(
+            select(Case.id, Case.subject, Case.description, Case.resolution).where(
+                col(Case.id).in_(chunk)
+            )
+        )
+        for case_id, *values in fields:
+            session.execute(
+                update(Case)
+                .where(col(Case.id) == case_id)
+                .values(search_text=case_search_text(values, bodies[int(case_id or 0)]))
+                .execution_options(synchronize_session=False)
+            )
+
+
+def _derived(
+    session: Session, case_: Case, changes: dict[str, Any], events: Sequence[EventRow]
+) -> dict[str, Any]:
+    """The derived columns that `changes` and `events` move: the name keys of
+    assignee and team, and the search text (appended to for a new note or
+    reply, recomputed when a searched field changes)."""
+    derived: dict[str, Any] = {}
+    if "assignee" in changes:
+        derived["assignee_key"] = name_key(changes["assignee"])
+    if "team" in changes:
+        derived["team_key"] = name_key(changes["team"])
+    new_bodies = [e["body"] for e in events if e["kind"] in SEARCHED_EVENT_KINDS and e["body"]]
+    if any(field in changes for field in SEARCHED_FIELDS):
+        assert case_.id is not None
+        fields = [changes.get(f, getattr(case_, f)) for f in SEARCHED_FIELDS]
+        old_bodies = _searched_bodies(session, [case_.id])[case_.id]
+        derived["search_text"] = case_search_text(fields, [*old_bodies, *new_bodies])
+    elif new_bodies:
+        derived["search_text"] = "\n".join([case_.search_text, *map(search_fold, new_bodies)])
+    return derived
+
+
 def _stamped(changes: dict[str, Any], now: datetime, version: Any) -> dict[str, Any]:
     """What every write sets besides its own changes: the time and the next version."""
     return {**changes, "updated_at": now, "version": version}
@@ -102,6 +168,7 @@ def apply_change(
     assert case_.id is not None
     if verb is not None and (to := TRANSITIONS[verb].target(case_.status)) != case_.status:
         changes = {"status": str(to), **changes}
+    changes = {**changes, **_derived(session, case_, changes, events)}
     values = _stamped(changes, times.now(), case_.version + 1)
     result = session.execute(
         update(Case)
@@ -141,6 +208,13 @@ def apply_change_to_many(
     for kind, body, data in events:
         session.execute(_insert_event_per_case(case_ids, at, agent, kind, body, data))
     table = Case.__table__  # type: ignore[attr-defined]
+    if changes.get("resolution"):
+        # The guarded statuses are active ones, which hold no resolution: append it.
+        folded = "\n" + search_fold(changes["resolution"])
+        changes = {**changes, "search_text": table.c.search_text + folded}
+    for name in ("assignee", "team"):
+        if name in changes:
+            changes = {**changes, f"{name}_key": name_key(changes[name])}
     statement = (
         table.update()
         .where(table.c.id.in_(case_ids), table.c.status.in_(list(statuses)))
