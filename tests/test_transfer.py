@@ -33,7 +33,9 @@ def populate(desk: Desk, dj: Callable[..., Any]) -> None:
     dj("case", "take", str(first["id"]), "--as", "bea")
     dj("case", "resolve", str(first["id"]), "--resolution", "Refunded", "--root-cause", "batch")
     dj("case", "close", str(first["id"]))
-    second = dj("case", "open", "-c", "C-2", "--subject", "\x1b[2J wiped", "--body", "line1\nline2")
+    second = dj(
+        "case", "open", "-c", "C-2", "--subject", "[2J wiped", "--body", "\x1b[2J line1\nline2"
+    )
     dj("case", "note", str(second["id"]), "internal [red]note[/red]")
     dj("case", "pending", str(second["id"]), "--reason", "waiting")
     dj("case", "follow-up", str(second["id"]), "--in", "3d")
@@ -221,7 +223,9 @@ def test_markup_and_escapes_round_trip_exactly(
 
     assert dj("customer", "show", "C-2", env=other)["name"] == TRICKY_NAME
     assert dj("customer", "show", "C-3", env=other)["name"] == ("Northwind [link=x]Traders[/link]")
-    assert dj("case", "show", "2", env=other)["subject"] == "\x1b[2J wiped"
+    # Subjects are one line without control characters (issue 10): the escape
+    # sequence rides in the description.
+    assert dj("case", "show", "2", env=other)["description"] == "\x1b[2J line1\nline2"
     # On the way the escape sequence stays JSON-escaped: one line per record.
     assert b"\\u001b[31mred" in dump.read_bytes()
     assert len(dump.read_bytes().splitlines()) == 20
@@ -518,13 +522,18 @@ def test_csv_neutralises_tabs_from_imported_text(
     # The commands strip leading blanks; an import keeps text exactly as it was.
     dump = write_lines(
         tmp_path / "a.jsonl",
-        [customer_line("C-1", "\t=1+2"), case_line(1, "C-1", "\r-2"), event_line(1, 1, "-3")],
+        # (A subject is one line now: the carriage return rides in the description.)
+        [
+            customer_line("C-1", "\t=1+2"),
+            case_line(1, "C-1") | {"description": "\r-2"},
+            event_line(1, 1, "-3"),
+        ],
     )
     dj("import", str(dump))
     out = tmp_path / "csv"
     dj("export", "--format", "csv", "--out", str(out))
     assert read_csv(out / "customers.csv")[0]["name"] == "'\t=1+2"
-    assert read_csv(out / "cases.csv")[0]["subject"] == "'\r-2"
+    assert read_csv(out / "cases.csv")[0]["description"] == "'\r-2"
     assert read_csv(out / "events.csv")[0]["body"] == "'-3"
 
 

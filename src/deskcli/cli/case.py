@@ -193,8 +193,19 @@ def case_list(
         )
 
 
-def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) -> None:
-    """Show a case: details, timeline and the customer's history."""
+def case_show(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Print long texts whole (they are shortened otherwise)."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a case: details, timeline and the customer's history.
+
+    Texts longer than 2,000 characters are shortened, with a marker saying
+    how much more there is; --full prints them whole (--json always does)."""
     from deskcli import render
     from deskcli.services import case_queries
     from deskcli.services.assist import state_from_events
@@ -207,7 +218,7 @@ def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) 
     if as_json:
         render.emit_json(detail_record(*detail.view, detail.events, detail.history, five_as))
     else:
-        render.case_detail(detail)
+        render.case_detail(detail, full=full)
         if five_as.last_at is not None:
             from deskcli.workflow.i18n import translator
 

@@ -69,12 +69,29 @@ def cases(views: Sequence[CaseAndCustomer], *, more: bool = False) -> None:
         note(f"showing the first {len(views)} cases; there are more: pass --limit N (0 for all)")
 
 
-def case_detail(detail: CaseDetailFields) -> None:
-    out().print(case_detail_view(detail))
+# How much of one long text (a description, an event's body) `desk case show`
+# prints; --full prints everything.  A pasted email stays readable, a
+# megabyte does not flood the terminal.
+SHOWN_CHARACTERS = 2000
 
 
-def case_detail_view(detail: CaseDetailFields) -> Group:
-    """The case's panel, its timeline and the customer's other cases."""
+def shortened(text: str, case_id: int | None, *, full: bool = False) -> str:
+    """`text`, or its start and a marker saying how much more there is."""
+    if full or len(text) <= SHOWN_CHARACTERS:
+        return text
+    rest = len(text) - SHOWN_CHARACTERS
+    return (
+        f"{text[:SHOWN_CHARACTERS]}... [{rest:,} more characters; desk case show {case_id} --full]"
+    )
+
+
+def case_detail(detail: CaseDetailFields, *, full: bool = False) -> None:
+    out().print(case_detail_view(detail, full=full))
+
+
+def case_detail_view(detail: CaseDetailFields, *, full: bool = False) -> Group:
+    """The case's panel, its timeline and the customer's other cases; long
+    texts shortened unless `full`."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -109,17 +126,19 @@ def case_detail_view(detail: CaseDetailFields) -> Group:
     rows.append(("Version", str(c.version)))
     parts: list[Any] = [fields(rows)]
     if c.description:
-        parts += [Text(""), user(c.description)]
+        parts += [Text(""), user(shortened(c.description, c.id, full=full))]
     shown: list[Any] = [
         Panel(Group(*parts), title=title, title_align="left", expand=False),
-        timeline(detail.events),
+        timeline(detail.events, case_id=c.id, full=full),
     ]
     if detail.history:
         shown.append(history_table(detail.history, title="Customer history (other cases)"))
     return Group(*shown)
 
 
-def timeline(events: Sequence[EventFields]) -> Table:
+def timeline(
+    events: Sequence[EventFields], *, case_id: int | None = None, full: bool = True
+) -> Table:
     from rich.table import Table
 
     table = Table(title="Timeline", title_justify="left", box=None, pad_edge=False)
@@ -128,7 +147,8 @@ def timeline(events: Sequence[EventFields]) -> Table:
     table.add_column("Event", no_wrap=True, style="bold")
     table.add_column("Details")
     for e in events:
-        table.add_row(times.local(e.at), user(e.agent), e.kind, user(_event_text(e)))
+        detail = shortened(_event_text(e), case_id, full=full)
+        table.add_row(times.local(e.at), user(e.agent), e.kind, user(detail))
     return table
 
 

@@ -14,9 +14,9 @@ from typing import Any
 
 from sqlmodel import Session
 
-from deskcli import times
+from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, Channel, EventKind, Priority, Status
-from deskcli.errors import TransitionNotAllowed
+from deskcli.errors import Conflict, InvalidValue, TransitionNotAllowed
 from deskcli.models import Case
 from deskcli.services.bulk_close import close_cases
 from deskcli.services.case_queries import CaseView, count_by_status, get_case
@@ -27,6 +27,7 @@ from deskcli.services.write_path import (
     apply_change,
     load_for_write,
     make_event,
+    optional_text,
     require_text,
 )
 
@@ -68,13 +69,17 @@ def open_case(
     now = times.now()
     case_ = Case(
         customer_id=customer.id or 0,
-        subject=require_text(subject, "the subject"),
-        description=(description or "").strip(),
+        subject=require_text(subject, "the subject", limits.SUBJECT, one_line=True),
+        description=optional_text(description, "the description"),
         channel=str(Channel(channel)),
         priority=str(Priority(priority)),
-        category=(category or "").strip() or None,
+        category=optional_text(category, "the category", limits.LABEL, one_line=True) or None,
         status=str(Status.OPEN if assignee else Status.NEW),
-        assignee=assignee,
+        assignee=(
+            require_text(assignee, "the assignee", limits.LABEL, one_line=True)
+            if assignee
+            else None
+        ),
         created_at=now,
         updated_at=now,
     )
@@ -129,7 +134,7 @@ def assign(
 ) -> CaseView:
     """Give the case to agent `to` (a new case becomes open)."""
     view = load_for_write(session, case_id, if_version, verb="assign")
-    to = require_text(to, "the assignee")
+    to = require_text(to, "the assignee", limits.LABEL, one_line=True)
     if view.case.assignee == to:
         return get_case(session, case_id)
     return _assign(session, view, agent, to)
@@ -180,7 +185,7 @@ def set_pending(
     """Waiting on the customer (the SLA clock pauses)."""
     view = load_for_write(session, case_id, if_version, verb="pending")
     case_ = view.case
-    event = _status_event(case_, agent, "pending", (reason or "").strip())
+    event = _status_event(case_, agent, "pending", optional_text(reason, "the reason"))
     return apply_change(session, view, [event], verb="pending")
 
 
@@ -206,7 +211,8 @@ def escalate(
     """Hand the case to another team one tier up; it leaves its current owner."""
     view = load_for_write(session, case_id, if_version, verb="escalate")
     case_ = view.case
-    team, reason = require_text(team, "the team"), require_text(reason, "the reason")
+    team = require_text(team, "the team", limits.LABEL, one_line=True)
+    reason = require_text(reason, "the reason")
     event = make_event(
         case_id,
         agent,
@@ -301,9 +307,23 @@ def schedule_follow_up(
     note: str | None = None,
     if_version: int | None = None,
 ) -> CaseView:
-    """Set (or with at=None, mark done and clear) the case's follow-up."""
+    """Set (or with at=None, mark done and clear) the case's follow-up.
+
+    Raises InvalidValue for a time in the past, Conflict for --done when no
+    follow-up is scheduled (nothing to mark done: no event)."""
+    now = times.now()
+    if at is not None and at <= now:
+        raise InvalidValue(
+            f"the follow-up time {times.local(at)} is in the past",
+            hint="give a later date (--on YYYY-MM-DD) or a duration from now (--in 3d)",
+        )
+    body = optional_text(note, "the follow-up note") or ("done" if at is None else "")
     view = load_for_write(session, case_id, if_version)
-    body = (note or "").strip() or ("done" if at is None else "")
+    if at is None and view.case.follow_up_at is None:
+        raise Conflict(
+            f"no follow-up is scheduled on case {case_id}",
+            hint=f"schedule one with desk case follow-up {case_id} --in 3d",
+        )
     data = {"at": times.iso(at), "done": at is None}
     event = make_event(case_id, agent, EventKind.FOLLOW_UP, body, data)
     return apply_change(session, view, [event], follow_up_at=at)

@@ -6,8 +6,9 @@ from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from deskcli import times
+from deskcli import limits, times
 from deskcli.errors import Conflict, InvalidValue, NotFound
+from deskcli.limits import check_text
 from deskcli.models import Case, Customer
 
 # Longer searches are refused (exit 2) rather than handed to the database:
@@ -29,7 +30,7 @@ def _clean_crn(crn: str) -> str:
     crn = crn.strip()
     if not crn or any(ch.isspace() for ch in crn):
         raise InvalidValue(f"invalid CRN {crn!r}: it must be one word, not empty")
-    return crn
+    return check_text(crn, "the CRN", limits.LABEL, one_line=True)
 
 
 def _check_email(email: str | None) -> str | None:
@@ -38,7 +39,17 @@ def _check_email(email: str | None) -> str | None:
     email = email.strip()
     if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
         raise InvalidValue(f"invalid email address {email!r}")
-    return email or None
+    return check_text(email, "the email address", limits.EMAIL) or None
+
+
+def _check_name(name: str) -> str:
+    if not name.strip():
+        raise InvalidValue("a customer needs a name")
+    return check_text(name.strip(), "the customer name", limits.NAME)
+
+
+def _check_phone(phone: str | None) -> str | None:
+    return check_text((phone or "").strip(), "the phone number", limits.PHONE) or None
 
 
 def add_customer(
@@ -51,17 +62,16 @@ def add_customer(
 ) -> Customer:
     """Raises Conflict when the CRN is taken."""
     crn = _clean_crn(crn)
-    if not name.strip():
-        raise InvalidValue("a customer needs a name")
+    name = _check_name(name)
     if session.exec(select(Customer.id).where(Customer.crn == crn)).first() is not None:
         raise Conflict(
             f"a customer with CRN {crn} already exists", hint=f"desk customer show {crn}"
         )
     customer = Customer(
         crn=crn,
-        name=name.strip(),
+        name=name,
         email=_check_email(email),
-        phone=(phone or "").strip() or None,
+        phone=_check_phone(phone),
         created_at=times.now(),
     )
     session.add(customer)
@@ -115,13 +125,11 @@ def edit_customer(
     """Change the given fields; raises NotFound, Conflict (CRN taken)."""
     customer = get_customer(session, crn)
     if name is not None:
-        if not name.strip():
-            raise InvalidValue("a customer needs a name")
-        customer.name = name.strip()
+        customer.name = _check_name(name)
     if email is not None:
         customer.email = _check_email(email)
     if phone is not None:
-        customer.phone = phone.strip() or None
+        customer.phone = _check_phone(phone)
     if new_crn is not None and new_crn.strip() != customer.crn:
         new_crn = _clean_crn(new_crn)
         if session.exec(select(Customer.id).where(Customer.crn == new_crn)).first() is not None:
