@@ -47,7 +47,7 @@ from sqlmodel import Session, SQLModel
 from deskcli.errors import DeskError, InvalidValue, StorageError
 from deskcli.location import default_path, sqlite_file
 
-SCHEMA_HEAD = "0003"  # the newest migration in deskcli/migrations/versions
+SCHEMA_HEAD = "0005"  # the newest migration in deskcli/migrations/versions
 
 
 MAX_BUSY_TIMEOUT = 3600.0

@@ -105,6 +105,7 @@ def case_detail_view(detail: CaseDetailFields, *, full: bool = False) -> Group:
         ("Customer", Text.assemble(user(customer.crn, "bold"), " ", user(customer.name))),
         ("Channel", c.channel),
         ("Category", user(c.category or "-")),
+        ("Tags", user(", ".join(c.tags) or "-")),
         ("Assignee", user(c.assignee or "-")),
         ("Team / tier", Text.assemble(user(c.team or "-"), f" / tier {c.tier}")),
         ("Opened", when(c.created_at)),
@@ -155,7 +156,7 @@ def timeline(
 def _event_text(e: EventFields) -> str:
     data = e.data or {}
     if e.kind == "assigned":
-        return f"{data.get('from') or 'nobody'} -> {e.body}"
+        return f"{data.get('from') or 'nobody'} -> {e.body or 'nobody'}"
     if e.kind == "status":
         text = f"{data.get('from')} -> {data.get('to')}"
         return f"{text}: {e.body}" if e.body else text

@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session
 
 from deskcli import limits, times
@@ -86,6 +87,7 @@ def open_case(
     session.add(case_)
     session.flush()
     assert case_.id is not None
+    set_committed_value(case_, "tag_rows", [])  # a new case has no tags: no query
     opened = {"channel": case_.channel, "priority": case_.priority, "customer": customer.crn}
     events = [make_event(case_.id, agent, EventKind.OPENED, case_.subject, opened)]
     if assignee:
@@ -327,3 +329,78 @@ def schedule_follow_up(
     data = {"at": times.iso(at), "done": at is None}
     event = make_event(case_id, agent, EventKind.FOLLOW_UP, body, data)
     return apply_change(session, view, [event], follow_up_at=at)
+
+
+def unassign(
+    session: Session, *, agent: str, case_id: int, if_version: int | None = None
+) -> tuple[CaseView, bool]:
+    """Leave the case to nobody (an `assigned` event to nobody); its status
+    stays.  Returns (case, changed): a case nobody owns is left as it is."""
+    view = load_for_write(session, case_id, if_version, verb="unassign")
+    case_ = view.case
+    if case_.assignee is None:
+        return view, False
+    event = make_event(
+        case_id,
+        agent,
+        EventKind.ASSIGNED,
+        "",
+        {"from": case_.assignee, "to": None, "status": case_.status},
+    )
+    return apply_change(session, view, [event], verb="unassign", assignee=None), True
+
+
+def edit_case(
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    subject: str | None = None,
+    description: str | None = None,
+    priority: Priority | None = None,
+    category: str | None = None,
+    channel: Channel | None = None,
+    customer_crn: str | None = None,
+    if_version: int | None = None,
+) -> tuple[CaseView, dict[str, dict[str, Any]]]:
+    """Correct what the case says.  One `edited` event whose data maps each
+    changed field to {"from": old, "to": new}; returns the case and those
+    changes (empty: nothing changed, no event).  An empty --category clears it."""
+    wanted: dict[str, Any] = {}
+    if subject is not None:
+        wanted["subject"] = require_text(subject, "the subject", limits.SUBJECT, one_line=True)
+    if description is not None:
+        wanted["description"] = optional_text(description, "the description")
+    if priority is not None:
+        wanted["priority"] = str(Priority(priority))
+    if channel is not None:
+        wanted["channel"] = str(Channel(channel))
+    if category is not None:
+        wanted["category"] = (
+            optional_text(category, "the category", limits.LABEL, one_line=True) or None
+        )
+    if not wanted and customer_crn is None:
+        raise InvalidValue(
+            "say what to change",
+            hint="--subject, --description, --priority, --category, --channel or --customer",
+        )
+    view = load_for_write(session, case_id, if_version, verb="edit")
+    case_ = view.case
+    changes = {
+        name: {"from": getattr(case_, name), "to": value}
+        for name, value in wanted.items()
+        if getattr(case_, name) != value
+    }
+    values = {name: change["to"] for name, change in changes.items()}
+    customer = view.customer
+    if customer_crn is not None:
+        customer = get_customer(session, customer_crn)
+        if customer.id != case_.customer_id:
+            changes["customer"] = {"from": view.customer.crn, "to": customer.crn}
+            values["customer_id"] = customer.id
+    if not changes:
+        return view, {}
+    summary = ", ".join(changes)
+    event = make_event(case_id, agent, EventKind.EDITED, summary, changes)
+    apply_change(session, view, [event], verb="edit", **values)
+    return CaseView(case_, customer), changes

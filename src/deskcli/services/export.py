@@ -18,7 +18,7 @@ from deskcli.errors import InvalidValue, StorageError
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
 from deskcli.sanitize import json_text
 from deskcli.services.transfer import (
-    CASE_FIELDS,
+    CASE_ROW_FIELDS,
     CASES,
     CSV_FILES,
     CUSTOMER_FIELDS,
@@ -26,9 +26,11 @@ from deskcli.services.transfer import (
     EVENT_FIELDS,
     EVENTS,
     READ_BATCH,
+    TAGS,
     TIME_FIELDS,
     ExportCounts,
     case_columns,
+    sorted_tags,
 )
 
 
@@ -61,14 +63,24 @@ def customer_records(session: Session) -> Iterator[dict[str, Any]]:
 
 
 def case_records(session: Session) -> Iterator[dict[str, Any]]:
-    """Every case, by id, naming its customer by CRN."""
+    """Every case, by id, naming its customer by CRN, with its tags."""
     query = (
         select(*case_columns())
         .join_from(CASES, CUSTOMERS, CASES.c.customer_id == CUSTOMERS.c.id)
         .order_by(CASES.c.id)
     )
+    # Tags stream beside the cases, both by case id: a merge, not a query per case.
+    tag_rows = _stream(session, select(TAGS.c.case_id, TAGS.c.tag).order_by(TAGS.c.case_id))
+    pending = next(tag_rows, None)
     for row in _stream(session, query):
-        yield _export_record("case", CASE_FIELDS, row)
+        record = _export_record("case", CASE_ROW_FIELDS, row)
+        tags = []
+        while pending is not None and pending.case_id <= record["id"]:
+            if pending.case_id == record["id"]:
+                tags.append(pending.tag)
+            pending = next(tag_rows, None)
+        record["tags"] = sorted_tags(tags)
+        yield record
 
 
 def event_records(session: Session) -> Iterator[dict[str, Any]]:
@@ -107,7 +119,7 @@ def neutralize(cell: str) -> str:
 def _csv_cell(name: str, value: Any) -> Any:
     if value is None:
         return ""
-    if name == "data":
+    if name in ("data", "tags"):
         value = json.dumps(value, ensure_ascii=False)
     return neutralize(value) if isinstance(value, str) else value
 

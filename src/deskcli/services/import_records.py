@@ -78,6 +78,17 @@ Label = Annotated[Text, _within(limits.LABEL)]
 Crn = Annotated[Label, Field(min_length=1, pattern=r"^\S+$")]  # one word, as customers.py wants
 NonEmpty = Annotated[Text, Field(min_length=1)]
 Subject = Annotated[NonEmpty, _within(limits.SUBJECT), AfterValidator(_one_line)]
+
+
+def _distinct_tags(tags: list[str]) -> list[str]:
+    keys = [t.lower() for t in tags]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a tag appears twice (tags match in any case)")
+    return tags
+
+
+Tag = Annotated[Label, Field(min_length=1, pattern=r"^\S+$"), AfterValidator(_one_line)]
+Tags = Annotated[list[Tag], AfterValidator(_distinct_tags)]
 Time = Annotated[AwareDatetime, AfterValidator(_time_in_range)]
 Data = Annotated[dict[str, Any], AfterValidator(_storable)]
 
@@ -125,6 +136,8 @@ class CaseRecord(_Record):
     reopen_count: Count
     handling_seconds: Count
     version: Counter
+    # Optional: an export made before tags existed still imports.
+    tags: Tags = Field(default_factory=list)
 
 
 class EventRecord(_Record):
