@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
@@ -109,11 +109,17 @@ class Event(SQLModel, table=True):
 # form (`tag_key`, lowercased), so `VIP` and `vip` are one tag on a case.
 class CaseTag(SQLModel, table=True):
     __tablename__ = "case_tag"
-    # The --tag filter looks cases up by tag: (tag_key, case_id) serves it.
-    __table_args__ = (Index("ix_case_tag_key", "tag_key", "case_id"),)
+    # Once per case (the unique pair also loads a case's tags); the --tag
+    # filter looks cases up by tag through (tag_key, case_id).
+    __table_args__ = (
+        UniqueConstraint("case_id", "tag_key", name="uq_case_tag_case_key"),
+        Index("ix_case_tag_key", "tag_key", "case_id"),
+    )
 
-    case_id: int = Field(foreign_key="case.id", primary_key=True)
-    tag_key: str = Field(primary_key=True)
+    # A row id like every table's, so `desk doctor` can name a damaged row.
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    tag_key: str
     tag: str
 
 

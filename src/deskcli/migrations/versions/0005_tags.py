@@ -16,10 +16,11 @@ depends_on = None
 def upgrade() -> None:
     op.create_table(
         "case_tag",
+        sa.Column("id", sa.Integer(), primary_key=True),
         sa.Column("case_id", sa.Integer(), sa.ForeignKey("case.id"), nullable=False),
         sa.Column("tag_key", sa.String(), nullable=False),
         sa.Column("tag", sa.String(), nullable=False),
-        sa.PrimaryKeyConstraint("case_id", "tag_key"),
+        sa.UniqueConstraint("case_id", "tag_key", name="uq_case_tag_case_key"),
     )
     op.create_index("ix_case_tag_key", "case_tag", ["tag_key", "case_id"])
 
