@@ -192,3 +192,14 @@ def test_bad_choice_values_say_what_is_accepted(
     assert result.exit_code == 2
     assert result.stderr.splitlines()[0] == expected
     assert "Invalid value" not in result.stderr and "Value error" not in result.stderr
+
+
+# -- found by the fuzz test: a file name too long for the filesystem -----------
+
+
+def test_an_export_path_too_long_for_the_filesystem_is_exit_2(desk: Desk, tmp_path: Any) -> None:
+    name = str(tmp_path / ("a" * 5000))
+    for args in (("export", "--out", name), ("export", "--format", "csv", "--out", name)):
+        result = desk(*args)
+        assert result.exit_code == 2, (args[:2], result.stderr[-200:])
+        assert "unexpected" not in result.stderr

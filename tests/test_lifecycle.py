@@ -32,6 +32,7 @@ JSON_FIELDS = {
     "reopen_count",
     "handling_seconds",
     "version",
+    "tags",  # issue 10
 }
 
 

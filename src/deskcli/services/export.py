@@ -129,26 +129,31 @@ def check_out_file(path: Path, database: Path | None = None) -> None:
 
     `database`, the file being exported, must not be replaced by its own export.
     """
-    if database is not None and is_database_file(path, database):
-        raise InvalidValue(f"{path} is the database being exported", hint="choose another --out")
-    if path.is_dir():
-        raise InvalidValue(f"{path} is a directory", hint="give a file name for --out")
-    if not path.parent.is_dir():
-        raise InvalidValue(f"cannot write {path}: directory {path.parent} does not exist")
+    try:
+        if database is not None and is_database_file(path, database):
+            raise InvalidValue(
+                f"{path} is the database being exported", hint="choose another --out"
+            )
+        if path.is_dir():
+            raise InvalidValue(f"{path} is a directory", hint="give a file name for --out")
+        if not path.parent.is_dir():
+            raise InvalidValue(f"cannot write {path}: directory {path.parent} does not exist")
+    except OSError as exc:  # a name too long for the filesystem, a loop of symlinks
+        raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def prepare_out_dir(path: Path) -> None:
     """Create the CSV export directory (owner only) if needed; InvalidValue if it cannot be."""
-    if path.exists() and not path.is_dir():
-        raise InvalidValue(
-            f"{path} is not a directory", hint="--format csv writes three files into --out DIR"
-        )
-    if not path.parent.is_dir():
-        raise InvalidValue(f"cannot create {path}: directory {path.parent} does not exist")
     try:
+        if path.exists() and not path.is_dir():
+            raise InvalidValue(
+                f"{path} is not a directory", hint="--format csv writes three files into --out DIR"
+            )
+        if not path.parent.is_dir():
+            raise InvalidValue(f"cannot create {path}: directory {path.parent} does not exist")
         path.mkdir(mode=0o700, exist_ok=True)
-    except OSError as exc:
-        raise InvalidValue(f"cannot create {path}: {exc.strerror}") from None
+    except OSError as exc:  # no permission, a name too long for the filesystem
+        raise InvalidValue(f"cannot create {path}: {exc.strerror or exc}") from None
 
 
 def _open_temp(fd: int) -> IO[bytes]:
