@@ -89,7 +89,7 @@ def test_doctor_fails_on_a_damaged_file(
     desk: Desk, db_path: Path, dj: Callable[..., Any], customer: str
 ) -> None:
     for i in range(300):
-        dj("case", "open", "-c", customer, "--subject", f"case {i} " + "x" * 200)
+        dj("case", "open", "-c", customer, "--subject", f"case {i}", "--body", "x" * 200)
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db_path.read_bytes())
@@ -105,7 +105,7 @@ def test_truncated_file_is_exit_5_and_left_alone(
     desk: Desk, db_path: Path, dj: Callable[..., Any], customer: str
 ) -> None:
     for i in range(200):
-        dj("case", "open", "-c", customer, "--subject", f"case {i} " + "x" * 300)
+        dj("case", "open", "-c", customer, "--subject", f"case {i}", "--body", "x" * 300)
     with sqlite3.connect(db_path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     db_path.write_bytes(db_path.read_bytes()[: db_path.stat().st_size // 3])

@@ -47,10 +47,13 @@ def test_guided_flow_interrupted_and_resumed(
         customers.add_customer(session, crn="C-7", name="Liam [bold]O'Connor[/]")
         old = cases.open_case(session, agent="bob", customer_crn="C-7", subject="Old router")
         cases.close_cases(session, agent="bob", ids=[old.case.id or 0], resolution="Replaced it")
-        case_id = cases.open_case(
-            session, agent="bob", customer_crn="C-7", subject="Drops \x1b[31mevery[/] evening",
-            description="Since Monday",
-        ).case.id  # fmt: skip
+        view = cases.open_case(
+            session, agent="bob", customer_crn="C-7", subject="Drops", description="Since Monday"
+        )
+        # Stored before subjects were checked (control characters are refused now).
+        view.case.subject = "Drops \x1b[31mevery[/] evening"
+        session.add(view.case)
+        case_id = view.case.id
 
     first = spawn(db_path, "assist", str(case_id))
     first.expect("Step 1/5: Acknowledge")

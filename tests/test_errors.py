@@ -48,11 +48,16 @@ def test_empty_texts_are_refused(desk: Desk, new_case: Callable[..., int]) -> No
     assert desk("case", "escalate", case, "--to", "", "--reason", "x").exit_code == 2
 
 
-def test_user_text_is_never_markup_or_escape_sequences(desk: Desk, dj: Callable[..., Any]) -> None:
+def test_user_text_is_never_markup_or_escape_sequences(
+    desk: Desk, dj: Callable[..., Any], sql: Callable[..., Any]
+) -> None:
     dj("customer", "add", "--crn", "C-[b]", "--name", "[bold red]Evil[/] \x1b]0;pwned\x07")
     subject = "[bold red]x[/] \x1b[31mred\x1b[0m [/] \u202eabc"
-    case = dj("case", "open", "-c", "C-[b]", "--subject", subject, "--body", "[link=x]y[/link]")
-    assert case["subject"] == subject  # stored and returned exactly
+    case = dj("case", "open", "-c", "C-[b]", "--subject", "x", "--body", "[link=x]y[/link]")
+    # Subjects with control characters are refused since issue 10; one stored
+    # before must still be returned exactly and shown safely.
+    sql('UPDATE "case" SET subject = :s', s=subject)
+    assert dj("case", "show", str(case["id"]))["subject"] == subject
     dj("case", "note", str(case["id"]), "[/]\x1b[2J")
     for args in (
         ("case", "list"),

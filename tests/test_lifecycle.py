@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from tests.conftest import Desk
@@ -31,6 +32,7 @@ JSON_FIELDS = {
     "reopen_count",
     "handling_seconds",
     "version",
+    "tags",  # issue 10
 }
 
 
@@ -224,10 +226,14 @@ def test_open_with_me_assigns_and_body_from_stdin(dj: Callable[..., Any], custom
     assert opened["assignee"] == "alice" and opened["status"] == "open"
 
 
-def test_follow_ups(desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int]) -> None:
+def test_follow_ups(
+    desk: Desk, dj: Callable[..., Any], new_case: Callable[..., int], sql: Callable[..., Any]
+) -> None:
     soon, later, none = new_case("a"), new_case("b"), new_case("c")
     dj("case", "follow-up", str(later), "--in", "3d")
-    dj("case", "follow-up", str(soon), "--on", "2000-01-01")
+    # A past date is refused now (issue 10): make the follow-up due by moving it back.
+    dj("case", "follow-up", str(soon), "--in", "1h")
+    sql('UPDATE "case" SET follow_up_at = :at WHERE id = :id', at=datetime(2000, 1, 1), id=soon)
     assert [c["id"] for c in dj("follow-ups")] == [soon, later]
     assert [c["id"] for c in dj("follow-ups", "--due")] == [soon]
     done = dj("case", "follow-up", str(soon), "--done", "--note", "refund arrived")

@@ -57,6 +57,9 @@ class EventKind(StrEnum):
     FOLLOW_UP = "follow_up"
     FEEDBACK = "feedback"
     ASSIST_STEP = "assist_step"
+    EDITED = "edited"  # data: {field: {"from": old, "to": new}, ...}
+    TAGGED = "tagged"  # data: {"tags": [added]}
+    UNTAGGED = "untagged"  # data: {"tags": [removed]}
 
 
 class SortKey(StrEnum):
@@ -113,6 +116,12 @@ TRANSITIONS: dict[str, Transition] = {
         Transition("take", _ACTIVE, None, opens=True),
         Transition("assign", _ACTIVE, None, opens=True),
         Transition("note", _ANY, None),
+        # Correcting a case rewrites what it says: a closed case is history, so
+        # it is reopened first; tags only file it, so they go on in every status.
+        Transition("edit", _ANY - {Status.CLOSED}, None),
+        Transition("unassign", _ACTIVE, None),
+        Transition("tag", _ANY, None),
+        Transition("untag", _ANY, None),
         Transition("reply", _ANY - {Status.CLOSED}, None, opens=True),
         Transition(
             "pending",

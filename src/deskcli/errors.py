@@ -72,3 +72,14 @@ class Interrupted(DeskError):
     """Ctrl-C during a command: its transaction finished entirely or not at all."""
 
     exit_code = ExitCode.INTERRUPTED
+
+
+def unknown_choice(what: str, value: str, choices: list[str] | tuple[str, ...]) -> str:
+    """The one sentence for a value outside its choices, whatever option or
+    file field it came from: `unknown status 'opne' (did you mean 'open'?);
+    use one of: new, open, ...`."""
+    from difflib import get_close_matches
+
+    close = get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
+    guess = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown {what} {value!r}{guess}; use one of: {', '.join(choices)}"

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index
+from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
@@ -99,6 +100,12 @@ class Case(SQLModel, table=True):
     # Bumped on every write: the optimistic-concurrency check (see services.write_path).
     version: int = 1
 
+    @property
+    def tags(self) -> list[str]:
+        """The case's tags as first typed, sorted case-insensitively."""
+        rows = getattr(self, "tag_rows", None) or ()  # the relationship below
+        return sorted((t.tag for t in rows), key=lambda tag: (tag.lower(), tag))
+
 
 # The append-only timeline and audit log of a case.  Never updated or deleted.
 class Event(SQLModel, table=True):
@@ -112,3 +119,29 @@ class Event(SQLModel, table=True):
     kind: str
     body: str = ""
     data: dict[str, Any] | None = Field(default=None, sa_type=JSON)
+
+
+# A case's tags: each stored as first typed (`tag`) and found by its folded
+# form (`tag_key`, lowercased), so `VIP` and `vip` are one tag on a case.
+class CaseTag(SQLModel, table=True):
+    __tablename__ = "case_tag"
+    # Once per case (the unique pair also loads a case's tags); the --tag
+    # filter looks cases up by tag through (tag_key, case_id).
+    __table_args__ = (
+        UniqueConstraint("case_id", "tag_key", name="uq_case_tag_case_key"),
+        Index("ix_case_tag_key", "tag_key", "case_id"),
+    )
+
+    # A row id like every table's, so `desk doctor` can name a damaged row.
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    tag_key: str
+    tag: str
+
+
+# A case's tags load with it, in one extra query per list (selectin), never one
+# per case.  Mapped here, after both classes, because SQLModel's Relationship
+# cannot see the target class through this module's postponed annotations.
+Case.__mapper__.add_property(  # type: ignore[attr-defined]
+    "tag_rows", relationship(CaseTag, lazy="selectin", viewonly=True, uselist=True)
+)

@@ -46,6 +46,11 @@ class CaseFields(Protocol):
     handling_seconds: int
     version: int
 
+    @property
+    def tags(self) -> list[str]:
+        """Sorted, case-insensitively."""
+        ...
+
 
 class CustomerFields(Protocol):
     crn: str
@@ -115,6 +120,7 @@ class CaseRecord(TypedDict):
     reopen_count: int
     handling_seconds: int
     version: int
+    tags: list[str]
 
 
 def case_record(case: CaseFields, customer: CustomerFields) -> CaseRecord:
@@ -142,6 +148,7 @@ def case_record(case: CaseFields, customer: CustomerFields) -> CaseRecord:
         "reopen_count": case.reopen_count,
         "handling_seconds": case.handling_seconds,
         "version": case.version,
+        "tags": list(case.tags),
     }
 
 

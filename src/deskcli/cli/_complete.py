@@ -105,6 +105,22 @@ def _distinct(ctx: typer.Context, column: str, incomplete: str) -> list[str]:
     return [str(value) for (value,) in rows]
 
 
+def tags(ctx: typer.Context, incomplete: str) -> list[str]:
+    """Tags in use, as first typed, matching case-insensitively (ix_case_tag_key)."""
+    low, high = _prefix_range(incomplete.lower())
+    rows = _rows(
+        ctx,
+        "SELECT min(tag) FROM case_tag WHERE tag_key >= ? AND tag_key < ? "
+        "GROUP BY tag_key ORDER BY tag_key LIMIT ?",
+        low,
+        high,
+        LIMIT,
+    )
+    # Typer keeps only values that start with what was typed, exactly; tags
+    # match in any case, so the typed letters lead and the stored rest follows.
+    return [incomplete + str(tag)[len(incomplete) :] for (tag,) in rows]
+
+
 def agents(ctx: typer.Context, incomplete: str) -> list[str]:
     return _distinct(ctx, "assignee", incomplete)
 

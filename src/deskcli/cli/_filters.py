@@ -18,6 +18,7 @@ from deskcli.cli._options import (
     PriorityOpt,
     SearchOpt,
     StatusOpt,
+    TagOpt,
     TeamOpt,
     UnassignedOpt,
 )
@@ -42,6 +43,7 @@ def _declared(
     team: TeamOpt = None,
     older_than: OlderThanOpt = None,
     search: SearchOpt = None,
+    tag: TagOpt = None,
 ) -> None:
     """Never called: its parameters are the filter options."""
 
@@ -84,6 +86,7 @@ def case_filter(
     team: str | None = None,
     older_than: str | None = None,
     search: str | None = None,
+    tag: list[str] | None = None,
 ) -> CaseFilter:
     """The options' values as the services' CaseFilter."""
     from deskcli.services.case_queries import CaseFilter
@@ -104,4 +107,5 @@ def case_filter(
         older_than=parse_duration(older_than) if older_than else None,
         search=search,
         exclude_closed=exclude_closed,
+        tags=tuple(tag or ()),
     )

@@ -7,7 +7,9 @@ only with DESK_DEBUG=1.
 
 from __future__ import annotations
 
+import ast
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import Any
@@ -15,7 +17,7 @@ from typing import Any
 import typer
 from typer.core import TyperArgument, TyperGroup, TyperOption
 
-from deskcli.errors import DeskError, ExitCode, Interrupted
+from deskcli.errors import DeskError, ExitCode, Interrupted, unknown_choice
 from deskcli.sanitize import one_line
 
 
@@ -220,7 +222,7 @@ def run_guarded(call: Any) -> int:
         hint = None
         if exc.ctx is not None:
             hint = f"see '{exc.ctx.command_path} --help'"
-        print_error(_first_line(exc.format_message()), hint)
+        print_error(_choice_message(exc) or _first_line(exc.format_message()), hint)
         return int(ExitCode.USAGE)
     except ClickException as exc:
         print_error(_first_line(exc.format_message()))
@@ -243,6 +245,28 @@ def run_guarded(call: Any) -> int:
             "this is a bug; DESK_DEBUG=1 shows the traceback",
         )
         return int(ExitCode.UNEXPECTED)
+
+
+# How Typer words a value outside an enum's choices (with pydantic's prefix).
+_NOT_ONE_OF = re.compile(r"^(?:Value error, )?('(?:[^'\\]|\\.)*') is not one of (.*)\.$")
+
+
+def _choice_message(exc: Exception) -> str | None:
+    """Every choice option's refusal in desk's words (errors.unknown_choice),
+    in one place instead of per option; None for other usage errors."""
+    param = getattr(exc, "param", None)
+    found = _NOT_ONE_OF.match(str(getattr(exc, "message", "")))
+    if param is None or found is None:
+        return None
+    try:
+        value = ast.literal_eval(found.group(1))
+        choices = ast.literal_eval(f"[{found.group(2)}]")
+    except (SyntaxError, ValueError):
+        return None
+    # The option's own word (--format), not the function's parameter name.
+    names = [*getattr(param, "opts", ()), param.name or "value"]
+    what = max(names, key=len).lstrip("-").replace("_", " ").replace("-", " ")
+    return unknown_choice(what, str(value), [str(c) for c in choices])
 
 
 def _first_line(message: str) -> str:

@@ -111,6 +111,17 @@ SearchOpt = Annotated[
         metavar="TEXT",
     ),
 ]
+TagOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="Only cases with this tag (repeatable: all must match; any case).",
+        autocompletion=_complete.tags,
+        show_default=False,
+    ),
+]
 SortOpt = Annotated[SortKey, typer.Option("--sort", help="Order of the list.")]
 LimitOpt = Annotated[
     int | None,

@@ -36,6 +36,10 @@ class CaseGroup(LazyGroup):
         "show": "deskcli.cli.case:case_show",
         "take": "deskcli.cli.case:case_take",
         "assign": "deskcli.cli.case:case_assign",
+        "unassign": "deskcli.cli.case:case_unassign",
+        "edit": "deskcli.cli.case:case_edit",
+        "tag": "deskcli.cli.case:case_tag",
+        "untag": "deskcli.cli.case:case_untag",
         "note": "deskcli.cli.case:case_note",
         "reply": "deskcli.cli.case:case_reply",
         "pending": "deskcli.cli.case:case_pending",
@@ -80,8 +84,11 @@ def _write(
 
 @app.callback(invoke_without_command=True)
 def case_default(ctx: typer.Context) -> None:
+    # Bare `desk case` is the agent's desk: their own active cases first, then
+    # everyone else's, each newest first.
     if ctx.invoked_subcommand is None:
-        case_list(ctx)
+        _list(ctx, include_all=False, sort=SortKey.NEWEST, limit=None, as_json=False, ids=False,
+              filters={}, mine_first=True)  # fmt: skip
 
 
 def case_open(
@@ -168,6 +175,20 @@ def case_list(
     \b
     Example: desk case list --mine --priority urgent --priority high
     """
+    _list(ctx, include_all, sort, limit, as_json, ids, filters)
+
+
+def _list(
+    ctx: typer.Context,
+    include_all: bool,
+    sort: SortKey,
+    limit: int | None,
+    as_json: bool,
+    ids: bool,
+    filters: dict[str, Any],
+    *,
+    mine_first: bool = False,
+) -> None:
     from deskcli import render
     from deskcli.services import case_queries
     from deskcli.shapes import case_records
@@ -176,6 +197,7 @@ def case_list(
         raise InvalidValue("use either --json or --ids, not both")
     st = state(ctx)
     wanted = case_filter(st, include_all=include_all, **filters)
+    first = st.agent if mine_first else None
     machine = as_json or ids
     effective = limit if limit is not None else (None if machine else HUMAN_DEFAULT_LIMIT)
     # With the default limit a table fetches one row more than it shows, to say
@@ -184,7 +206,9 @@ def case_list(
     default_limit = limit is None and not machine
     fetch = (effective + 1) if effective and default_limit else effective
     with st.reading() as session:
-        views = case_queries.list_cases(session, wanted, sort=sort, limit=fetch or None)
+        views = case_queries.list_cases(
+            session, wanted, sort=sort, limit=fetch or None, first_assignee=first
+        )
     if as_json:
         render.emit_json(case_records(views))
     elif ids:
@@ -196,8 +220,19 @@ def case_list(
         )
 
 
-def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) -> None:
-    """Show a case: details, timeline and the customer's history."""
+def case_show(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="Print long texts whole (they are shortened otherwise)."),
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show a case: details, timeline and the customer's history.
+
+    Texts longer than 2,000 characters are shortened, with a marker saying
+    how much more there is; --full prints them whole (--json always does)."""
     from deskcli import render
     from deskcli.services import case_queries
     from deskcli.services.assist import state_from_events
@@ -210,7 +245,7 @@ def case_show(ctx: typer.Context, case_id: CaseIdArg, as_json: JsonOpt = False) 
     if as_json:
         render.emit_json(detail_record(*detail.view, detail.events, detail.history, five_as))
     else:
-        render.case_detail(detail)
+        render.case_detail(detail, full=full)
         if five_as.last_at is not None:
             from deskcli.workflow.i18n import translator
 
@@ -264,6 +299,165 @@ def case_assign(
             s, agent=agent, case_id=case_id, to=to, if_version=if_version
         ),
         lambda v: f"Case {v.case.id} assigned to {v.case.assignee} ({v.case.status}).",
+    )
+
+
+def _write_maybe(
+    ctx: typer.Context,
+    as_json: bool,
+    action: Callable[[Session, str], tuple[CaseView, Any]],
+    message: Callable[[CaseView, Any], str],
+    unchanged: Callable[[CaseView], str],
+) -> None:
+    """`_write` for verbs that may find nothing to change: then they say so
+    (on stderr, so --json stays the case) and add no event."""
+    from deskcli import render
+    from deskcli.shapes import case_record
+
+    st = state(ctx)
+    with st.writing() as session:
+        view, changed = action(session, st.agent)
+    if not changed:
+        render.note(unchanged(view))
+    if as_json:
+        render.emit_json(case_record(*view))
+    elif changed:
+        render.say(message(view, changed))
+
+
+def case_unassign(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Leave a case to nobody (its status stays); a case nobody owns is left as is."""
+    from deskcli.services import cases
+
+    _write_maybe(
+        ctx,
+        as_json,
+        lambda s, agent: cases.unassign(s, agent=agent, case_id=case_id, if_version=if_version),
+        lambda v, _: f"Case {v.case.id} is unassigned ({v.case.status}).",
+        lambda v: f"case {v.case.id} has no owner; nothing changed",
+    )
+
+
+def case_edit(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    subject: Annotated[
+        str | None, typer.Option("--subject", metavar="TEXT", help="The new subject (one line).")
+    ] = None,
+    description: Annotated[
+        str | None,
+        typer.Option(
+            "--description", metavar="TEXT", help="The new description ('-' reads stdin)."
+        ),
+    ] = None,
+    priority: Annotated[Priority | None, typer.Option(help="The new priority.")] = None,
+    category: Annotated[
+        str | None,
+        typer.Option(
+            metavar="NAME",
+            help="The new category ('' clears it).",
+            autocompletion=_complete.categories,
+        ),
+    ] = None,
+    channel: Annotated[Channel | None, typer.Option(help="The new channel.")] = None,
+    customer: Annotated[
+        str | None,
+        typer.Option(
+            "--customer",
+            "-c",
+            metavar="CRN",
+            help="Move the case to another customer.",
+            autocompletion=_complete.crns,
+        ),
+    ] = None,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Correct a case: one `edited` event lists each field's old and new value.
+
+    Refused on closed cases (reopen first).
+
+    \b
+    Example: desk case edit 12 --subject "Charged twice in March" --priority high
+    """
+    from deskcli.services import cases
+
+    text = read_text(description, "--description") if description is not None else None
+    _write_maybe(
+        ctx,
+        as_json,
+        lambda s, agent: cases.edit_case(
+            s,
+            agent=agent,
+            case_id=case_id,
+            subject=subject,
+            description=text,
+            priority=priority,
+            category=category,
+            channel=channel,
+            customer_crn=customer,
+            if_version=if_version,
+        ),
+        lambda v, changed: f"Case {v.case.id} edited: {', '.join(changed)}.",
+        lambda v: f"case {v.case.id} already says that; nothing changed",
+    )
+
+
+TagsArg = Annotated[
+    list[str],
+    typer.Argument(
+        metavar="TAG...", help="Tags: one word each, any case.", autocompletion=_complete.tags
+    ),
+]
+
+
+def case_tag(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    tags: TagsArg,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Tag a case (tags match in any case and are kept as first typed)."""
+    from deskcli.services import tags as tag_service
+
+    _write_maybe(
+        ctx,
+        as_json,
+        lambda s, agent: tag_service.tag(
+            s, agent=agent, case_id=case_id, tags=tags, if_version=if_version
+        ),
+        lambda v, added: f"Case {v.case.id} tagged {', '.join(added)}.",
+        lambda v: (
+            f"case {v.case.id} already has {'that tag' if len(tags) == 1 else 'those tags'}; "
+            "nothing changed"
+        ),
+    )
+
+
+def case_untag(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    tags: TagsArg,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remove tags from a case."""
+    from deskcli.services import tags as tag_service
+
+    _write_maybe(
+        ctx,
+        as_json,
+        lambda s, agent: tag_service.untag(
+            s, agent=agent, case_id=case_id, tags=tags, if_version=if_version
+        ),
+        lambda v, removed: f"Case {v.case.id}: removed tag {', '.join(removed)}.",
+        lambda v: f"case {v.case.id} has no such tag; nothing changed",
     )
 
 

@@ -71,12 +71,29 @@ def cases(views: Sequence[CaseAndCustomer], *, more: bool = False) -> None:
         note(f"showing the first {len(views)} cases; there are more: pass --limit N (0 for all)")
 
 
-def case_detail(detail: CaseDetailFields) -> None:
-    out().print(case_detail_view(detail))
+# How much of one long text (a description, an event's body) `desk case show`
+# prints; --full prints everything.  A pasted email stays readable, a
+# megabyte does not flood the terminal.
+SHOWN_CHARACTERS = 2000
 
 
-def case_detail_view(detail: CaseDetailFields) -> Group:
-    """The case's panel, its timeline and the customer's other cases."""
+def shortened(text: str, case_id: int | None, *, full: bool = False) -> str:
+    """`text`, or its start and a marker saying how much more there is."""
+    if full or len(text) <= SHOWN_CHARACTERS:
+        return text
+    rest = len(text) - SHOWN_CHARACTERS
+    return (
+        f"{text[:SHOWN_CHARACTERS]}... [{rest:,} more characters; desk case show {case_id} --full]"
+    )
+
+
+def case_detail(detail: CaseDetailFields, *, full: bool = False) -> None:
+    out().print(case_detail_view(detail, full=full))
+
+
+def case_detail_view(detail: CaseDetailFields, *, full: bool = False) -> Group:
+    """The case's panel, its timeline and the customer's other cases; long
+    texts shortened unless `full`."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -90,6 +107,7 @@ def case_detail_view(detail: CaseDetailFields) -> Group:
         ("Customer", Text.assemble(user(customer.crn, "bold"), " ", user(customer.name))),
         ("Channel", c.channel),
         ("Category", user(c.category or "-")),
+        ("Tags", user(", ".join(c.tags) or "-")),
         ("Assignee", user(c.assignee or "-")),
         ("Team / tier", Text.assemble(user(c.team or "-"), f" / tier {c.tier}")),
         ("Opened", when(c.created_at)),
@@ -111,17 +129,19 @@ def case_detail_view(detail: CaseDetailFields) -> Group:
     rows.append(("Version", str(c.version)))
     parts: list[Any] = [fields(rows)]
     if c.description:
-        parts += [Text(""), user(c.description)]
+        parts += [Text(""), user(shortened(c.description, c.id, full=full))]
     shown: list[Any] = [
         Panel(Group(*parts), title=title, title_align="left", expand=False),
-        timeline(detail.events),
+        timeline(detail.events, case_id=c.id, full=full),
     ]
     if detail.history:
         shown.append(history_table(detail.history, title="Customer history (other cases)"))
     return Group(*shown)
 
 
-def timeline(events: Sequence[EventFields]) -> Table:
+def timeline(
+    events: Sequence[EventFields], *, case_id: int | None = None, full: bool = True
+) -> Table:
     from rich.table import Table
 
     table = Table(title="Timeline", title_justify="left", box=None, pad_edge=False)
@@ -135,12 +155,8 @@ def timeline(events: Sequence[EventFields]) -> Table:
             resolution = e.body
         elif e.kind == "reopened":
             resolution = ""
-        table.add_row(
-            times.local(e.at),
-            user(e.agent),
-            _event_word(e),
-            user(_event_text(e, resolution) or "-"),
-        )
+        detail = shortened(_event_text(e, resolution) or "-", case_id, full=full)
+        table.add_row(times.local(e.at), user(e.agent), _event_word(e), user(detail))
     return table
 
 
@@ -162,7 +178,7 @@ def _event_text(e: EventFields, resolution: str = "") -> str:
         how = ", ".join(str(data[k]) for k in ("channel", "priority") if data.get(k))
         return f"{e.body} ({how})" if how else e.body
     if e.kind == "assigned":
-        return f"{data.get('from') or 'nobody'} -> {e.body}"
+        return f"{data.get('from') or 'nobody'} -> {e.body or 'nobody'}"
     if e.kind == "status":
         text = f"{data.get('from')} -> {data.get('to')}"
         return f"{text}: {e.body}" if e.body else text

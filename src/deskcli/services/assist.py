@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, col, select
 
-from deskcli import times
+from deskcli import limits, times
 from deskcli.domain import ACTIVE_STATUSES, TRANSITIONS, EventKind
 from deskcli.errors import InvalidValue, TransitionNotAllowed
 from deskcli.models import Event
@@ -147,6 +147,7 @@ def record_step(
         else:
             message = N_("the text of the {step} step must not be empty")
         raise InvalidValue(message, params={"step": step})
+    body = limits.check_text(body, f"the text of the {step} step", limits.LONG_TEXT)
     if skip:
         data = {"status": "skipped", "reason": body}
     else:

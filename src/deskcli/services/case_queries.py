@@ -44,6 +44,7 @@ class CaseFilter:
     older_than: timedelta | None = None
     search: str | None = None
     exclude_closed: bool = False
+    tags: tuple[str, ...] = ()  # every one must match, case-insensitively
 
     def __post_init__(self) -> None:
         check_search(self.search)
@@ -140,6 +141,10 @@ def _conditions(session: Session, filters: CaseFilter) -> list[ColumnElement[boo
         conditions.append(col(Case.team_key) == name_key(filters.team))
     if filters.older_than is not None:
         conditions.append(col(Case.created_at) < times.now() - filters.older_than)
+    if filters.tags:
+        from deskcli.services.tags import tag_conditions
+
+        conditions += tag_conditions(filters.tags)
     if filters.search:
         # Folded text (subject, description, resolution, notes, replies and
         # customer messages; see write_path) against the folded query.
@@ -172,12 +177,17 @@ def list_cases(
     *,
     sort: SortKey = SortKey.NEWEST,
     limit: int | None = None,
+    first_assignee: str | None = None,
 ) -> list[CaseView]:
+    """`first_assignee`: that agent's cases come first, each group in `sort` order."""
+    # A CASE expression, not `assignee = x`: that is NULL for unowned cases,
+    # which the backends sort differently.
+    mine = [case((col(Case.assignee) == first_assignee, 0), else_=1)] if first_assignee else []
     query = (
         select(Case, Customer)
         .join(Customer, col(Customer.id) == col(Case.customer_id))
         .where(*_conditions(session, filters))
-        .order_by(*_order(sort))
+        .order_by(*mine, *_order(sort))
     )
     if limit:
         query = query.limit(limit)

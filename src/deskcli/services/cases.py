@@ -12,11 +12,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from deskcli import times
+from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, Channel, EventKind, Priority, Status
-from deskcli.errors import TransitionNotAllowed
+from deskcli.errors import Conflict, InvalidValue, TransitionNotAllowed
 from deskcli.folding import name_key
 from deskcli.models import Case
 from deskcli.services.bulk_close import close_cases
@@ -29,6 +30,7 @@ from deskcli.services.write_path import (
     case_search_text,
     load_for_write,
     make_event,
+    optional_text,
     require_text,
 )
 
@@ -74,13 +76,17 @@ def open_case(
     description = (description or "").strip()
     case_ = Case(
         customer_id=customer.id or 0,
-        subject=subject,
-        description=description,
+        subject=require_text(subject, "the subject", limits.SUBJECT, one_line=True),
+        description=optional_text(description, "the description"),
         channel=str(Channel(channel)),
         priority=str(Priority(priority)),
-        category=(category or "").strip() or None,
+        category=optional_text(category, "the category", limits.LABEL, one_line=True) or None,
         status=str(Status.OPEN if assignee else Status.NEW),
-        assignee=assignee,
+        assignee=(
+            require_text(assignee, "the assignee", limits.LABEL, one_line=True)
+            if assignee
+            else None
+        ),
         assignee_key=name_key(assignee),
         search_text=case_search_text((subject, description), ()),
         created_at=now,
@@ -89,6 +95,7 @@ def open_case(
     session.add(case_)
     session.flush()
     assert case_.id is not None
+    set_committed_value(case_, "tag_rows", [])  # a new case has no tags: no query
     opened = {"channel": case_.channel, "priority": case_.priority, "customer": customer.crn}
     events = [make_event(case_.id, agent, EventKind.OPENED, case_.subject, opened)]
     if assignee:
@@ -158,7 +165,7 @@ def assign(
 ) -> CaseView:
     """Give the case to agent `to` (a new case becomes open)."""
     view = load_for_write(session, case_id, if_version, verb="assign")
-    to = require_text(to, "the assignee")
+    to = require_text(to, "the assignee", limits.LABEL, one_line=True)
     if same_name(view.case.assignee, to):
         return get_case(session, case_id)
     return _assign(session, view, agent, spelled_agent(session, to))
@@ -209,7 +216,7 @@ def set_pending(
     """Waiting on the customer (the SLA clock pauses)."""
     view = load_for_write(session, case_id, if_version, verb="pending")
     case_ = view.case
-    event = _status_event(case_, agent, "pending", (reason or "").strip())
+    event = _status_event(case_, agent, "pending", optional_text(reason, "the reason"))
     return apply_change(session, view, [event], verb="pending")
 
 
@@ -235,7 +242,8 @@ def escalate(
     """Hand the case to another team one tier up; it leaves its current owner."""
     view = load_for_write(session, case_id, if_version, verb="escalate")
     case_ = view.case
-    team, reason = require_text(team, "the team"), require_text(reason, "the reason")
+    team = require_text(team, "the team", limits.LABEL, one_line=True)
+    reason = require_text(reason, "the reason")
     team = spelled_team(session, team)
     event = make_event(
         case_id,
@@ -331,9 +339,98 @@ def schedule_follow_up(
     note: str | None = None,
     if_version: int | None = None,
 ) -> CaseView:
-    """Set (or with at=None, mark done and clear) the case's follow-up."""
+    """Set (or with at=None, mark done and clear) the case's follow-up.
+
+    Raises InvalidValue for a time in the past, Conflict for --done when no
+    follow-up is scheduled (nothing to mark done: no event)."""
+    now = times.now()
+    if at is not None and at <= now:
+        raise InvalidValue(
+            f"the follow-up time {times.local(at)} is in the past",
+            hint="give a later date (--on YYYY-MM-DD) or a duration from now (--in 3d)",
+        )
+    body = optional_text(note, "the follow-up note") or ("done" if at is None else "")
     view = load_for_write(session, case_id, if_version)
-    body = (note or "").strip() or ("done" if at is None else "")
+    if at is None and view.case.follow_up_at is None:
+        raise Conflict(
+            f"no follow-up is scheduled on case {case_id}",
+            hint=f"schedule one with desk case follow-up {case_id} --in 3d",
+        )
     data = {"at": times.iso(at), "done": at is None}
     event = make_event(case_id, agent, EventKind.FOLLOW_UP, body, data)
     return apply_change(session, view, [event], follow_up_at=at)
+
+
+def unassign(
+    session: Session, *, agent: str, case_id: int, if_version: int | None = None
+) -> tuple[CaseView, bool]:
+    """Leave the case to nobody (an `assigned` event to nobody); its status
+    stays.  Returns (case, changed): a case nobody owns is left as it is."""
+    view = load_for_write(session, case_id, if_version, verb="unassign")
+    case_ = view.case
+    if case_.assignee is None:
+        return view, False
+    event = make_event(
+        case_id,
+        agent,
+        EventKind.ASSIGNED,
+        "",
+        {"from": case_.assignee, "to": None, "status": case_.status},
+    )
+    return apply_change(session, view, [event], verb="unassign", assignee=None), True
+
+
+def edit_case(
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    subject: str | None = None,
+    description: str | None = None,
+    priority: Priority | None = None,
+    category: str | None = None,
+    channel: Channel | None = None,
+    customer_crn: str | None = None,
+    if_version: int | None = None,
+) -> tuple[CaseView, dict[str, dict[str, Any]]]:
+    """Correct what the case says.  One `edited` event whose data maps each
+    changed field to {"from": old, "to": new}; returns the case and those
+    changes (empty: nothing changed, no event).  An empty --category clears it."""
+    wanted: dict[str, Any] = {}
+    if subject is not None:
+        wanted["subject"] = require_text(subject, "the subject", limits.SUBJECT, one_line=True)
+    if description is not None:
+        wanted["description"] = optional_text(description, "the description")
+    if priority is not None:
+        wanted["priority"] = str(Priority(priority))
+    if channel is not None:
+        wanted["channel"] = str(Channel(channel))
+    if category is not None:
+        wanted["category"] = (
+            optional_text(category, "the category", limits.LABEL, one_line=True) or None
+        )
+    if not wanted and customer_crn is None:
+        raise InvalidValue(
+            "say what to change",
+            hint="--subject, --description, --priority, --category, --channel or --customer",
+        )
+    view = load_for_write(session, case_id, if_version, verb="edit")
+    case_ = view.case
+    changes = {
+        name: {"from": getattr(case_, name), "to": value}
+        for name, value in wanted.items()
+        if getattr(case_, name) != value
+    }
+    values = {name: change["to"] for name, change in changes.items()}
+    customer = view.customer
+    if customer_crn is not None:
+        customer = get_customer(session, customer_crn)
+        if customer.id != case_.customer_id:
+            changes["customer"] = {"from": view.customer.crn, "to": customer.crn}
+            values["customer_id"] = customer.id
+    if not changes:
+        return view, {}
+    summary = ", ".join(changes)
+    event = make_event(case_id, agent, EventKind.EDITED, summary, changes)
+    apply_change(session, view, [event], verb="edit", **values)
+    return CaseView(case_, customer), changes

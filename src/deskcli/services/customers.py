@@ -9,9 +9,10 @@ from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
-from deskcli import times
+from deskcli import limits, times
 from deskcli.errors import Conflict, InvalidValue, NotFound
 from deskcli.folding import name_key, search_fold, search_text
+from deskcli.limits import check_text
 from deskcli.models import Case, Customer
 
 # Longer searches are refused (exit 2) rather than handed to the database:
@@ -33,7 +34,7 @@ def _clean_crn(crn: str) -> str:
     crn = crn.strip()
     if not crn or any(ch.isspace() for ch in crn):
         raise InvalidValue(f"invalid CRN {crn!r}: it must be one word, not empty")
-    return crn
+    return check_text(crn, "the CRN", limits.LABEL, one_line=True)
 
 
 def _check_email(email: str | None) -> str | None:
@@ -42,7 +43,17 @@ def _check_email(email: str | None) -> str | None:
     email = email.strip()
     if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
         raise InvalidValue(f"invalid email address {email!r}")
-    return email or None
+    return check_text(email, "the email address", limits.EMAIL) or None
+
+
+def _check_name(name: str) -> str:
+    if not name.strip():
+        raise InvalidValue("a customer needs a name")
+    return check_text(name.strip(), "the customer name", limits.NAME)
+
+
+def _check_phone(phone: str | None) -> str | None:
+    return check_text((phone or "").strip(), "the phone number", limits.PHONE) or None
 
 
 def add_customer(
@@ -55,8 +66,7 @@ def add_customer(
 ) -> Customer:
     """Raises Conflict when the CRN is taken."""
     crn = _clean_crn(crn)
-    if not name.strip():
-        raise InvalidValue("a customer needs a name")
+    name = _check_name(name)
     taken = _crn_taken(session, crn)
     if taken is not None:
         raise Conflict(
@@ -65,9 +75,9 @@ def add_customer(
     customer = Customer(
         crn=crn,
         crn_key=name_key(crn),
-        name=name.strip(),
+        name=name,
         email=_check_email(email),
-        phone=(phone or "").strip() or None,
+        phone=_check_phone(phone),
         created_at=times.now(),
     )
     _refresh_search_text(customer)
@@ -148,13 +158,11 @@ def edit_customer(
     """Change the given fields; raises NotFound, Conflict (CRN taken)."""
     customer = get_customer(session, crn)
     if name is not None:
-        if not name.strip():
-            raise InvalidValue("a customer needs a name")
-        customer.name = name.strip()
+        customer.name = _check_name(name)
     if email is not None:
         customer.email = _check_email(email)
     if phone is not None:
-        customer.phone = phone.strip() or None
+        customer.phone = _check_phone(phone)
     if new_crn is not None and new_crn.strip() != customer.crn:
         new_crn = _clean_crn(new_crn)
         taken = _crn_taken(session, new_crn, other_than=customer.id)

@@ -18,7 +18,7 @@ from deskcli.errors import InvalidValue, StorageError
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
 from deskcli.sanitize import json_text
 from deskcli.services.transfer import (
-    CASE_FIELDS,
+    CASE_ROW_FIELDS,
     CASES,
     CSV_FILES,
     CUSTOMER_FIELDS,
@@ -26,9 +26,11 @@ from deskcli.services.transfer import (
     EVENT_FIELDS,
     EVENTS,
     READ_BATCH,
+    TAGS,
     TIME_FIELDS,
     ExportCounts,
     case_columns,
+    sorted_tags,
 )
 
 
@@ -61,14 +63,24 @@ def customer_records(session: Session) -> Iterator[dict[str, Any]]:
 
 
 def case_records(session: Session) -> Iterator[dict[str, Any]]:
-    """Every case, by id, naming its customer by CRN."""
+    """Every case, by id, naming its customer by CRN, with its tags."""
     query = (
         select(*case_columns())
         .join_from(CASES, CUSTOMERS, CASES.c.customer_id == CUSTOMERS.c.id)
         .order_by(CASES.c.id)
     )
+    # Tags stream beside the cases, both by case id: a merge, not a query per case.
+    tag_rows = _stream(session, select(TAGS.c.case_id, TAGS.c.tag).order_by(TAGS.c.case_id))
+    pending = next(tag_rows, None)
     for row in _stream(session, query):
-        yield _export_record("case", CASE_FIELDS, row)
+        record = _export_record("case", CASE_ROW_FIELDS, row)
+        tags = []
+        while pending is not None and pending.case_id <= record["id"]:
+            if pending.case_id == record["id"]:
+                tags.append(pending.tag)
+            pending = next(tag_rows, None)
+        record["tags"] = sorted_tags(tags)
+        yield record
 
 
 def event_records(session: Session) -> Iterator[dict[str, Any]]:
@@ -107,7 +119,7 @@ def neutralize(cell: str) -> str:
 def _csv_cell(name: str, value: Any) -> Any:
     if value is None:
         return ""
-    if name == "data":
+    if name in ("data", "tags"):
         value = json.dumps(value, ensure_ascii=False)
     return neutralize(value) if isinstance(value, str) else value
 
@@ -117,26 +129,31 @@ def check_out_file(path: Path, database: Path | None = None) -> None:
 
     `database`, the file being exported, must not be replaced by its own export.
     """
-    if database is not None and is_database_file(path, database):
-        raise InvalidValue(f"{path} is the database being exported", hint="choose another --out")
-    if path.is_dir():
-        raise InvalidValue(f"{path} is a directory", hint="give a file name for --out")
-    if not path.parent.is_dir():
-        raise InvalidValue(f"cannot write {path}: directory {path.parent} does not exist")
+    try:
+        if database is not None and is_database_file(path, database):
+            raise InvalidValue(
+                f"{path} is the database being exported", hint="choose another --out"
+            )
+        if path.is_dir():
+            raise InvalidValue(f"{path} is a directory", hint="give a file name for --out")
+        if not path.parent.is_dir():
+            raise InvalidValue(f"cannot write {path}: directory {path.parent} does not exist")
+    except OSError as exc:  # a name too long for the filesystem, a loop of symlinks
+        raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None
 
 
 def prepare_out_dir(path: Path) -> None:
     """Create the CSV export directory (owner only) if needed; InvalidValue if it cannot be."""
-    if path.exists() and not path.is_dir():
-        raise InvalidValue(
-            f"{path} is not a directory", hint="--format csv writes three files into --out DIR"
-        )
-    if not path.parent.is_dir():
-        raise InvalidValue(f"cannot create {path}: directory {path.parent} does not exist")
     try:
+        if path.exists() and not path.is_dir():
+            raise InvalidValue(
+                f"{path} is not a directory", hint="--format csv writes three files into --out DIR"
+            )
+        if not path.parent.is_dir():
+            raise InvalidValue(f"cannot create {path}: directory {path.parent} does not exist")
         path.mkdir(mode=0o700, exist_ok=True)
-    except OSError as exc:
-        raise InvalidValue(f"cannot create {path}: {exc.strerror}") from None
+    except OSError as exc:  # no permission, a name too long for the filesystem
+        raise InvalidValue(f"cannot create {path}: {exc.strerror or exc}") from None
 
 
 def _open_temp(fd: int) -> IO[bytes]:

@@ -16,8 +16,10 @@ from pydantic import (
     ValidationError,
 )
 
+from deskcli import limits
 from deskcli.domain import Channel, EventKind, Priority, Status
 from deskcli.errors import InvalidValue
+from deskcli.limits import control_character
 from deskcli.times import MAX_YEAR, MIN_YEAR
 
 # Ranges the commands handle on both backends, so that an imported record
@@ -50,12 +52,43 @@ def _storable(value: Any) -> Any:
     return value
 
 
+def _one_line(value: str) -> str:
+    if (ch := control_character(value, allow_newlines=False)) is not None:
+        raise ValueError(f"must be one line without control characters (found {ch!r})")
+    return value
+
+
+def _within(limit: int) -> AfterValidator:
+    """At most `limit` characters, said the way the commands say it."""
+
+    def check(value: str) -> str:
+        if len(value) > limit:
+            raise ValueError(f"{len(value):,} characters long; the limit is {limit:,}")
+        return value
+
+    return AfterValidator(check)
+
+
 Id = Annotated[int, Field(ge=1, le=MAX_ROW_ID)]
 Count = Annotated[int, Field(ge=0, le=MAX_COUNTER)]
 Counter = Annotated[int, Field(ge=1, le=MAX_COUNTER)]  # version, tier: start at 1
-Text = Annotated[str, AfterValidator(_storable)]
-Crn = Annotated[Text, Field(min_length=1, pattern=r"^\S+$")]  # one word, as customers.py wants
+# Every text within the limits the commands enforce (deskcli.limits).
+Text = Annotated[str, AfterValidator(_storable), _within(limits.LONG_TEXT)]
+Label = Annotated[Text, _within(limits.LABEL)]
+Crn = Annotated[Label, Field(min_length=1, pattern=r"^\S+$")]  # one word, as customers.py wants
 NonEmpty = Annotated[Text, Field(min_length=1)]
+Subject = Annotated[NonEmpty, _within(limits.SUBJECT), AfterValidator(_one_line)]
+
+
+def _distinct_tags(tags: list[str]) -> list[str]:
+    keys = [t.lower() for t in tags]
+    if len(set(keys)) != len(keys):
+        raise ValueError("a tag appears twice (tags match in any case)")
+    return tags
+
+
+Tag = Annotated[Label, Field(min_length=1, pattern=r"^\S+$"), AfterValidator(_one_line)]
+Tags = Annotated[list[Tag], AfterValidator(_distinct_tags)]
 Time = Annotated[AwareDatetime, AfterValidator(_time_in_range)]
 Data = Annotated[dict[str, Any], AfterValidator(_storable)]
 
@@ -71,9 +104,9 @@ class CustomerRecord(_Record):
 
     type: Literal["customer"]
     crn: Crn
-    name: NonEmpty
-    email: Text | None
-    phone: Text | None
+    name: Annotated[NonEmpty, _within(limits.NAME)]
+    email: Annotated[Text, _within(limits.EMAIL)] | None
+    phone: Annotated[Text, _within(limits.PHONE)] | None
     created_at: Time
 
 
@@ -83,14 +116,14 @@ class CaseRecord(_Record):
     type: Literal["case"]
     id: Id
     customer_crn: Crn
-    subject: NonEmpty
+    subject: Subject
     description: Text
     channel: Channel
-    category: Text | None
+    category: Label | None
     priority: Priority
     status: Status
-    assignee: Text | None
-    team: Text | None
+    assignee: Label | None
+    team: Label | None
     tier: Counter
     created_at: Time
     updated_at: Time
@@ -103,6 +136,8 @@ class CaseRecord(_Record):
     reopen_count: Count
     handling_seconds: Count
     version: Counter
+    # Optional: an export made before tags existed still imports.
+    tags: Tags = Field(default_factory=list)
 
 
 class EventRecord(_Record):

@@ -24,9 +24,11 @@ from deskcli.services.transfer import (
     CUSTOMERS,
     EVENT_FIELDS,
     EVENTS,
+    TAGS,
     WRITE_CHUNK,
     ImportSummary,
     case_columns,
+    sorted_tags,
 )
 from deskcli.services.write_path import SEARCHED_FIELDS, refresh_search_text
 
@@ -42,7 +44,8 @@ def _new_customer_row(row: dict[str, Any]) -> dict[str, Any]:
 
 
 def _case_row(r: CaseRecord) -> dict[str, Any]:
-    """The record's columns, still with customer_crn (resolved to an id on insert)."""
+    """The record's columns, still with customer_crn (resolved to an id on
+    insert), and its tags (rows of their own table)."""
     return {f: getattr(r, f) for f in CASE_FIELDS}
 
 
@@ -54,6 +57,15 @@ def _new_case_row(row: dict[str, Any]) -> dict[str, Any]:
         "team_key": name_key(row["team"]),
         "search_text": search_text(row[f] for f in SEARCHED_FIELDS),
     }
+
+
+def _tags_of(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
+    """The tags of each of these cases, as case records list them."""
+    found: dict[int, list[str]] = {i: [] for i in case_ids}
+    query = select(TAGS.c.case_id, TAGS.c.tag).where(TAGS.c.case_id.in_(case_ids))
+    for case_id, tag in session.execute(query):
+        found[case_id].append(tag)
+    return {i: sorted_tags(tags) for i, tags in found.items()}
 
 
 def _event_row(r: EventRecord) -> dict[str, Any]:
@@ -238,20 +250,29 @@ class _Importer:
             .where(CASES.c.id.in_([r.id for _, r in batch]))
         )
         existing = {row.id: row for row in self.session.execute(query)}
+        existing_tags = _tags_of(self.session, list(existing))
         new: list[dict[str, Any]] = []
+        new_tags: list[dict[str, Any]] = []
         for number, record in batch:
             row = _case_row(record)
+            tags = row.pop("tags")
             found = existing.get(record.id)
             if found is None:
                 crn = row.pop("customer_crn")
                 new.append(_new_case_row(row) | {"customer_id": self._customer_id(crn)})
+                new_tags += [{"case_id": record.id, "tag_key": t.lower(), "tag": t} for t in tags]
                 continue
-            if differences := _differences(row, found):
+            differences = _differences(row, found)
+            if sorted_tags(tags) != existing_tags[record.id]:
+                differences.append("tags")
+            if differences:
                 return self._refuse(number, f"case {record.id}", differences)
             self.summary.skipped += 1
         if new:
             self.session.execute(insert(CASES), new)
             self.summary.cases += len(new)
+        if new_tags:
+            self.session.execute(insert(TAGS), new_tags)
 
     def _flush_events(self) -> None:
         self._flush_cases()

@@ -37,6 +37,7 @@ from deskcli import models as _models  # noqa: F401 - registers the tables in th
 CUSTOMERS: Table = SQLModel.metadata.tables["customer"]
 CASES: Table = SQLModel.metadata.tables["case"]
 EVENTS: Table = SQLModel.metadata.tables["event"]
+TAGS: Table = SQLModel.metadata.tables["case_tag"]
 
 # The exported fields of each record type, in file order (after "type").
 # tests/test_transfer.py checks that they cover every column of the tables.
@@ -64,6 +65,7 @@ CASE_FIELDS = (
     "reopen_count",
     "handling_seconds",
     "version",
+    "tags",  # from the case_tag table: the case's tags, sorted as case JSON shows them
 )
 EVENT_FIELDS = ("id", "case_id", "at", "agent", "kind", "body", "data")
 TIME_FIELDS = frozenset(
@@ -96,9 +98,18 @@ class ImportSummary:
         return asdict(self)
 
 
+# The case fields that are columns of the case row (tags live in their own table).
+CASE_ROW_FIELDS = tuple(f for f in CASE_FIELDS if f != "tags")
+
+
 def case_columns() -> list[Any]:
-    """The columns of CASE_FIELDS; select them joined to the customer."""
+    """The columns of CASE_ROW_FIELDS; select them joined to the customer."""
     return [
         CUSTOMERS.c.crn.label("customer_crn") if f == "customer_crn" else CASES.c[f]
-        for f in CASE_FIELDS
+        for f in CASE_ROW_FIELDS
     ]
+
+
+def sorted_tags(tags: Any) -> list[str]:
+    """Tags in the order every output shows them (models.Case.tags)."""
+    return sorted(tags, key=lambda tag: (tag.lower(), tag))

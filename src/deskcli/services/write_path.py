@@ -19,7 +19,7 @@ from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
-from deskcli import times
+from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, EventKind
 from deskcli.errors import InvalidValue, StaleWrite, TransitionNotAllowed
 from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_fold, search_text
@@ -27,11 +27,21 @@ from deskcli.models import Case, Event, UTCDateTime
 from deskcli.services.case_queries import CaseView, get_case
 
 
-def require_text(value: str | None, what: str) -> str:
+def require_text(
+    value: str | None, what: str, limit: int = limits.LONG_TEXT, *, one_line: bool = False
+) -> str:
+    """A text that must not be empty, stripped, within `limit` characters."""
     value = (value or "").strip()
     if not value:
         raise InvalidValue(f"{what} must not be empty")
-    return value
+    return limits.check_text(value, what, limit, one_line=one_line)
+
+
+def optional_text(
+    value: str | None, what: str, limit: int = limits.LONG_TEXT, *, one_line: bool = False
+) -> str:
+    """A text that may be empty (""), stripped, within `limit` characters."""
+    return limits.check_text((value or "").strip(), what, limit, one_line=one_line)
 
 
 def check_transition(verb: str, case_id: int, status: str) -> None:

@@ -1,0 +1,101 @@
+"""Tags on cases: `desk case tag` and `untag`.  A tag is one word, matched
+case-insensitively (its `tag_key`), stored as first typed, once per case."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import delete, insert
+from sqlalchemy.sql.elements import ColumnElement
+from sqlmodel import Session, col, select
+
+from deskcli import limits
+from deskcli.domain import EventKind
+from deskcli.errors import InvalidValue
+from deskcli.models import Case, CaseTag
+from deskcli.services.case_queries import CaseView
+from deskcli.services.write_path import apply_change, load_for_write, make_event, require_text
+
+
+def clean_tag(tag: str) -> str:
+    """A tag as stored: stripped, one word, within the label limit."""
+    tag = require_text(tag, "a tag", limits.LABEL, one_line=True)
+    if any(ch.isspace() for ch in tag):
+        raise InvalidValue(f"invalid tag {tag!r}: a tag is one word", hint="e.g. vip, refund")
+    return tag
+
+
+def tag_key(tag: str) -> str:
+    return tag.strip().lower()
+
+
+def _unique(tags: Sequence[str]) -> list[str]:
+    """The tags, cleaned, first spelling of each (case-insensitively) kept."""
+    seen: dict[str, str] = {}
+    for tag in tags:
+        cleaned = clean_tag(tag)
+        seen.setdefault(tag_key(cleaned), cleaned)
+    if not seen:
+        raise InvalidValue("give at least one tag")
+    return list(seen.values())
+
+
+def _refresh(session: Session, view: CaseView) -> CaseView:
+    session.refresh(view.case, ["tag_rows"])
+    return view
+
+
+def tag(
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    tags: Sequence[str],
+    if_version: int | None = None,
+) -> tuple[CaseView, list[str]]:
+    """Add the tags the case lacks; return the case and the tags added (none:
+    nothing changed, no event)."""
+    wanted = _unique(tags)
+    view = load_for_write(session, case_id, if_version, verb="tag")
+    have = {tag_key(t) for t in view.case.tags}
+    added = [t for t in wanted if tag_key(t) not in have]
+    if not added:
+        return view, []
+    rows = [{"case_id": case_id, "tag_key": tag_key(t), "tag": t} for t in added]
+    session.execute(insert(CaseTag.__table__), rows)  # type: ignore[attr-defined]
+    event = make_event(case_id, agent, EventKind.TAGGED, ", ".join(added), {"tags": added})
+    return _refresh(session, apply_change(session, view, [event], verb="tag")), added
+
+
+def untag(
+    session: Session,
+    *,
+    agent: str,
+    case_id: int,
+    tags: Sequence[str],
+    if_version: int | None = None,
+) -> tuple[CaseView, list[str]]:
+    """Remove the given tags (any case); return the case and the tags removed,
+    as they were stored (none: nothing changed, no event)."""
+    wanted = {tag_key(t) for t in _unique(tags)}
+    view = load_for_write(session, case_id, if_version, verb="untag")
+    removed = [t for t in view.case.tags if tag_key(t) in wanted]
+    if not removed:
+        return view, []
+    session.execute(
+        delete(CaseTag).where(
+            col(CaseTag.case_id) == case_id,
+            col(CaseTag.tag_key).in_([tag_key(t) for t in removed]),
+        )
+    )
+    event = make_event(case_id, agent, EventKind.UNTAGGED, ", ".join(removed), {"tags": removed})
+    return _refresh(session, apply_change(session, view, [event], verb="untag")), removed
+
+
+def tag_conditions(tags: Sequence[str]) -> list[ColumnElement[bool]]:
+    """The --tag filter: the case carries every one of `tags`, each an
+    indexed lookup on (tag_key, case_id)."""
+    return [
+        col(Case.id).in_(select(CaseTag.case_id).where(col(CaseTag.tag_key) == tag_key(tag)))
+        for tag in tags
+    ]
