@@ -406,3 +406,25 @@ def test_without_a_terminal_a_resolved_or_closed_case_says_so(
     assert "Next step" not in result.stdout
     spanish = desk("--lang", "es", "assist", case)
     assert spanish.exit_code == 0 and "no se puede registrar" in spanish.stdout
+
+
+def test_unknown_steps_and_actions_say_what_is_accepted(
+    desk: Desk, new_case: Callable[..., int]
+) -> None:
+    case = str(new_case())
+    step = desk("assist", case, "--step", "acknowlege", "--text", "hi")
+    assert step.exit_code == 2
+    assert (
+        "unknown step 'acknowlege' (did you mean 'acknowledge'?); use one of: acknowledge, "
+        "apologize, answer, analyze, adjust" in step.stderr
+    )
+    desk("assist", case, "--step", "acknowledge", "--text", "hi")
+    desk("assist", case, "--step", "apologize", "--skip", "--reason", "none due")
+    desk("assist", case, "--step", "answer", "--text", "a")
+    desk("assist", case, "--step", "analyze", "--text", "b")
+    action = desk("assist", case, "--step", "adjust", "--text", "c", "--then", "resolv")
+    assert action.exit_code == 2
+    assert "unknown action 'resolv' (did you mean 'resolve'?); use one of:" in action.stderr
+    spanish = desk("--lang", "es", "assist", case, "--step", "ajustar", "--text", "x")
+    assert spanish.exit_code == 2 and "paso desconocido 'ajustar'" in spanish.stderr
+    assert "use uno de: acknowledge" in spanish.stderr

@@ -249,12 +249,14 @@ def _then(
     if action is None:
         return None
     from deskcli.services.answers import Then
-    from deskcli.workflow import ACTIONS
+    from deskcli.workflow import ACTIONS, closest, unknown_choice_template
 
     if action not in ACTIONS:
+        close = closest(action, ACTIONS)
         raise InvalidValue(
-            t("unknown action {action!r}").format(action=action),
-            hint=t("actions: {actions}").format(actions=", ".join(ACTIONS)),
+            t(unknown_choice_template("action", close)).format(
+                value=action, close=close, choices=", ".join(ACTIONS)
+            )
         )
     given = {"resolution": resolution, "to": to, "reason": reason}
     needs = {"resolve": ["resolution"], "escalate": ["to", "reason"]}.get(action, [])

@@ -8,8 +8,8 @@ import json
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-from deskcli.errors import InvalidValue
-from deskcli.workflow import ACTIONS, N_, STEPS
+from deskcli.errors import InvalidValue, unknown_choice
+from deskcli.workflow import ACTIONS, N_, STEPS, closest, unknown_choice_template
 
 
 class Then(BaseModel):
@@ -29,7 +29,7 @@ class Then(BaseModel):
     @classmethod
     def _known_action(cls, value: str) -> str:
         if value not in ACTIONS:
-            raise ValueError(f"unknown action {value!r}; use one of: {', '.join(ACTIONS)}")
+            raise ValueError(unknown_choice("action", value, ACTIONS))
         return value
 
 
@@ -64,10 +64,11 @@ def parse_answers(raw: str) -> Answers:
     keys = [k for k in data if k != "then"]
     unknown = [k for k in keys if k not in STEPS]
     if unknown:
+        close = closest(unknown[0], STEPS)
         raise InvalidValue(
-            N_("unknown step {step!r} in the answers"),
-            hint=N_("steps: {steps}"),
-            params={"step": unknown[0], "steps": ", ".join(STEPS)},
+            unknown_choice_template("step", close),
+            hint=N_("in the answers"),
+            params={"value": unknown[0], "close": close, "choices": ", ".join(STEPS)},
         )
     if keys != sorted(keys, key=STEPS.index):
         raise InvalidValue(

@@ -34,7 +34,7 @@ from deskcli.services.write_path import (
     require_text,
 )
 from deskcli.shapes import AssistState, StepRecord
-from deskcli.workflow import N_, SKIPPABLE, STEPS
+from deskcli.workflow import N_, SKIPPABLE, STEPS, closest, unknown_choice_template
 
 SCRIPT_GAP = timedelta(minutes=30)
 # The steps whose text is said to the customer: each one is also a `reply`.
@@ -84,7 +84,11 @@ def _check_can_record(state: AssistState, status: str, step: str, *, skip: bool)
     params: dict[str, object] = {"case_id": state.case_id, "step": step, "status": status}
     params["steps"] = ", ".join(STEPS)
     if step not in STEPS:
-        raise InvalidValue(N_("unknown step {step!r}"), hint=N_("steps: {steps}"), params=params)
+        close = closest(step, STEPS)
+        raise InvalidValue(
+            unknown_choice_template("step", close),
+            params={"value": step, "close": close, "choices": ", ".join(STEPS)},
+        )
     if skip and step not in SKIPPABLE:
         raise InvalidValue(
             N_("the {step} step cannot be skipped; only apologize can"), params=params

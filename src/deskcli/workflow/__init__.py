@@ -43,3 +43,23 @@ PROMPTS = {
     "analyze": N_("What is the root cause?"),
     "adjust": N_("What changes, based on what you learned?"),
 }
+
+
+def closest(value: str, choices: tuple[str, ...]) -> str | None:
+    """The choice `value` was most likely meant to be, if any is close."""
+    from difflib import get_close_matches
+
+    found = get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
+def unknown_choice_template(kind: str, close: str | None) -> str:
+    """The catalog message for an unknown step or action (`kind`), with or
+    without a suggestion; its parameters are {value}, {close} and {choices}."""
+    if kind == "step":
+        if close:
+            return N_("unknown step {value!r} (did you mean {close!r}?); use one of: {choices}")
+        return N_("unknown step {value!r}; use one of: {choices}")
+    if close:
+        return N_("unknown action {value!r} (did you mean {close!r}?); use one of: {choices}")
+    return N_("unknown action {value!r}; use one of: {choices}")
