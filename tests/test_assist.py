@@ -428,3 +428,17 @@ def test_unknown_steps_and_actions_say_what_is_accepted(
     spanish = desk("--lang", "es", "assist", case, "--step", "ajustar", "--text", "x")
     assert spanish.exit_code == 2 and "paso desconocido 'ajustar'" in spanish.stderr
     assert "use uno de: acknowledge" in spanish.stderr
+
+
+def test_relative_times_in_the_guided_flow_speak_its_language() -> None:
+    from datetime import timedelta
+
+    from deskcli import times
+    from deskcli.workflow.i18n import translator
+
+    now = times.now()
+    spanish = translator("es")
+    assert times.ago(now - timedelta(hours=3), now, spanish) == "hace 3 h"
+    assert times.ago(now + timedelta(days=3), now, spanish) == "dentro de 3 d"
+    assert times.ago(now, now, spanish) == "ahora mismo"
+    assert times.ago(now - timedelta(hours=3), now) == "3 h ago"

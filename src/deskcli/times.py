@@ -7,7 +7,7 @@ time and a relative age ("3 h ago").
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -122,16 +122,27 @@ def _amount(seconds: float) -> str | None:
     return f"{int(seconds / 86400 + 0.5)} d"
 
 
-def ago(value: datetime | None, reference: datetime | None = None) -> str:
-    """A short relative time: 'just now', '5 min ago', '3 h ago', '2 d ago', 'in 3 d'."""
+def N_(message: str) -> str:
+    """Mark a message for the catalogs (see deskcli.workflow.i18n)."""
+    return message
+
+
+def ago(
+    value: datetime | None,
+    reference: datetime | None = None,
+    translate: Callable[[str], str] = N_,
+) -> str:
+    """A short relative time: 'just now', '5 min ago', '3 h ago', '2 d ago', 'in 3 d'
+    (in the guided flow's language with `translate`)."""
     value = as_utc(value)
     if value is None:
         return ""
     seconds = ((reference or now()) - value).total_seconds()
     amount = _amount(abs(seconds))
     if amount is None:
-        return "just now" if seconds >= 0 else "in a moment"
-    return f"in {amount}" if seconds < 0 else f"{amount} ago"
+        return translate(N_("just now") if seconds >= 0 else N_("in a moment"))
+    template = N_("in {amount}") if seconds < 0 else N_("{amount} ago")
+    return translate(template).format(amount=amount)
 
 
 def age(value: datetime | None, reference: datetime | None = None) -> str:

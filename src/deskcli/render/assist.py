@@ -64,7 +64,10 @@ def _case_context(t: Callable[[str], str], detail: CaseDetailFields) -> Table:
         (t("Customer"), Text.assemble(user(customer.crn, "bold"), " ", user(customer.name))),
         (t("Priority"), priority_text(c.priority)),
         (t("Status"), status_text(c.status)),
-        (t("Opened"), Text(f"{times.local(c.created_at)} ({times.ago(c.created_at)})")),
+        (
+            t("Opened"),
+            Text(f"{times.local(c.created_at)} ({times.ago(c.created_at, translate=t)})"),
+        ),
     ]
     if c.description:  # every step shows it: it is what the customer asked
         rows.append((t("Description"), user(c.description)))
