@@ -70,3 +70,11 @@ def test_completion_honours_db_on_the_command_line(
     other = tmp_path / "other.db"
     ids, _ = complete(other, f"desk --db {db_path} case show ")
     assert ids == ["2", "1", "3"]
+
+
+def test_names_complete_whatever_their_case(db_path: Path, dj: Callable[..., Any]) -> None:
+    seed(dj)
+    dj("case", "assign", "2", "--to", "Maria")  # the same agent: the first spelling stays
+    assert complete(db_path, "desk case list --customer c-")[0] == ["c-100", "c-200"]
+    assert complete(db_path, "desk case list --assignee MA")[0] == ["MAria"]
+    assert complete(db_path, "desk case list --team NET")[0] == ["NETwork-ops"]

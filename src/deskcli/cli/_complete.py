@@ -80,16 +80,42 @@ def case_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     return list(seen.items())[:LIMIT]
 
 
+def _as_typed(incomplete: str, stored: object) -> str:
+    """Typer keeps only values that start with what was typed, exactly; names
+    match in any case, so the typed letters lead and the stored rest follows."""
+    return incomplete + str(stored)[len(incomplete) :]
+
+
 def crns(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    low, high = _prefix_range(incomplete)
+    """CRNs matching in any case (ix_customer_crn_key)."""
+    from deskcli.folding import name_key
+
+    low, high = _prefix_range(name_key(incomplete) or "")
     rows = _rows(
         ctx,
-        "SELECT crn, name FROM customer WHERE crn >= ? AND crn < ? ORDER BY crn LIMIT ?",
+        "SELECT crn, name FROM customer WHERE crn_key >= ? AND crn_key < ? "
+        "ORDER BY crn_key LIMIT ?",
         low,
         high,
         LIMIT,
     )
-    return [(crn, _one_line(name)) for crn, name in rows]
+    return [(_as_typed(incomplete, crn), _one_line(name)) for crn, name in rows]
+
+
+def _names(ctx: typer.Context, column: str, incomplete: str) -> list[str]:
+    """Agents or teams in use, as first typed, matching in any case (their key index)."""
+    from deskcli.folding import name_key
+
+    low, high = _prefix_range(name_key(incomplete) or "")
+    rows = _rows(
+        ctx,
+        f'SELECT min({column}) FROM "case" WHERE {column}_key >= ? AND {column}_key < ? '
+        f"GROUP BY {column}_key ORDER BY {column}_key LIMIT ?",
+        low,
+        high,
+        LIMIT,
+    )
+    return [_as_typed(incomplete, value) for (value,) in rows]
 
 
 def _distinct(ctx: typer.Context, column: str, incomplete: str) -> list[str]:
@@ -116,17 +142,15 @@ def tags(ctx: typer.Context, incomplete: str) -> list[str]:
         high,
         LIMIT,
     )
-    # Typer keeps only values that start with what was typed, exactly; tags
-    # match in any case, so the typed letters lead and the stored rest follows.
-    return [incomplete + str(tag)[len(incomplete) :] for (tag,) in rows]
+    return [_as_typed(incomplete, tag) for (tag,) in rows]
 
 
 def agents(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _distinct(ctx, "assignee", incomplete)
+    return _names(ctx, "assignee", incomplete)
 
 
 def teams(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _distinct(ctx, "team", incomplete)
+    return _names(ctx, "team", incomplete)
 
 
 def categories(ctx: typer.Context, incomplete: str) -> list[str]:
