@@ -203,3 +203,13 @@ def test_an_export_path_too_long_for_the_filesystem_is_exit_2(desk: Desk, tmp_pa
         result = desk(*args)
         assert result.exit_code == 2, (args[:2], result.stderr[-200:])
         assert "unexpected" not in result.stderr
+
+
+def test_an_over_limit_five_as_step_is_refused_in_the_flows_language(
+    desk: Desk, new_case: Callable[..., int]
+) -> None:
+    case = str(new_case())
+    huge = "w" * (limits.LONG_TEXT + 1)
+    result = desk("--lang", "es", "assist", case, "--step", "acknowledge", "--text", huge)
+    assert result.exit_code == 2
+    assert f"el límite es {limits.LONG_TEXT:,}" in result.stderr

@@ -151,7 +151,12 @@ def record_step(
         else:
             message = N_("the text of the {step} step must not be empty")
         raise InvalidValue(message, params={"step": step})
-    body = limits.check_text(body, f"the text of the {step} step", limits.LONG_TEXT)
+    if len(body) > limits.LONG_TEXT:
+        raise InvalidValue(
+            N_("the text of the {step} step is {length:,} characters long; the limit is {limit:,}"),
+            hint=N_("shorten it, or attach the rest elsewhere"),
+            params={"step": step, "length": len(body), "limit": limits.LONG_TEXT},
+        )
     if skip:
         data = {"status": "skipped", "reason": body}
     else:
