@@ -7,8 +7,8 @@ line and paragraph separators, and lone surrogates (undecodable bytes) is
 shown as a visible escape (`\\x1b`, `\\u202e`, `\\U000e0041`) instead of being
 sent to the terminal.  `clean` keeps newlines and tabs (multi-line notes);
 `one_line` escapes them too, for anything that must stay on one line (error
-messages, table cells).  In JSON the same characters are written as `\\uXXXX`
-escapes: still valid JSON, still the same string once parsed.  Rich markup is
+messages, table cells).  In JSON the same characters are written as `\\u`
+escapes with four hex digits: still valid JSON, still the same string once parsed.  Rich markup is
 a separate concern: the renderer never parses user text as markup.
 """
 

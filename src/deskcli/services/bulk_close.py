@@ -13,7 +13,7 @@ from deskcli import times
 from deskcli.domain import CLOSE_ADVICE, TRANSITIONS, EventKind, Status
 from deskcli.errors import NotFound, StaleWrite, TransitionNotAllowed
 from deskcli.models import Case
-from deskcli.services.case_queries import storable_id
+from deskcli.services.case_queries import max_id
 from deskcli.services.write_path import apply_change_to_many, require_text
 from deskcli.shapes import CloseSummary
 
@@ -120,7 +120,8 @@ def _statuses(session: Session, wanted: list[int]) -> dict[int, str]:
     already held)."""
     table = Case.__table__  # type: ignore[attr-defined]
     found: dict[int, str] = {}
-    storable = [i for i in wanted if storable_id(session, i)]  # others are simply missing
+    largest = max_id(session)
+    storable = [i for i in wanted if 1 <= i <= largest]  # others are simply missing
     for start in range(0, len(storable), READ_CHUNK):
         chunk = storable[start : start + READ_CHUNK]
         query = select(table.c.id, table.c.status).where(table.c.id.in_(chunk)).with_for_update()

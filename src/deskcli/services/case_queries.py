@@ -65,11 +65,15 @@ class CaseDetail:
 # -- reading ---------------------------------------------------------------
 
 
+def max_id(session: Session) -> int:
+    """The largest id the id columns hold: 64 bits on SQLite, 32 on PostgreSQL
+    (INTEGER).  A larger id names no row; binding it would fail."""
+    return 2**31 - 1 if session.get_bind().dialect.name == "postgresql" else 2**63 - 1
+
+
 def storable_id(session: Session, case_id: int) -> bool:
-    """Whether the id column can hold `case_id` at all: 64 bits on SQLite, 32 on
-    PostgreSQL (INTEGER).  A larger id names no case; binding it would fail."""
-    limit = 2**31 - 1 if session.get_bind().dialect.name == "postgresql" else 2**63 - 1
-    return 1 <= case_id <= limit
+    """Whether the id column can hold `case_id` at all."""
+    return 1 <= case_id <= max_id(session)
 
 
 def get_case(session: Session, case_id: int, *, lock: bool = False) -> CaseView:
