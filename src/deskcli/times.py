@@ -6,10 +6,12 @@ time and a relative age ("3 h ago").
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 
 from deskcli.errors import InvalidValue
 
@@ -17,8 +19,24 @@ _frozen: datetime | None = None
 
 
 def now() -> datetime:
-    """The current time in UTC (or the frozen time, see `frozen`)."""
-    return _frozen if _frozen is not None else datetime.now(UTC)
+    """The current time in UTC: the frozen time (see `frozen`), else DESK_NOW
+    when set (scripts and tests walk time with it), else the clock."""
+    if _frozen is not None:
+        return _frozen
+    given = os.environ.get("DESK_NOW")
+    return _desk_now(given) if given else datetime.now(UTC)
+
+
+@lru_cache(maxsize=4)
+def _desk_now(text: str) -> datetime:
+    """DESK_NOW's ISO 8601 time; without an offset it is UTC."""
+    try:
+        value = datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise InvalidValue(
+            f"DESK_NOW is not a time: {text!r}", hint="e.g. DESK_NOW=2026-03-01T09:00:00+01:00"
+        ) from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @contextmanager

@@ -77,9 +77,11 @@ def root(
     ] = False,
 ) -> None:
     """A terminal support desk.  DESK_DB_URL selects any SQLAlchemy database URL."""
+    from deskcli import times
     from deskcli.errors import InvalidValue
     from deskcli.workflow.i18n import available
 
+    times.now()  # a bad DESK_NOW is refused by every command, not only those reading the clock
     if lang not in available():
         raise InvalidValue(
             f"unknown language {lang!r}", hint=f"use one of: {', '.join(available())}"
