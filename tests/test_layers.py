@@ -17,6 +17,14 @@ STDLIB_ONLY = [
     "sanitize.py",
     "safefile.py",
     "dbpolicy.py",
+    "folding.py",
+    "location.py",
+    "workflow/state.py",
+    "reads/__init__.py",
+    "reads/filters.py",
+    "reads/queries.py",
+    "reads/rows.py",
+    "reads/source.py",
 ]
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "rich", "typer")
 

@@ -99,18 +99,20 @@ def test_filters_match_names_whatever_their_case(
 
 @pytest.mark.sqlite_only
 def test_name_filters_use_an_index(database: Any) -> None:
-    from sqlmodel import Session, select
+    from deskcli.reads.filters import CaseFilter
+    from deskcli.reads.queries import _where
+    from deskcli.reads.source import open_sqlite
 
-    from deskcli.models import Case
-    from deskcli.services.case_queries import CaseFilter, _conditions
-
-    with Session(database.engine) as session:
+    source = open_sqlite(database.path)
+    assert source is not None
+    try:
         for filters in (CaseFilter(assignee="SAM"), CaseFilter(team="BILLING")):
-            query = select(Case.id).where(*_conditions(session, filters))
-            compiled = query.compile(database.engine, compile_kwargs={"literal_binds": True})
-            plan = session.connection().exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}")
+            where, params = _where(source, filters)
+            plan = source.rows(f'EXPLAIN QUERY PLAN SELECT c.id FROM "case" c{where}', params)
             details = " ".join(str(row[-1]) for row in plan)
             assert "INDEX ix_case_" in details and "_key" in details, details
+    finally:
+        source.close()
 
 
 def test_import_matches_customers_by_crn_whatever_its_case(

@@ -12,9 +12,15 @@ import re
 
 from deskcli.errors import DeskError, InvalidValue, StorageError
 
-SCHEMA_HEAD = "0005"  # the newest migration in deskcli/migrations/versions
+SCHEMA_HEAD = "0006"  # the newest migration in deskcli/migrations/versions
 
 MAX_BUSY_TIMEOUT = 3600.0
+
+
+def max_id(dialect: str) -> int:
+    """The largest value an id column holds: PostgreSQL's INTEGER is 32 bits,
+    SQLite's 64.  A larger id names no row; binding it would fail."""
+    return 2**31 - 1 if dialect == "postgresql" else 2**63 - 1
 
 
 def busy_timeout() -> float:

@@ -35,11 +35,17 @@ def sqlite_file(url: str) -> Path | None:
     return Path(path)
 
 
-def readonly_uri(path: Path) -> str:
-    """A SQLite `file:` URI that opens exactly `path`, read-only.
+def sqlite_uri(path: Path, mode: str = "rw") -> str:
+    """A SQLite `file:` URI that opens exactly `path` (an existing file: `rw`
+    never creates one; `ro` opens it read-only).
 
     The path is made absolute (a leading `//` is not an authority) and every
     byte that URI syntax could take for something else is %-escaped.
     """
     absolute = os.fsencode(os.path.abspath(path))
-    return "file://" + quote(absolute, safe="/") + "?mode=ro"
+    return "file://" + quote(absolute, safe="/") + f"?mode={mode}"
+
+
+def readonly_uri(path: Path) -> str:
+    """A SQLite `file:` URI that opens exactly `path`, read-only."""
+    return sqlite_uri(path, "ro")

@@ -58,6 +58,7 @@ class Case(SQLModel, table=True):
     __tablename__ = "case"
     __table_args__ = (
         Index("ix_case_status_created", "status", "created_at"),
+        Index("ix_case_status_priority_created", "status", "priority", "created_at"),
         Index("ix_case_created", "created_at"),
         Index("ix_case_customer_created", "customer_id", "created_at"),
         Index("ix_case_assignee_status", "assignee", "status"),

@@ -28,9 +28,10 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -45,10 +46,11 @@ from sqlmodel import Session, SQLModel
 # Re-exported: the store is where the rest of the program asks for them.
 from deskcli.dbpolicy import SCHEMA_HEAD as SCHEMA_HEAD
 from deskcli.dbpolicy import busy_timeout as busy_timeout
-from deskcli.dbpolicy import lock_timeout_ms, storage_error
+from deskcli.dbpolicy import lock_timeout_ms, max_id, storage_error
 from deskcli.dbpolicy import mask_password as mask_password
 from deskcli.errors import DeskError, InvalidValue, StorageError
 from deskcli.location import default_path, sqlite_file
+from deskcli.reads.source import sqlite_time
 
 
 @dataclass
@@ -378,6 +380,24 @@ def reading(db: Database) -> Iterator[Session]:
     bind = db.engine.execution_options(desk_read=True)
     with _translated_errors(db), Session(bind, expire_on_commit=False) as session:
         yield session
+
+
+class SessionSource:
+    """The read path's queries (deskcli.reads) run in a session of this store:
+    on PostgreSQL, inside a write, and in `desk batch`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.dialect = session.get_bind().dialect.name
+        self.max_id = max_id(self.dialect)
+
+    def rows(self, sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        return self.session.execute(text(sql), dict(params)).all()
+
+    def time(self, value: datetime) -> Any:
+        if self.dialect == "sqlite":
+            return sqlite_time(value)
+        return value.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC
 
 
 @contextmanager

@@ -7,10 +7,10 @@ import getpass
 import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
@@ -20,7 +20,10 @@ if TYPE_CHECKING:
     import typer._click as click
     from sqlmodel import Session
 
+    from deskcli.reads.source import Source, SqliteSource
     from deskcli.store import Database
+
+T = TypeVar("T")
 
 
 def default_agent() -> str:
@@ -54,6 +57,41 @@ class AppContext:
         """This context for one command of a batch: the batch's database and
         session, and its agent and language unless the line gives its own."""
         return replace(self, agent=agent or self.agent, lang=lang or self.lang, _db=self.database())
+
+    def read(self, query: Callable[[Source], T]) -> T:
+        """Run a read of deskcli.reads the fastest way there is: a SQLite file at
+        the current schema through sqlite3, without the database stack;
+        anything else (a server, a file to create or migrate, a batch's
+        session) through the store, with the same SQL."""
+        if self.session is None and self._db is None:
+            fast = self._sqlite_source()
+            if fast is not None:
+                from deskcli.reads.rows import DamagedRow
+
+                try:
+                    return query(fast)
+                except DamagedRow:
+                    pass  # read again through the store, which names the damaged value
+                finally:
+                    fast.close()
+        from deskcli.store import SessionSource
+
+        with self.reading() as session:
+            return query(SessionSource(session))
+
+    def _sqlite_source(self) -> SqliteSource | None:
+        from pathlib import Path
+
+        from deskcli.location import default_path, sqlite_file
+        from deskcli.reads.source import open_sqlite
+
+        if self.db_url:
+            path = sqlite_file(self.db_url)
+            if path is None:
+                return None
+        else:
+            path = Path(self.db_path).expanduser() if self.db_path else default_path()
+        return open_sqlite(path)
 
     def reading(self) -> AbstractContextManager[Session]:
         return self._scope("reading")

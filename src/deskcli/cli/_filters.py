@@ -26,7 +26,7 @@ from deskcli.domain import Channel, Priority, Status
 from deskcli.errors import InvalidValue
 
 if TYPE_CHECKING:
-    from deskcli.services.case_queries import CaseFilter
+    from deskcli.reads.filters import CaseFilter
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
@@ -89,7 +89,7 @@ def case_filter(
     tag: list[str] | None = None,
 ) -> CaseFilter:
     """The options' values as the services' CaseFilter."""
-    from deskcli.services.case_queries import CaseFilter
+    from deskcli.reads.filters import CaseFilter
     from deskcli.times import parse_duration
 
     if sum([bool(assignee), mine, unassigned]) > 1:

@@ -189,10 +189,11 @@ def _run(
                 flow.apply_then(session, agent=st.agent, case_id=case_id, then=decision)
                 result = flow.assist_state(session, case_id)
     elif review:
-        from deskcli.services.case_queries import show_case
+        from deskcli.reads.queries import show_case
+        from deskcli.store import SessionSource
 
         with st.reading() as session:
-            detail = show_case(session, case_id)
+            detail = show_case(SessionSource(session), case_id)
             result = flow.assist_state(session, case_id)
         if as_json:
             render.emit_json(result.record())
@@ -387,12 +388,13 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
     from deskcli import render
     from deskcli.domain import ACTIVE_STATUSES
     from deskcli.errors import TransitionNotAllowed
+    from deskcli.reads.queries import show_case
     from deskcli.services import assist as flow
-    from deskcli.services.case_queries import show_case
+    from deskcli.store import SessionSource
     from deskcli.workflow import N_, PROMPTS, SKIPPABLE
 
     with st.reading() as session:
-        detail = show_case(session, case_id)
+        detail = show_case(SessionSource(session), case_id)
         current: AssistState = flow.assist_state(session, case_id)
     if current.next is None:
         render.assist_transcript(t, detail, current)
@@ -438,7 +440,7 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
             if name == "adjust":
                 _carry_out(st, t, case_id)
             with st.reading() as session:
-                detail = show_case(session, case_id)
+                detail = show_case(SessionSource(session), case_id)
     except (_Quit, KeyboardInterrupt):
         render.say("")
         render.say(

@@ -26,6 +26,8 @@ from deskcli.errors import InvalidValue
 if TYPE_CHECKING:
     from sqlmodel import Session
 
+    from deskcli.reads.rows import CaseView as CaseRead
+    from deskcli.reads.source import Source
     from deskcli.services.case_queries import CaseView
 
 
@@ -190,7 +192,7 @@ def _list(
     mine_first: bool = False,
 ) -> None:
     from deskcli import render
-    from deskcli.services import case_queries
+    from deskcli.reads import queries
     from deskcli.shapes import case_records
 
     if as_json and ids:
@@ -205,10 +207,11 @@ def _list(
     # asked for is taken as meant, without a note.
     default_limit = limit is None and not machine
     fetch = (effective + 1) if effective and default_limit else effective
-    with st.reading() as session:
-        views = case_queries.list_cases(
-            session, wanted, sort=sort, limit=fetch or None, first_assignee=first
+    views = st.read(
+        lambda source: queries.list_cases(
+            source, wanted, sort=sort, limit=fetch or None, first_assignee=first
         )
+    )
     if as_json:
         render.emit_json(case_records(views))
     elif ids:
@@ -234,13 +237,12 @@ def case_show(
     Texts longer than 2,000 characters are shortened, with a marker saying
     how much more there is; --full prints them whole (--json always does)."""
     from deskcli import render
-    from deskcli.services import case_queries
-    from deskcli.services.assist import state_from_events
+    from deskcli.reads import queries
     from deskcli.shapes import detail_record
+    from deskcli.workflow.state import state_from_events
 
     st = state(ctx)
-    with st.reading() as session:
-        detail = case_queries.show_case(session, case_id)
+    detail = st.read(lambda source: queries.show_case(source, case_id))
     five_as = state_from_events(case_id, detail.view.case.handling_seconds, detail.events)
     if as_json:
         render.emit_json(detail_record(*detail.view, detail.events, detail.history, five_as))
@@ -657,8 +659,10 @@ def case_close(
     Example: desk case list --status resolved --older-than 7d --ids | desk case close --from-stdin
     """
     from deskcli import render
-    from deskcli.services import bulk_close, case_queries
+    from deskcli.reads import queries
+    from deskcli.services import bulk_close
     from deskcli.shapes import CloseSummary
+    from deskcli.store import SessionSource
 
     st = state(ctx)
     filters = case_filter(st, include_all=True, exclude_closed=True, **filter_values)
@@ -679,7 +683,7 @@ def case_close(
         )
     with st.writing() as session:
         if filters.narrowed:
-            wanted = case_queries.matching_ids(session, filters)
+            wanted = queries.matching_ids(SessionSource(session), filters)
         with render.progress(len(wanted), "Closing") as tick:
             summary = bulk_close.close_cases(
                 session,
@@ -780,16 +784,18 @@ def follow_ups(
 ) -> None:
     """List scheduled follow-ups, soonest first."""
     from deskcli import render
-    from deskcli.services import case_queries
+    from deskcli.reads import queries
     from deskcli.shapes import case_records
 
     machine = as_json or ids
-    with state(ctx).reading() as session:
-        views = case_queries.follow_ups(session, due_only=due, limit=limit or None)
+
+    def read(source: Source) -> tuple[list[CaseRead], CaseRead | None]:
+        views = queries.follow_ups(source, due_only=due, limit=limit or None)
         # None due: say when the next one is (people only; JSON stays a list).
-        upcoming = (
-            case_queries.next_follow_up(session) if due and not views and not machine else None
-        )
+        upcoming = queries.next_follow_up(source) if due and not views and not machine else None
+        return views, upcoming
+
+    views, upcoming = state(ctx).read(read)
     if as_json:
         render.emit_json(case_records(views))
     elif ids:
@@ -801,10 +807,9 @@ def follow_ups(
 def board(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     """The case board: active cases by status, most urgent first."""
     from deskcli import render
-    from deskcli.services import case_queries
+    from deskcli.reads import queries
 
-    with state(ctx).reading() as session:
-        data = case_queries.board(session)
+    data = state(ctx).read(queries.board)
     if as_json:
         render.emit_json(data.record())
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -10,6 +10,10 @@ from deskcli.cli import _complete
 from deskcli.cli._context import state
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import MAX_ID, JsonOpt
+
+if TYPE_CHECKING:
+    from deskcli.reads.rows import CaseRow, CustomerRow
+    from deskcli.reads.source import Source
 
 
 class CustomerGroup(LazyGroup):
@@ -76,14 +80,16 @@ def customer_show(
 ) -> None:
     """Show a customer and their case history, newest first."""
     from deskcli import render
-    from deskcli.services import customers
+    from deskcli.reads import queries
     from deskcli.shapes import customer_detail_record
 
-    with state(ctx).reading() as session:
-        customer = customers.get_customer(session, crn)
+    def read(source: Source) -> tuple[CustomerRow, list[CaseRow], int]:
+        customer = queries.get_customer(source, crn)
         assert customer.id is not None
-        history = customers.customer_cases(session, customer.id, limit=limit or None)
-        total = customers.count_customer_cases(session, customer.id)
+        history = queries.customer_cases(source, customer.id, limit=limit or None)
+        return customer, history, queries.count_customer_cases(source, customer.id)
+
+    customer, history, total = state(ctx).read(read)
     if as_json:
         render.emit_json(customer_detail_record(customer, history, total))
     else:
@@ -107,11 +113,12 @@ def customer_list(
 ) -> None:
     """List customers by name."""
     from deskcli import render
-    from deskcli.services import customers
+    from deskcli.reads import queries
     from deskcli.shapes import customer_record
 
-    with state(ctx).reading() as session:
-        found = customers.list_customers(session, search=search, limit=limit or None)
+    found = state(ctx).read(
+        lambda source: queries.list_customers(source, search=search, limit=limit or None)
+    )
     if as_json:
         render.emit_json([customer_record(c) for c in found])
     else:

@@ -13,7 +13,6 @@ previous step when that was less than SCRIPT_GAP ago, as one conversation.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
@@ -33,8 +32,9 @@ from deskcli.services.write_path import (
     make_event,
     require_text,
 )
-from deskcli.shapes import AssistState, StepRecord
+from deskcli.shapes import AssistState
 from deskcli.workflow import N_, SKIPPABLE, STEPS, closest, unknown_choice_template
+from deskcli.workflow.state import state_from_events
 
 SCRIPT_GAP = timedelta(minutes=30)
 # The steps whose text is said to the customer: each one is also a `reply`.
@@ -57,27 +57,6 @@ def assist_state(session: Session, case_id: int) -> AssistState:
         .order_by(col(Event.id))
     )
     return state_from_events(case_id, view.case.handling_seconds, events)
-
-
-def state_from_events(case_id: int, handling_seconds: int, events: Iterable[Event]) -> AssistState:
-    """The five A's state from a case's events (others are ignored)."""
-    state = AssistState(case_id, [StepRecord(name) for name in STEPS], handling_seconds)
-    for event in events:
-        data = event.data or {}
-        name = data.get("step")
-        if event.kind != EventKind.ASSIST_STEP or name not in STEPS:
-            continue
-        record = state.step(name)
-        record.status = data.get("status", "done")
-        record.text = data.get("text")
-        record.reason = data.get("reason")
-        record.at = event.at
-        record.agent = event.agent
-        record.seconds = int(data.get("seconds") or 0)
-        state.last_at = event.at
-        if data.get("session"):
-            state.sessions.add(str(data["session"]))
-    return state
 
 
 def _check_can_record(state: AssistState, status: str, step: str, *, skip: bool) -> None:

@@ -2,32 +2,14 @@
 
 from __future__ import annotations
 
-import heapq
-import unicodedata
-
-from sqlalchemy import func
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from deskcli import limits, times
 from deskcli.errors import Conflict, InvalidValue, NotFound
-from deskcli.folding import name_key, search_fold, search_text
+from deskcli.folding import name_key, search_text
 from deskcli.limits import check_text
-from deskcli.models import Case, Customer
-
-# Longer searches are refused (exit 2) rather than handed to the database:
-# SQLite refuses LIKE patterns over 50,000 bytes, and nobody types 1,000 characters.
-SEARCH_LIMIT = 1000
-
-
-def check_search(text: str | None) -> str | None:
-    """`--search` text, unless it is longer than SEARCH_LIMIT characters."""
-    if text is not None and len(text) > SEARCH_LIMIT:
-        raise InvalidValue(
-            f"--search is {len(text):,} characters long; the limit is {SEARCH_LIMIT:,}",
-            hint="search for a shorter part of the text",
-        )
-    return text
+from deskcli.models import Customer
 
 
 def _clean_crn(crn: str) -> str:
@@ -121,31 +103,6 @@ def get_customer(session: Session, crn: str) -> Customer:
     return customer
 
 
-def list_customers(
-    session: Session, *, search: str | None = None, limit: int | None = None
-) -> list[Customer]:
-    query = select(Customer)
-    search = check_search(search)
-    if search:
-        # Folded CRN, name, email and phone against the folded query.
-        pattern = f"%{_escape_like(search_fold(search))}%"
-        query = query.where(col(Customer.search_text).like(pattern, escape="\\"))
-    # People expect "ana perez" between "Ana" and "Omar", and "Ángel" beside
-    # them: no SQL collation does that on both backends, so the order is
-    # folded here, keeping only the first `limit` while the rows stream by.
-    rows = session.exec(query.execution_options(yield_per=1000))
-    if limit:
-        return heapq.nsmallest(limit, rows, key=_name_order)
-    return sorted(rows, key=_name_order)
-
-
-def _name_order(customer: Customer) -> tuple[str, str, int]:
-    """Sort key: the name without case or accents, then as typed, then the id."""
-    decomposed = unicodedata.normalize("NFKD", customer.name)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return (bare.casefold(), customer.name, customer.id or 0)
-
-
 def edit_customer(
     session: Session,
     crn: str,
@@ -173,24 +130,3 @@ def edit_customer(
     session.add(customer)
     session.flush()
     return customer
-
-
-def customer_cases(session: Session, customer_id: int, *, limit: int | None = None) -> list[Case]:
-    """The customer's cases, newest first."""
-    query = (
-        select(Case)
-        .where(Case.customer_id == customer_id)
-        .order_by(col(Case.created_at).desc(), col(Case.id).desc())
-    )
-    if limit:
-        query = query.limit(limit)
-    return list(session.exec(query))
-
-
-def count_customer_cases(session: Session, customer_id: int) -> int:
-    query = select(func.count()).select_from(Case).where(Case.customer_id == customer_id)
-    return int(session.exec(query).one())
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

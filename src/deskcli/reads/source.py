@@ -1,0 +1,96 @@
+"""Where the read path's SQL runs: a SQLite file through `sqlite3`, or (see
+`store.SessionSource`) any database through the engine writes use.
+Standard library only."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Protocol
+
+from deskcli.dbpolicy import SCHEMA_HEAD, busy_timeout, max_id, storage_error
+from deskcli.location import sqlite_uri
+
+Params = Mapping[str, Any]
+
+
+class Source(Protocol):
+    """Runs one of the read path's queries and returns its rows as tuples."""
+
+    max_id: int  # the largest value an id column holds
+
+    def rows(self, sql: str, params: Params) -> Sequence[Sequence[Any]]: ...
+
+    def time(self, value: datetime) -> Any:
+        """`value` as this database compares stored times."""
+        ...
+
+
+class SqliteSource:
+    """A SQLite file read with the standard library, in one read transaction."""
+
+    max_id = max_id("sqlite")
+
+    def __init__(self, connection: sqlite3.Connection, where: str) -> None:
+        self.connection = connection
+        self.where = where
+
+    def rows(self, sql: str, params: Params) -> Sequence[Sequence[Any]]:
+        try:
+            return self.connection.execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            raise storage_error(self.where, str(exc)) from None
+
+    def time(self, value: datetime) -> str:
+        return sqlite_time(value)
+
+    def close(self) -> None:
+        self.connection.close()  # ends the read transaction
+
+
+def sqlite_time(value: datetime) -> str:
+    """A time as SQLite holds the store's times: naive UTC text with microseconds,
+    so that comparisons are like with like."""
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def open_sqlite(path: Path) -> SqliteSource | None:
+    """A read source on the desk file at `path`, or None when the file cannot
+    be read this way as it is (missing, not a regular file, no desk schema or
+    another revision): the caller then opens it through the store, which
+    creates, migrates or refuses it with the right message."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+    except OSError:
+        return None
+    where = str(path)
+    try:
+        connection = sqlite3.connect(
+            sqlite_uri(path), uri=True, timeout=busy_timeout(), isolation_level=None
+        )
+    except sqlite3.Error as exc:
+        raise storage_error(where, str(exc)) from None
+    try:
+        connection.execute("PRAGMA query_only = ON")
+        # One snapshot for every query of the command (WAL: writers go on).
+        connection.execute("BEGIN")
+        exists = connection.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
+        ).fetchone()
+        revision = (
+            connection.execute("SELECT version_num FROM alembic_version").fetchone()
+            if exists
+            else None
+        )
+    except sqlite3.DatabaseError as exc:
+        connection.close()
+        raise storage_error(where, str(exc)) from None
+    if revision is None or revision[0] != SCHEMA_HEAD:
+        connection.close()
+        return None
+    return SqliteSource(connection, where)

@@ -1,0 +1,184 @@
+"""The everyday reads on a SQLite file run on the standard library alone:
+no SQLAlchemy, SQLModel, Pydantic or Alembic, and no Rich for --json and
+--ids.  They give what the store's path gives (see also test_read_pinned)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from deskcli.dbpolicy import SCHEMA_HEAD
+from tests.conftest import DESK, Desk, subprocess_env
+
+HEAVY = {"sqlalchemy", "sqlmodel", "pydantic", "alembic"}
+
+# Runs the real command line, then names the top-level packages it imported.
+PROBE = """
+import sys
+from deskcli.cli import main
+sys.argv = ["desk", *sys.argv[1:]]
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+loaded = sorted({name.split(".")[0] for name in sys.modules})
+sys.stderr.write("\\nLOADED " + " ".join(loaded) + "\\n")
+sys.exit(code)
+"""
+
+READS = [
+    ("case", "list"),
+    ("case", "list", "--limit", "20"),
+    ("case",),
+    ("case", "list", "--status", "open", "--priority", "high", "--sort", "priority"),
+    ("case", "list", "--all", "--assignee", "alice", "--team", "tier2", "--channel", "phone"),
+    ("case", "list", "--mine", "--customer", "C-1", "--category", "x", "--older-than", "1d"),
+    ("case", "list", "--unassigned", "--search", "router", "--tag", "vip"),
+    ("case", "show", "1"),
+    ("board",),
+    ("follow-ups",),
+    ("follow-ups", "--due"),
+    ("customer", "show", "C-1"),
+    ("customer", "list", "--search", "ana", "--limit", "5"),
+]
+MACHINE = [
+    ("case", "list", "--json"),
+    ("case", "list", "--ids"),
+    ("case", "list", "--json", "--status", "open", "--limit", "50"),
+    ("case", "show", "1", "--json"),
+    ("board", "--json"),
+    ("follow-ups", "--ids"),
+    ("customer", "show", "C-1", "--json"),
+    ("customer", "list", "--json"),
+]
+
+
+@pytest.fixture(scope="module")
+def sqlite_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A desk file with a case, a note, a tag and a follow-up; a SQLite file
+    whichever backend the suite runs on."""
+    db = tmp_path_factory.mktemp("reads") / "desk.db"
+    env = subprocess_env(db)
+    env.pop("DESK_DB_URL", None)
+    lines = "\n".join(
+        [
+            "customer add --crn C-1 --name 'Ana Pérez'",
+            "case open --customer C-1 --subject 'Router down' --priority high",
+            "case note 1 'checked the line'",
+            "case tag 1 vip",
+            "case follow-up 1 --in 2d",
+        ]
+    )
+    run = subprocess.run(
+        [*DESK, "batch"], input=lines, capture_output=True, text=True, env=env, timeout=60
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    return db
+
+
+def _loaded(db: Path, *args: str) -> set[str]:
+    env = subprocess_env(db)
+    env.pop("DESK_DB_URL", None)
+    run = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert run.returncode == 0, run.stderr
+    last = run.stderr.strip().splitlines()[-1]
+    assert last.startswith("LOADED ")
+    return set(last.split()[1:])
+
+
+@pytest.mark.parametrize("args", READS, ids=" ".join)
+def test_reads_import_no_database_stack(sqlite_desk: Path, args: tuple[str, ...]) -> None:
+    assert not _loaded(sqlite_desk, *args) & HEAVY
+
+
+@pytest.mark.parametrize("args", MACHINE, ids=" ".join)
+def test_json_and_ids_import_no_rich(sqlite_desk: Path, args: tuple[str, ...]) -> None:
+    assert not _loaded(sqlite_desk, *args) & (HEAVY | {"rich"})
+
+
+def test_a_write_still_uses_the_store(sqlite_desk: Path) -> None:
+    """The probe sees imports at all: a write loads the ORM."""
+    assert "sqlalchemy" in _loaded(sqlite_desk, "case", "note", "1", "again")
+
+
+SAME_IN_BATCH = [
+    ("case", "list", "--all"),
+    ("case", "list", "--search", "ROUTER", "--tag", "VIP"),
+    ("case", "show", "1"),
+    ("board",),
+    ("follow-ups",),
+    ("customer", "show", "c-1"),
+    ("customer", "list"),
+]
+
+
+def test_reads_in_a_batch_give_the_same_json(desk: Desk) -> None:
+    """In `desk batch` reads run in the batch's session (the store's path, with
+    the same SQL): the JSON is the same as on their own."""
+    setup = [
+        ("customer", "add", "--crn", "C-1", "--name", "Ana Pérez"),
+        ("case", "open", "--customer", "C-1", "--subject", "Router down"),
+        ("case", "open", "--customer", "C-1", "--subject", "Bill", "--priority", "urgent"),
+        ("case", "tag", "1", "vip"),
+        ("case", "follow-up", "2", "--in", "1d"),
+        ("case", "note", "1", "Café"),
+    ]
+    for args in setup:
+        assert desk(*args).exit_code == 0
+    alone = [json.loads(desk(*args, "--json").stdout) for args in SAME_IN_BATCH]
+    for flags in ([], ["--atomic"]):
+        lines = "\n".join(" ".join(f"'{a}'" for a in args) for args in SAME_IN_BATCH)
+        result = desk("batch", *flags, input=lines)
+        assert result.exit_code == 0, result.output
+        batched = [json.loads(line)["result"] for line in result.stdout.splitlines()]
+        assert batched == alone
+
+
+@pytest.mark.sqlite_only
+def test_a_newer_schema_is_refused_by_a_read(db_path: Path, desk: Desk) -> None:
+    assert desk("init").exit_code == 0
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '9999'")
+    result = desk("case", "list")
+    assert result.exit_code == 5 and "newer" in result.stderr
+    assert len(result.stderr.strip().splitlines()) <= 2  # the error and its hint
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_file_is_a_storage_error(db_path: Path, desk: Desk) -> None:
+    db_path.write_bytes(b"this is not a database" * 100)
+    for args in (("case", "list"), ("board", "--json"), ("customer", "list")):
+        result = desk(*args)
+        assert result.exit_code == 5, result.output
+        assert "not a desk database or is damaged" in result.stderr
+
+
+@pytest.mark.sqlite_only
+def test_a_read_of_a_missing_file_creates_it(db_path: Path, desk: Desk) -> None:
+    assert not db_path.exists()
+    result = desk("case", "list", "--json")
+    assert result.exit_code == 0 and json.loads(result.stdout) == []
+    assert db_path.exists()
+
+
+@pytest.mark.sqlite_only
+def test_a_read_of_an_older_file_migrates_it(db_path: Path, desk: Desk) -> None:
+    """A file one schema behind reads through the store, which upgrades it."""
+    assert desk("customer", "add", "--crn", "C-1", "--name", "Ana").exit_code == 0
+    assert desk("case", "open", "--customer", "C-1", "--subject", "Old").exit_code == 0
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("DROP INDEX ix_case_status_priority_created")
+        connection.execute("DROP TABLE case_tag")
+        connection.execute("UPDATE alembic_version SET version_num = '0004'")
+    result = desk("case", "list", "--ids")
+    assert result.exit_code == 0 and result.stdout == "1\n"
+    with sqlite3.connect(db_path) as connection:
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
+    assert revision == (SCHEMA_HEAD,)
