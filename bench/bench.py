@@ -1,21 +1,22 @@
-"""Benchmark the `desk` command line on a small and a large database.
+"""Benchmark the `desk` command line on databases of 1,000 to 1,000,000 cases.
 
-Builds one SQLite database per size (1,000 and 100,000 cases by default): the
-schema comes from `desk --db FILE init` (the Alembic migrations), the rows
-from one bulk `executemany` transaction with the standard library's sqlite3.
+Builds one SQLite database per size (1,000, 100,000 and 1,000,000 cases by
+default): the schema comes from `desk --db FILE init` (the Alembic
+migrations), the rows from plain SQL inserts with the standard library's
+sqlite3 (`executemany` in chunks of 50,000 cases, one transaction, journal
+and fsync off while building, then the file goes back to its journal mode).
+
 Then it times whole `desk` processes, the way people and scripts run them,
-and compares them with the floor: the bare cost of starting Python and
-importing Typer and SQLModel.
+round robin: every round runs every command once, in a shuffled order, and
+each time is divided by the floor (`python -c "import typer, sqlmodel"`)
+measured in the same round, so load from other programs falls on all alike.
+It reports the median time, the median of those per-round ratios and the
+peak memory (max RSS from os.wait4) of every command, and checks the goals
+of issue 11.  Every command is checked once before it is timed (exit 0,
+output that shows the work was done), and every timed run must exit 0 and
+print something, so a broken command cannot look fast.
 
-Timing uses hyperfine when it is on PATH (`apt-get install hyperfine`) and
-otherwise (or with --no-hyperfine) a round-robin `time.perf_counter` loop
-around `subprocess.run`.  Commands that write restore the database from a
-pristine copy before every run, outside the timed region (hyperfine
-`--prepare`).  With --snapshot it runs a copy of src/deskcli taken at the
-start, for when someone is editing src/ during the run.
-
-    .venv/bin/python bench/bench.py                       # full run, Markdown on stdout
-    .venv/bin/python bench/bench.py --out bench/RESULTS.md
+    .venv/bin/python bench/bench.py --out bench/RESULTS.md      # full run
     .venv/bin/python bench/bench.py --runs 5 --sizes 1000,20000 --workdir /tmp/deskbench
 
 Standard library only; it runs the project's `.venv/bin/desk`.
@@ -37,7 +38,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -48,16 +49,24 @@ VENV_BIN = ROOT / ".venv" / "bin"
 DESK = VENV_BIN / "desk"
 PYTHON = VENV_BIN / "python"
 
-FLOOR = "import typer, sqlmodel"  # python -c FLOOR: the cost every command pays
-BATCH_LINES = 1000
-BULK_CLOSE = 10_000  # cases closed by the bulk-close benchmark
+FLOOR = "import typer, sqlmodel"  # python -c FLOOR: the stack's import floor
+BATCH_LINES = 10_000
+BATCH_CYCLE = 5  # lines per case in a batch: take, reply, note, resolve, close
+CHUNK = 50_000  # cases generated and inserted at a time while building
 
-# -- goals ------------------------------------------------------------------
+# -- goals (issue 11) ---------------------------------------------------------
 
-HELP_MAX_FLOOR_RATIO = 0.5
-READ_MAX_FLOOR_RATIO = 1.3
-READ_MAX_GROWTH = 1.15  # big DB / small DB
-BULK_MAX_RATIO = 2.0  # close BULK_CLOSE / close 1
+READ_MAX_FLOOR_RATIO = 0.45
+READ_MAX_GROWTH = 1.15  # largest database / smallest, in floor ratios
+INSTANT_MAX_FLOOR_RATIO = 0.3  # --help and Tab completion
+WRITE_MAX_FLOOR_RATIO = 1.0  # case close
+BATCH_ATOMIC_MIN_RATE = 2000  # lines per second, start-up included
+BATCH_EACH_MIN_RATE = 1000
+MAX_RSS_MB = 100.0  # peak memory of every command on the largest database
+
+READS = ("list", "show", "list_json", "board", "customer")
+SEARCH_HIT = "Called AGAIN"  # in the notes of many cases, in another case
+SEARCH_MISS = "xyzzy"
 
 # -- synthetic data ---------------------------------------------------------
 
@@ -159,8 +168,12 @@ class Rows:
     events: list[tuple[object, ...]] = field(default_factory=list)
 
 
-def generate(n_cases: int, seed: int) -> Rows:
-    """Customers, cases and 2-4 timeline events per case, over the last two years."""
+def generate(n_cases: int, seed: int, chunk: int = CHUNK) -> Iterator[Rows]:
+    """Customers, then cases with their 2-4 timeline events, `chunk` cases at a time.
+
+    Chunks keep the memory of a 1,000,000-case build small; the random stream
+    (and so the data for a seed) does not depend on the chunk size.
+    """
     rng = random.Random(seed)
     now = datetime.now(UTC).replace(tzinfo=None)
     rows = Rows()
@@ -171,16 +184,22 @@ def generate(n_cases: int, seed: int) -> Rows:
         email = f"customer{cid}@example.com" if rng.random() < 0.9 else None
         phone = f"+1 555 {cid:06d}" if rng.random() < 0.7 else None
         rows.customers.append((cid, f"C-{100000 + cid}", name, email, phone, _ts(created)))
+    yield rows
 
     span = 730 * 86400
     offsets = sorted(rng.uniform(60, span) for _ in range(n_cases))
     statuses = _statuses(rng, n_cases)
+    rows = Rows()
     for case_id, (offset, status) in enumerate(
         zip(reversed(offsets), statuses, strict=True), start=1
     ):
         created = now - timedelta(seconds=offset)
         rows.cases.append(_case(rng, case_id, n_customers, status, created, now, rows.events))
-    return rows
+        if len(rows.cases) == chunk:
+            yield rows
+            rows = Rows()
+    if rows.cases:
+        yield rows
 
 
 def _case(
@@ -264,34 +283,45 @@ def _case(
 
 
 def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> None:
-    """`desk init` for the schema, then one bulk insert transaction."""
+    """`desk init` for the schema, then plain SQL inserts in one transaction.
+
+    While building, the journal and fsync are off (a failed build is simply
+    built again); afterwards the file gets back the journal mode `desk init`
+    gave it (WAL) and is checkpointed, like a database in use.
+    """
     for leftover in (path, *_sidecars(path)):
         leftover.unlink(missing_ok=True)
     subprocess.run(
         [str(DESK), "--db", str(path), "init"], env=env, check=True, stdout=subprocess.DEVNULL
     )
-    rows = generate(n_cases, seed)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
+        journal_mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
+        connection.execute("PRAGMA journal_mode=OFF")
+        connection.execute("PRAGMA synchronous=OFF")
+        connection.execute("PRAGMA cache_size=-262144")  # 256 MiB: index pages stay cached
         connection.execute("BEGIN")
-        for table, columns, values in (
-            ("customer", CUSTOMER_COLUMNS, rows.customers),
-            ('"case"', CASE_COLUMNS, rows.cases),
-            ("event", EVENT_COLUMNS, rows.events),
-        ):
-            # Columns by name: later migrations may add columns (with defaults).
-            names, marks = ", ".join(columns), ", ".join("?" * len(columns))
-            connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
+        for rows in generate(n_cases, seed):
+            for table, columns, values in (
+                ("customer", CUSTOMER_COLUMNS, rows.customers),
+                ('"case"', CASE_COLUMNS, rows.cases),
+                ("event", EVENT_COLUMNS, rows.events),
+            ):
+                # Columns by name: later migrations may add columns (with defaults).
+                names, marks = ", ".join(columns), ", ".join("?" * len(columns))
+                connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
         _fill_derived(connection)
         connection.execute("COMMIT")
+        connection.execute(f"PRAGMA journal_mode={journal_mode}")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
 
 
-def _fill_derived(connection: sqlite3.Connection) -> None:
+def _fill_derived(connection: sqlite3.Connection, window: int = 50_000) -> None:
     """The derived columns desk keeps itself (name keys, folded search text),
-    computed with desk's own folding, as its write path and import do."""
+    computed with desk's own folding, as its write path and import do; a
+    window of cases at a time, so memory stays flat at 1,000,000."""
     if str(ROOT / "src") not in sys.path:
         sys.path.insert(0, str(ROOT / "src"))
     from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_text
@@ -301,24 +331,30 @@ def _fill_derived(connection: sqlite3.Connection) -> None:
         "UPDATE customer SET crn_key = ?, search_text = ? WHERE id = ?",
         [(name_key(crn), search_text((crn, *rest)), cid) for cid, crn, *rest in customers],
     )
-    bodies: dict[int, list[str]] = {}
     marks = ", ".join("?" * len(SEARCHED_EVENT_KINDS))
-    for case_id, body in connection.execute(
-        f"SELECT case_id, body FROM event WHERE kind IN ({marks}) ORDER BY id",
-        SEARCHED_EVENT_KINDS,
-    ):
-        bodies.setdefault(case_id, []).append(body)
-    cases = connection.execute(
-        'SELECT id, subject, description, resolution, assignee, team FROM "case"'
-    ).fetchall()
-    connection.executemany(
-        'UPDATE "case" SET assignee_key = ?, team_key = ?, search_text = ? WHERE id = ?',
-        [
-            (name_key(who), name_key(team),
-             search_text((subject, text, resolution, *bodies.get(cid, ()))), cid)
-            for cid, subject, text, resolution, who, team in cases
-        ],
-    )  # fmt: skip
+    last = connection.execute('SELECT max(id) FROM "case"').fetchone()[0] or 0
+    for low in range(1, last + 1, window):
+        high = low + window - 1
+        bodies: dict[int, list[str]] = {}
+        for case_id, body in connection.execute(
+            f"SELECT case_id, body FROM event WHERE case_id BETWEEN ? AND ?"
+            f" AND kind IN ({marks}) ORDER BY id",
+            (low, high, *SEARCHED_EVENT_KINDS),
+        ):
+            bodies.setdefault(case_id, []).append(body)
+        cases = connection.execute(
+            'SELECT id, subject, description, resolution, assignee, team FROM "case"'
+            " WHERE id BETWEEN ? AND ?",
+            (low, high),
+        ).fetchall()
+        connection.executemany(
+            'UPDATE "case" SET assignee_key = ?, team_key = ?, search_text = ? WHERE id = ?',
+            [
+                (name_key(who), name_key(team),
+                 search_text((subject, text, resolution, *bodies.get(cid, ()))), cid)
+                for cid, subject, text, resolution, who, team in cases
+            ],
+        )  # fmt: skip
 
 
 def _sidecars(path: Path) -> tuple[Path, Path]:
@@ -337,17 +373,11 @@ def _case_count(path: Path) -> int | None:
 
 
 def restore(pristine: Path, target: Path) -> None:
+    """Copy a database whole; its WAL is checkpointed first so the copy has every commit."""
+    query(pristine, "PRAGMA wal_checkpoint(TRUNCATE)")
     shutil.copyfile(pristine, target)
     for sidecar in _sidecars(target):
         sidecar.unlink(missing_ok=True)
-
-
-def restore_command(pristine: Path, target: Path) -> str:
-    """`restore` as a command line, for hyperfine --prepare (works with -N)."""
-    wal, shm = _sidecars(target)
-    script = f"cp -f {shlex.quote(str(pristine))} {shlex.quote(str(target))}"
-    script += f" && rm -f {shlex.quote(str(wal))} {shlex.quote(str(shm))}"
-    return shlex.join(["sh", "-c", script])
 
 
 def query(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
@@ -362,94 +392,37 @@ def query(path: Path, sql: str, *params: object) -> list[tuple[object, ...]]:
 
 
 @dataclass
-class Bench:
-    key: str
-    label: str
+class Run:
+    """One command line to run, and what it reads on stdin."""
+
     argv: list[str]
-    env: dict[str, str]
     stdin: Path | None = None
-    restore: tuple[Path, Path] | None = None  # (pristine, working copy) before each run
-    size: int = 0  # cases in the database
 
 
 @dataclass
-class Timing:
-    times_ms: list[float]
+class Bench:
+    key: str
+    label: str
+    env: dict[str, str]
+    argv: list[str] = field(default_factory=list)
+    size: int = 0  # cases in its database; 0: it reads no database
+    feed: Callable[[], Run] | None = None  # writes: a fresh command line for every run
+    verify: Callable[[str], bool] | None = None  # the checked run's output shows the work
+    prints: bool = True  # a run that prints nothing failed
+    times_ms: list[float] = field(default_factory=list)
+    ratios: list[float] = field(default_factory=list)  # time / floor of the same round
+    peak_mb: float = 0.0  # max RSS of the checked run
+
+    def next_run(self) -> Run:
+        return self.feed() if self.feed else Run(self.argv)
 
     @property
-    def median(self) -> float:
+    def median_ms(self) -> float:
         return statistics.median(self.times_ms)
 
     @property
-    def low(self) -> float:
-        return min(self.times_ms)
-
-    @property
-    def high(self) -> float:
-        return max(self.times_ms)
-
-
-class Timer:
-    """Runs each benchmark `warmup` + `runs` times and keeps the last `runs`.
-
-    hyperfine times one command after the other.  The built-in loop goes round
-    robin instead (one run of every command per round), so load from other
-    programs that comes and goes hits all commands alike.
-    """
-
-    def __init__(self, runs: int, warmup: int, use_hyperfine: bool, scratch: Path) -> None:
-        self.runs, self.warmup, self.scratch = runs, warmup, scratch
-        self.hyperfine = shutil.which("hyperfine") if use_hyperfine else None
-
-    @property
-    def method(self) -> str:
-        if not self.hyperfine:
-            return "built-in round-robin loop (time.perf_counter around subprocess.run)"
-        version = subprocess.run([self.hyperfine, "--version"], capture_output=True, text=True)
-        return version.stdout.strip() + " (one command after the other)"
-
-    def time_all(self, benches: list[Bench]) -> list[Timing]:
-        if self.hyperfine:
-            return [self._hyperfine(bench) for bench in benches]
-        times_ms: list[list[float]] = [[] for _ in benches]
-        for round_ in range(self.warmup + self.runs):
-            for bench, kept in zip(benches, times_ms, strict=True):
-                elapsed = self._run_once(bench)
-                if round_ >= self.warmup:
-                    kept.append(elapsed)
-            print(f"  round {round_ + 1} of {self.warmup + self.runs} done", file=sys.stderr)
-        return [Timing(kept) for kept in times_ms]
-
-    def _hyperfine(self, bench: Bench) -> Timing:
-        assert self.hyperfine is not None
-        export = self.scratch / "hyperfine.json"
-        command = [self.hyperfine, "--style", "none", "--export-json", str(export)]
-        command += ["--runs", str(self.runs), "--warmup", str(self.warmup)]
-        if bench.restore:
-            command += ["--prepare", restore_command(*bench.restore)]
-        if bench.stdin is None:
-            command += ["-N", shlex.join(bench.argv)]
-        else:  # hyperfine 1.15 has no --input: redirect in its shell (spawn time subtracted)
-            command.append(f"{shlex.join(bench.argv)} < {shlex.quote(str(bench.stdin))}")
-        subprocess.run(command, env=bench.env, check=True, stdout=subprocess.DEVNULL)
-        result = json.loads(export.read_text())["results"][0]
-        timing = Timing([t * 1000 for t in result["times"]])
-        print(f"  {bench.size:>7,}  {bench.label:<50} {timing.median:8.1f} ms", file=sys.stderr)
-        return timing
-
-    def _run_once(self, bench: Bench) -> float:
-        """One run in ms; the restore (if any) happens before the clock starts."""
-        if bench.restore:
-            restore(*bench.restore)
-        with _stdin(bench.stdin) as stdin:
-            start = time.perf_counter()
-            process = subprocess.run(
-                bench.argv, env=bench.env, stdin=stdin, stdout=subprocess.DEVNULL
-            )
-            elapsed = time.perf_counter() - start
-        if process.returncode != 0:
-            raise SystemExit(f"{shlex.join(bench.argv)} failed ({process.returncode})")
-        return elapsed * 1000
+    def ratio(self) -> float:
+        return statistics.median(self.ratios)
 
 
 @contextmanager
@@ -461,15 +434,81 @@ def _stdin(path: Path | None) -> Iterator[int]:
         yield handle.fileno()
 
 
-# -- one database size ------------------------------------------------------
+def run_once(run: Run, env: dict[str, str], out: Path, err: Path) -> tuple[int, float]:
+    """Run a command with stdout and stderr in files: (exit code, wall time in ms)."""
+    with _stdin(run.stdin) as stdin, out.open("wb") as stdout, err.open("wb") as stderr:
+        start = time.perf_counter()
+        code = subprocess.run(run.argv, env=env, stdin=stdin, stdout=stdout, stderr=stderr)
+        elapsed = time.perf_counter() - start
+    return code.returncode, elapsed * 1000
 
 
-@dataclass
-class SizeResult:
-    n_cases: int
-    benches: list[Bench]
-    notes: list[str]
-    timings: dict[str, Timing] = field(default_factory=dict)
+# Peak memory comes from a small launcher, not from this process's own wait4:
+# Linux carries the high-water RSS of the forked parent (this benchmark, which
+# built the databases) across exec into the child's ru_maxrss.  The launcher
+# is a bare interpreter (about 10 MB), so any command above that is exact.
+LAUNCHER = """
+import os, sys
+pid = os.posix_spawn(sys.argv[2], sys.argv[2:], os.environ)
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as result:
+    result.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}")
+"""
+
+
+def run_measured(run: Run, env: dict[str, str], scratch: Path) -> tuple[int, float]:
+    """Run a command through LAUNCHER: (exit code, max RSS in MB)."""
+    result = scratch / "rusage"
+    argv = [str(PYTHON), "-c", LAUNCHER, str(result), *run.argv]
+    with _stdin(run.stdin) as stdin:
+        with (scratch / "stdout").open("wb") as stdout, (scratch / "stderr").open("wb") as stderr:
+            subprocess.run(argv, env=env, stdin=stdin, stdout=stdout, stderr=stderr, check=True)
+    code, max_rss_kib = result.read_text().split()
+    return int(code), int(max_rss_kib) * 1024 / 1e6
+
+
+def _failed(bench: Bench, run: Run, scratch: Path, code: int) -> str | None:
+    """Why a run failed (exit code, or no output where output is due), or None."""
+    if code != 0:
+        detail = (scratch / "stderr").read_text(errors="replace").strip()[-500:]
+        return f"{bench.label} ({bench.size:,}): {shlex.join(run.argv)} exit {code}: {detail}"
+    if bench.prints and (scratch / "stdout").stat().st_size == 0:
+        return f"{bench.label} ({bench.size:,}): {shlex.join(run.argv)} printed nothing"
+    return None
+
+
+def run_timed(bench: Bench, scratch: Path) -> float:
+    run = bench.next_run()
+    code, ms = run_once(run, bench.env, scratch / "stdout", scratch / "stderr")
+    failure = _failed(bench, run, scratch, code)
+    if failure:
+        raise SystemExit(failure)
+    return ms
+
+
+def time_rounds(benches: list[Bench], runs: int, warmup: int, scratch: Path, seed: int) -> None:
+    """Round robin: every round runs each command once, in a shuffled order.
+
+    Each time is also kept as a ratio to the floor measured in the same round.
+    """
+    floor = next(bench for bench in benches if bench.key == "floor")
+    order = list(benches)
+    rng = random.Random(seed)
+    for round_ in range(warmup + runs):
+        rng.shuffle(order)  # no command always runs right after another
+        started = time.perf_counter()
+        measured = {id(bench): run_timed(bench, scratch) for bench in order}
+        if round_ >= warmup:
+            for bench in benches:
+                bench.times_ms.append(measured[id(bench)])
+                bench.ratios.append(measured[id(bench)] / measured[id(floor)])
+        kind = "warm-up" if round_ < warmup else "round"
+        number = round_ + 1 if round_ < warmup else round_ + 1 - warmup
+        elapsed = time.perf_counter() - started
+        print(f"  {kind} {number} done in {elapsed:.0f} s", file=sys.stderr)
+
+
+# -- the commands -------------------------------------------------------------
 
 
 def base_env(code: Path | None, pycache: Path) -> dict[str, str]:
@@ -490,184 +529,273 @@ def desk_env(base: dict[str, str], db: Path) -> dict[str, str]:
     return {**base, "DESK_DB": str(db)}
 
 
-def desk(*args: str, env: dict[str, str], stdin: Path | None = None) -> str:
-    """Run desk once (outside any timing) and return its stdout; fail loudly."""
-    with _stdin(stdin) as handle:
-        process = subprocess.run(
-            [str(DESK), *args], env=env, stdin=handle, capture_output=True, text=True
+def reference_benches(base: dict[str, str]) -> list[Bench]:
+    """The floor, the interpreter's own floor and `desk --help`: no database."""
+    python = str(PYTHON)
+    return [
+        Bench("floor", f"floor: `python -c '{FLOOR}'`", base, [python, "-c", FLOOR], prints=False),
+        Bench("pass", "`python -c pass`", base, [python, "-c", "pass"], prints=False),
+        Bench(
+            "sqlite3",
+            "`python -c 'import sqlite3'`",
+            base,
+            [python, "-c", "import sqlite3"],
+            prints=False,
+        ),
+        Bench(
+            "help", "`desk --help`", base, [str(DESK), "--help"], verify=lambda out: "Usage" in out
+        ),
+    ]
+
+
+class CloseFeed:
+    """`desk case close ID` on a different resolved case every run (no restore needed)."""
+
+    def __init__(self, db: Path, near: int, needed: int) -> None:
+        rows = query(
+            db,
+            "SELECT id FROM \"case\" WHERE status = 'resolved' ORDER BY abs(id - ?) LIMIT ?",
+            near,
+            needed,
         )
-    if process.returncode != 0:
-        raise SystemExit(f"desk {shlex.join(args)} failed: {process.stderr.strip()}")
-    return process.stdout
+        self.ids = [int(str(row[0])) for row in rows]
+        if len(self.ids) < needed:
+            raise SystemExit(f"{db}: {len(self.ids)} resolved cases, {needed} needed for the runs")
+        self.db, self.last = db, 0
+
+    def __call__(self) -> Run:
+        self.last = self.ids.pop()
+        return Run([str(DESK), "case", "close", str(self.last)])
+
+    def closed(self, _out: str) -> bool:
+        return query(self.db, 'SELECT status FROM "case" WHERE id = ?', self.last) == [("closed",)]
+
+
+class BatchFeed:
+    """`desk batch` files of BATCH_LINES mixed lines, on fresh active cases every run.
+
+    Each case gets `take --steal`, `reply`, `note`, `resolve` and `close`, so
+    the file is a fifth of each.  When the active cases run out the working
+    copy is restored from the database (outside the timed region) and they
+    are used again.
+    """
+
+    def __init__(self, pristine: Path, working: Path, workdir: Path) -> None:
+        self.pristine, self.working, self.file = pristine, working, workdir / "batch.txt"
+        restore(pristine, working)
+        statuses = ", ".join(f"'{status}'" for status in ACTIVE)
+        rows = query(working, f'SELECT id FROM "case" WHERE status IN ({statuses}) ORDER BY id')
+        self.pool = [int(str(row[0])) for row in rows]
+        self.per_run = BATCH_LINES // BATCH_CYCLE
+        if len(self.pool) < self.per_run:
+            raise SystemExit(
+                f"{pristine}: {len(self.pool)} active cases, a batch needs {self.per_run}"
+            )
+        self.next = self.restores = 0
+        self.last_ids: list[int] = []
+
+    def run(self, *flags: str) -> Run:
+        if self.next + self.per_run > len(self.pool):
+            restore(self.pristine, self.working)
+            self.next, self.restores = 0, self.restores + 1
+        self.last_ids = self.pool[self.next : self.next + self.per_run]
+        self.next += self.per_run
+        lines = []
+        for case_id in self.last_ids:
+            lines += [
+                f"case take {case_id} --steal",
+                f'case reply {case_id} "We are looking into it."',
+                f'case note {case_id} "Called the customer back."',
+                f'case resolve {case_id} --resolution "Reset the line profile"',
+                f"case close {case_id}",
+            ]
+        self.file.write_text("\n".join(lines) + "\n")
+        return Run([str(DESK), "batch", *flags], self.file)
+
+    def done(self, out: str) -> bool:
+        """Every line reported exit 0 and every case of the file is closed now."""
+        results = [json.loads(line) for line in out.splitlines()]
+        marks = ", ".join("?" * len(self.last_ids))
+        closed = query(
+            self.working,
+            f"SELECT count(*) FROM \"case\" WHERE status = 'closed' AND id IN ({marks})",
+            *self.last_ids,
+        )[0][0]
+        return (
+            len(results) == BATCH_LINES
+            and all(result["exit"] == 0 for result in results)
+            and closed == len(self.last_ids)
+        )
+
+
+def _completion_env(env: dict[str, str]) -> dict[str, str]:
+    return {**env, "_DESK_COMPLETE": "complete_bash", "COMP_WORDS": "desk case show ",
+            "COMP_CWORD": "3"}  # fmt: skip
+
+
+@dataclass
+class SizeResult:
+    n_cases: int
+    benches: list[Bench]
+    notes: list[str]
+
+    def get(self, key: str) -> Bench | None:
+        return next((bench for bench in self.benches if bench.key == key), None)
 
 
 def prepare_size(
-    n_cases: int, workdir: Path, seed: int, reuse: bool, base: dict[str, str]
+    n_cases: int,
+    workdir: Path,
+    seed: int,
+    reuse: bool,
+    base: dict[str, str],
+    runs_needed: int,
+    with_batch: bool,
 ) -> SizeResult:
     """Build (or reuse) the database of one size and the commands to time on it."""
-    pristine = workdir / f"cases-{n_cases}.db"
-    working = workdir / f"cases-{n_cases}.work.db"
-    env = desk_env(base, pristine)
-    if not (reuse and _case_count(pristine) == n_cases):
+    db = workdir / f"cases-{n_cases}.db"
+    env = desk_env(base, db)
+    if not (reuse and _case_count(db) == n_cases):
         start = time.perf_counter()
-        build_database(pristine, n_cases, seed, env)
-        print(f"built {pristine} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
-    counts = dict(query(pristine, 'SELECT status, count(*) FROM "case" GROUP BY status'))
-    n_events = query(pristine, "SELECT count(*) FROM event")[0][0]
-    size_mb = pristine.stat().st_size / 1e6
+        build_database(db, n_cases, seed, env)
+        print(f"built {db} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
+    counts = dict(query(db, 'SELECT status, count(*) FROM "case" GROUP BY status'))
+    n_events = query(db, "SELECT count(*) FROM event")[0][0]
+    n_customers = query(db, "SELECT count(*) FROM customer")[0][0]
+    size_mb = db.stat().st_size / 1e6
     notes = [
         f"{sum(counts.values()):,} cases ({', '.join(f'{s} {c:,}' for s, c in counts.items())}), "
-        f"{n_events:,} events, {size_mb:.0f} MB"
+        f"{n_events:,} events, {n_customers:,} customers, {size_mb:,.0f} MB"
     ]
 
     show_id = n_cases // 2
-    resolved_id = query(
-        pristine,
-        "SELECT id FROM \"case\" WHERE status = 'resolved' ORDER BY abs(id - ?) LIMIT 1",
+    crn, n_theirs = query(
+        db,
+        'SELECT crn, (SELECT count(*) FROM "case" WHERE customer_id = customer.id) FROM customer '
+        'WHERE id = (SELECT customer_id FROM "case" WHERE id = ?)',
         show_id,
-    )[0][0]
-    restore(pristine, working)
-    write_env = desk_env(base, working)
+    )[0]
+    notes.append(f"case shown: {show_id}; customer shown: {crn} (the case's, {n_theirs} cases)")
     desk_bin = str(DESK)
+
+    def read(key: str, label: str, *args: str, verify: Callable[[str], bool]) -> Bench:
+        return Bench(key, label, env, [desk_bin, *args], n_cases, verify=verify)
+
+    def open_records(out: str) -> bool:
+        records = json.loads(out)
+        return len(records) == 50 and all(r["status"] == "open" for r in records)
+
+    close = CloseFeed(db, show_id, runs_needed)
     benches = [
-        Bench("floor", f"floor: python -c '{FLOOR}'", [str(PYTHON), "-c", FLOOR], env),
-        Bench("help", "desk --help", [desk_bin, "--help"], env),
-        Bench(
-            "list", "desk case list --limit 20", [desk_bin, "case", "list", "--limit", "20"], env
-        ),
-        Bench("show", "desk case show ID", [desk_bin, "case", "show", str(show_id)], env),
-        Bench(
+        read(
+            "list",
+            "`desk case list --limit 20`",
+            "case",
+            "list",
+            "--limit",
+            "20",
+            verify=lambda out: len(out.strip().splitlines()) >= 20,
+        ),  # fmt: skip
+        read(
+            "show",
+            "`desk case show ID`",
+            "case",
+            "show",
+            str(show_id),
+            verify=lambda out: str(show_id) in out,
+        ),  # fmt: skip
+        read(
             "list_json",
-            "desk case list --json --status open --limit 50",
-            [desk_bin, "case", "list", "--json", "--status", "open", "--limit", "50"],
-            env,
-        ),
-        # Searching folded text: a word no case holds scans every case (the
-        # worst case); a word in many notes stops at the first 50 rows.
-        Bench(
+            "`desk case list --json --status open --limit 50`",
+            "case",
+            "list",
+            "--json",
+            "--status",
+            "open",
+            "--limit",
+            "50",
+            verify=open_records,
+        ),  # fmt: skip
+        read("board", "`desk board`", "board", verify=lambda out: "open" in out.lower()),
+        # Searching folded text: a word no case holds reads every case's text
+        # (the worst case); a phrase in many notes stops at the first 20 rows.
+        read(
             "search_none",
-            "desk case list --all --search WORD (no match)",
-            [desk_bin, "case", "list", "--all", "--search", SEARCH_MISS],
-            env,
-        ),
-        Bench(
+            f"`desk case list --all --search {SEARCH_MISS}` (no match: every case)",
+            "case", "list", "--all", "--ids", "--search", SEARCH_MISS,
+            verify=lambda out: not out.strip(),
+        ),  # fmt: skip
+        read(
             "search_hit",
-            "desk case list --all --search WORD (in notes)",
-            [desk_bin, "case", "list", "--all", "--search", SEARCH_HIT],
-            env,
+            f"`desk case list --all --search '{SEARCH_HIT}' --limit 20` (in notes)",
+            "case", "list", "--all", "--ids", "--limit", "20", "--search", SEARCH_HIT,
+            verify=lambda out: len(out.split()) == 20,
+        ),  # fmt: skip
+        read(
+            "customer",
+            "`desk customer show CRN`",
+            "customer",
+            "show",
+            str(crn),
+            verify=lambda out: str(crn) in out,
+        ),  # fmt: skip
+        Bench(
+            "complete",
+            "Tab: `desk case show <Tab>` (case ids from the database)",
+            _completion_env(env),
+            [desk_bin],
+            n_cases,
+            verify=lambda out: bool(out.split()) and all(i.isdigit() for i in out.split()),
         ),
         Bench(
-            "close_1",
-            "desk case close ID (1 resolved case)",
-            [desk_bin, "case", "close", str(resolved_id)],
-            write_env,
-            restore=(pristine, working),
+            "close",
+            "`desk case close ID` (a resolved case; a write)",
+            env,
+            size=n_cases,
+            feed=close,
+            verify=close.closed,
         ),
     ]
-    ids = desk(
-        "case", "list", "--status", "resolved", "--ids", "--limit", str(BULK_CLOSE), env=env
-    ).split()
-    if len(ids) >= BULK_CLOSE:
-        ids_file = workdir / f"resolved-ids-{n_cases}.txt"
-        ids_file.write_text("\n".join(ids) + "\n")
-        benches.append(
-            Bench(
-                "close_bulk",
-                f"desk case close --from-stdin ({BULK_CLOSE:,} ids)",
-                [desk_bin, "case", "close", "--from-stdin"],
-                write_env,
-                stdin=ids_file,
-                restore=(pristine, working),
+    if with_batch:
+        feed = BatchFeed(db, workdir / f"cases-{n_cases}.batch.db", workdir)
+        batch_env = desk_env(base, feed.working)
+        for key, flags, how in (
+            ("batch_atomic", ("--atomic",), "`desk batch --atomic`"),
+            ("batch", (), "`desk batch` (a commit each)"),
+        ):
+            label = f"{how}, {BATCH_LINES:,} mixed lines"
+            benches.append(
+                Bench(
+                    key,
+                    label,
+                    batch_env,
+                    size=n_cases,
+                    feed=lambda flags=flags: feed.run(*flags),
+                    verify=feed.done,
+                )
             )
+        notes.append(
+            f"batch: {feed.per_run:,} active cases a run, of {len(feed.pool):,}; each gets "
+            "take --steal, reply, note, resolve, close (on a working copy of this database)"
         )
-    else:
-        notes.append(f"close of {BULK_CLOSE:,} skipped: only {len(ids):,} resolved cases")
-
-    # Tab completion of a case id: the whole program runs on every Tab.
-    complete_env = {**env, "_DESK_COMPLETE": "complete_bash", "COMP_WORDS": "desk case show ",
-                    "COMP_CWORD": "3"}  # fmt: skip
-    benches.append(Bench("complete", "Tab: `desk case show <Tab>`", [desk_bin], complete_env))
-    # A script's many small writes through one `desk batch` process.
-    batch_file = workdir / f"batch-{n_cases}.txt"
-    batch_file.write_text(
-        "".join(f'case note {show_id} "bench note {i}"\n' for i in range(BATCH_LINES))
-    )
-    benches.append(
-        Bench(
-            "batch",
-            f"`desk batch` ({BATCH_LINES:,} notes)",
-            [desk_bin, "batch"],
-            write_env,
-            stdin=batch_file,
-            restore=(pristine, working),
-        )
-    )
-    benches.append(
-        Bench(
-            "batch_atomic",
-            f"`desk batch --atomic` ({BATCH_LINES:,} notes)",
-            [desk_bin, "batch", "--atomic"],
-            write_env,
-            stdin=batch_file,
-            restore=(pristine, working),
-        )
-    )
-    for bench in benches:
-        bench.size = n_cases
-    check_commands(benches, pristine, working, env, show_id)
     return SizeResult(n_cases, benches, notes)
 
 
-def time_all(results: list[SizeResult], timer: Timer) -> None:
-    """Time every command, command by command with all sizes back to back."""
-    keys = dict.fromkeys(bench.key for r in results for bench in r.benches)
-    order = [(r, b) for key in keys for r in results for b in r.benches if b.key == key]
-    timings = timer.time_all([bench for _, bench in order])
-    for (r, bench), timing in zip(order, timings, strict=True):
-        r.timings[bench.key] = timing
-        if bench.restore:
-            restore(*bench.restore)
+def check_commands(benches: list[Bench], scratch: Path) -> None:
+    """Run every command once and check that it did the work it is timed for.
 
-
-def check_commands(
-    benches: list[Bench],
-    pristine: Path,
-    working: Path,
-    env: dict[str, str],
-    show_id: int,
-) -> None:
-    """Run every command once and check it did the work being timed."""
-    listed = desk("case", "list", "--limit", "20", env=env)
-    assert listed.strip(), "case list printed nothing"
-    shown = desk("case", "show", str(show_id), env=env)
-    assert str(show_id) in shown, "case show does not show the case"
-    records = json.loads(
-        desk("case", "list", "--json", "--status", "open", "--limit", "50", env=env)
-    )
-    assert len(records) == 50 and all(r["status"] == "open" for r in records)
-    found = desk("case", "list", "--all", "--ids", "--search", SEARCH_HIT, env=env).split()
-    assert found, f"--search {SEARCH_HIT} found nothing"
-    missed = desk("case", "list", "--all", "--ids", "--search", SEARCH_MISS, env=env).split()
-    assert not missed, f"--search {SEARCH_MISS} found something"
-    completed = desk(env={**env, "_DESK_COMPLETE": "complete_bash",
-                          "COMP_WORDS": "desk case show ", "COMP_CWORD": "3"}).split()  # fmt: skip
-    assert completed and all(i.isdigit() for i in completed), "completion offered no case ids"
+    This run also gives the command's peak memory.
+    """
     for bench in benches:
-        if bench.key.startswith("batch"):
-            restore(pristine, working)
-            desk(*bench.argv[1:], env=bench.env, stdin=bench.stdin)
-            notes = query(working, "SELECT count(*) FROM event WHERE body LIKE 'bench note %'")
-            assert notes[0][0] == BATCH_LINES, f"batch recorded {notes[0][0]} notes"
-            continue
-        if not bench.restore:
-            continue
-        restore(pristine, working)
-        before = query(working, "SELECT count(*) FROM \"case\" WHERE status = 'closed'")[0][0]
-        desk(*bench.argv[1:], env=bench.env, stdin=bench.stdin)
-        after = query(working, "SELECT count(*) FROM \"case\" WHERE status = 'closed'")[0][0]
-        expected = BULK_CLOSE if bench.stdin else 1
-        assert after - before == expected, f"{bench.label}: closed {after - before} cases"
-    restore(pristine, working)
+        run = bench.next_run()
+        code, bench.peak_mb = run_measured(run, bench.env, scratch)
+        failure = _failed(bench, run, scratch, code)
+        if failure:
+            raise SystemExit(failure)
+        out = (scratch / "stdout").read_text(errors="replace")
+        if bench.verify and not bench.verify(out):
+            raise SystemExit(f"{bench.label} ({bench.size:,}): unexpected output: {out[:300]!r}")
+        print(f"  checked {bench.label} ({bench.size:,}), {bench.peak_mb:.0f} MB", file=sys.stderr)
 
 
 # -- imports of `desk --help` -------------------------------------------------
@@ -718,6 +846,8 @@ def heaviest_help_imports(env: dict[str, str], top: int = 6) -> list[tuple[str, 
 
 
 def short(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}M"
     return f"{n // 1000}k" if n % 1000 == 0 and n >= 1000 else str(n)
 
 
@@ -729,149 +859,147 @@ def machine() -> list[str]:
                 cpu = line.split(":", 1)[1].strip()
                 break
     nproc = subprocess.run(["nproc"], capture_output=True, text=True).stdout.strip()
-    version = subprocess.run([str(PYTHON), "--version"], capture_output=True, text=True)
+    probe = "import sqlite3, sys; print(sys.version.split()[0], sqlite3.sqlite_version)"
+    python, sqlite = subprocess.run(
+        [str(PYTHON), "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
     return [
         f"- date: {datetime.now().astimezone().isoformat(timespec='seconds')}",
-        f"- CPU: {cpu}, nproc: {nproc or os.cpu_count()}",
+        f"- CPU: {cpu}, cores (nproc): {nproc or os.cpu_count()}",
         f"- OS: {platform.platform()}",
-        f"- Python (venv): {version.stdout.strip()}, SQLite {sqlite3.sqlite_version}",
+        f"- Python (venv): {python}, SQLite {sqlite}",
     ]
 
 
-NOISY = 1.2  # max / min of the runs above which a row is marked noisy
+NOISY = 1.25  # max / min of the runs above which a row is marked noisy
 
 
-def _spread(timing: Timing) -> str:
-    text = f"{timing.low:.0f}–{timing.high:.0f}"
-    return text + " (noisy)" if timing.high > NOISY * timing.low else text
+def _spread(bench: Bench) -> str:
+    low, high = min(bench.times_ms), max(bench.times_ms)
+    return f"{low:.0f}–{high:.0f}" + (" (noisy)" if high > NOISY * low else "")
+
+
+def _row(bench: Bench) -> str:
+    rate = ""
+    if bench.key.startswith("batch"):
+        rate = f" ({BATCH_LINES / (bench.median_ms / 1000):,.0f} lines/s)"
+    return (
+        f"| {bench.label} | {bench.median_ms:,.0f}{rate} | {bench.ratio:.2f} "
+        f"| {_spread(bench)} | {bench.peak_mb:.0f} |"
+    )
 
 
 def report(
     results: list[SizeResult],
+    references: list[Bench],
     imports: dict[str, bool],
     heavy: list[tuple[str, float]],
-    timer: Timer,
+    runs: int,
+    warmup: int,
     code: str,
 ) -> str:
-    small, big = results[0], results[-1]
-    s, b = short(small.n_cases), short(big.n_cases)
-    keys = list(dict.fromkeys(key for r in results for key in r.timings))
-    label_of = {
-        "floor": "floor: `python -c 'import typer, sqlmodel'`",
-        "help": "`desk --help`",
-        "list": "`desk case list --limit 20`",
-        "show": "`desk case show ID`",
-        "list_json": "`desk case list --json --status open --limit 50`",
-        "search_none": f"`desk case list --all --search {SEARCH_MISS}` (no match: every case)",
-        "search_hit": f"`desk case list --all --search '{SEARCH_HIT}'` (in notes)",
-        "close_1": "`desk case close ID` (1 resolved case)",
-        "close_bulk": f"`desk case close --from-stdin` ({BULK_CLOSE:,} ids)",
-        "complete": "Tab: `desk case show <Tab>` (bash, case ids from the database)",
-        "batch": f"`desk batch` ({BATCH_LINES:,} `case note` lines, a commit each)",
-        "batch_atomic": f"`desk batch --atomic` ({BATCH_LINES:,} `case note` lines, one commit)",
-    }
-
-    def cell(result: SizeResult, key: str, fmt: str = "{:.0f}") -> str:
-        timing = result.timings.get(key)
-        return fmt.format(timing.median) if timing else "—"
-
-    def ratio(result: SizeResult, key: str, base: str = "floor") -> float | None:
-        timing = result.timings.get(key)
-        return timing.median / result.timings[base].median if timing else None
-
-    def fmt_ratio(value: float | None) -> str:
-        return f"{value:.2f}" if value is not None else "—"
-
     lines = ["# desk benchmark results", "", "## Machine", "", *machine()]
-    lines += [f"- timing: {timer.method}; {timer.warmup} warm-ups, {timer.runs} runs per command"]
-    lines += [f"- code: {code}"]
-    lines += ["", "## Databases", ""]
-    lines += [f"- {short(r.n_cases)}: {note}" for r in results for note in r.notes]
     lines += [
+        f"- timing: round robin, {warmup} warm-up rounds then {runs} timed rounds; each round "
+        "runs every command once in a shuffled order; a time's ratio is to the floor of its "
+        "own round",
+        "- peak RSS: max resident set of the checked run (os.wait4 in a bare-interpreter "
+        "launcher, so about 10 MB is the least it can show)",
+        f"- code: {code}",
         "",
-        "## Median wall time (ms)",
+        "## Databases",
         "",
-        f"| command | {s} | {b} | ×floor {s} | ×floor {b} | {b}/{s} |",
-        "|---|---:|---:|---:|---:|---:|",
     ]
-    for key in keys:
-        growth = None
-        if key in small.timings and key in big.timings:
-            growth = big.timings[key].median / small.timings[key].median
-        lines.append(
-            f"| {label_of.get(key, key)} | {cell(small, key)} | {cell(big, key)} "
-            f"| {fmt_ratio(ratio(small, key))} | {fmt_ratio(ratio(big, key))} "
-            f"| {fmt_ratio(growth)} |"
-        )
-    bulk_ratio = ratio(big, "close_bulk", base="close_1")
-    lines += ["", f"close {BULK_CLOSE:,} / close 1 ({b}): {fmt_ratio(bulk_ratio)}"]
-    for key, what in (("batch", "`desk batch`"), ("batch_atomic", "`desk batch --atomic`")):
-        if key in big.timings:
-            per_second = BATCH_LINES / (big.timings[key].median / 1000)
-            lines += [f"{what} ({b}): {per_second:,.0f} commands per second, start-up included"]
-
-    lines += ["", "## Spread: min–max (ms)", "", f"| command | {s} | {b} |", "|---|---:|---:|"]
-    for key in keys:
-        spread = [_spread(r.timings[key]) if key in r.timings else "—" for r in (small, big)]
-        lines.append(f"| {label_of.get(key, key)} | {spread[0]} | {spread[1]} |")
+    lines += [f"- {short(r.n_cases)}: {note}" for r in results for note in r.notes]
+    header = [
+        "| command | median ms | × floor (median) | min–max ms | peak RSS MB |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    lines += ["", "## Without a database (reference)", "", *header]
+    lines += [_row(bench) for bench in references]
+    for r in results:
+        lines += ["", f"## {r.n_cases:,} cases", "", *header, *(_row(b) for b in r.benches)]
     lines += ["", f"(noisy: the slowest run took over {NOISY:.0%} of the fastest)"]
+
+    small, big = results[0], results[-1]
+    if big is not small:
+        lines += [
+            "",
+            f"## Growth: {short(big.n_cases)} / {short(small.n_cases)} (of the × floor ratios)",
+            "",
+            "| command | growth |",
+            "|---|---:|",
+        ]
+        for bench in small.benches:
+            other = big.get(bench.key)
+            if other is not None:
+                lines.append(f"| {bench.label} | {other.ratio / bench.ratio:.2f} |")
 
     lines += ["", "## `desk --help` imports", ""]
     lines += ["- heavy packages loaded: " + ", ".join(f"{k}={v}" for k, v in imports.items())]
     lines += ["- heaviest top-level imports (cumulative, one run, `-X importtime`): "]
     lines[-1] += ", ".join(f"{name} {ms:.0f} ms" for name, ms in heavy)
 
-    lines += ["", "## Goals", "", "```", *goals(results, imports), "```", ""]
+    lines += ["", "## Goals (issue 11)", "", "```", *goals(results, references), "```", ""]
     return "\n".join(lines)
 
 
-def goals(results: list[SizeResult], imports: dict[str, bool]) -> list[str]:
+def goals(results: list[SizeResult], references: list[Bench]) -> list[str]:
     small, big = results[0], results[-1]
-    lines = []
+    lines: list[str] = []
 
     def verdict(ok: bool, text: str) -> None:
         lines.append(f"{'PASS' if ok else 'FAIL'}  {text}")
 
+    def at_most(bench: Bench, limit: float, where: str) -> None:
+        verdict(
+            bench.ratio <= limit,
+            f"{bench.label} <= {limit} × floor {where}: {bench.ratio:.2f} "
+            f"({bench.median_ms:.0f} ms)",
+        )
+
+    help_ = next(bench for bench in references if bench.key == "help")
+    at_most(help_, INSTANT_MAX_FLOOR_RATIO, "")
     for r in results:
-        help_ratio = r.timings["help"].median / r.timings["floor"].median
-        verdict(
-            help_ratio < HELP_MAX_FLOOR_RATIO,
-            f"desk --help < {HELP_MAX_FLOOR_RATIO} × floor at {short(r.n_cases)}: "
-            f"{help_ratio:.2f} × floor",
-        )
-    verdict(not imports["sqlalchemy"], f"desk --help does not import sqlalchemy: {imports}")
-    for key, name in (("list", "case list"), ("show", "case show"), ("list_json", "list --json")):
-        for r in results:
-            value = r.timings[key].median / r.timings["floor"].median
+        where = f"at {short(r.n_cases)}"
+        for key in (*READS, "complete"):
+            bench = r.get(key)
+            if bench is not None:
+                limit = INSTANT_MAX_FLOOR_RATIO if key == "complete" else READ_MAX_FLOOR_RATIO
+                at_most(bench, limit, where)
+        close = r.get("close")
+        if close is not None:
+            at_most(close, WRITE_MAX_FLOOR_RATIO, where)
+    if big is not small:
+        for key in READS:
+            low, high = small.get(key), big.get(key)
+            if low is not None and high is not None:
+                growth = high.ratio / low.ratio
+                verdict(
+                    growth <= READ_MAX_GROWTH,
+                    f"{low.label} at {short(big.n_cases)} within {READ_MAX_GROWTH}× of "
+                    f"{short(small.n_cases)}: {growth:.2f}×",
+                )
+    for key, minimum in (("batch_atomic", BATCH_ATOMIC_MIN_RATE), ("batch", BATCH_EACH_MIN_RATE)):
+        bench = big.get(key)
+        if bench is not None:
+            rate = BATCH_LINES / (bench.median_ms / 1000)
             verdict(
-                value <= READ_MAX_FLOOR_RATIO,
-                f"{name} <= {READ_MAX_FLOOR_RATIO} × floor at {short(r.n_cases)}: "
-                f"{value:.2f} × floor ({r.timings[key].median:.0f} ms)",
+                rate >= minimum,
+                f"{bench.label} >= {minimum:,} lines/s at {short(big.n_cases)}: {rate:,.0f}",
             )
-        growth = big.timings[key].median / small.timings[key].median
+    for bench in [*references[3:], *big.benches]:  # desk commands, not the python ones
         verdict(
-            growth <= READ_MAX_GROWTH,
-            f"{name} at {short(big.n_cases)} within {READ_MAX_GROWTH - 1:.0%} of "
-            f"{short(small.n_cases)}: {growth:.2f}×",
+            bench.peak_mb <= MAX_RSS_MB,
+            f"{bench.label} peak RSS <= {MAX_RSS_MB:.0f} MB at {short(big.n_cases)}: "
+            f"{bench.peak_mb:.0f} MB",
         )
-    if "close_bulk" in big.timings:
-        bulk = big.timings["close_bulk"].median / big.timings["close_1"].median
-        verdict(
-            bulk < BULK_MAX_RATIO,
-            f"close {BULK_CLOSE:,} < {BULK_MAX_RATIO} × close 1 at {short(big.n_cases)}: "
-            f"{bulk:.2f}× ({big.timings['close_bulk'].median:.0f} ms vs "
-            f"{big.timings['close_1'].median:.0f} ms)",
-        )
-    else:
-        lines.append(f"SKIP  close {BULK_CLOSE:,}: the biggest database has too few resolved")
     return lines
 
 
 # -- the code under test ------------------------------------------------------
 
 PACKAGE = ROOT / "src" / "deskcli"
-SEARCH_HIT = "Called AGAIN"  # in the notes of new cases, in another case
-SEARCH_MISS = "xyzzy"
 
 
 def fingerprint(package: Path) -> str:
@@ -896,13 +1024,15 @@ def snapshot(workdir: Path) -> Path:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=10, help="timed runs per command (10)")
-    parser.add_argument("--warmup", type=int, default=2, help="untimed runs first (2)")
-    parser.add_argument("--sizes", default="1000,100000", help="cases per database (1000,100000)")
+    parser.add_argument("--runs", type=int, default=15, help="timed rounds (15)")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed rounds first (2)")
+    parser.add_argument(
+        "--sizes", default="1000,100000,1000000", help="cases per database (1000,100000,1000000)"
+    )
     parser.add_argument("--workdir", type=Path, help="keep the databases here (default: temp)")
     parser.add_argument("--reuse", action="store_true", help="reuse databases in --workdir")
     parser.add_argument("--seed", type=int, default=2026, help="random seed for the data")
-    parser.add_argument("--no-hyperfine", action="store_true", help="use the built-in loop")
+    parser.add_argument("--no-batch", action="store_true", help="skip the two `desk batch` runs")
     parser.add_argument("--out", type=Path, help="also write the Markdown report here")
     parser.add_argument(
         "--snapshot",
@@ -914,18 +1044,32 @@ def main() -> None:
     sizes = sorted(int(size) for size in args.sizes.split(","))
     if not DESK.exists():
         raise SystemExit(f"{DESK} not found: create the venv and pip install -e . first")
+    if args.runs < 1 or args.warmup < 0:
+        raise SystemExit("--runs must be at least 1 and --warmup at least 0")
     with tempfile.TemporaryDirectory(prefix="deskbench-") as temp:
         workdir = args.workdir or Path(temp)
         workdir.mkdir(parents=True, exist_ok=True)
-        scratch = Path(temp) / "hyperfine"
-        scratch.mkdir(exist_ok=True)
-        timer = Timer(args.runs, args.warmup, not args.no_hyperfine, scratch)
-        print(f"timing with {timer.method}", file=sys.stderr)
+        scratch = Path(temp)
         before = fingerprint(PACKAGE)
         code = snapshot(workdir) if args.snapshot else None
         base = base_env(code, workdir / "pycache")
-        results = [prepare_size(n, workdir, args.seed, args.reuse, base) for n in sizes]
-        time_all(results, timer)
+        needed = args.warmup + args.runs + 1  # one run more for the check
+        results = [
+            prepare_size(
+                n,
+                workdir,
+                args.seed,
+                args.reuse,
+                base,
+                needed,
+                n == sizes[-1] and not args.no_batch,
+            )
+            for n in sizes
+        ]
+        references = reference_benches(base)
+        benches = references + [bench for r in results for bench in r.benches]
+        check_commands(benches, scratch)
+        time_rounds(benches, args.runs, args.warmup, scratch, args.seed)
         imports, heavy = help_imports(base), heaviest_help_imports(base)
     after = fingerprint(PACKAGE)
     if code is not None:
@@ -940,7 +1084,7 @@ def main() -> None:
             "the numbers may mix versions (use --snapshot)"
         )
         print(about, file=sys.stderr)
-    markdown = report(results, imports, heavy, timer, about)
+    markdown = report(results, references, imports, heavy, args.runs, args.warmup, code=about)
     print(markdown)
     if args.out:
         args.out.write_text(markdown + "\n")
