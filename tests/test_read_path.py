@@ -182,3 +182,52 @@ def test_a_read_of_an_older_file_migrates_it(db_path: Path, desk: Desk) -> None:
     with sqlite3.connect(db_path) as connection:
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     assert revision == (SCHEMA_HEAD,)
+
+
+@pytest.mark.sqlite_only
+def test_everyday_queries_use_an_index(database: object) -> None:
+    """No everyday read walks a whole table or sorts: each is an index search,
+    or an index walk in the order asked that stops at the limit."""
+    from deskcli.reads import queries
+    from deskcli.reads.filters import CaseFilter
+    from deskcli.reads.source import open_sqlite
+
+    source = open_sqlite(database.path)  # type: ignore[attr-defined]
+    assert source is not None
+    active = ", ".join(f"'{s}'" for s in ("new", "open"))
+    checked = {
+        "case by id": (queries.CASE_BY_ID, {"case_id": 1}),
+        "events": (queries.EVENTS_OF_CASE, {"case_id": 1}),
+        "history": (queries.OTHER_CASES_OF_CUSTOMER, {"customer_id": 1, "case_id": 1, "limit": 9}),
+        "customer cases": (queries.CASES_OF_CUSTOMER + " LIMIT 20", {"customer_id": 1}),
+        "count of customer": (queries.COUNT_CASES_OF_CUSTOMER, {"customer_id": 1}),
+        "crn": (queries.CUSTOMER_BY_CRN, {"crn": "C-1"}),
+        "crn key": (queries.CUSTOMER_BY_CRN_KEY, {"crn_key": "c-1"}),
+        "tags": (queries.TAGS_OF_CASES.format(ids=":a, :b"), {"a": 1, "b": 2}),
+        "board counts": (queries.COUNT_BY_STATUS_IN.format(statuses=active), {}),
+        "board column": (queries.MOST_URGENT, {"status": "open", "priority": "high", "limit": 9}),
+        "due count": (queries.COUNT_DUE_FOLLOW_UPS, {"now": "2026-01-01"}),
+        "follow-ups": (queries.FOLLOW_UPS + " ORDER BY c.follow_up_at, c.id LIMIT 20", {}),
+    }
+    narrow = {
+        "by agent": CaseFilter(assignee="Sam"),
+        "by team": CaseFilter(team="tier2"),
+        "by tag": CaseFilter(tags=("vip",)),
+    }
+    for name, filters in {
+        "default list": CaseFilter(),
+        "by status": CaseFilter(statuses=("open",)),  # type: ignore[arg-type]
+        **narrow,
+    }.items():
+        where, params = queries._where(source, filters)
+        order = queries.ORDER[queries.SortKey.NEWEST]
+        checked[name] = (f"{queries.CASES_WITH_CUSTOMERS}{where} ORDER BY {order} LIMIT 20", params)
+    try:
+        for name, (sql, params) in checked.items():
+            plan = [str(row[-1]) for row in source.rows("EXPLAIN QUERY PLAN " + sql, params)]
+            walks = [step for step in plan if step.startswith("SCAN") and "INDEX" not in step]
+            # A filter on an agent, team or tag sorts just its matches.
+            sorts = [step for step in plan if "TEMP B-TREE" in step and name not in narrow]
+            assert not walks and not sorts, f"{name}: {plan}"
+    finally:
+        source.close()

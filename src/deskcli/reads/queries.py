@@ -205,16 +205,27 @@ def list_cases(
 ) -> list[CaseView]:
     """`first_assignee`: that agent's cases come first, each group in `sort` order."""
     where, params = _where(source, filters)
-    order = ORDER[sort]
-    if first_assignee:
-        # A CASE expression, not `assignee = x`: that is NULL for unowned
-        # cases, which the backends sort differently.
-        order = f"CASE WHEN c.assignee = :first_assignee THEN 0 ELSE 1 END, {order}"
-        params["first_assignee"] = first_assignee
-    sql = f"{CASES_WITH_CUSTOMERS}{where} ORDER BY {order}"
+    if not first_assignee:
+        return _cases(source, where, params, sort, limit)
+    # Two index walks that stop at the limit, rather than one sort of every
+    # match on "is it theirs".
+    params["first_assignee"] = first_assignee
+    joined = f"{where} AND" if where else " WHERE"
+    theirs = _cases(source, f"{joined} c.assignee = :first_assignee", params, sort, limit)
+    if limit and len(theirs) >= limit:
+        return theirs
+    others = f"{joined} (c.assignee IS NULL OR c.assignee != :first_assignee)"
+    rest = limit - len(theirs) if limit else None
+    return theirs + _cases(source, others, params, sort, rest)
+
+
+def _cases(
+    source: Source, where: str, params: dict[str, Any], sort: SortKey, limit: int | None
+) -> list[CaseView]:
+    sql = f"{CASES_WITH_CUSTOMERS}{where} ORDER BY {ORDER[sort]}"
     if limit:
         sql += " LIMIT :limit"
-        params["limit"] = limit
+        params = {**params, "limit": limit}
     return _with_tags(source, [case_and_customer(r) for r in source.rows(sql, params)])
 
 
