@@ -79,16 +79,11 @@ def open_sqlite(path: Path) -> SqliteSource | None:
         connection.execute("PRAGMA query_only = ON")
         # One snapshot for every query of the command (WAL: writers go on).
         connection.execute("BEGIN")
-        exists = connection.execute(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'alembic_version'"
-        ).fetchone()
-        revision = (
-            connection.execute("SELECT version_num FROM alembic_version").fetchone()
-            if exists
-            else None
-        )
+        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
         connection.close()
+        if "no such table" in str(exc):
+            return None  # a new file, or not a desk file: the store decides
         raise storage_error(where, str(exc)) from None
     if revision is None or revision[0] != SCHEMA_HEAD:
         connection.close()
