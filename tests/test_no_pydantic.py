@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import typer.main
 from typer._coercion import build_runtime_param
 
 from deskcli.cli import app
-from tests.conftest import subprocess_env
+from tests.conftest import Desk, subprocess_env
 
 WATCHED = ("pydantic", "pydantic_core", "sqlalchemy", "sqlmodel", "alembic", "rich")
 
@@ -242,3 +243,23 @@ def test_every_param_coerces_like_typer() -> None:
             assert _outcome(ours, default, param, ctx) == _outcome(typers, default, param, ctx)
         assert _outcome(ours, None, param, ctx) == _outcome(typers, None, param, ctx)
     assert compared > 3000
+
+
+def test_values_in_unusual_shapes_still_work_as_typer_takes_them(
+    dj: Callable[..., Any], desk: Desk, customer: str
+) -> None:
+    """What the plain coercion leaves to Typer (" 2", "1_0", "2.0") is still
+    taken, on a real database, with the same cases and the same refusals."""
+    for n in range(3):
+        dj("case", "open", "-c", customer, "--subject", f"case {n}", "--priority", "high")
+    assert [c["id"] for c in dj("case", "list", "--limit", "2.0", "--sort", "id")] == [1, 2]
+    assert [c["id"] for c in dj("case", "list", "-n", " 1_0", "--sort", "id")] == [1, 2, 3]
+    assert dj("case", "show", " 2 ")["id"] == 2
+    closing = desk("case", "close", "1", "3.0", "--dry-run")
+    assert closing.exit_code == 4 and "2 cases are not resolved (1, 3)" in closing.stderr
+    refused = desk("case", "list", "--limit", "2.5")
+    assert refused.exit_code == 2
+    assert refused.stderr.startswith(
+        "desk: error: Invalid value for '--limit' / '-n': "
+        "Input should be a valid integer, unable to parse string as an integer\n"
+    )

@@ -69,14 +69,17 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
 
 # -- values without Pydantic --------------------------------------------------
 #
-# Typer coerces every value that is not a flag through a Pydantic TypeAdapter:
-# importing pydantic and building the adapters costs ~45 ms, more than an
-# everyday read should cost in all (issue 11).  desk's values are strings,
-# integers (with a range), enums, flags and lists of those: they are coerced
-# here with the standard library, in Typer's exact words.  A value in an unusual shape
-# (" 5", "5.0", "1_000", a huge number) goes to Typer's own coercion, so what
-# it accepts and how it refuses stay Typer's; so does any other type.
-# tests/test_no_pydantic.py compares both on every parameter of every command.
+# Typer coerces every value that is not a flag through a Pydantic TypeAdapter,
+# even an unset one: importing pydantic and building the adapters cost ~65 ms
+# a command line (`desk case list` with five options: 140 ms to parse, 74 ms
+# without), a fifth of the stack's import floor (issue 11).  desk's values are
+# strings, integers (with a range), enums, flags and lists of those: they are
+# coerced here with the standard library, in Typer's exact words.  A value in
+# an unusual shape (" 5", "5.0", "1_000", a huge number) goes to Typer's own
+# coercion, so what it accepts and how it refuses stay Typer's; so does any
+# other type.  Typer has no public hook for this: the private names imported
+# above are pinned by tests/test_no_pydantic.py, which also compares both
+# coercions on every parameter of every command.
 
 _PLAIN_INT = re.compile(r"[+-]?[0-9]{1,4000}")
 _NOT_AN_INT = "Input should be a valid integer, unable to parse string as an integer"
