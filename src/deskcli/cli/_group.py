@@ -12,10 +12,16 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from typing import Any
+from dataclasses import dataclass
+from enum import Enum
+from typing import Any, get_args
 
 import typer
-from typer.core import TyperArgument, TyperGroup, TyperOption
+from typer._click.core import Command
+from typer._click.utils import _escape_control_characters
+from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
+from typer._param_types import coerce_cli_choice
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption, _TyperParameter
 
 from deskcli.errors import DeskError, ExitCode, Interrupted, unknown_choice
 from deskcli.sanitize import one_line
@@ -61,9 +67,138 @@ def hoist_global_options(args: Sequence[str]) -> list[str]:
     return front + rest
 
 
-class MeaningArgument(TyperArgument):
+# -- values without Pydantic --------------------------------------------------
+#
+# Typer coerces every value that is not a flag through a Pydantic TypeAdapter,
+# even an unset one: importing pydantic and building the adapters cost ~65 ms
+# a command line (`desk case list` with five options: 140 ms to parse, 74 ms
+# without), a fifth of the stack's import floor (issue 11).  desk's values are
+# strings, integers (with a range), enums, flags and lists of those: they are
+# coerced here with the standard library, in Typer's exact words.  A value in
+# an unusual shape (" 5", "5.0", "1_000", a huge number) goes to Typer's own
+# coercion, so what it accepts and how it refuses stay Typer's; so does any
+# other type.  Typer has no public hook for this: the private names imported
+# above are pinned by tests/test_no_pydantic.py, which also compares both
+# coercions on every parameter of every command.
+
+_PLAIN_INT = re.compile(r"[+-]?[0-9]{1,4000}")
+_NOT_AN_INT = "Input should be a valid integer, unable to parse string as an integer"
+
+
+class _Unusual(Exception):
+    """A value this module leaves to Typer's coercion."""
+
+
+@dataclass(frozen=True)
+class PlainRuntimeParam(RuntimeParam):
+    """Typer's coercion of a str, int, enum or flag (or a list of them), without Pydantic."""
+
+    leaf: type
+    is_list: bool
+    choices: tuple[Any, ...]  # an enum's members, else ()
+
+    def _coerce_value(self, value: Any, param: Any, ctx: Any) -> Any:
+        try:
+            if self.is_list:
+                items = value if isinstance(value, list | tuple) else [value]
+                return [self._coerce_one(item, ctx) for item in items]
+            return self._coerce_one(value, ctx)
+        except _Unusual:
+            typers = build_runtime_param(param.type_descriptor)
+            return typers._coerce_value(value, param=param, ctx=ctx)
+        except ValueError as exc:
+            raise typer.BadParameter(
+                _escape_control_characters(str(exc)), ctx=ctx, param=param
+            ) from None
+
+    def _coerce_one(self, value: Any, ctx: Any) -> Any:
+        if self.leaf in (str, bool):
+            if isinstance(value, self.leaf):
+                return value
+            raise _Unusual  # a flag's value from anywhere but Click's parser, bytes
+        if self.leaf is int:
+            return self._integer(value)
+        try:
+            return coerce_cli_choice(
+                value,
+                choices=self.choices,
+                case_sensitive=self.parameter_info.case_sensitive,
+                ctx=ctx,
+            )
+        except ValueError as exc:
+            raise ValueError(f"Value error, {exc}") from None  # as Pydantic words it
+
+    def _integer(self, value: Any) -> int:
+        if isinstance(value, str) and _PLAIN_INT.fullmatch(value):
+            number = int(value)
+        elif isinstance(value, int) and not isinstance(value, bool):
+            number = value
+        elif isinstance(value, str) and _hopeless_int(value):
+            raise ValueError(_NOT_AN_INT)
+        else:
+            raise _Unusual
+        low, high = self.parameter_info.min, self.parameter_info.max
+        if low is not None and number < low:
+            raise ValueError(f"Input should be greater than or equal to {low}")
+        if high is not None and number > high:
+            raise ValueError(f"Input should be less than or equal to {high}")
+        return number
+
+
+def _hopeless_int(text: str) -> bool:
+    """No digit of any script, short and valid UTF-8: no parser takes it as a
+    number (Pydantic words a long one, or one it cannot decode, otherwise)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return len(text) <= 1000 and not any(map(str.isdigit, text))
+
+
+def plain_runtime_param(described: TypeDescriptor) -> RuntimeParam:
+    """The coercion of a parameter: the plain one above when its type allows."""
+    info = described.parameter_info
+    leaf = get_args(described.annotation)[0] if described.is_list else described.annotation
+    plain = (
+        described.file_annotation is None
+        and not described.is_path
+        and info.parser is None
+        and isinstance(leaf, type)
+        and (
+            leaf in (str, bool)
+            or issubclass(leaf, Enum)
+            or (
+                leaf is int
+                and not info.clamp
+                and all(type(bound) is int for bound in (info.min, info.max) if bound is not None)
+            )
+        )
+    )
+    if not plain:
+        return build_runtime_param(described)
+    return PlainRuntimeParam(
+        annotation=described.annotation,
+        parameter_info=info,
+        leaf=leaf,
+        is_list=described.is_list,
+        choices=tuple(leaf) if issubclass(leaf, Enum) else (),
+    )
+
+
+class _PlainValues(_TyperParameter):
+    def get_runtime_param(self) -> RuntimeParam:
+        if self._runtime_param is None:
+            self._runtime_param = plain_runtime_param(self.type_descriptor)
+        return self._runtime_param
+
+
+# -- help that says what a value means -------------------------------------------
+
+
+class MeaningArgument(_PlainValues, TyperArgument):
     """An argument whose help says what it is (`ID`, `TEXT`), where Typer would
-    add its type and range (`{ID}`, `ID <int range> [1<=x<=...]`)."""
+    add its type and range (`{ID}`, `ID <int range> [1<=x<=...]`); its value
+    is coerced without Pydantic (above)."""
 
     def _usage_display_name(self) -> str:
         name = self.metavar or (self.name or "").upper()
@@ -80,9 +215,10 @@ class MeaningArgument(TyperArgument):
         return None
 
 
-class MeaningOption(TyperOption):
+class MeaningOption(_PlainValues, TyperOption):
     """An option whose help says what its value is: a number without a metavar
-    is `N`, and no range is printed (out of range is still exit 2, saying it)."""
+    is `N`, and no range is printed (out of range is still exit 2, saying it);
+    its value is coerced without Pydantic (above)."""
 
     def display_type_rich(self, ctx: Any) -> str | None:
         described = self.type_descriptor
@@ -94,19 +230,48 @@ class MeaningOption(TyperOption):
         return None
 
 
+def _mean(param: Any) -> None:
+    if type(param) is TyperArgument:
+        param.__class__ = MeaningArgument
+    elif type(param) is TyperOption:
+        param.__class__ = MeaningOption
+
+
+class _MeaningParams(Command):
+    """Also the parameters Typer adds late (--help, --install-completion) get
+    the help and the coercion above: even their unset value would otherwise
+    build a Pydantic adapter."""
+
+    def get_params(self, ctx: Any) -> list[Any]:
+        params = super().get_params(ctx)
+        for param in params:
+            _mean(param)
+        return params
+
+
+class MeaningCommand(_MeaningParams, TyperCommand):
+    pass
+
+
+class MeaningGroup(_MeaningParams, TyperGroup):
+    pass
+
+
 def plain_help(command: Any) -> Any:
-    """Give `command` (and, for a group, its commands) the help above."""
+    """Give `command`'s parameters (and, for a group, its commands') the help
+    and the coercion above."""
+    if type(command) is TyperCommand:
+        command.__class__ = MeaningCommand
+    elif type(command) is TyperGroup:
+        command.__class__ = MeaningGroup
     for param in getattr(command, "params", ()):
-        if type(param) is TyperArgument:
-            param.__class__ = MeaningArgument
-        elif type(param) is TyperOption:
-            param.__class__ = MeaningOption
+        _mean(param)
     for sub in getattr(command, "commands", {}).values():
         plain_help(sub)
     return command
 
 
-class LazyGroup(TyperGroup):
+class LazyGroup(_MeaningParams, TyperGroup):
     """A group that builds each command only when it is used: Typer's cost of
     turning a function into a command (~1.5 ms each) is paid for one command,
     not for all of them."""
