@@ -22,6 +22,7 @@ from deskcli.cli._options import (
     JsonOpt,
     LimitOpt,
     SortOpt,
+    value_option,
 )
 from deskcli.domain import Channel, Priority, SortKey
 from deskcli.errors import InvalidValue
@@ -118,36 +119,25 @@ def case_open(
     ctx: typer.Context,
     customer: Annotated[
         str,
-        typer.Option(
-            "--customer",
-            "-c",
-            metavar="CRN",
-            help="The customer's CRN.",
-            autocompletion=_complete.crns,
+        value_option(
+            "--customer", "CRN", "The customer's CRN.", short="-c", complete=_complete.crns
         ),
     ],
-    subject: Annotated[
-        str, typer.Option("--subject", metavar="TEXT", help="One line saying what is wrong.")
-    ],
+    subject: Annotated[str, value_option("--subject", "TEXT", "One line saying what is wrong.")],
     body: Annotated[
-        str | None,
-        typer.Option("--body", metavar="TEXT", help="The description ('-' reads stdin)."),
+        str | None, value_option("--body", "TEXT", "The description ('-' reads stdin).")
     ] = None,
     channel: Annotated[Channel, typer.Option(help="How the customer reached us.")] = Channel.PHONE,
     priority: Annotated[Priority, typer.Option(help="How urgent it is.")] = Priority.NORMAL,
     category: Annotated[
         str | None,
-        typer.Option(
-            metavar="NAME",
-            help="Free-text category, e.g. billing.",
-            autocompletion=_complete.categories,
+        value_option(
+            "--category", "NAME", "Free-text category, e.g. billing.", complete=_complete.categories
         ),
     ] = None,
     assign: Annotated[
         str | None,
-        typer.Option(
-            "--assign", metavar="AGENT", help="Assign it at once.", autocompletion=_complete.agents
-        ),
+        value_option("--assign", "AGENT", "Assign it at once.", complete=_complete.agents),
     ] = None,
     me: Annotated[bool, typer.Option("--me", help="Assign it to yourself.")] = False,
     as_json: JsonOpt = False,
@@ -328,13 +318,7 @@ def case_take(
 @case_verb
 def case_assign(
     to: Annotated[
-        str,
-        typer.Option(
-            "--to",
-            metavar="AGENT",
-            help="The agent to assign it to.",
-            autocompletion=_complete.agents,
-        ),
+        str, value_option("--to", "AGENT", "The agent to assign it to.", complete=_complete.agents)
     ],
 ) -> Change:
     """Assign a case to an agent."""
@@ -361,32 +345,27 @@ def case_unassign() -> Change:
 @case_verb
 def case_edit(
     subject: Annotated[
-        str | None, typer.Option("--subject", metavar="TEXT", help="The new subject (one line).")
+        str | None, value_option("--subject", "TEXT", "The new subject (one line).")
     ] = None,
     description: Annotated[
-        str | None,
-        typer.Option(
-            "--description", metavar="TEXT", help="The new description ('-' reads stdin)."
-        ),
+        str | None, value_option("--description", "TEXT", "The new description ('-' reads stdin).")
     ] = None,
     priority: Annotated[Priority | None, typer.Option(help="The new priority.")] = None,
     category: Annotated[
         str | None,
-        typer.Option(
-            metavar="NAME",
-            help="The new category ('' clears it).",
-            autocompletion=_complete.categories,
+        value_option(
+            "--category", "NAME", "The new category ('' clears it).", complete=_complete.categories
         ),
     ] = None,
     channel: Annotated[Channel | None, typer.Option(help="The new channel.")] = None,
     customer: Annotated[
         str | None,
-        typer.Option(
+        value_option(
             "--customer",
-            "-c",
-            metavar="CRN",
-            help="Move the case to another customer.",
-            autocompletion=_complete.crns,
+            "CRN",
+            "Move the case to another customer.",
+            short="-c",
+            complete=_complete.crns,
         ),
     ] = None,
 ) -> Change:
@@ -475,7 +454,7 @@ def case_reply(text: TextArg) -> Change:
 @case_verb
 def case_pending(
     reason: Annotated[
-        str | None, typer.Option("--reason", metavar="TEXT", help="What we are waiting for.")
+        str | None, value_option("--reason", "TEXT", "What we are waiting for.")
     ] = None,
 ) -> Change:
     """Mark a case as waiting on the customer."""
@@ -498,17 +477,9 @@ def case_resume() -> Change:
 @case_verb
 def case_escalate(
     to: Annotated[
-        str,
-        typer.Option(
-            "--to",
-            metavar="TEAM",
-            help="The team that takes it over.",
-            autocompletion=_complete.teams,
-        ),
+        str, value_option("--to", "TEAM", "The team that takes it over.", complete=_complete.teams)
     ],
-    reason: Annotated[
-        str, typer.Option("--reason", metavar="TEXT", help="Why it needs that team.")
-    ],
+    reason: Annotated[str, value_option("--reason", "TEXT", "Why it needs that team.")],
 ) -> Change:
     """Escalate a case to another team, one tier up (it leaves its owner)."""
     from deskcli.services import cases
@@ -522,15 +493,13 @@ def case_escalate(
 @case_verb
 def case_resolve(
     resolution: Annotated[
-        str,
-        typer.Option("--resolution", "-r", metavar="TEXT", help="What fixed it ('-' reads stdin)."),
+        str, value_option("--resolution", "TEXT", "What fixed it ('-' reads stdin).", short="-r")
     ],
     root_cause: Annotated[
-        str | None, typer.Option("--root-cause", metavar="TEXT", help="Why it happened.")
+        str | None, value_option("--root-cause", "TEXT", "Why it happened.")
     ] = None,
     follow_up: Annotated[
-        str | None,
-        typer.Option("--follow-up", metavar="DURATION", help="Schedule a follow-up, e.g. 3d."),
+        str | None, value_option("--follow-up", "DURATION", "Schedule a follow-up, e.g. 3d.")
     ] = None,
 ) -> Change:
     """Resolve a case.
@@ -561,16 +530,15 @@ def case_close(
     ] = False,
     resolution: Annotated[
         str | None,
-        typer.Option(
+        value_option(
             "--resolution",
-            "-r",
-            metavar="TEXT",
-            help="Resolve unresolved cases with this text, then close them.",
+            "TEXT",
+            "Resolve unresolved cases with this text, then close them.",
+            short="-r",
         ),
     ] = None,
     root_cause: Annotated[
-        str | None,
-        typer.Option("--root-cause", metavar="TEXT", help="With --resolution: the root cause."),
+        str | None, value_option("--root-cause", "TEXT", "With --resolution: the root cause.")
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would close; change nothing.")
@@ -630,9 +598,7 @@ def case_close(
 
 @case_verb
 def case_reopen(
-    reason: Annotated[
-        str, typer.Option("--reason", metavar="TEXT", help="Why it is not solved after all.")
-    ],
+    reason: Annotated[str, value_option("--reason", "TEXT", "Why it is not solved after all.")],
 ) -> Change:
     """Reopen a resolved or closed case."""
     from deskcli.services import cases
@@ -648,19 +614,15 @@ def case_reopen(
 
 @case_verb
 def case_follow_up(
-    in_: Annotated[
-        str | None, typer.Option("--in", metavar="DURATION", help="In how long: 4h, 3d, 2w.")
-    ] = None,
+    in_: Annotated[str | None, value_option("--in", "DURATION", "In how long: 4h, 3d, 2w.")] = None,
     on: Annotated[
-        str | None,
-        typer.Option("--on", metavar="DATE", help="On a date (YYYY-MM-DD, 09:00) or date-time."),
+        str | None, value_option("--on", "DATE", "On a date (YYYY-MM-DD, 09:00) or date-time.")
     ] = None,
     done: Annotated[
         bool, typer.Option("--done", help="Mark the follow-up done and clear it.")
     ] = False,
     note: Annotated[
-        str | None,
-        typer.Option("--note", metavar="TEXT", help="What the follow-up is for, or what it found."),
+        str | None, value_option("--note", "TEXT", "What the follow-up is for, or what it found.")
     ] = None,
 ) -> Change:
     """Schedule a follow-up with the customer (or mark it done).
