@@ -409,7 +409,7 @@ def case_tag(tags: TagsArg) -> Change:
 
     those = "that tag" if len(tags) == 1 else "those tags"
     return Change(
-        partial(tag_service.tag, tags=tags),
+        partial(tag_service.retag, tags=tags),
         lambda v, added: f"Case {v.case.id} tagged {', '.join(added)}.",
         unchanged=lambda v: f"case {v.case.id} already has {those}; nothing changed",
     )
@@ -421,7 +421,7 @@ def case_untag(tags: TagsArg) -> Change:
     from deskcli.services import tags as tag_service
 
     return Change(
-        partial(tag_service.untag, tags=tags),
+        partial(tag_service.retag, tags=tags, remove=True),
         lambda v, removed: f"Case {v.case.id}: removed tag {', '.join(removed)}.",
         unchanged=lambda v: f"case {v.case.id} has no such tag; nothing changed",
     )
