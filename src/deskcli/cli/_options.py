@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Callable
+from typing import Annotated, Any
 
 import typer
 
@@ -13,6 +14,24 @@ from deskcli.domain import Channel, Priority, SortKey, Status
 # signed 64 bits.  Typer checks the range and says it (exit 2), before SQLite
 # would fail to bind a larger number.
 MAX_ID = 2**63 - 1
+
+
+def value_option(
+    flag: str,
+    metavar: str,
+    help: str,
+    *,
+    short: str | None = None,
+    complete: Callable[..., Any] | None = None,
+    show_default: bool = True,
+) -> Any:
+    """An option that takes a value, declared as desk declares them all: its
+    flag (and short flag), a word for its value and one line of help."""
+    flags = (flag, short) if short else (flag,)
+    return typer.Option(
+        *flags, metavar=metavar, help=help, autocompletion=complete, show_default=show_default
+    )
+
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
 IdsOpt = Annotated[bool, typer.Option("--ids", "-q", help="Print case ids only, one a line.")]
@@ -36,89 +55,70 @@ CaseIdArg = Annotated[
 # The filters of `desk case list`, shared with `desk case close`.
 StatusOpt = Annotated[
     list[Status] | None,
-    typer.Option(
+    value_option(
         "--status",
-        "-s",
-        metavar="STATUS",
-        help="Only this status: new, open, pending, escalated, resolved, closed (repeatable).",
+        "STATUS",
+        "Only this status: new, open, pending, escalated, resolved, closed (repeatable).",
+        short="-s",
         show_default=False,
     ),
 ]
 PriorityOpt = Annotated[
     list[Priority] | None,
-    typer.Option(
+    value_option(
         "--priority",
-        "-p",
-        metavar="PRIORITY",
-        help="Only this priority: low, normal, high, urgent (repeatable).",
+        "PRIORITY",
+        "Only this priority: low, normal, high, urgent (repeatable).",
+        short="-p",
         show_default=False,
     ),
 ]
 AssigneeOpt = Annotated[
     str | None,
-    typer.Option(
-        "--assignee",
-        "-a",
-        metavar="AGENT",
-        help="Only cases of this agent.",
-        autocompletion=_complete.agents,
+    value_option(
+        "--assignee", "AGENT", "Only cases of this agent.", short="-a", complete=_complete.agents
     ),
 ]
 MineOpt = Annotated[bool, typer.Option("--mine", help="Only cases assigned to you.")]
 UnassignedOpt = Annotated[bool, typer.Option("--unassigned", help="Only cases nobody owns.")]
 CustomerOpt = Annotated[
     str | None,
-    typer.Option(
-        "--customer",
-        "-c",
-        metavar="CRN",
-        help="Only this customer's cases.",
-        autocompletion=_complete.crns,
+    value_option(
+        "--customer", "CRN", "Only this customer's cases.", short="-c", complete=_complete.crns
     ),
 ]
 CategoryOpt = Annotated[
     str | None,
-    typer.Option(
-        "--category",
-        metavar="NAME",
-        help="Only this category.",
-        autocompletion=_complete.categories,
-    ),
+    value_option("--category", "NAME", "Only this category.", complete=_complete.categories),
 ]
 ChannelOpt = Annotated[Channel | None, typer.Option("--channel", help="Only this channel.")]
 TeamOpt = Annotated[
     str | None,
-    typer.Option(
-        "--team", metavar="TEAM", help="Only cases with this team.", autocompletion=_complete.teams
-    ),
+    value_option("--team", "TEAM", "Only cases with this team.", complete=_complete.teams),
 ]
 OlderThanOpt = Annotated[
     str | None,
-    typer.Option(
-        "--older-than",
-        metavar="DURATION",
-        help="Only cases opened more than DURATION ago (30m, 4h, 7d, 2w).",
+    value_option(
+        "--older-than", "DURATION", "Only cases opened more than DURATION ago (30m, 4h, 7d, 2w)."
     ),
 ]
 SearchOpt = Annotated[
     str | None,
-    typer.Option(
+    value_option(
         "--search",
-        help=(
-            "Only cases whose subject, description, notes, replies, customer messages or "
-            "resolution contain TEXT, ignoring case and accents (up to 1,000 characters)."
-        ),
-        metavar="TEXT",
+        "TEXT",
+        "Only cases whose subject, description, notes, replies, customer messages or "
+        "resolution contain TEXT, ignoring case and accents (up to 1,000 characters).",
     ),
 ]
 TagOpt = Annotated[
     list[str] | None,
-    typer.Option(
+    value_option(
         "--tag",
-        "-t",
-        metavar="TAG",
-        help="Only cases with this tag (repeatable: all must match; any case).",
-        autocompletion=_complete.tags,
+        "TAG",
+        "Only cases with this tag (repeatable: all must match; any case).",
+        short="-t",
+        complete=_complete.tags,
         show_default=False,
     ),
 ]

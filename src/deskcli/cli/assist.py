@@ -18,7 +18,7 @@ from deskcli.cli._context import (
     state,
     stdin_is_terminal,
 )
-from deskcli.cli._options import CaseIdArg, JsonOpt
+from deskcli.cli._options import CaseIdArg, JsonOpt, value_option
 from deskcli.errors import DeskError, InvalidValue
 
 if TYPE_CHECKING:
@@ -31,55 +31,45 @@ def assist(
     case_id: CaseIdArg,
     step: Annotated[
         str | None,
-        typer.Option(
-            "--step",
-            metavar="STEP",
-            help="Record one step: acknowledge, apologize, answer, analyze, adjust.",
+        value_option(
+            "--step", "STEP", "Record one step: acknowledge, apologize, answer, analyze, adjust."
         ),
     ] = None,
     text: Annotated[
-        str | None,
-        typer.Option("--text", metavar="TEXT", help="What was said or done ('-' reads stdin)."),
+        str | None, value_option("--text", "TEXT", "What was said or done ('-' reads stdin).")
     ] = None,
     skip: Annotated[
         bool, typer.Option("--skip", help="Skip the step (apologize only); needs --reason.")
     ] = False,
     reason: Annotated[
-        str | None,
-        typer.Option("--reason", metavar="TEXT", help="Why the step is skipped, or why escalate."),
+        str | None, value_option("--reason", "TEXT", "Why the step is skipped, or why escalate.")
     ] = None,
     then: Annotated[
         str | None,
-        typer.Option(
-            "--then",
-            metavar="ACTION",
-            help="After adjust: resolve, escalate, follow-up, pending or leave.",
+        value_option(
+            "--then", "ACTION", "After adjust: resolve, escalate, follow-up, pending or leave."
         ),
     ] = None,
     resolution: Annotated[
-        str | None, typer.Option("--resolution", metavar="TEXT", help="With --then resolve.")
+        str | None, value_option("--resolution", "TEXT", "With --then resolve.")
     ] = None,
     root_cause: Annotated[
-        str | None, typer.Option("--root-cause", metavar="TEXT", help="With --then resolve.")
+        str | None, value_option("--root-cause", "TEXT", "With --then resolve.")
     ] = None,
     to: Annotated[
         str | None,
-        typer.Option(
-            "--to", metavar="TEAM", help="With --then escalate.", autocompletion=_complete.teams
-        ),
+        value_option("--to", "TEAM", "With --then escalate.", complete=_complete.teams),
     ] = None,
     in_: Annotated[
-        str | None, typer.Option("--in", metavar="DURATION", help="With --then follow-up: 3d.")
+        str | None, value_option("--in", "DURATION", "With --then follow-up: 3d.")
     ] = None,
     on: Annotated[
-        str | None, typer.Option("--on", metavar="DATE", help="With --then follow-up: a date.")
+        str | None, value_option("--on", "DATE", "With --then follow-up: a date.")
     ] = None,
     answers: Annotated[
         str | None,
-        typer.Option(
-            "--answers",
-            metavar="FILE",
-            help="Record several steps from a JSON file ('-' reads stdin).",
+        value_option(
+            "--answers", "FILE", "Record several steps from a JSON file ('-' reads stdin)."
         ),
     ] = None,
     review: Annotated[
@@ -235,18 +225,9 @@ def _read_source(name: str) -> str:
         ) from None
 
 
-def _then(
-    t: Callable[[str], str],
-    action: str | None,
-    *,
-    resolution: str | None = None,
-    root_cause: str | None = None,
-    to: str | None = None,
-    reason: str | None = None,
-    in_: str | None = None,
-    on: str | None = None,
-) -> Then | None:
-    """The adjust step's decision, validated like an answers file's "then"."""
+def _then(t: Callable[[str], str], action: str | None, **given: str | None) -> Then | None:
+    """The adjust step's decision, validated like an answers file's "then";
+    `given` holds what it needs, by Then's field names (resolution, to, ...)."""
     if action is None:
         return None
     from deskcli.services.answers import Then
@@ -259,23 +240,14 @@ def _then(
                 value=action, close=close, choices=", ".join(ACTIONS)
             )
         )
-    given = {"resolution": resolution, "to": to, "reason": reason}
     needs = {"resolve": ["resolution"], "escalate": ["to", "reason"]}.get(action, [])
-    missing = [name for name in needs if not given[name]]
+    missing = [name for name in needs if not given.get(name)]
     if missing:
         option = "--" + missing[0]
         raise InvalidValue(t("--then {action} needs {option}").format(action=action, option=option))
-    if action == "follow-up" and (in_ is None) == (on is None):
+    if action == "follow-up" and (given.get("in_") is None) == (given.get("on") is None):
         raise InvalidValue(t("--then follow-up needs exactly one of --in and --on"))
-    return Then(
-        action=action,
-        resolution=resolution,
-        root_cause=root_cause,
-        to=to,
-        reason=reason,
-        in_=in_,
-        on=on,
-    )
+    return Then(action=action, **given)
 
 
 # -- at a terminal ------------------------------------------------------------

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -19,6 +22,7 @@ from deskcli.cli._options import (
     JsonOpt,
     LimitOpt,
     SortOpt,
+    value_option,
 )
 from deskcli.domain import Channel, Priority, SortKey
 from deskcli.errors import InvalidValue
@@ -65,11 +69,26 @@ app = typer.Typer(
 HUMAN_DEFAULT_LIMIT = 50
 
 
+@dataclass(frozen=True)
+class Change:
+    """What a case verb does and says.  `apply(session, agent=, case_id=,
+    if_version=)` is the service, its other values bound; `said` is the line
+    printed after it.  A verb that may find nothing to change gives
+    `unchanged`: its service returns the case and what changed, `said` gets
+    both, and `unchanged` is noted instead (on stderr, so --json stays the
+    case) when nothing did; no event is added then."""
+
+    apply: Callable[..., Any]
+    said: Callable[..., str]
+    unchanged: Callable[[CaseView], str] | None = None
+
+
 def _write(
     ctx: typer.Context,
     as_json: bool,
-    action: Callable[[Session, str], CaseView],
-    message: Callable[[CaseView], str],
+    action: Callable[[Session, str], Any],
+    said: Callable[..., str],
+    unchanged: Callable[[CaseView], str] | None = None,
 ) -> None:
     """Run one change in one write transaction, then show the case."""
     from deskcli import render
@@ -77,11 +96,16 @@ def _write(
 
     st = state(ctx)
     with st.writing() as session:
-        view = action(session, st.agent)
+        result = action(session, st.agent)
+    view, changed = result if unchanged else (result, None)
+    if unchanged and not changed:
+        render.note(unchanged(view))
     if as_json:
         render.emit_json(case_record(*view))
-    else:
-        render.say(message(view))
+    elif not unchanged:
+        render.say(said(view))
+    elif changed:
+        render.say(said(view, changed))
 
 
 @app.callback(invoke_without_command=True)
@@ -97,36 +121,25 @@ def case_open(
     ctx: typer.Context,
     customer: Annotated[
         str,
-        typer.Option(
-            "--customer",
-            "-c",
-            metavar="CRN",
-            help="The customer's CRN.",
-            autocompletion=_complete.crns,
+        value_option(
+            "--customer", "CRN", "The customer's CRN.", short="-c", complete=_complete.crns
         ),
     ],
-    subject: Annotated[
-        str, typer.Option("--subject", metavar="TEXT", help="One line saying what is wrong.")
-    ],
+    subject: Annotated[str, value_option("--subject", "TEXT", "One line saying what is wrong.")],
     body: Annotated[
-        str | None,
-        typer.Option("--body", metavar="TEXT", help="The description ('-' reads stdin)."),
+        str | None, value_option("--body", "TEXT", "The description ('-' reads stdin).")
     ] = None,
     channel: Annotated[Channel, typer.Option(help="How the customer reached us.")] = Channel.PHONE,
     priority: Annotated[Priority, typer.Option(help="How urgent it is.")] = Priority.NORMAL,
     category: Annotated[
         str | None,
-        typer.Option(
-            metavar="NAME",
-            help="Free-text category, e.g. billing.",
-            autocompletion=_complete.categories,
+        value_option(
+            "--category", "NAME", "Free-text category, e.g. billing.", complete=_complete.categories
         ),
     ] = None,
     assign: Annotated[
         str | None,
-        typer.Option(
-            "--assign", metavar="AGENT", help="Assign it at once.", autocompletion=_complete.agents
-        ),
+        value_option("--assign", "AGENT", "Assign it at once.", complete=_complete.agents),
     ] = None,
     me: Annotated[bool, typer.Option("--me", help="Assign it to yourself.")] = False,
     as_json: JsonOpt = False,
@@ -254,132 +267,110 @@ def case_show(
             render.assist_transcript(translator(st.lang), detail, five_as)
 
 
-def case_take(
+def case_verb(declare: Callable[..., Change]) -> Callable[..., None]:
+    """The `desk case VERB ID` command that `declare` describes: it takes the
+    verb's own options and returns its Change.
+
+    Every such verb also takes the case id, --if-version and --json.  Typer
+    reads a command's options from its signature, so those are spliced in
+    around the verb's own, in the order --help shows them."""
+
+    def command(
+        ctx: typer.Context, case_id: int, if_version: int | None, as_json: bool, **own: Any
+    ) -> None:
+        change = declare(**own)
+        _write(
+            ctx,
+            as_json,
+            lambda s, agent: change.apply(s, agent=agent, case_id=case_id, if_version=if_version),
+            change.said,
+            change.unchanged,
+        )
+
+    shared = list(inspect.signature(_every_verb, eval_str=True).parameters.values())
+    own = list(inspect.signature(declare, eval_str=True).parameters.values())
+    command.__signature__ = inspect.Signature([*shared[:2], *own, *shared[2:]])  # type: ignore[attr-defined]
+    command.__doc__ = declare.__doc__
+    return command
+
+
+def _every_verb(
     ctx: typer.Context,
     case_id: CaseIdArg,
+    if_version: IfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Never called: its parameters are what every case verb takes."""
+
+
+@case_verb
+def case_take(
     steal: Annotated[
         bool, typer.Option("--steal", help="Take it even if another agent owns it.")
     ] = False,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+) -> Change:
     """Assign a case to yourself (refused if another agent owns it)."""
     from deskcli.services import cases
 
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.take(
-            s, agent=agent, case_id=case_id, steal=steal, if_version=if_version
-        ),
-        lambda v: f"Case {v.case.id} is yours ({v.case.status}).",
+    return Change(
+        partial(cases.take, steal=steal), lambda v: f"Case {v.case.id} is yours ({v.case.status})."
     )
 
 
+@case_verb
 def case_assign(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
     to: Annotated[
-        str,
-        typer.Option(
-            "--to",
-            metavar="AGENT",
-            help="The agent to assign it to.",
-            autocompletion=_complete.agents,
-        ),
+        str, value_option("--to", "AGENT", "The agent to assign it to.", complete=_complete.agents)
     ],
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+) -> Change:
     """Assign a case to an agent."""
     from deskcli.services import cases
 
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.assign(
-            s, agent=agent, case_id=case_id, to=to, if_version=if_version
-        ),
+    return Change(
+        partial(cases.assign, to=to),
         lambda v: f"Case {v.case.id} assigned to {v.case.assignee} ({v.case.status}).",
     )
 
 
-def _write_maybe(
-    ctx: typer.Context,
-    as_json: bool,
-    action: Callable[[Session, str], tuple[CaseView, Any]],
-    message: Callable[[CaseView, Any], str],
-    unchanged: Callable[[CaseView], str],
-) -> None:
-    """`_write` for verbs that may find nothing to change: then they say so
-    (on stderr, so --json stays the case) and add no event."""
-    from deskcli import render
-    from deskcli.shapes import case_record
-
-    st = state(ctx)
-    with st.writing() as session:
-        view, changed = action(session, st.agent)
-    if not changed:
-        render.note(unchanged(view))
-    if as_json:
-        render.emit_json(case_record(*view))
-    elif changed:
-        render.say(message(view, changed))
-
-
-def case_unassign(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@case_verb
+def case_unassign() -> Change:
     """Leave a case to nobody (its status stays); a case nobody owns is left as is."""
     from deskcli.services import cases
 
-    _write_maybe(
-        ctx,
-        as_json,
-        lambda s, agent: cases.unassign(s, agent=agent, case_id=case_id, if_version=if_version),
+    return Change(
+        cases.unassign,
         lambda v, _: f"Case {v.case.id} is unassigned ({v.case.status}).",
-        lambda v: f"case {v.case.id} has no owner; nothing changed",
+        unchanged=lambda v: f"case {v.case.id} has no owner; nothing changed",
     )
 
 
+@case_verb
 def case_edit(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
     subject: Annotated[
-        str | None, typer.Option("--subject", metavar="TEXT", help="The new subject (one line).")
+        str | None, value_option("--subject", "TEXT", "The new subject (one line).")
     ] = None,
     description: Annotated[
-        str | None,
-        typer.Option(
-            "--description", metavar="TEXT", help="The new description ('-' reads stdin)."
-        ),
+        str | None, value_option("--description", "TEXT", "The new description ('-' reads stdin).")
     ] = None,
     priority: Annotated[Priority | None, typer.Option(help="The new priority.")] = None,
     category: Annotated[
         str | None,
-        typer.Option(
-            metavar="NAME",
-            help="The new category ('' clears it).",
-            autocompletion=_complete.categories,
+        value_option(
+            "--category", "NAME", "The new category ('' clears it).", complete=_complete.categories
         ),
     ] = None,
     channel: Annotated[Channel | None, typer.Option(help="The new channel.")] = None,
     customer: Annotated[
         str | None,
-        typer.Option(
+        value_option(
             "--customer",
-            "-c",
-            metavar="CRN",
-            help="Move the case to another customer.",
-            autocompletion=_complete.crns,
+            "CRN",
+            "Move the case to another customer.",
+            short="-c",
+            complete=_complete.crns,
         ),
     ] = None,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+) -> Change:
     """Correct a case: one `edited` event lists each field's old and new value.
 
     Refused on closed cases (reopen first).
@@ -390,23 +381,18 @@ def case_edit(
     from deskcli.services import cases
 
     text = read_text(description, "--description") if description is not None else None
-    _write_maybe(
-        ctx,
-        as_json,
-        lambda s, agent: cases.edit_case(
-            s,
-            agent=agent,
-            case_id=case_id,
+    return Change(
+        partial(
+            cases.edit_case,
             subject=subject,
             description=text,
             priority=priority,
             category=category,
             channel=channel,
             customer_crn=customer,
-            if_version=if_version,
         ),
         lambda v, changed: f"Case {v.case.id} edited: {', '.join(changed)}.",
-        lambda v: f"case {v.case.id} already says that; nothing changed",
+        unchanged=lambda v: f"case {v.case.id} already says that; nothing changed",
     )
 
 
@@ -418,183 +404,106 @@ TagsArg = Annotated[
 ]
 
 
-def case_tag(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
-    tags: TagsArg,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@case_verb
+def case_tag(tags: TagsArg) -> Change:
     """Tag a case (tags match in any case and are kept as first typed)."""
     from deskcli.services import tags as tag_service
 
-    _write_maybe(
-        ctx,
-        as_json,
-        lambda s, agent: tag_service.tag(
-            s, agent=agent, case_id=case_id, tags=tags, if_version=if_version
-        ),
+    those = "that tag" if len(tags) == 1 else "those tags"
+    return Change(
+        partial(tag_service.retag, tags=tags),
         lambda v, added: f"Case {v.case.id} tagged {', '.join(added)}.",
-        lambda v: (
-            f"case {v.case.id} already has {'that tag' if len(tags) == 1 else 'those tags'}; "
-            "nothing changed"
-        ),
+        unchanged=lambda v: f"case {v.case.id} already has {those}; nothing changed",
     )
 
 
-def case_untag(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
-    tags: TagsArg,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@case_verb
+def case_untag(tags: TagsArg) -> Change:
     """Remove tags from a case."""
     from deskcli.services import tags as tag_service
 
-    _write_maybe(
-        ctx,
-        as_json,
-        lambda s, agent: tag_service.untag(
-            s, agent=agent, case_id=case_id, tags=tags, if_version=if_version
-        ),
+    return Change(
+        partial(tag_service.retag, tags=tags, remove=True),
         lambda v, removed: f"Case {v.case.id}: removed tag {', '.join(removed)}.",
-        lambda v: f"case {v.case.id} has no such tag; nothing changed",
+        unchanged=lambda v: f"case {v.case.id} has no such tag; nothing changed",
     )
 
 
 TextArg = Annotated[str, typer.Argument(metavar="TEXT", help="The text ('-' reads stdin).")]
 
 
-def case_note(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
-    text: TextArg,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@case_verb
+def case_note(text: TextArg) -> Change:
     """Add an internal note (not seen by the customer)."""
     from deskcli.services import cases
 
     body = read_text(text, "the note")
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.add_note(
-            s, agent=agent, case_id=case_id, text=body, if_version=if_version
-        ),
-        lambda v: f"Note added to case {v.case.id}.",
-    )
+    return Change(partial(cases.add_note, text=body), lambda v: f"Note added to case {v.case.id}.")
 
 
-def case_reply(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
-    text: TextArg,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@case_verb
+def case_reply(text: TextArg) -> Change:
     """Record what was said to the customer (the first reply is the first response)."""
     from deskcli.services import cases
 
     body = read_text(text, "the reply")
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.add_reply(
-            s, agent=agent, case_id=case_id, text=body, if_version=if_version
-        ),
+    return Change(
+        partial(cases.add_reply, text=body),
         lambda v: f"Reply recorded on case {v.case.id} ({v.case.status}).",
     )
 
 
+@case_verb
 def case_pending(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
     reason: Annotated[
-        str | None, typer.Option("--reason", metavar="TEXT", help="What we are waiting for.")
+        str | None, value_option("--reason", "TEXT", "What we are waiting for.")
     ] = None,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+) -> Change:
     """Mark a case as waiting on the customer."""
     from deskcli.services import cases
 
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.set_pending(
-            s, agent=agent, case_id=case_id, reason=reason, if_version=if_version
-        ),
+    return Change(
+        partial(cases.set_pending, reason=reason),
         lambda v: f"Case {v.case.id} is pending (waiting on the customer).",
     )
 
 
-def case_resume(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+@case_verb
+def case_resume() -> Change:
     """Put a pending or escalated case back to open."""
     from deskcli.services import cases
 
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.resume(s, agent=agent, case_id=case_id, if_version=if_version),
-        lambda v: f"Case {v.case.id} is open again.",
-    )
+    return Change(cases.resume, lambda v: f"Case {v.case.id} is open again.")
 
 
+@case_verb
 def case_escalate(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
     to: Annotated[
-        str,
-        typer.Option(
-            "--to",
-            metavar="TEAM",
-            help="The team that takes it over.",
-            autocompletion=_complete.teams,
-        ),
+        str, value_option("--to", "TEAM", "The team that takes it over.", complete=_complete.teams)
     ],
-    reason: Annotated[
-        str, typer.Option("--reason", metavar="TEXT", help="Why it needs that team.")
-    ],
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+    reason: Annotated[str, value_option("--reason", "TEXT", "Why it needs that team.")],
+) -> Change:
     """Escalate a case to another team, one tier up (it leaves its owner)."""
     from deskcli.services import cases
 
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.escalate(
-            s, agent=agent, case_id=case_id, team=to, reason=reason, if_version=if_version
-        ),
+    return Change(
+        partial(cases.escalate, team=to, reason=reason),
         lambda v: f"Case {v.case.id} escalated to {v.case.team} (tier {v.case.tier}).",
     )
 
 
+@case_verb
 def case_resolve(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
     resolution: Annotated[
-        str,
-        typer.Option("--resolution", "-r", metavar="TEXT", help="What fixed it ('-' reads stdin)."),
+        str, value_option("--resolution", "TEXT", "What fixed it ('-' reads stdin).", short="-r")
     ],
     root_cause: Annotated[
-        str | None, typer.Option("--root-cause", metavar="TEXT", help="Why it happened.")
+        str | None, value_option("--root-cause", "TEXT", "Why it happened.")
     ] = None,
     follow_up: Annotated[
-        str | None,
-        typer.Option("--follow-up", metavar="DURATION", help="Schedule a follow-up, e.g. 3d."),
+        str | None, value_option("--follow-up", "DURATION", "Schedule a follow-up, e.g. 3d.")
     ] = None,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+) -> Change:
     """Resolve a case.
 
     \b
@@ -605,18 +514,8 @@ def case_resolve(
 
     text = read_text(resolution, "--resolution")
     follow_up_in = parse_duration(follow_up) if follow_up else None
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.resolve(
-            s,
-            agent=agent,
-            case_id=case_id,
-            resolution=text,
-            root_cause=root_cause,
-            follow_up_in=follow_up_in,
-            if_version=if_version,
-        ),
+    return Change(
+        partial(cases.resolve, resolution=text, root_cause=root_cause, follow_up_in=follow_up_in),
         lambda v: f"Case {v.case.id} resolved." + (" Follow-up scheduled." if follow_up_in else ""),
     )
 
@@ -633,16 +532,15 @@ def case_close(
     ] = False,
     resolution: Annotated[
         str | None,
-        typer.Option(
+        value_option(
             "--resolution",
-            "-r",
-            metavar="TEXT",
-            help="Resolve unresolved cases with this text, then close them.",
+            "TEXT",
+            "Resolve unresolved cases with this text, then close them.",
+            short="-r",
         ),
     ] = None,
     root_cause: Annotated[
-        str | None,
-        typer.Option("--root-cause", metavar="TEXT", help="With --resolution: the root cause."),
+        str | None, value_option("--root-cause", "TEXT", "With --resolution: the root cause.")
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Show what would close; change nothing.")
@@ -702,24 +600,15 @@ def case_close(
         render.close_summary(summary)
 
 
+@case_verb
 def case_reopen(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
-    reason: Annotated[
-        str, typer.Option("--reason", metavar="TEXT", help="Why it is not solved after all.")
-    ],
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+    reason: Annotated[str, value_option("--reason", "TEXT", "Why it is not solved after all.")],
+) -> Change:
     """Reopen a resolved or closed case."""
     from deskcli.services import cases
 
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.reopen(
-            s, agent=agent, case_id=case_id, reason=reason, if_version=if_version
-        ),
+    return Change(
+        partial(cases.reopen, reason=reason),
         lambda v: (
             f"Case {v.case.id} reopened (reopened {v.case.reopen_count} "
             + ("time)." if v.case.reopen_count == 1 else "times).")
@@ -727,26 +616,19 @@ def case_reopen(
     )
 
 
+@case_verb
 def case_follow_up(
-    ctx: typer.Context,
-    case_id: CaseIdArg,
-    in_: Annotated[
-        str | None, typer.Option("--in", metavar="DURATION", help="In how long: 4h, 3d, 2w.")
-    ] = None,
+    in_: Annotated[str | None, value_option("--in", "DURATION", "In how long: 4h, 3d, 2w.")] = None,
     on: Annotated[
-        str | None,
-        typer.Option("--on", metavar="DATE", help="On a date (YYYY-MM-DD, 09:00) or date-time."),
+        str | None, value_option("--on", "DATE", "On a date (YYYY-MM-DD, 09:00) or date-time.")
     ] = None,
     done: Annotated[
         bool, typer.Option("--done", help="Mark the follow-up done and clear it.")
     ] = False,
     note: Annotated[
-        str | None,
-        typer.Option("--note", metavar="TEXT", help="What the follow-up is for, or what it found."),
+        str | None, value_option("--note", "TEXT", "What the follow-up is for, or what it found.")
     ] = None,
-    if_version: IfVersionOpt = None,
-    as_json: JsonOpt = False,
-) -> None:
+) -> Change:
     """Schedule a follow-up with the customer (or mark it done).
 
     \b
@@ -762,12 +644,8 @@ def case_follow_up(
         at = times.now() + times.parse_duration(in_)
     elif on is not None:
         at = times.parse_when(on)
-    _write(
-        ctx,
-        as_json,
-        lambda s, agent: cases.schedule_follow_up(
-            s, agent=agent, case_id=case_id, at=at, note=note, if_version=if_version
-        ),
+    return Change(
+        partial(cases.schedule_follow_up, at=at, note=note),
         lambda v: (
             f"Follow-up on case {v.case.id} "
             + (f"scheduled for {times.local(v.case.follow_up_at)}." if at else "done.")

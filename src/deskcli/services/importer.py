@@ -132,24 +132,21 @@ class _Importer:
                 self._flush_customers()
         elif isinstance(record, CaseRecord):
             _unique(self.file_cases, record.id, f"case {record.id}")
-            if name_key(record.customer_crn) not in self.file_crns and not self._customer_in_db(
-                record.customer_crn
-            ):
-                raise InvalidValue(
-                    f"case {record.id}: customer {record.customer_crn} is neither on an "
-                    "earlier line nor in the database"
-                )
+            _earlier(
+                name_key(record.customer_crn) in self.file_crns
+                or self._customer_in_db(record.customer_crn),
+                f"case {record.id}: customer {record.customer_crn}",
+            )
             self.file_cases[record.id] = number
             self.cases.append((number, record))
             if len(self.cases) >= WRITE_CHUNK:
                 self._flush_cases()
         else:
             _unique(self.file_events, record.id, f"event {record.id}")
-            if record.case_id not in self.file_cases and not self._case_in_db(record.case_id):
-                raise InvalidValue(
-                    f"event {record.id}: case {record.case_id} is neither on an earlier line "
-                    "nor in the database"
-                )
+            _earlier(
+                record.case_id in self.file_cases or self._case_in_db(record.case_id),
+                f"event {record.id}: case {record.case_id}",
+            )
             self.file_events[record.id] = number
             self.events.append((number, record))
             if len(self.events) >= WRITE_CHUNK:
@@ -322,6 +319,12 @@ def _advance_sequences(session: Session) -> None:
 def _unique(seen: dict[Any, int], key: Any, what: str) -> None:
     if key in seen:
         raise InvalidValue(f"{what} again (first on line {seen[key]})")
+
+
+def _earlier(found: bool, what: str) -> None:
+    """Refuse a line whose reference is neither on an earlier line nor in the database."""
+    if not found:
+        raise InvalidValue(f"{what} is neither on an earlier line nor in the database")
 
 
 def import_jsonl(

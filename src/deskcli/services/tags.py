@@ -40,56 +40,43 @@ def _unique(tags: Sequence[str]) -> list[str]:
     return list(seen.values())
 
 
-def _refresh(session: Session, view: CaseView) -> CaseView:
-    session.refresh(view.case, ["tag_rows"])
-    return view
-
-
-def tag(
+def retag(
     session: Session,
     *,
     agent: str,
     case_id: int,
     tags: Sequence[str],
+    remove: bool = False,
     if_version: int | None = None,
 ) -> tuple[CaseView, list[str]]:
-    """Add the tags the case lacks; return the case and the tags added (none:
-    nothing changed, no event)."""
+    """Add the tags the case lacks (`desk case tag`), or with `remove` take the
+    given ones off (`desk case untag`, any case).  Returns the case and the
+    tags added or removed, as stored; none: nothing changed, no event."""
+    verb, kind = ("untag", EventKind.UNTAGGED) if remove else ("tag", EventKind.TAGGED)
     wanted = _unique(tags)
-    view = load_for_write(session, case_id, if_version, verb="tag")
-    have = {tag_key(t) for t in view.case.tags}
-    added = [t for t in wanted if tag_key(t) not in have]
-    if not added:
+    view = load_for_write(session, case_id, if_version, verb=verb)
+    if remove:
+        keys = {tag_key(t) for t in wanted}
+        changed = [t for t in view.case.tags if tag_key(t) in keys]
+    else:
+        have = {tag_key(t) for t in view.case.tags}
+        changed = [t for t in wanted if tag_key(t) not in have]
+    if not changed:
         return view, []
-    rows = [{"case_id": case_id, "tag_key": tag_key(t), "tag": t} for t in added]
-    session.execute(insert(CaseTag.__table__), rows)  # type: ignore[attr-defined]
-    event = make_event(case_id, agent, EventKind.TAGGED, ", ".join(added), {"tags": added})
-    return _refresh(session, apply_change(session, view, [event], verb="tag")), added
-
-
-def untag(
-    session: Session,
-    *,
-    agent: str,
-    case_id: int,
-    tags: Sequence[str],
-    if_version: int | None = None,
-) -> tuple[CaseView, list[str]]:
-    """Remove the given tags (any case); return the case and the tags removed,
-    as they were stored (none: nothing changed, no event)."""
-    wanted = {tag_key(t) for t in _unique(tags)}
-    view = load_for_write(session, case_id, if_version, verb="untag")
-    removed = [t for t in view.case.tags if tag_key(t) in wanted]
-    if not removed:
-        return view, []
-    session.execute(
-        delete(CaseTag).where(
-            col(CaseTag.case_id) == case_id,
-            col(CaseTag.tag_key).in_([tag_key(t) for t in removed]),
+    if remove:
+        session.execute(
+            delete(CaseTag).where(
+                col(CaseTag.case_id) == case_id,
+                col(CaseTag.tag_key).in_([tag_key(t) for t in changed]),
+            )
         )
-    )
-    event = make_event(case_id, agent, EventKind.UNTAGGED, ", ".join(removed), {"tags": removed})
-    return _refresh(session, apply_change(session, view, [event], verb="untag")), removed
+    else:
+        rows = [{"case_id": case_id, "tag_key": tag_key(t), "tag": t} for t in changed]
+        session.execute(insert(CaseTag.__table__), rows)  # type: ignore[attr-defined]
+    event = make_event(case_id, agent, kind, ", ".join(changed), {"tags": changed})
+    view = apply_change(session, view, [event], verb=verb)
+    session.refresh(view.case, ["tag_rows"])
+    return view, changed
 
 
 def tag_conditions(tags: Sequence[str]) -> list[ColumnElement[bool]]:
