@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypedDict, cast
+from typing import Any, Protocol, TypedDict, TypeVar, cast
 
 from deskcli import times
 
@@ -87,11 +87,16 @@ class CaseDetailFields(Protocol):
 # -- the shapes --------------------------------------------------------------
 
 
-def _picked(obj: object, shape: type) -> dict[str, Any]:
+Picked = TypeVar("Picked")
+
+
+def _picked(obj: object, shape: type[Picked]) -> Picked:
     """The attributes of `obj` that the TypedDict `shape` names, in its order;
     times as ISO text (for shapes whose keys are attribute names)."""
     values = {name: getattr(obj, name) for name in shape.__annotations__}
-    return {k: times.iso(v) if isinstance(v, datetime) else v for k, v in values.items()}
+    return cast(
+        Picked, {k: times.iso(v) if isinstance(v, datetime) else v for k, v in values.items()}
+    )
 
 
 class CaseRecord(TypedDict):
@@ -168,7 +173,7 @@ class EventRecord(TypedDict):
 
 
 def event_record(event: EventFields) -> EventRecord:
-    return cast(EventRecord, _picked(event, EventRecord))
+    return _picked(event, EventRecord)
 
 
 class BriefRecord(TypedDict):
@@ -182,7 +187,7 @@ class BriefRecord(TypedDict):
 
 
 def brief_record(case: CaseFields) -> BriefRecord:
-    return cast(BriefRecord, _picked(case, BriefRecord))
+    return _picked(case, BriefRecord)
 
 
 class StepRecordJSON(TypedDict):
@@ -286,7 +291,7 @@ class CustomerRecord(TypedDict):
 
 
 def customer_record(customer: CustomerFields) -> CustomerRecord:
-    return cast(CustomerRecord, _picked(customer, CustomerRecord))
+    return _picked(customer, CustomerRecord)
 
 
 class CustomerDetailRecord(CustomerRecord):

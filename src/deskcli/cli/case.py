@@ -30,8 +30,8 @@ from deskcli.errors import InvalidValue
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from deskcli.reads.rows import CaseView as CaseRead
-    from deskcli.reads.source import Source
+    from deskcli.reads import CaseView as CaseRead
+    from deskcli.reads import Source
     from deskcli.services.case_queries import CaseView
 
 

@@ -12,8 +12,7 @@ from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import MAX_ID, JsonOpt
 
 if TYPE_CHECKING:
-    from deskcli.reads.rows import CaseRow, CustomerRow
-    from deskcli.reads.source import Source
+    from deskcli.reads import CaseRow, CustomerRow, Source
 
 
 class CustomerGroup(LazyGroup):

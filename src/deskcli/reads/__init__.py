@@ -7,3 +7,8 @@ starting Python); on PostgreSQL the same SQL runs through the engine that
 writes use.  The rows come back as the plain dataclasses of `rows.py`, which
 `shapes` and `render` take like the table models.
 """
+
+from deskcli.reads.rows import CaseRow, CaseView, CustomerRow, EventRow
+from deskcli.reads.source import Source
+
+__all__ = ["CaseRow", "CaseView", "CustomerRow", "EventRow", "Source"]

@@ -1,33 +1,19 @@
 """Rows read by the read path, with the attributes of the table models, so
-`shapes` and `render` take either.  Standard library only."""
+`shapes` and `render` take either.  Standard library only.
+
+Each row class lists its table's columns in the table's order, with their
+types: the SELECTs name those columns, and a stored value is checked against
+its type (SQLite keeps whatever was written) as the row is made.
+"""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import UTC, datetime
-from typing import Any, NamedTuple
-
-# Column lists in SELECT order; each row class is built from one such slice.
-CASE_COLUMNS = (
-    "id", "customer_id", "subject", "description", "channel", "category", "priority",
-    "status", "assignee", "team", "tier", "created_at", "updated_at", "first_response_at",
-    "resolved_at", "closed_at", "resolution", "root_cause", "follow_up_at", "reopen_count",
-    "handling_seconds", "version",
-)  # fmt: skip
-CUSTOMER_COLUMNS = ("id", "crn", "name", "email", "phone", "created_at")
-EVENT_COLUMNS = ("id", "case_id", "at", "agent", "kind", "body", "data")
-_TIMES = frozenset(
-    {"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at"}
-    | {"follow_up_at", "at"}
-)
-_INTEGERS = frozenset(
-    {"id", "customer_id", "case_id", "tier", "reopen_count", "handling_seconds", "version"}
-)
-_OPTIONAL = frozenset(
-    {"id", "category", "assignee", "team", "resolution", "root_cause", "email", "phone", "data"}
-)
+from functools import cache
+from typing import Any, NamedTuple, Self
 
 
 class DamagedRow(ValueError):
@@ -46,28 +32,64 @@ def to_time(value: Any) -> datetime | None:
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-def _values(columns: Sequence[str], row: Sequence[Any]) -> dict[str, Any]:
-    values: dict[str, Any] = {}
-    for name, value in zip(columns, row, strict=True):
-        if value is None:
-            if name not in _OPTIONAL and name not in _TIMES:
-                raise DamagedRow(name)
-        elif name in _TIMES:
+@cache
+def _columns(row_class: Any) -> tuple[tuple[str, str, bool], ...]:
+    """(name, kind, optional) of each column of a row class: its fields without
+    a default (a default marks what is not a column, like a case's tags)."""
+    return tuple(
+        (f.name, _kind(str(f.type)), "None" in str(f.type))
+        for f in fields(row_class)
+        if f.default is MISSING and f.default_factory is MISSING
+    )
+
+
+def _kind(annotation: str) -> str:
+    for kind in ("datetime", "int", "str", "dict"):
+        if annotation.startswith(kind):
+            return kind
+    raise TypeError(f"no column kind for {annotation}")
+
+
+def _columns_of(row_class: type) -> tuple[tuple[str, str, bool], ...]:
+    return _columns(row_class)
+
+
+def columns(row_class: type) -> tuple[str, ...]:
+    """The column names of a row class, in SELECT order."""
+    return tuple(name for name, _kind, _optional in _columns(row_class))
+
+
+def _checked(kind: str, value: Any) -> Any:
+    """A stored value as its column's kind; ValueError if it is not one."""
+    if kind == "datetime":
+        return to_time(value)
+    if kind == "dict":
+        data = json.loads(value) if isinstance(value, str | bytes) else value  # SQLite: text
+        if data is not None and not isinstance(data, dict):
+            raise ValueError(kind)
+        return data
+    if type(value) is not {"int": int, "str": str}[kind]:  # not a bool, not bytes
+        raise ValueError(kind)
+    return value
+
+
+class _Row:
+    @classmethod
+    def of(cls, row: Sequence[Any]) -> Self:
+        """A row of this class's columns; DamagedRow names a value of the wrong kind."""
+        values: dict[str, Any] = {}
+        for (name, kind, optional), value in zip(_columns_of(cls), row, strict=True):
             try:
-                value = to_time(value)
+                if value is None and not optional:
+                    raise ValueError(name)
+                values[name] = None if value is None else _checked(kind, value)
             except (ValueError, TypeError):
                 raise DamagedRow(name) from None
-        elif name in _INTEGERS:
-            if type(value) is not int:
-                raise DamagedRow(name)
-        elif name != "data" and type(value) is not str:
-            raise DamagedRow(name)
-        values[name] = value
-    return values
+        return cls(**values)
 
 
 @dataclass
-class CaseRow:
+class CaseRow(_Row):
     id: int | None
     customer_id: int
     subject: str
@@ -92,13 +114,9 @@ class CaseRow:
     version: int
     tags: list[str] = field(default_factory=list)  # sorted case-insensitively
 
-    @classmethod
-    def of(cls, row: Sequence[Any]) -> CaseRow:
-        return cls(**_values(CASE_COLUMNS, row))
-
 
 @dataclass
-class CustomerRow:
+class CustomerRow(_Row):
     id: int | None
     crn: str
     name: str
@@ -106,13 +124,9 @@ class CustomerRow:
     phone: str | None
     created_at: datetime
 
-    @classmethod
-    def of(cls, row: Sequence[Any]) -> CustomerRow:
-        return cls(**_values(CUSTOMER_COLUMNS, row))
-
 
 @dataclass
-class EventRow:
+class EventRow(_Row):
     id: int | None
     case_id: int
     at: datetime
@@ -120,19 +134,6 @@ class EventRow:
     kind: str
     body: str
     data: dict[str, Any] | None
-
-    @classmethod
-    def of(cls, row: Sequence[Any]) -> EventRow:
-        values = _values(EVENT_COLUMNS, row)
-        data = values["data"]
-        if isinstance(data, str | bytes):  # SQLite keeps JSON as text
-            try:
-                data = values["data"] = json.loads(data)
-            except ValueError:
-                raise DamagedRow("data") from None
-        if data is not None and not isinstance(data, dict):
-            raise DamagedRow("data")
-        return cls(**values)
 
 
 class CaseView(NamedTuple):
@@ -146,3 +147,8 @@ def case_and_customer(row: Sequence[Any]) -> CaseView:
     """A row of CASE_COLUMNS followed by CUSTOMER_COLUMNS."""
     n = len(CASE_COLUMNS)
     return CaseView(CaseRow.of(row[:n]), CustomerRow.of(row[n:]))
+
+
+CASE_COLUMNS = columns(CaseRow)
+CUSTOMER_COLUMNS = columns(CustomerRow)
+EVENT_COLUMNS = columns(EventRow)
