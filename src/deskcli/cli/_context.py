@@ -17,9 +17,9 @@ import typer
 from deskcli.errors import InvalidValue
 
 if TYPE_CHECKING:
-    import typer._click as click
     from sqlmodel import Session
 
+    from deskcli.cli import _typer_private as click
     from deskcli.reads.source import Source, SqliteSource
     from deskcli.store import Database
 

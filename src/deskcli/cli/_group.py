@@ -17,12 +17,17 @@ from enum import Enum
 from typing import Any, get_args
 
 import typer
-from typer._click.core import Command
-from typer._click.utils import _escape_control_characters
-from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
-from typer._param_types import coerce_cli_choice
-from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption, _TyperParameter
+from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
+from deskcli.cli._typer_private import (
+    Command,
+    RuntimeParam,
+    TypeDescriptor,
+    TyperParameter,
+    build_runtime_param,
+    coerce_cli_choice,
+    escape_control_characters,
+)
 from deskcli.errors import DeskError, ExitCode, Interrupted, unknown_choice
 from deskcli.sanitize import one_line
 
@@ -108,7 +113,7 @@ class PlainRuntimeParam(RuntimeParam):
             return typers._coerce_value(value, param=param, ctx=ctx)
         except ValueError as exc:
             raise typer.BadParameter(
-                _escape_control_characters(str(exc)), ctx=ctx, param=param
+                escape_control_characters(str(exc)), ctx=ctx, param=param
             ) from None
 
     def _coerce_one(self, value: Any, ctx: Any) -> Any:
@@ -185,7 +190,7 @@ def plain_runtime_param(described: TypeDescriptor) -> RuntimeParam:
     )
 
 
-class _PlainValues(_TyperParameter):
+class _PlainValues(TyperParameter):
     def get_runtime_param(self) -> RuntimeParam:
         if self._runtime_param is None:
             self._runtime_param = plain_runtime_param(self.type_descriptor)
@@ -302,7 +307,7 @@ class LazyGroup(_MeaningParams, TyperGroup):
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
         from difflib import get_close_matches
 
-        from deskcli.cli._click_errors import UsageError
+        from deskcli.cli._typer_private import UsageError
 
         try:
             return super().resolve_command(ctx, args)
@@ -368,7 +373,7 @@ def _load_command(name: str, target: str) -> Any:
 
 def run_guarded(call: Any) -> int:
     """Run the command line; return the exit code after reporting any error."""
-    from deskcli.cli._click_errors import ClickException, NoArgsIsHelpError, UsageError
+    from deskcli.cli._typer_private import ClickException, NoArgsIsHelpError, UsageError
 
     try:
         result = call()
