@@ -128,6 +128,7 @@ def test_guided_flow_in_spanish_and_on_a_closed_case(db_path: Path, database: An
     child = spawn(db_path, "--lang", "es", "assist", str(case_id))
     child.expect("Paso 1/5: Reconocimiento")
     child.expect("Informe al cliente que lo ha escuchado.")
+    child.expect("> ")  # at the prompt, as a person would be
     child.sendintr()
     child.expect(pexpect.EOF)
     with store.writing(db) as session:
