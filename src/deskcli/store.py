@@ -57,6 +57,8 @@ class Database:
     path: Path | None  # None for a server database
     engine: Engine
     created: bool = False  # this process created the file
+    # Set inside `one_connection()`: every scope then runs on it.
+    connection: Connection | None = None
 
 
 def open_database(
@@ -385,11 +387,36 @@ def _set_wal(db: Database) -> None:
 
 
 @contextmanager
+def one_connection(db: Database) -> Iterator[None]:
+    """Every scope opened inside runs on one connection, each still its own
+    transaction (`desk batch` without --atomic: one commit a line, without a
+    pool checkout, check-in and reset for each)."""
+    with _translated_errors(db), db.engine.connect() as connection:
+        db.connection = connection
+        try:
+            yield
+        finally:
+            db.connection = None
+
+
+def _bind(db: Database, *, write: bool) -> Engine | Connection:
+    """What a scope's session runs on: the kept connection, if any, else the
+    engine's pool; with the option the "begin" listeners read."""
+    if db.connection is not None:
+        # Connection.execution_options() changes the connection itself: set
+        # both, so a read after a write does not begin as a write.
+        return db.connection.execution_options(desk_write=write, desk_read=not write)
+    if write:
+        return db.engine.execution_options(desk_write=True)
+    return db.engine.execution_options(desk_read=True)
+
+
+@contextmanager
 def reading(db: Database) -> Iterator[Session]:
     """A read transaction: one snapshot (see the module's docstring)."""
     # Closing (not rolling back) ends the transaction without expiring the
     # loaded objects, so callers can render them after the scope.
-    bind = db.engine.execution_options(desk_read=True)
+    bind = _bind(db, write=False)
     with _translated_errors(db), Session(bind, expire_on_commit=False) as session:
         yield session
 
@@ -398,7 +425,7 @@ def reading(db: Database) -> Iterator[Session]:
 def writing(db: Database) -> Iterator[Session]:
     """A write transaction (BEGIN IMMEDIATE on SQLite): commits when the block
     ends normally, rolls back on any exception, Ctrl-C included."""
-    bind = db.engine.execution_options(desk_write=True)
+    bind = _bind(db, write=True)
     with _translated_errors(db), Session(bind, expire_on_commit=False) as session:
         try:
             yield session

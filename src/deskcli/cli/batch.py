@@ -63,6 +63,8 @@ def batch(
             # --atomic: one write transaction for all lines; it rolls back when
             # _Undo (or anything else) leaves it, and commits otherwise.
             session = scope.enter_context(store.writing(database)) if atomic else None
+            if not atomic:  # each line its own transaction, all on one connection
+                scope.enter_context(store.one_connection(database))
             # What each command gets as its context: this database, this session
             # (with --atomic), the batch's agent and language.
             context = replace(st, session=session)
