@@ -225,17 +225,28 @@ class _Runner:
         return self.contexts[path]
 
     def _invoke(self, command: Any, path: list[str], args: list[str]) -> Any:
+        """Parse and run one command as `desk` would (DeskGroup.invoke, then
+        Typer's main without standalone mode): the same exit codes."""
         from deskcli.errors import Interrupted
 
         parent = self._parent(tuple(path[:-1]))
         try:
             with command.make_context(path[-1], args, parent=parent) as ctx:
-                return command.invoke(ctx)
-        except KeyboardInterrupt:  # as DeskGroup.invoke says it
-            raise Interrupted(
-                "interrupted",
-                hint="a change is made entirely or not at all: check it before running it again",
-            ) from None
+                try:
+                    return command.invoke(ctx)
+                except KeyboardInterrupt:
+                    raise Interrupted(
+                        "interrupted",
+                        hint="a change is made entirely or not at all: "
+                        "check it before running it again",
+                    ) from None
+        except EOFError as exc:
+            sys.stderr.write("\n")
+            raise typer.Abort() from exc
+        except KeyboardInterrupt:  # while parsing
+            return 130
+        except typer.Exit as exc:  # --help, or a command's own exit code
+            return exc.exit_code
 
 
 def _names_global_option(words: list[str]) -> bool:
