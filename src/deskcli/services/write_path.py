@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, bindparam, insert, literal, update
+from sqlalchemy import JSON, String, bindparam, insert, update
 from sqlalchemy import select as core_select
 from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -93,7 +93,7 @@ def _get_case_for_write(session: Session, case_id: int) -> CaseView:
     if row is None:
         raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
     case_, customer = row
-    tags = session.execute(_tags_query(), {"case_id": case_id})
+    tags = session.connection().execute(_tags_query(), {"case_id": case_id})
     set_committed_value(case_, "tag_rows", [CaseTag(**tag) for tag in tags.mappings()])
     return CaseView(case_, customer)
 
@@ -158,10 +158,12 @@ def make_event(
 
 
 def append_events(session: Session, events: Sequence[EventRow]) -> None:
+    # Core statements run on the session's connection (its transaction)
+    # without the ORM's per-statement bookkeeping, which they do not need.
     if len(events) == 1:
-        session.execute(_event_insert(), dict(events[0]))
+        session.connection().execute(_event_insert(), dict(events[0]))
     elif events:
-        session.execute(_event_insert(), list(events))
+        session.connection().execute(_event_insert(), list(events))
 
 
 # The case fields `desk case list --search` looks in, besides the bodies of
@@ -222,7 +224,7 @@ def _derived(
     if any(field in changes for field in SEARCHED_FIELDS):
         assert case_.id is not None
         fields = [changes.get(f, getattr(case_, f)) for f in SEARCHED_FIELDS]
-        found = session.execute(_searched_bodies_query(), {"case_id": case_.id})
+        found = session.connection().execute(_searched_bodies_query(), {"case_id": case_.id})
         old_bodies = list(found.scalars())
         derived["search_text"] = case_search_text(fields, [*old_bodies, *new_bodies])
     elif new_bodies:
@@ -253,8 +255,8 @@ def apply_change(
     values = _stamped(changes, times.now(), case_.version + 1)
     params = {f"v_{name}": value for name, value in values.items()}
     params.update(w_id=case_.id, w_version=case_.version)
-    result = session.execute(_case_update(tuple(values)), params)
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    result = session.connection().execute(_case_update(tuple(values)), params)
+    if result.rowcount != 1:
         expected = case_.version
         session.refresh(case_)
         raise stale_write_error(session, case_, expected)
@@ -283,36 +285,56 @@ def apply_change_to_many(
     UPDATE that bumps every version.  The UPDATE's guard is the statuses the
     caller read and checked against the transition table: a case changed
     since then is left out, and the count of rows updated says so."""
+    connection = session.connection()
     for kind, body, data in events:
-        session.execute(_insert_event_per_case(case_ids, at, agent, kind, body, data))
-    table = Case.__table__  # type: ignore[attr-defined]
-    if changes.get("resolution"):
-        # The guarded statuses are active ones, which hold no resolution: append it.
-        folded = "\n" + search_fold(changes["resolution"])
-        changes = {**changes, "search_text": table.c.search_text + folded}
+        event = {"at": at, "agent": agent, "kind": str(kind), "body": body, "data": data}
+        connection.execute(_insert_event_per_case(), {"ids": case_ids, **event})
+    values = {**changes, "updated_at": at}
     for name in ("assignee", "team"):
         if name in changes:
-            changes = {**changes, f"{name}_key": name_key(changes[name])}
-    statement = (
+            values[f"{name}_key"] = name_key(changes[name])
+    # The guarded statuses are active ones, which hold no resolution: a
+    # resolution is appended to the search text.
+    resolution = changes.get("resolution")
+    suffix = {"search_suffix": "\n" + search_fold(resolution)} if resolution else {}
+    statement = _update_many(tuple(values), bool(suffix))
+    params = {f"v_{name}": value for name, value in values.items()}
+    params.update(ids=case_ids, statuses=list(statuses), **suffix)
+    return int(connection.execute(statement, params).rowcount)
+
+
+@cache
+def _update_many(columns: tuple[str, ...], append_search: bool) -> Any:
+    """UPDATE case SET `columns` (bound as `v_<column>`), version + 1 and,
+    with `append_search`, search_text || `search_suffix`, WHERE id IN `ids`
+    AND status IN `statuses`."""
+    table = Case.__table__  # type: ignore[attr-defined]
+    values: dict[str, Any] = {c: bindparam(f"v_{c}", type_=table.c[c].type) for c in columns}
+    values["version"] = table.c.version + 1
+    if append_search:
+        values["search_text"] = table.c.search_text + bindparam("search_suffix", type_=String())
+    return (
         table.update()
-        .where(table.c.id.in_(case_ids), table.c.status.in_(list(statuses)))
-        .values(**_stamped(changes, at, table.c.version + 1))
+        .where(
+            table.c.id.in_(bindparam("ids", expanding=True)),
+            table.c.status.in_(bindparam("statuses", expanding=True)),
+        )
+        .values(values)
     )
-    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
-def _insert_event_per_case(
-    case_ids: list[int], at: datetime, agent: str, kind: EventKind, body: str, data: dict[str, Any]
-) -> Any:
-    """One event per case in `case_ids`, as a single INSERT ... SELECT."""
+@cache
+def _insert_event_per_case() -> Any:
+    """One event per case in `ids`, as a single INSERT ... SELECT; the event's
+    fields bind as `at`, `agent`, `kind`, `body` and `data`."""
     cases_table = Case.__table__  # type: ignore[attr-defined]
     rows = core_select(
         cases_table.c.id,
-        literal(at, UTCDateTime()),
-        literal(agent),
-        literal(str(kind)),
-        literal(body),
-        literal(data, JSON()),
-    ).where(cases_table.c.id.in_(case_ids))
+        bindparam("at", type_=UTCDateTime()),
+        bindparam("agent", type_=String()),
+        bindparam("kind", type_=String()),
+        bindparam("body", type_=String()),
+        bindparam("data", type_=JSON()),
+    ).where(cases_table.c.id.in_(bindparam("ids", expanding=True)))
     columns = ["case_id", "at", "agent", "kind", "body", "data"]
     return insert(Event.__table__).from_select(columns, rows)  # type: ignore[attr-defined]
