@@ -148,3 +148,26 @@ def test_a_wal_file_commits_without_waiting_for_the_disk(tmp_path: Path) -> None
         raw.execute("PRAGMA journal_mode = DELETE")
     raw.close()
     assert synchronous(db_path) == 2
+
+
+def test_lines_split_as_a_shell_would_whatever_their_characters() -> None:
+    # Plain lines take a quicker way than shlex; every line must still split
+    # exactly as shlex.split(line, comments=True) splits it (or fail as it does).
+    import random
+
+    from deskcli.cli.batch import _split
+
+    rng = random.Random(11)
+    alphabet = "ab \t\r\n\x0b\x0c\u00a0\u2028\x1c-#\"'\\é"
+    lines = ["case take 5", 'case note 5 "a b"', "a # c", "a\x0bb c", "  "]
+    lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for line in lines:
+        try:
+            expected: object = shlex.split(line, comments=True)
+        except ValueError:
+            expected = ValueError
+        try:
+            got: object = _split(line)
+        except ValueError:
+            got = ValueError
+        assert got == expected, repr(line)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shlex
 import sys
 from collections.abc import Iterator
@@ -147,7 +148,7 @@ class _Runner:
         if isinstance(line, UnicodeDecodeError):
             return {"line": number, "exit": 2, "error": "the line is not valid UTF-8 text"}
         try:
-            words = shlex.split(line, comments=True)
+            words = _split(line)
         except ValueError as exc:
             return {"line": number, "exit": 2, "error": f"cannot parse the line: {exc}"}
         if words[:1] == ["desk"]:  # pasted from a shell: `desk case note 1 hi`
@@ -247,6 +248,20 @@ class _Runner:
             return 130
         except typer.Exit as exc:  # --help, or a command's own exit code
             return exc.exit_code
+
+
+# shlex.split (whitespace_split, POSIX) splits on these four characters only;
+# a line without quotes, escapes or comments (`case take 12`) splits the same
+# way by a regular expression, at a fraction of shlex's cost.
+_SHLEX_SPECIAL = re.compile(r"['\"\\#]")
+_SHLEX_WORD = re.compile(r"[^ \t\r\n]+")
+
+
+def _split(line: str) -> list[str]:
+    """The line's words, as shlex.split(line, comments=True) gives them."""
+    if _SHLEX_SPECIAL.search(line) is None:
+        return _SHLEX_WORD.findall(line)
+    return shlex.split(line, comments=True)
 
 
 def _names_global_option(words: list[str]) -> bool:
