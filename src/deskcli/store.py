@@ -59,6 +59,8 @@ class Database:
     path: Path | None  # None for a server database
     engine: Engine
     created: bool = False  # this process created the file
+    # Set inside `one_connection()`: every scope then runs on it.
+    connection: Connection | None = None
 
 
 def open_database(
@@ -281,6 +283,7 @@ def _make_engine(url: str | URL) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
+        _relax_sync_in_wal(cursor)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -361,15 +364,53 @@ def _upgrade(db: Database, revision: str | None) -> None:
             command.upgrade(config, "head")
 
 
+def _relax_sync_in_wal(cursor: Any) -> None:
+    """synchronous = NORMAL on a WAL file (SQLite's default is FULL): a commit
+    then appends to the WAL without waiting for the disk, which is what makes
+    a commit cheap (one `desk batch` line committing on its own).  In WAL mode
+    NORMAL is still consistent and durable across a crash of the program (a
+    kill -9 loses nothing committed); only a power cut or an OS crash may undo
+    the last commits, never corrupt the file.  A file in another journal mode
+    (WAL is off on network filesystems) keeps FULL, where NORMAL is not safe."""
+    if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
+        cursor.execute("PRAGMA synchronous = NORMAL")
+
+
 def _set_wal(db: Database) -> None:
     """Switch a new file to WAL; it stays in the file for every later opener."""
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
         cursor.execute("PRAGMA journal_mode = WAL")
+        _relax_sync_in_wal(cursor)  # this pooled connection was opened before WAL
         cursor.close()
     finally:
         raw.close()
+
+
+@contextmanager
+def one_connection(db: Database) -> Iterator[None]:
+    """Every scope opened inside runs on one connection, each still its own
+    transaction (`desk batch` without --atomic: one commit a line, without a
+    pool checkout, check-in and reset for each)."""
+    with _translated_errors(db), db.engine.connect() as connection:
+        db.connection = connection
+        try:
+            yield
+        finally:
+            db.connection = None
+
+
+def _bind(db: Database, *, write: bool) -> Engine | Connection:
+    """What a scope's session runs on: the kept connection, if any, else the
+    engine's pool; with the option the "begin" listeners read."""
+    if db.connection is not None:
+        # Connection.execution_options() changes the connection itself: set
+        # both, so a read after a write does not begin as a write.
+        return db.connection.execution_options(desk_write=write, desk_read=not write)
+    if write:
+        return db.engine.execution_options(desk_write=True)
+    return db.engine.execution_options(desk_read=True)
 
 
 @contextmanager
@@ -377,7 +418,7 @@ def reading(db: Database) -> Iterator[Session]:
     """A read transaction: one snapshot (see the module's docstring)."""
     # Closing (not rolling back) ends the transaction without expiring the
     # loaded objects, so callers can render them after the scope.
-    bind = db.engine.execution_options(desk_read=True)
+    bind = _bind(db, write=False)
     with _translated_errors(db), Session(bind, expire_on_commit=False) as session:
         yield session
 
@@ -404,7 +445,7 @@ class SessionSource:
 def writing(db: Database) -> Iterator[Session]:
     """A write transaction (BEGIN IMMEDIATE on SQLite): commits when the block
     ends normally, rolls back on any exception, Ctrl-C included."""
-    bind = db.engine.execution_options(desk_write=True)
+    bind = _bind(db, write=True)
     with _translated_errors(db), Session(bind, expire_on_commit=False) as session:
         try:
             yield session

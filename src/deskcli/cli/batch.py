@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import shlex
 import sys
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from typing import Annotated, Any
 import typer
 
 from deskcli.cli._context import AppContext, require_stdin, state
-from deskcli.cli._group import GLOBAL_OPTIONS, hoist_global_options
+from deskcli.cli._group import GLOBAL_OPTIONS, hoist_global_options, run_guarded
 from deskcli.sanitize import json_text
 
 
@@ -63,11 +64,14 @@ def batch(
             # --atomic: one write transaction for all lines; it rolls back when
             # _Undo (or anything else) leaves it, and commits otherwise.
             session = scope.enter_context(store.writing(database)) if atomic else None
+            if not atomic:  # each line its own transaction, all on one connection
+                scope.enter_context(store.one_connection(database))
             # What each command gets as its context: this database, this session
             # (with --atomic), the batch's agent and language.
             context = replace(st, session=session)
+            runner = _Runner(root, context)
             for number, line in enumerate(_lines(sys.stdin), start=1):
-                record = _run_line(root, number, line, context)
+                record = runner.run_line(number, line)
                 if record is None:
                     continue
                 emit(record)
@@ -125,40 +129,149 @@ class _StdinOfTheBatch:
         return self._refuse()
 
 
-def _run_line(
-    root: Any, number: int, line: str | UnicodeDecodeError, context: AppContext
-) -> dict[str, Any] | None:
-    """Run one line; None for a blank line or a comment."""
-    if isinstance(line, UnicodeDecodeError):
-        return {"line": number, "exit": 2, "error": "the line is not valid UTF-8 text"}
-    try:
-        words = shlex.split(line, comments=True)
-    except ValueError as exc:
-        return {"line": number, "exit": 2, "error": f"cannot parse the line: {exc}"}
-    if words[:1] == ["desk"]:  # pasted from a shell: `desk case note 1 hi`
-        words = words[1:]
-    if not words:
-        return None
-    if words[0] == "batch":
-        return {"line": number, "exit": 2, "error": "'batch' cannot run inside desk batch"}
-    if _takes_json(root, words) and not {"--json", "--ids", "-q"} & set(words):
-        words.append("--json")
-    out, err = io.StringIO(), io.StringIO()
-    stdin, sys.stdin = sys.stdin, _StdinOfTheBatch()
-    try:
-        with redirect_stdout(out), redirect_stderr(err):
-            code = root.main(args=words, standalone_mode=False, obj=context)
-    finally:
-        sys.stdin = stdin
-    record: dict[str, Any] = {"line": number, "exit": int(code)}
-    if code == 0:
-        text = out.getvalue().strip()
-        record["result"] = _parse_output(text, ids={"--ids", "-q"} & set(words) != set())
-    else:
-        message = err.getvalue().strip().splitlines()
-        first = message[0] if message else f"exit {code}"
-        record["error"] = first.removeprefix("desk: error: ")
-    return record
+class _Runner:
+    """Runs the batch's lines.  Each line is split once and its command found
+    once (cached by its words); a line without global options then runs its
+    command under contexts made once for the whole batch, not under a new
+    `desk` and group context parsed per line.  The root and group callbacks
+    skipped that way do nothing for a line naming a command: the root's
+    (language, agent, database) ran once when the batch started."""
+
+    def __init__(self, root: Any, context: AppContext) -> None:
+        self.root = root
+        self.context = context
+        self.contexts: dict[tuple[str, ...], Any] = {}
+        self.commands: dict[tuple[str, ...], tuple[Any, int, bool] | None] = {}
+
+    def run_line(self, number: int, line: str | UnicodeDecodeError) -> dict[str, Any] | None:
+        """Run one line; None for a blank line or a comment."""
+        if isinstance(line, UnicodeDecodeError):
+            return {"line": number, "exit": 2, "error": "the line is not valid UTF-8 text"}
+        try:
+            words = _split(line)
+        except ValueError as exc:
+            return {"line": number, "exit": 2, "error": f"cannot parse the line: {exc}"}
+        if words[:1] == ["desk"]:  # pasted from a shell: `desk case note 1 hi`
+            words = words[1:]
+        if not words:
+            return None
+        if words[0] == "batch":
+            return {"line": number, "exit": 2, "error": "'batch' cannot run inside desk batch"}
+        found = None if _names_global_option(words) else self._command(words)
+        takes_json = found[2] if found is not None else _takes_json(self.root, words)
+        ids = not {"--ids", "-q"}.isdisjoint(words)
+        if takes_json and not ids and "--json" not in words:
+            words.append("--json")
+        out, err = io.StringIO(), io.StringIO()
+        stdin, sys.stdin = sys.stdin, _StdinOfTheBatch()
+        try:
+            with redirect_stdout(out), redirect_stderr(err):
+                if found is None:  # global options on the line: the whole command line
+                    code = self.root.main(args=words, standalone_mode=False, obj=self.context)
+                else:
+                    command, depth, _json = found
+                    code = run_guarded(lambda: self._invoke(command, words[:depth], words[depth:]))
+        finally:
+            sys.stdin = stdin
+        record: dict[str, Any] = {"line": number, "exit": int(code)}
+        if code == 0:
+            record["result"] = _parse_output(out.getvalue().strip(), ids=ids)
+        else:
+            message = err.getvalue().strip().splitlines()
+            first = message[0] if message else f"exit {code}"
+            record["error"] = first.removeprefix("desk: error: ")
+        return record
+
+    def _command(self, words: list[str]) -> tuple[Any, int, bool] | None:
+        """(the command the leading words name, how many words name it,
+        whether it takes --json); None when they name no runnable command
+        (the whole command line then says why, as `desk` would)."""
+        path = []
+        for word in words:
+            if word.startswith("-"):
+                break
+            path.append(word)
+            key = tuple(path)
+            if key not in self.commands:
+                self.commands[key] = self._find(key)
+            found = self.commands[key]
+            if found is None or not hasattr(found[0], "get_command"):
+                return found
+        return None  # a group without a command: its help or its default
+
+    def _find(self, path: tuple[str, ...]) -> tuple[Any, int, bool] | None:
+        parent = self.commands.get(path[:-1]) if len(path) > 1 else (self.root, 0, False)
+        if parent is None or not hasattr(parent[0], "get_command"):
+            return None
+        command = parent[0].get_command(None, path[-1])
+        if command is None:
+            return None
+        takes_json = any("--json" in getattr(param, "opts", ()) for param in command.params)
+        return command, len(path), takes_json
+
+    def _parent(self, path: tuple[str, ...]) -> Any:
+        """The context of the group `path` names, made once, with the batch's
+        AppContext as its root's object."""
+        if path not in self.contexts:
+            # Made, not parsed: the groups' options were the batch's own (root)
+            # or there are none, and a group parses no arguments here.
+            if not path:
+                group, name, extra = self.root, "desk", {"obj": self.context}
+            else:
+                found = self.commands[path]
+                assert found is not None
+                group, name, extra = found[0], path[-1], {"parent": self._parent(path[:-1])}
+            settings = {**group.context_settings, **extra}
+            self.contexts[path] = group.context_class(group, info_name=name, **settings)
+        return self.contexts[path]
+
+    def _invoke(self, command: Any, path: list[str], args: list[str]) -> Any:
+        """Parse and run one command as `desk` would (DeskGroup.invoke, then
+        Typer's main without standalone mode): the same exit codes."""
+        from deskcli.errors import Interrupted
+
+        parent = self._parent(tuple(path[:-1]))
+        try:
+            with command.make_context(path[-1], args, parent=parent) as ctx:
+                try:
+                    return command.invoke(ctx)
+                except KeyboardInterrupt:
+                    raise Interrupted(
+                        "interrupted",
+                        hint="a change is made entirely or not at all: "
+                        "check it before running it again",
+                    ) from None
+        except EOFError as exc:
+            sys.stderr.write("\n")
+            raise typer.Abort() from exc
+        except KeyboardInterrupt:  # while parsing
+            return 130
+        except typer.Exit as exc:  # --help, or a command's own exit code
+            return exc.exit_code
+
+
+# shlex.split (whitespace_split, POSIX) splits on these four characters only;
+# a line without quotes, escapes or comments (`case take 12`) splits the same
+# way by a regular expression, at a fraction of shlex's cost.
+_SHLEX_SPECIAL = re.compile(r"['\"\\#]")
+_SHLEX_WORD = re.compile(r"[^ \t\r\n]+")
+
+
+def _split(line: str) -> list[str]:
+    """The line's words, as shlex.split(line, comments=True) gives them."""
+    if _SHLEX_SPECIAL.search(line) is None:
+        return _SHLEX_WORD.findall(line)
+    return shlex.split(line, comments=True)
+
+
+def _names_global_option(words: list[str]) -> bool:
+    """Whether the line gives --as, --db or --lang (before any `--`)."""
+    for word in words:
+        if word == "--":
+            return False
+        if word.split("=", 1)[0] in GLOBAL_OPTIONS:
+            return True
+    return False
 
 
 def _takes_json(root: Any, words: list[str]) -> bool:

@@ -10,8 +10,10 @@ Each one loads the case for writing, checks its verb against
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
@@ -108,18 +110,21 @@ def open_case(
 def spelled_agent(session: Session, name: str) -> str:
     """An agent name as the desk first stored it, when it differs only by case
     from the one given (names match case-insensitively; ix_case_assignee_key_status)."""
-    found = session.exec(
-        select(Case.assignee).where(col(Case.assignee_key) == name_key(name)).limit(1)
-    ).first()
+    found = session.exec(_spelled_query("assignee"), params={"key": name_key(name)}).first()
     return found or name
 
 
 def spelled_team(session: Session, name: str) -> str:
     """A team name as the desk first stored it (see spelled_agent; ix_case_team_key)."""
-    found = session.exec(
-        select(Case.team).where(col(Case.team_key) == name_key(name)).limit(1)
-    ).first()
+    found = session.exec(_spelled_query("team"), params={"key": name_key(name)}).first()
     return found or name
+
+
+@cache
+def _spelled_query(column: str) -> Any:
+    """SELECT `column` FROM case WHERE `column`_key = :key LIMIT 1, built once."""
+    name, key = getattr(Case, column), getattr(Case, f"{column}_key")
+    return select(name).where(col(key) == bindparam("key")).limit(1)
 
 
 def same_name(a: str | None, b: str | None) -> bool:

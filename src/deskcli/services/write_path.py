@@ -12,19 +12,21 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, insert, literal, update
+from sqlalchemy import JSON, String, bindparam, insert, update
 from sqlalchemy import select as core_select
+from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, EventKind
-from deskcli.errors import InvalidValue, StaleWrite, TransitionNotAllowed
+from deskcli.errors import InvalidValue, NotFound, StaleWrite, TransitionNotAllowed
 from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_fold, search_text
-from deskcli.models import Case, Event, UTCDateTime
-from deskcli.services.case_queries import CaseView, get_case
+from deskcli.models import Case, CaseTag, Customer, Event, UTCDateTime
+from deskcli.services.case_queries import CaseView, storable_id
 
 
 def require_text(
@@ -69,12 +71,78 @@ def load_for_write(
 ) -> CaseView:
     """The case (row-locked on servers), refused if it is no longer at
     `if_version`, or if `verb` may not run from its status."""
-    view = get_case(session, case_id, lock=True)
+    view = _get_case_for_write(session, case_id)
     if if_version is not None and view.case.version != if_version:
         raise stale_write_error(session, view.case, if_version)
     if verb is not None:
         check_transition(verb, case_id, view.case.status)
     return view
+
+
+def _get_case_for_write(session: Session, case_id: int) -> CaseView:
+    """The case and its customer, row-locked on servers (SELECT ... FOR
+    UPDATE OF case), with its tags; raises NotFound.  Like
+    `case_queries.get_case(lock=True)`, but the tags come from one prepared
+    Core query instead of the relationship's loaders, whose per-call set-up
+    cost as much as the rest of a write (`desk batch` runs thousands of
+    writes in one process).  The relationship stays lazy on the loaded case,
+    so a later `session.refresh(case, ["tag_rows"])` still loads it."""
+    if not storable_id(session, case_id):
+        raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
+    row = session.exec(_case_for_write_query(), params={"case_id": case_id}).first()
+    if row is None:
+        raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
+    case_, customer = row
+    tags = session.connection().execute(_tags_query(), {"case_id": case_id})
+    set_committed_value(case_, "tag_rows", [CaseTag(**tag) for tag in tags.mappings()])
+    return CaseView(case_, customer)
+
+
+# The statements every write runs, built once per process: SQLAlchemy then
+# reuses their compiled SQL without rebuilding them or their cache keys.
+
+
+@cache
+def _case_for_write_query() -> Any:
+    return (
+        select(Case, Customer)
+        .join(Customer, col(Customer.id) == col(Case.customer_id))
+        .where(col(Case.id) == bindparam("case_id"))
+        .options(lazyload(Case.tag_rows))  # type: ignore[attr-defined]
+        .with_for_update(of=Case)
+        .execution_options(populate_existing=True)
+    )
+
+
+@cache
+def _tags_query() -> Any:
+    table = CaseTag.__table__  # type: ignore[attr-defined]
+    return core_select(table).where(table.c.case_id == bindparam("case_id"))
+
+
+@cache
+def _event_insert() -> Any:
+    return insert(Event.__table__)  # type: ignore[attr-defined]
+
+
+@cache
+def _case_update(columns: tuple[str, ...]) -> Any:
+    """UPDATE case SET `columns` WHERE id and version are the ones read; the
+    values bind as `v_<column>`, the guard as `w_id` and `w_version`."""
+    table = Case.__table__  # type: ignore[attr-defined]
+    values = {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
+    guard = (table.c.id == bindparam("w_id"), table.c.version == bindparam("w_version"))
+    return table.update().where(*guard).values(values)
+
+
+@cache
+def _searched_bodies_query() -> Any:
+    return (
+        core_select(Event.__table__.c.body)  # type: ignore[attr-defined]
+        .where(col(Event.case_id) == bindparam("case_id"))
+        .where(col(Event.kind).in_(SEARCHED_EVENT_KINDS))
+        .order_by(col(Event.id))
+    )
 
 
 # An event to append, as the row it becomes: events are only ever inserted, so
@@ -90,8 +158,12 @@ def make_event(
 
 
 def append_events(session: Session, events: Sequence[EventRow]) -> None:
-    if events:
-        session.execute(insert(Event.__table__), list(events))  # type: ignore[attr-defined]
+    # Core statements run on the session's connection (its transaction)
+    # without the ORM's per-statement bookkeeping, which they do not need.
+    if len(events) == 1:
+        session.connection().execute(_event_insert(), dict(events[0]))
+    elif events:
+        session.connection().execute(_event_insert(), list(events))
 
 
 # The case fields `desk case list --search` looks in, besides the bodies of
@@ -152,7 +224,8 @@ def _derived(
     if any(field in changes for field in SEARCHED_FIELDS):
         assert case_.id is not None
         fields = [changes.get(f, getattr(case_, f)) for f in SEARCHED_FIELDS]
-        old_bodies = _searched_bodies(session, [case_.id])[case_.id]
+        found = session.connection().execute(_searched_bodies_query(), {"case_id": case_.id})
+        old_bodies = list(found.scalars())
         derived["search_text"] = case_search_text(fields, [*old_bodies, *new_bodies])
     elif new_bodies:
         derived["search_text"] = "\n".join([case_.search_text, *map(search_fold, new_bodies)])
@@ -180,13 +253,10 @@ def apply_change(
         changes = {"status": str(to), **changes}
     changes = {**changes, **_derived(session, case_, changes, events)}
     values = _stamped(changes, times.now(), case_.version + 1)
-    result = session.execute(
-        update(Case)
-        .where(col(Case.id) == case_.id, col(Case.version) == case_.version)
-        .values(**values)
-        .execution_options(synchronize_session=False)
-    )
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    params = {f"v_{name}": value for name, value in values.items()}
+    params.update(w_id=case_.id, w_version=case_.version)
+    result = session.connection().execute(_case_update(tuple(values)), params)
+    if result.rowcount != 1:
         expected = case_.version
         session.refresh(case_)
         raise stale_write_error(session, case_, expected)
@@ -215,36 +285,56 @@ def apply_change_to_many(
     UPDATE that bumps every version.  The UPDATE's guard is the statuses the
     caller read and checked against the transition table: a case changed
     since then is left out, and the count of rows updated says so."""
+    connection = session.connection()
     for kind, body, data in events:
-        session.execute(_insert_event_per_case(case_ids, at, agent, kind, body, data))
-    table = Case.__table__  # type: ignore[attr-defined]
-    if changes.get("resolution"):
-        # The guarded statuses are active ones, which hold no resolution: append it.
-        folded = "\n" + search_fold(changes["resolution"])
-        changes = {**changes, "search_text": table.c.search_text + folded}
+        event = {"at": at, "agent": agent, "kind": str(kind), "body": body, "data": data}
+        connection.execute(_insert_event_per_case(), {"ids": case_ids, **event})
+    values = {**changes, "updated_at": at}
     for name in ("assignee", "team"):
         if name in changes:
-            changes = {**changes, f"{name}_key": name_key(changes[name])}
-    statement = (
+            values[f"{name}_key"] = name_key(changes[name])
+    # The guarded statuses are active ones, which hold no resolution: a
+    # resolution is appended to the search text.
+    resolution = changes.get("resolution")
+    suffix = {"search_suffix": "\n" + search_fold(resolution)} if resolution else {}
+    statement = _update_many(tuple(values), bool(suffix))
+    params = {f"v_{name}": value for name, value in values.items()}
+    params.update(ids=case_ids, statuses=list(statuses), **suffix)
+    return int(connection.execute(statement, params).rowcount)
+
+
+@cache
+def _update_many(columns: tuple[str, ...], append_search: bool) -> Any:
+    """UPDATE case SET `columns` (bound as `v_<column>`), version + 1 and,
+    with `append_search`, search_text || `search_suffix`, WHERE id IN `ids`
+    AND status IN `statuses`."""
+    table = Case.__table__  # type: ignore[attr-defined]
+    values: dict[str, Any] = {c: bindparam(f"v_{c}", type_=table.c[c].type) for c in columns}
+    values["version"] = table.c.version + 1
+    if append_search:
+        values["search_text"] = table.c.search_text + bindparam("search_suffix", type_=String())
+    return (
         table.update()
-        .where(table.c.id.in_(case_ids), table.c.status.in_(list(statuses)))
-        .values(**_stamped(changes, at, table.c.version + 1))
+        .where(
+            table.c.id.in_(bindparam("ids", expanding=True)),
+            table.c.status.in_(bindparam("statuses", expanding=True)),
+        )
+        .values(values)
     )
-    return int(session.execute(statement).rowcount)  # type: ignore[attr-defined]
 
 
-def _insert_event_per_case(
-    case_ids: list[int], at: datetime, agent: str, kind: EventKind, body: str, data: dict[str, Any]
-) -> Any:
-    """One event per case in `case_ids`, as a single INSERT ... SELECT."""
+@cache
+def _insert_event_per_case() -> Any:
+    """One event per case in `ids`, as a single INSERT ... SELECT; the event's
+    fields bind as `at`, `agent`, `kind`, `body` and `data`."""
     cases_table = Case.__table__  # type: ignore[attr-defined]
     rows = core_select(
         cases_table.c.id,
-        literal(at, UTCDateTime()),
-        literal(agent),
-        literal(str(kind)),
-        literal(body),
-        literal(data, JSON()),
-    ).where(cases_table.c.id.in_(case_ids))
+        bindparam("at", type_=UTCDateTime()),
+        bindparam("agent", type_=String()),
+        bindparam("kind", type_=String()),
+        bindparam("body", type_=String()),
+        bindparam("data", type_=JSON()),
+    ).where(cases_table.c.id.in_(bindparam("ids", expanding=True)))
     columns = ["case_id", "at", "agent", "kind", "body", "data"]
     return insert(Event.__table__).from_select(columns, rows)  # type: ignore[attr-defined]
