@@ -722,13 +722,25 @@ def prepare_size(
         read(
             "search_none",
             f"`desk case list --all --search {SEARCH_MISS}` (no match: every case)",
-            "case", "list", "--all", "--ids", "--search", SEARCH_MISS,
+            "case",
+            "list",
+            "--all",
+            "--ids",
+            "--search",
+            SEARCH_MISS,
             verify=lambda out: not out.strip(),
         ),  # fmt: skip
         read(
             "search_hit",
             f"`desk case list --all --search '{SEARCH_HIT}' --limit 20` (in notes)",
-            "case", "list", "--all", "--ids", "--limit", "20", "--search", SEARCH_HIT,
+            "case",
+            "list",
+            "--all",
+            "--ids",
+            "--limit",
+            "20",
+            "--search",
+            SEARCH_HIT,
             verify=lambda out: len(out.split()) == 20,
         ),  # fmt: skip
         read(
