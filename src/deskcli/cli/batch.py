@@ -69,6 +69,7 @@ def batch(
             # What each command gets as its context: this database, this session
             # (with --atomic), the batch's agent and language.
             context = replace(st, session=session)
+            scope.enter_context(render.compact_json())  # read back by _parse_output
             runner = _Runner(root, context)
             for number, line in enumerate(_lines(sys.stdin), start=1):
                 record = runner.run_line(number, line)

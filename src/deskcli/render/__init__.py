@@ -23,6 +23,7 @@ from deskcli.render.cases import (
     timeline,
 )
 from deskcli.render.console import (
+    compact_json,
     emit_ids,
     emit_json,
     err,
@@ -44,6 +45,7 @@ from deskcli.render.customers import (
 )
 
 __all__ = [
+    "compact_json",
     "already_closed",
     "assist_step",
     "assist_step_view",

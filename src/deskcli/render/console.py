@@ -130,8 +130,24 @@ def one_line(value: object) -> Text:
     return text
 
 
+# Indented for people; `desk batch` reads each command's JSON back and asks
+# for it compact (json's C encoder: indenting takes its slower Python one).
+_json_indent: int | None = 2
+
+
 def emit_json(data: Any) -> None:
-    sys.stdout.write(json_text(data, indent=2) + "\n")
+    sys.stdout.write(json_text(data, indent=_json_indent) + "\n")
+
+
+@contextmanager
+def compact_json() -> Iterator[None]:
+    """JSON output on one line while the block runs."""
+    global _json_indent
+    previous, _json_indent = _json_indent, None
+    try:
+        yield
+    finally:
+        _json_indent = previous
 
 
 def emit_ids(ids: Sequence[int | None]) -> None:

@@ -5,8 +5,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from functools import cache
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, select
 
 from deskcli import times
@@ -118,15 +120,21 @@ def close_cases(
 def _statuses(session: Session, wanted: list[int]) -> dict[int, str]:
     """Each wanted case's status, row-locked on servers (SQLite's write lock is
     already held)."""
-    table = Case.__table__  # type: ignore[attr-defined]
     found: dict[int, str] = {}
     largest = max_id(session)
     storable = [i for i in wanted if 1 <= i <= largest]  # others are simply missing
     for start in range(0, len(storable), READ_CHUNK):
         chunk = storable[start : start + READ_CHUNK]
-        query = select(table.c.id, table.c.status).where(table.c.id.in_(chunk)).with_for_update()
-        found.update({row.id: row.status for row in session.execute(query)})
+        found.update(dict(session.execute(_statuses_query(), {"ids": chunk}).all()))
     return found
+
+
+@cache
+def _statuses_query() -> Any:
+    """Built once (a batch closes thousands of cases one line at a time)."""
+    table = Case.__table__  # type: ignore[attr-defined]
+    ids: Any = bindparam("ids", expanding=True)
+    return select(table.c.id, table.c.status).where(table.c.id.in_(ids)).with_for_update()
 
 
 def _refuse(unresolved: list[int], found: dict[int, str]) -> None:
