@@ -725,10 +725,9 @@ def prepare_size(
             "case",
             "list",
             "--all",
-            "--ids",
             "--search",
             SEARCH_MISS,
-            verify=lambda out: not out.strip(),
+            verify=lambda out: "No cases match" in out,
         ),  # fmt: skip
         read(
             "search_hit",
