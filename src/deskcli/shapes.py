@@ -2,9 +2,9 @@
 renderers show of a case, an event, a customer, a close summary, the board and
 the five A's state.  Each shape is defined here once.
 
-Standard library only: the functions take any object with the right attributes
-(the ORM models today; rows read with sqlite3 tomorrow), described by the
-Protocols below, and return plain dicts ready for `json.dumps`.
+Standard library only: the functions take a table model (what a write
+returns) or a row of the read path (`deskcli.reads`): both have the attributes
+the shapes name.  They return plain dicts ready for `json.dumps`.
 """
 
 from __future__ import annotations
@@ -12,65 +12,21 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Protocol, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypedDict, TypeVar, cast
 
 from deskcli import times
 
 # -- what the shapes read ----------------------------------------------------
-# Any object with these attributes: a table model, or a plain (not frozen)
-# dataclass that a sqlite3 row is read into.  Attributes rather than read-only
-# properties keep each Protocol one line a field; mypy then wants the same
-# types and settable attributes (so not a NamedTuple).
+# Named only for the type checker: at run time this module imports neither.
+if TYPE_CHECKING:
+    from deskcli.models import Case, Customer, Event
+    from deskcli.reads.rows import CaseRow, CustomerRow, EventRow
 
-
-class CaseFields(Protocol):
-    id: int | None
-    status: str
-    priority: str
-    channel: str
-    category: str | None
-    subject: str
-    description: str
-    assignee: str | None
-    team: str | None
-    tier: int
-    created_at: datetime
-    updated_at: datetime
-    first_response_at: datetime | None
-    resolved_at: datetime | None
-    closed_at: datetime | None
-    resolution: str | None
-    root_cause: str | None
-    follow_up_at: datetime | None
-    reopen_count: int
-    handling_seconds: int
-    version: int
-
-    @property
-    def tags(self) -> list[str]:
-        """Sorted, case-insensitively."""
-        ...
-
-
-class CustomerFields(Protocol):
-    crn: str
-    name: str
-    email: str | None
-    phone: str | None
-    created_at: datetime
-
-
-class EventFields(Protocol):
-    id: int | None
-    kind: str
-    agent: str
-    at: datetime
-    body: str
-    data: dict[str, Any] | None
-
-
+CaseFields: TypeAlias = "Case | CaseRow"
+CustomerFields: TypeAlias = "Customer | CustomerRow"
+EventFields: TypeAlias = "Event | EventRow"
 # A case with its customer, as every case command shows it.
-CaseAndCustomer = tuple[CaseFields, CustomerFields]
+CaseAndCustomer: TypeAlias = "tuple[CaseFields, CustomerFields]"
 
 
 class CaseDetailFields(Protocol):
@@ -172,10 +128,6 @@ class EventRecord(TypedDict):
     data: dict[str, Any] | None
 
 
-def event_record(event: EventFields) -> EventRecord:
-    return _picked(event, EventRecord)
-
-
 class BriefRecord(TypedDict):
     """A case in a customer's history."""
 
@@ -184,10 +136,6 @@ class BriefRecord(TypedDict):
     subject: str
     created_at: str | None
     resolution: str | None
-
-
-def brief_record(case: CaseFields) -> BriefRecord:
-    return _picked(case, BriefRecord)
 
 
 class StepRecordJSON(TypedDict):
@@ -274,8 +222,8 @@ def detail_record(
 ) -> DetailRecord:
     return {
         **case_record(case, customer),
-        "events": [event_record(e) for e in events],
-        "customer_history": [brief_record(c) for c in history],
+        "events": [_picked(e, EventRecord) for e in events],
+        "customer_history": [_picked(c, BriefRecord) for c in history],
         "assist": assist.record(),
     }
 
@@ -307,7 +255,7 @@ def customer_detail_record(
     return {
         **customer_record(customer),
         "case_count": total,
-        "cases": [brief_record(c) for c in history],
+        "cases": [_picked(c, BriefRecord) for c in history],
     }
 
 

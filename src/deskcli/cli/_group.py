@@ -281,7 +281,8 @@ class LazyGroup(_MeaningParams, TyperGroup):
     turning a function into a command (~1.5 ms each) is paid for one command,
     not for all of them."""
 
-    # name -> "module:attribute", a Typer app (a group) or a command function.
+    # name -> "module:attribute", a Typer app (a group) or a command function;
+    # a bare "attribute" is in the module that defines the group.
     lazy_commands: dict[str, str] = {}
 
     def list_commands(self, _ctx: Any) -> list[str]:
@@ -289,7 +290,10 @@ class LazyGroup(_MeaningParams, TyperGroup):
 
     def get_command(self, _ctx: Any, cmd_name: str) -> Any:
         if cmd_name not in self.commands and cmd_name in self.lazy_commands:
-            self.commands[cmd_name] = _load_command(cmd_name, self.lazy_commands[cmd_name])
+            target = self.lazy_commands[cmd_name]
+            if ":" not in target:
+                target = f"{type(self).__module__}:{target}"
+            self.commands[cmd_name] = _load_command(cmd_name, target)
         return self.commands.get(cmd_name)
 
     def format_commands(self, ctx: Any, formatter: Any) -> None:

@@ -30,31 +30,29 @@ from deskcli.errors import InvalidValue
 if TYPE_CHECKING:
     from sqlmodel import Session
 
-    from deskcli.reads import CaseView as CaseRead
-    from deskcli.reads import Source
     from deskcli.services.case_queries import CaseView
 
 
 class CaseGroup(LazyGroup):
     lazy_commands = {
-        "open": "deskcli.cli.case:case_open",
-        "list": "deskcli.cli.case:case_list",
-        "show": "deskcli.cli.case:case_show",
-        "take": "deskcli.cli.case:case_take",
-        "assign": "deskcli.cli.case:case_assign",
-        "unassign": "deskcli.cli.case:case_unassign",
-        "edit": "deskcli.cli.case:case_edit",
-        "tag": "deskcli.cli.case:case_tag",
-        "untag": "deskcli.cli.case:case_untag",
-        "note": "deskcli.cli.case:case_note",
-        "reply": "deskcli.cli.case:case_reply",
-        "pending": "deskcli.cli.case:case_pending",
-        "resume": "deskcli.cli.case:case_resume",
-        "escalate": "deskcli.cli.case:case_escalate",
-        "resolve": "deskcli.cli.case:case_resolve",
-        "close": "deskcli.cli.case:case_close",
-        "reopen": "deskcli.cli.case:case_reopen",
-        "follow-up": "deskcli.cli.case:case_follow_up",
+        "open": "case_open",
+        "list": "case_list",
+        "show": "case_show",
+        "take": "case_take",
+        "assign": "case_assign",
+        "unassign": "case_unassign",
+        "edit": "case_edit",
+        "tag": "case_tag",
+        "untag": "case_untag",
+        "note": "case_note",
+        "reply": "case_reply",
+        "pending": "case_pending",
+        "resume": "case_resume",
+        "escalate": "case_escalate",
+        "resolve": "case_resolve",
+        "close": "case_close",
+        "reopen": "case_reopen",
+        "follow-up": "case_follow_up",
     }
 
 
@@ -665,21 +663,18 @@ def follow_ups(
     from deskcli.reads import queries
     from deskcli.shapes import case_records
 
-    machine = as_json or ids
-
-    def read(source: Source) -> tuple[list[CaseRead], CaseRead | None]:
-        views = queries.follow_ups(source, due_only=due, limit=limit or None)
-        # None due: say when the next one is (people only; JSON stays a list).
-        upcoming = queries.next_follow_up(source) if due and not views and not machine else None
-        return views, upcoming
-
-    views, upcoming = state(ctx).read(read)
+    # None due: people are told when the next one is; JSON stays a list.
+    found = state(ctx).read(
+        lambda source: queries.follow_up_list(
+            source, due_only=due, limit=limit or None, say_next=not (as_json or ids)
+        )
+    )
     if as_json:
-        render.emit_json(case_records(views))
+        render.emit_json(case_records(found.views))
     elif ids:
-        render.emit_ids([v.case.id for v in views])
+        render.emit_ids([v.case.id for v in found.views])
     else:
-        render.follow_ups(views, next_due=upcoming)
+        render.follow_ups(found.views, next_due=found.next_due)
 
 
 def board(ctx: typer.Context, as_json: JsonOpt = False) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
@@ -11,16 +11,13 @@ from deskcli.cli._context import state
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import MAX_ID, JsonOpt
 
-if TYPE_CHECKING:
-    from deskcli.reads import CaseRow, CustomerRow, Source
-
 
 class CustomerGroup(LazyGroup):
     lazy_commands = {
-        "add": "deskcli.cli.customer:customer_add",
-        "show": "deskcli.cli.customer:customer_show",
-        "list": "deskcli.cli.customer:customer_list",
-        "edit": "deskcli.cli.customer:customer_edit",
+        "add": "customer_add",
+        "show": "customer_show",
+        "list": "customer_list",
+        "edit": "customer_edit",
     }
 
 
@@ -82,17 +79,11 @@ def customer_show(
     from deskcli.reads import queries
     from deskcli.shapes import customer_detail_record
 
-    def read(source: Source) -> tuple[CustomerRow, list[CaseRow], int]:
-        customer = queries.get_customer(source, crn)
-        assert customer.id is not None
-        history = queries.customer_cases(source, customer.id, limit=limit or None)
-        return customer, history, queries.count_customer_cases(source, customer.id)
-
-    customer, history, total = state(ctx).read(read)
+    page = state(ctx).read(lambda source: queries.customer_page(source, crn, limit=limit or None))
     if as_json:
-        render.emit_json(customer_detail_record(customer, history, total))
+        render.emit_json(customer_detail_record(page.customer, page.history, page.total))
     else:
-        render.customer_detail(customer, history, total)
+        render.customer_detail(page.customer, page.history, page.total)
 
 
 def customer_list(

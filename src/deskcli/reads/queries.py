@@ -251,6 +251,23 @@ def follow_ups(
     return _with_tags(source, [case_and_customer(r) for r in source.rows(sql, params)])
 
 
+@dataclass
+class FollowUps:
+    """Follow-ups, soonest first; with none due, the next one to come (when asked)."""
+
+    views: list[CaseView]
+    next_due: CaseView | None = None
+
+
+def follow_up_list(
+    source: Source, *, due_only: bool, limit: int | None, say_next: bool
+) -> FollowUps:
+    """`desk follow-ups`: `say_next` also finds the next follow-up when none is due."""
+    views = follow_ups(source, due_only=due_only, limit=limit)
+    upcoming = next_follow_up(source) if say_next and due_only and not views else None
+    return FollowUps(views, upcoming)
+
+
 def next_follow_up(source: Source) -> CaseView | None:
     """The soonest scheduled follow-up (due or not), or None."""
     found = follow_ups(source, limit=1)
@@ -312,6 +329,23 @@ def customer_cases(source: Source, customer_id: int, *, limit: int | None = None
 
 def count_customer_cases(source: Source, customer_id: int) -> int:
     return int(source.rows(COUNT_CASES_OF_CUSTOMER, {"customer_id": customer_id})[0][0])
+
+
+@dataclass
+class CustomerPage:
+    """A customer, their newest cases and how many they have in all."""
+
+    customer: CustomerRow
+    history: list[CaseRow]
+    total: int
+
+
+def customer_page(source: Source, crn: str, *, limit: int | None = None) -> CustomerPage:
+    """`desk customer show`.  Raises NotFound."""
+    customer = get_customer(source, crn)
+    assert customer.id is not None
+    history = customer_cases(source, customer.id, limit=limit)
+    return CustomerPage(customer, history, count_customer_cases(source, customer.id))
 
 
 def list_customers(

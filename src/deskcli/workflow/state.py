@@ -4,10 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from deskcli.domain import EventKind
-from deskcli.shapes import AssistState, EventFields, StepRecord
+from deskcli.shapes import AssistState, StepRecord
 from deskcli.workflow import STEPS
+
+if TYPE_CHECKING:
+    from deskcli.shapes import EventFields
 
 
 def state_from_events(
