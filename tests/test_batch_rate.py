@@ -159,7 +159,8 @@ def test_lines_split_as_a_shell_would_whatever_their_characters() -> None:
 
     rng = random.Random(11)
     alphabet = "ab \t\r\n\x0b\x0c\u00a0\u2028\x1c-#\"'\\é"
-    lines = ["case take 5", 'case note 5 "a b"', "a # c", "a\x0bb c", "  "]
+    lines = ["case take 5", 'case note 5 "a b"', "a # c", "a\x0bb c", "  ", '""', "'' x"]
+    lines += ["note 5 \"a b\"c'd e'", 'x "open', "x 'it''s'", 'a"b"c "" \'\'', "é 'ü\tö'"]
     lines += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
     for line in lines:
         try:
