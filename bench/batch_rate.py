@@ -13,7 +13,7 @@ lines` as a whole process with /usr/bin/time (wall clock and peak memory).
 Every run's output is checked: 10,000 JSON lines, all exit 0.
 
     .venv/bin/python bench/batch_rate.py                  # 5 runs of each mode
-    .venv/bin/python bench/batch_rate.py --runs 3 --lines 2000 --workdir /tmp/b
+    .venv/bin/python bench/batch_rate.py --runs 3 --lines 2000 --workdir bench-work
 
 Standard library only; it runs the project's `.venv/bin/desk`.
 """

@@ -17,7 +17,7 @@ output that shows the work was done), and every timed run must exit 0 and
 print something, so a broken command cannot look fast.
 
     .venv/bin/python bench/bench.py --out bench/RESULTS.md      # full run
-    .venv/bin/python bench/bench.py --runs 5 --sizes 1000,20000 --workdir /tmp/deskbench
+    .venv/bin/python bench/bench.py --runs 5 --sizes 1000,20000 --workdir bench-work
 
 Standard library only; it runs the project's `.venv/bin/desk`.
 """
