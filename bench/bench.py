@@ -320,11 +320,12 @@ def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> 
 
 def _fill_derived(connection: sqlite3.Connection, window: int = 50_000) -> None:
     """The derived columns desk keeps itself (name keys, folded search text),
-    computed with desk's own folding, as its write path and import do; a
+    computed by desk's own functions, as its write path and import do; a
     window of cases at a time, so memory stays flat at 1,000,000."""
     if str(ROOT / "src") not in sys.path:
         sys.path.insert(0, str(ROOT / "src"))
     from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_text
+    from deskcli.services.write_path import SEARCHED_FIELDS, case_search_text
 
     customers = connection.execute("SELECT id, crn, name, email, phone FROM customer").fetchall()
     connection.executemany(
@@ -343,18 +344,17 @@ def _fill_derived(connection: sqlite3.Connection, window: int = 50_000) -> None:
         ):
             bodies.setdefault(case_id, []).append(body)
         cases = connection.execute(
-            'SELECT id, subject, description, resolution, assignee, team FROM "case"'
+            f'SELECT id, assignee, team, {", ".join(SEARCHED_FIELDS)} FROM "case"'
             " WHERE id BETWEEN ? AND ?",
             (low, high),
         ).fetchall()
         connection.executemany(
             'UPDATE "case" SET assignee_key = ?, team_key = ?, search_text = ? WHERE id = ?',
             [
-                (name_key(who), name_key(team),
-                 search_text((subject, text, resolution, *bodies.get(cid, ()))), cid)
-                for cid, subject, text, resolution, who, team in cases
+                (name_key(who), name_key(team), case_search_text(fields, bodies.get(cid, [])), cid)
+                for cid, who, team, *fields in cases
             ],
-        )  # fmt: skip
+        )
 
 
 def _sidecars(path: Path) -> tuple[Path, Path]:
