@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from deskcli import times
 from deskcli.render.cases import history_table
-from deskcli.render.console import duration, fields, out, priority_text, say, status_text, user
+from deskcli.render.console import fields, out, priority_text, say, status_text, user
 from deskcli.sanitize import clean
 
 if TYPE_CHECKING:
@@ -154,7 +154,7 @@ def assist_summary(
         say(t("All five steps are done."))
     else:
         say(t("Next step: {title}").format(title=t(TITLES[nxt])))
-    say(t("Handling time: {duration}").format(duration=duration(state.handling_seconds)))
+    say(t("Handling time: {duration}").format(duration=times.duration(state.handling_seconds)))
 
 
 def assist_transcript(
@@ -181,7 +181,8 @@ def assist_transcript(
             out().print(Text.assemble(title, (" —", "dim")))
             continue
         meta = Text(
-            f"{times.local(s.at)} · {clean(s.agent or '')} · {duration(s.seconds)}", style="dim"
+            f"{times.local(s.at)} · {clean(s.agent or '')} · {times.duration(s.seconds)}",
+            style="dim",
         )
         body = (
             user(s.text)
@@ -189,4 +190,4 @@ def assist_transcript(
             else Text.assemble((t("Skipped because: "), "yellow"), user(s.reason))
         )
         out().print(Panel(Text.assemble(body, "\n", meta), title=title, title_align="left"))
-    say(t("Handling time: {duration}").format(duration=duration(state.handling_seconds)))
+    say(t("Handling time: {duration}").format(duration=times.duration(state.handling_seconds)))

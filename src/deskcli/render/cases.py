@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from deskcli import times
 from deskcli.render.console import (
     capped,
-    duration,
     fields,
     id_list,
     note,
@@ -125,7 +124,7 @@ def case_detail_view(detail: CaseDetailFields, *, full: bool = False) -> Group:
     if c.reopen_count:
         rows.append(("Reopened", plural(c.reopen_count, "time", "times")))
     if c.handling_seconds:
-        rows.append(("Handling time", duration(c.handling_seconds)))
+        rows.append(("Handling time", times.duration(c.handling_seconds)))
     rows.append(("Version", str(c.version)))
     parts: list[Any] = [fields(rows)]
     if c.description:
