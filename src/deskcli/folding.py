@@ -24,11 +24,16 @@ def name_key(name: str | None) -> str | None:
     return unicodedata.normalize("NFC", name.strip()).casefold()
 
 
+def strip_accents(text: str) -> str:
+    """`text` in compatibility decomposition (NFKD) without its combining marks."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def search_fold(text: str) -> str:
     """Lower case without accents: "José Ñúñez" -> "jose nunez", "Straße" -> "strasse"."""
     # casefold first: it can itself produce combining marks ("İ" -> "i̇").
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return strip_accents(text.casefold())
 
 
 def search_text(parts: Iterable[str | None]) -> str:

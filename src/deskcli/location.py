@@ -35,6 +35,14 @@ def sqlite_file(url: str) -> Path | None:
     return Path(path)
 
 
+def database_file(db_path: str | None, db_url: str | None) -> Path | None:
+    """The SQLite file the options name: DESK_DB_URL's (None when it names no
+    plain file), else --db / DESK_DB, else the default file."""
+    if db_url:
+        return sqlite_file(db_url)
+    return Path(db_path).expanduser() if db_path else default_path()
+
+
 def sqlite_uri(path: Path, mode: str = "rw") -> str:
     """A SQLite `file:` URI that opens exactly `path` (an existing file: `rw`
     never creates one; `ro` opens it read-only).

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypedDict, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, cast
 
 from deskcli import times
 
@@ -27,17 +27,6 @@ CustomerFields: TypeAlias = "Customer | CustomerRow"
 EventFields: TypeAlias = "Event | EventRow"
 # A case with its customer, as every case command shows it.
 CaseAndCustomer: TypeAlias = "tuple[CaseFields, CustomerFields]"
-
-
-class CaseDetailFields(Protocol):
-    """A case with its customer, its events and the customer's other cases."""
-
-    @property
-    def view(self) -> CaseAndCustomer: ...
-    @property
-    def events(self) -> Sequence[EventFields]: ...
-    @property
-    def history(self) -> Sequence[CaseFields]: ...
 
 
 # -- the shapes --------------------------------------------------------------

@@ -80,18 +80,11 @@ class AppContext:
             return query(SessionSource(session))
 
     def _sqlite_source(self) -> SqliteSource | None:
-        from pathlib import Path
-
-        from deskcli.location import default_path, sqlite_file
+        from deskcli.location import database_file
         from deskcli.reads.source import open_sqlite
 
-        if self.db_url:
-            path = sqlite_file(self.db_url)
-            if path is None:
-                return None
-        else:
-            path = Path(self.db_path).expanduser() if self.db_path else default_path()
-        return open_sqlite(path)
+        path = database_file(self.db_path, self.db_url)
+        return open_sqlite(path) if path is not None else None
 
     def reading(self) -> AbstractContextManager[Session]:
         return self._scope("reading")

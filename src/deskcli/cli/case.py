@@ -211,13 +211,11 @@ def _list(
     st = state(ctx)
     wanted = case_filter(st, include_all=include_all, **filters)
     first = st.agent if mine_first else None
-    machine = as_json or ids
-    effective = limit if limit is not None else (None if machine else HUMAN_DEFAULT_LIMIT)
     # With the default limit a table fetches one row more than it shows, to say
     # whether there are more without counting every match; a limit the user
-    # asked for is taken as meant, without a note.
-    default_limit = limit is None and not machine
-    fetch = (effective + 1) if effective and default_limit else effective
+    # asked for (0: all) is taken as meant, without a note.
+    default_limit = limit is None and not (as_json or ids)
+    fetch = HUMAN_DEFAULT_LIMIT + 1 if default_limit else limit
     views = st.read(
         lambda source: queries.list_cases(
             source, wanted, sort=sort, limit=fetch or None, first_assignee=first
@@ -227,11 +225,10 @@ def _list(
         render.emit_json(case_records(views))
     elif ids:
         render.emit_ids([v.case.id for v in views])
+    elif default_limit:
+        render.cases(views[:HUMAN_DEFAULT_LIMIT], more=len(views) > HUMAN_DEFAULT_LIMIT)
     else:
-        render.cases(
-            views[:effective] if effective else views,
-            more=default_limit and len(views) > (effective or len(views)),
-        )
+        render.cases(views)
 
 
 def case_show(

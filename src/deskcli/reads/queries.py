@@ -6,7 +6,6 @@ Standard library only."""
 from __future__ import annotations
 
 import heapq
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -14,7 +13,7 @@ from typing import Any, TypeVar
 from deskcli import times
 from deskcli.domain import ACTIVE_STATUSES, PRIORITY_RANK, SortKey
 from deskcli.errors import NotFound
-from deskcli.folding import name_key, search_fold
+from deskcli.folding import name_key, search_fold, strip_accents
 from deskcli.reads.filters import CaseFilter, check_search, like_pattern
 from deskcli.reads.rows import (
     CASE_COLUMNS,
@@ -368,6 +367,4 @@ def list_customers(
 
 def _name_order(customer: CustomerRow) -> tuple[str, str, int]:
     """Sort key: the name without case or accents, then as typed, then the id."""
-    decomposed = unicodedata.normalize("NFKD", customer.name)
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return (bare.casefold(), customer.name, customer.id or 0)
+    return (strip_accents(customer.name).casefold(), customer.name, customer.id or 0)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import MISSING, dataclass, field, fields
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import cache
 from typing import Any, NamedTuple, Self
+
+from deskcli import times
 
 
 class DamagedRow(ValueError):
@@ -29,7 +31,7 @@ def to_time(value: Any) -> datetime | None:
         value = datetime.fromisoformat(value)
     if not isinstance(value, datetime):
         raise ValueError(f"not a time: {value!r}")
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+    return times.as_utc(value)
 
 
 @cache
@@ -51,6 +53,7 @@ def _kind(annotation: str) -> str:
 
 
 def _columns_of(row_class: type) -> tuple[tuple[str, str, bool], ...]:
+    # For `_Row.of`: mypy does not take `type[Self]` as the cache's Hashable argument.
     return _columns(row_class)
 
 

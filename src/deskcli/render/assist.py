@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from deskcli import times
 from deskcli.render.cases import history_table
-from deskcli.render.console import duration, fields, out, priority_text, say, status_text, user
+from deskcli.render.console import fields, out, priority_text, say, status_text, user
 from deskcli.sanitize import clean
 
 if TYPE_CHECKING:
@@ -15,7 +15,8 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
-    from deskcli.shapes import AssistState, CaseDetailFields
+    from deskcli.reads.queries import CaseDetail
+    from deskcli.shapes import AssistState
 
 
 def _step_title(t: Callable[[str], str], name: str) -> str:
@@ -55,7 +56,7 @@ def _earlier_steps(t: Callable[[str], str], state: AssistState, upto: str | None
     return table
 
 
-def _case_context(t: Callable[[str], str], detail: CaseDetailFields) -> Table:
+def _case_context(t: Callable[[str], str], detail: CaseDetail) -> Table:
     from rich.text import Text
 
     c, customer = detail.view
@@ -74,20 +75,18 @@ def _case_context(t: Callable[[str], str], detail: CaseDetailFields) -> Table:
     return fields(rows)
 
 
-def _history(t: Callable[[str], str], detail: CaseDetailFields) -> Table | None:
+def _history(t: Callable[[str], str], detail: CaseDetail) -> Table | None:
     if not detail.history:
         return None
     return history_table(detail.history[:5], title=t("Customer history"))
 
 
-def assist_step(
-    t: Callable[[str], str], name: str, detail: CaseDetailFields, state: AssistState
-) -> None:
+def assist_step(t: Callable[[str], str], name: str, detail: CaseDetail, state: AssistState) -> None:
     out().print(assist_step_view(t, name, detail, state))
 
 
 def assist_step_view(
-    t: Callable[[str], str], name: str, detail: CaseDetailFields, state: AssistState
+    t: Callable[[str], str], name: str, detail: CaseDetail, state: AssistState
 ) -> Panel:
     """One step of the guided flow: its number, guidance and the context it needs."""
     from rich.console import Group
@@ -154,12 +153,10 @@ def assist_summary(
         say(t("All five steps are done."))
     else:
         say(t("Next step: {title}").format(title=t(TITLES[nxt])))
-    say(t("Handling time: {duration}").format(duration=duration(state.handling_seconds)))
+    say(t("Handling time: {duration}").format(duration=times.duration(state.handling_seconds)))
 
 
-def assist_transcript(
-    t: Callable[[str], str], detail: CaseDetailFields, state: AssistState
-) -> None:
+def assist_transcript(t: Callable[[str], str], detail: CaseDetail, state: AssistState) -> None:
     """The whole five A's record of a case, as a readable transcript."""
     from rich.panel import Panel
     from rich.text import Text
@@ -181,7 +178,8 @@ def assist_transcript(
             out().print(Text.assemble(title, (" —", "dim")))
             continue
         meta = Text(
-            f"{times.local(s.at)} · {clean(s.agent or '')} · {duration(s.seconds)}", style="dim"
+            f"{times.local(s.at)} · {clean(s.agent or '')} · {times.duration(s.seconds)}",
+            style="dim",
         )
         body = (
             user(s.text)
@@ -189,4 +187,4 @@ def assist_transcript(
             else Text.assemble((t("Skipped because: "), "yellow"), user(s.reason))
         )
         out().print(Panel(Text.assemble(body, "\n", meta), title=title, title_align="left"))
-    say(t("Handling time: {duration}").format(duration=duration(state.handling_seconds)))
+    say(t("Handling time: {duration}").format(duration=times.duration(state.handling_seconds)))

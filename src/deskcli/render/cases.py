@@ -8,7 +8,6 @@ from typing import TYPE_CHECKING, Any
 from deskcli import times
 from deskcli.render.console import (
     capped,
-    duration,
     fields,
     id_list,
     note,
@@ -28,10 +27,10 @@ if TYPE_CHECKING:
     from rich.table import Table
     from rich.text import Text
 
+    from deskcli.reads.queries import CaseDetail
     from deskcli.shapes import (
         Board,
         CaseAndCustomer,
-        CaseDetailFields,
         CaseFields,
         CloseSummary,
         EventFields,
@@ -87,11 +86,11 @@ def shortened(text: str, case_id: int | None, *, full: bool = False) -> str:
     )
 
 
-def case_detail(detail: CaseDetailFields, *, full: bool = False) -> None:
+def case_detail(detail: CaseDetail, *, full: bool = False) -> None:
     out().print(case_detail_view(detail, full=full))
 
 
-def case_detail_view(detail: CaseDetailFields, *, full: bool = False) -> Group:
+def case_detail_view(detail: CaseDetail, *, full: bool = False) -> Group:
     """The case's panel, its timeline and the customer's other cases; long
     texts shortened unless `full`."""
     from rich.console import Group
@@ -125,7 +124,7 @@ def case_detail_view(detail: CaseDetailFields, *, full: bool = False) -> Group:
     if c.reopen_count:
         rows.append(("Reopened", plural(c.reopen_count, "time", "times")))
     if c.handling_seconds:
-        rows.append(("Handling time", duration(c.handling_seconds)))
+        rows.append(("Handling time", times.duration(c.handling_seconds)))
     rows.append(("Version", str(c.version)))
     parts: list[Any] = [fields(rows)]
     if c.description:

@@ -201,10 +201,6 @@ def when(value: Any) -> Text:
     return Text(f"{times.local(value)} ({times.ago(value)})")
 
 
-def duration(seconds: int) -> str:
-    return times.duration(seconds)
-
-
 def plural(n: int, one: str, many: str) -> str:
     """'1 case', '2 cases' (English words; catalog messages use ngettext)."""
     return f"{n} {one if n == 1 else many}"
