@@ -23,7 +23,7 @@ from deskcli.errors import Conflict, InvalidValue, TransitionNotAllowed
 from deskcli.folding import name_key
 from deskcli.models import Case
 from deskcli.services.bulk_close import close_cases
-from deskcli.services.case_queries import CaseView, count_by_status, get_case
+from deskcli.services.case_queries import CaseView, get_case
 from deskcli.services.customers import get_customer
 from deskcli.services.write_path import (
     EventRow,
@@ -36,16 +36,13 @@ from deskcli.services.write_path import (
     require_text,
 )
 
-# close_cases and count_by_status stay importable from here for the callers
-# that predate the split (tests close through `cases.close_cases`, `desk
-# doctor` counts through `cases.count_by_status`); new code imports
-# bulk_close and case_queries.
+# close_cases stays importable from here for the callers that predate the
+# split (tests close through `cases.close_cases`); new code imports bulk_close.
 __all__ = [
     "add_note",
     "add_reply",
     "assign",
     "close_cases",
-    "count_by_status",
     "escalate",
     "open_case",
     "reopen",
