@@ -128,16 +128,16 @@ def same_name(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and name_key(a) == name_key(b)
 
 
+def assigned_event(case_: Case, agent: str, verb: str, to: str | None) -> EventRow:
+    """The `assigned` event of take, assign and unassign (and of a five A's
+    step that takes an unowned case): from whom, to whom, the status after `verb`."""
+    status = TRANSITIONS[verb].target(case_.status)
+    data = {"from": case_.assignee, "to": to, "status": str(status)}
+    return make_event(case_.id or 0, agent, EventKind.ASSIGNED, to or "", data)
+
+
 def _assign(session: Session, view: CaseView, agent: str, to: str) -> CaseView:
-    case_ = view.case
-    status = TRANSITIONS["assign"].target(case_.status)
-    event = make_event(
-        case_.id or 0,
-        agent,
-        EventKind.ASSIGNED,
-        to,
-        {"from": case_.assignee, "to": to, "status": str(status)},
-    )
+    event = assigned_event(view.case, agent, "assign", to)
     return apply_change(session, view, [event], verb="assign", assignee=to)
 
 
@@ -372,13 +372,7 @@ def unassign(
     case_ = view.case
     if case_.assignee is None:
         return view, False
-    event = make_event(
-        case_id,
-        agent,
-        EventKind.ASSIGNED,
-        "",
-        {"from": case_.assignee, "to": None, "status": case_.status},
-    )
+    event = assigned_event(case_, agent, "unassign", None)
     return apply_change(session, view, [event], verb="unassign", assignee=None), True
 
 
