@@ -15,7 +15,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, String, bindparam, insert, update
+from sqlalchemy import JSON, String, bindparam, insert
 from sqlalchemy import select as core_select
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
@@ -162,13 +162,22 @@ def refresh_search_text(session: Session, case_ids: Collection[int]) -> None:
                 col(Case.id).in_(chunk)
             )
         )
-        for case_id, *values in fields:
-            session.execute(
-                update(Case)
-                .where(col(Case.id) == case_id)
-                .values(search_text=case_search_text(values, bodies[int(case_id or 0)]))
-                .execution_options(synchronize_session=False)
-            )
+        rows = [
+            {"w_id": case_id, "v_search_text": case_search_text(values, bodies[int(case_id or 0)])}
+            for case_id, *values in fields
+        ]
+        if rows:  # one executemany a chunk, not one UPDATE a case
+            session.connection().execute(_search_text_update(), rows)
+
+
+@cache
+def _search_text_update() -> Any:
+    table = Case.__table__  # type: ignore[attr-defined]
+    return (
+        table.update()
+        .where(table.c.id == bindparam("w_id"))
+        .values(search_text=bindparam("v_search_text"))
+    )
 
 
 def _derived(
