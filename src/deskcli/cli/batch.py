@@ -207,8 +207,7 @@ class _Runner:
         command = parent[0].get_command(None, path[-1])
         if command is None:
             return None
-        takes_json = any("--json" in getattr(param, "opts", ()) for param in command.params)
-        return command, len(path), takes_json
+        return command, len(path), _has_json_option(command)
 
     def _parent(self, path: tuple[str, ...]) -> Any:
         """The context of the group `path` names, made once, with the batch's
@@ -301,6 +300,10 @@ def _takes_json(root: Any, words: list[str]) -> bool:
         if found is None:
             return False
         command = found
+    return _has_json_option(command)
+
+
+def _has_json_option(command: Any) -> bool:
     return any("--json" in getattr(param, "opts", ()) for param in command.params)
 
 

@@ -154,10 +154,8 @@ def record_step(
     # else owns stays theirs.
     if case_.assignee is None:
         check_transition("take", case_id, case_.status)
-        status = TRANSITIONS["take"].target(case_.status)
-        assigned = {"from": None, "to": agent, "status": str(status)}
-        events.append(make_event(case_id, agent, EventKind.ASSIGNED, agent, assigned))
-        changes.update(assignee=agent, status=str(status))
+        events.append(cases.assigned_event(case_, agent, "take", agent))
+        changes.update(assignee=agent, status=str(TRANSITIONS["take"].target(case_.status)))
     if step in CUSTOMER_FACING and not skip:  # what the customer hears is a reply
         check_transition("reply", case_id, case_.status)
         first = case_.first_response_at is None

@@ -23,7 +23,7 @@ from deskcli.errors import Conflict, InvalidValue, TransitionNotAllowed
 from deskcli.folding import name_key
 from deskcli.models import Case
 from deskcli.services.bulk_close import close_cases
-from deskcli.services.case_queries import CaseView, count_by_status, get_case
+from deskcli.services.case_queries import CaseView, get_case
 from deskcli.services.customers import get_customer
 from deskcli.services.write_path import (
     EventRow,
@@ -36,16 +36,13 @@ from deskcli.services.write_path import (
     require_text,
 )
 
-# close_cases and count_by_status stay importable from here for the callers
-# that predate the split (tests close through `cases.close_cases`, `desk
-# doctor` counts through `cases.count_by_status`); new code imports
-# bulk_close and case_queries.
+# close_cases stays importable from here for the callers that predate the
+# split (tests close through `cases.close_cases`); new code imports bulk_close.
 __all__ = [
     "add_note",
     "add_reply",
     "assign",
     "close_cases",
-    "count_by_status",
     "escalate",
     "open_case",
     "reopen",
@@ -131,16 +128,16 @@ def same_name(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and name_key(a) == name_key(b)
 
 
+def assigned_event(case_: Case, agent: str, verb: str, to: str | None) -> EventRow:
+    """The `assigned` event of take, assign and unassign (and of a five A's
+    step that takes an unowned case): from whom, to whom, the status after `verb`."""
+    status = TRANSITIONS[verb].target(case_.status)
+    data = {"from": case_.assignee, "to": to, "status": str(status)}
+    return make_event(case_.id or 0, agent, EventKind.ASSIGNED, to or "", data)
+
+
 def _assign(session: Session, view: CaseView, agent: str, to: str) -> CaseView:
-    case_ = view.case
-    status = TRANSITIONS["assign"].target(case_.status)
-    event = make_event(
-        case_.id or 0,
-        agent,
-        EventKind.ASSIGNED,
-        to,
-        {"from": case_.assignee, "to": to, "status": str(status)},
-    )
+    event = assigned_event(view.case, agent, "assign", to)
     return apply_change(session, view, [event], verb="assign", assignee=to)
 
 
@@ -375,13 +372,7 @@ def unassign(
     case_ = view.case
     if case_.assignee is None:
         return view, False
-    event = make_event(
-        case_id,
-        agent,
-        EventKind.ASSIGNED,
-        "",
-        {"from": case_.assignee, "to": None, "status": case_.status},
-    )
+    event = assigned_event(case_, agent, "unassign", None)
     return apply_change(session, view, [event], verb="unassign", assignee=None), True
 
 

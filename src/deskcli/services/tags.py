@@ -6,13 +6,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from sqlalchemy import delete, insert
-from sqlalchemy.sql.elements import ColumnElement
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col
 
 from deskcli import limits
 from deskcli.domain import EventKind
 from deskcli.errors import InvalidValue
-from deskcli.models import Case, CaseTag
+from deskcli.models import CaseTag
 from deskcli.services.case_queries import CaseView
 from deskcli.services.write_path import apply_change, load_for_write, make_event, require_text
 
@@ -77,12 +76,3 @@ def retag(
     view = apply_change(session, view, [event], verb=verb)
     session.refresh(view.case, ["tag_rows"])
     return view, changed
-
-
-def tag_conditions(tags: Sequence[str]) -> list[ColumnElement[bool]]:
-    """The --tag filter: the case carries every one of `tags`, each an
-    indexed lookup on (tag_key, case_id)."""
-    return [
-        col(Case.id).in_(select(CaseTag.case_id).where(col(CaseTag.tag_key) == tag_key(tag)))
-        for tag in tags
-    ]

@@ -15,18 +15,17 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import JSON, String, bindparam, insert, update
+from sqlalchemy import JSON, String, bindparam, insert
 from sqlalchemy import select as core_select
-from sqlalchemy.orm import lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, EventKind
-from deskcli.errors import InvalidValue, NotFound, StaleWrite, TransitionNotAllowed
+from deskcli.errors import InvalidValue, StaleWrite, TransitionNotAllowed
 from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_fold, search_text
-from deskcli.models import Case, CaseTag, Customer, Event, UTCDateTime
-from deskcli.services.case_queries import CaseView, storable_id
+from deskcli.models import Case, Event, UTCDateTime
+from deskcli.services.case_queries import CaseView, get_case
 
 
 def require_text(
@@ -71,7 +70,7 @@ def load_for_write(
 ) -> CaseView:
     """The case (row-locked on servers), refused if it is no longer at
     `if_version`, or if `verb` may not run from its status."""
-    view = _get_case_for_write(session, case_id)
+    view = get_case(session, case_id, lock=True)
     if if_version is not None and view.case.version != if_version:
         raise stale_write_error(session, view.case, if_version)
     if verb is not None:
@@ -79,45 +78,8 @@ def load_for_write(
     return view
 
 
-def _get_case_for_write(session: Session, case_id: int) -> CaseView:
-    """The case and its customer, row-locked on servers (SELECT ... FOR
-    UPDATE OF case), with its tags; raises NotFound.  Like
-    `case_queries.get_case(lock=True)`, but the tags come from one prepared
-    Core query instead of the relationship's loaders, whose per-call set-up
-    cost as much as the rest of a write (`desk batch` runs thousands of
-    writes in one process).  The relationship stays lazy on the loaded case,
-    so a later `session.refresh(case, ["tag_rows"])` still loads it."""
-    if not storable_id(session, case_id):
-        raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
-    row = session.exec(_case_for_write_query(), params={"case_id": case_id}).first()
-    if row is None:
-        raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
-    case_, customer = row
-    tags = session.connection().execute(_tags_query(), {"case_id": case_id})
-    set_committed_value(case_, "tag_rows", [CaseTag(**tag) for tag in tags.mappings()])
-    return CaseView(case_, customer)
-
-
 # The statements every write runs, built once per process: SQLAlchemy then
 # reuses their compiled SQL without rebuilding them or their cache keys.
-
-
-@cache
-def _case_for_write_query() -> Any:
-    return (
-        select(Case, Customer)
-        .join(Customer, col(Customer.id) == col(Case.customer_id))
-        .where(col(Case.id) == bindparam("case_id"))
-        .options(lazyload(Case.tag_rows))  # type: ignore[attr-defined]
-        .with_for_update(of=Case)
-        .execution_options(populate_existing=True)
-    )
-
-
-@cache
-def _tags_query() -> Any:
-    table = CaseTag.__table__  # type: ignore[attr-defined]
-    return core_select(table).where(table.c.case_id == bindparam("case_id"))
 
 
 @cache
@@ -200,13 +162,22 @@ def refresh_search_text(session: Session, case_ids: Collection[int]) -> None:
                 col(Case.id).in_(chunk)
             )
         )
-        for case_id, *values in fields:
-            session.execute(
-                update(Case)
-                .where(col(Case.id) == case_id)
-                .values(search_text=case_search_text(values, bodies[int(case_id or 0)]))
-                .execution_options(synchronize_session=False)
-            )
+        rows = [
+            {"w_id": case_id, "v_search_text": case_search_text(values, bodies[int(case_id or 0)])}
+            for case_id, *values in fields
+        ]
+        if rows:  # one executemany a chunk, not one UPDATE a case
+            session.connection().execute(_search_text_update(), rows)
+
+
+@cache
+def _search_text_update() -> Any:
+    table = Case.__table__  # type: ignore[attr-defined]
+    return (
+        table.update()
+        .where(table.c.id == bindparam("w_id"))
+        .values(search_text=bindparam("v_search_text"))
+    )
 
 
 def _derived(
