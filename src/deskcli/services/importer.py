@@ -17,6 +17,7 @@ from deskcli.services.import_records import (
     EventRecord,
     parse_line,
 )
+from deskcli.services.tags import tag_key
 from deskcli.services.transfer import (
     CASE_FIELDS,
     CASES,
@@ -251,7 +252,7 @@ class _Importer:
             if found is None:
                 crn = row.pop("customer_crn")
                 new.append(_new_case_row(row) | {"customer_id": self._customer_id(crn)})
-                new_tags += [{"case_id": record.id, "tag_key": t.lower(), "tag": t} for t in tags]
+                new_tags += [{"case_id": record.id, "tag_key": tag_key(t), "tag": t} for t in tags]
                 continue
             differences = _differences(row, found)
             if sorted_tags(tags) != existing_tags[record.id]:
