@@ -21,18 +21,6 @@ EMAIL = 254  # the longest address SMTP allows
 PHONE = 50
 LABEL = 100  # a CRN, agent, team, category or tag
 
-# How each field is named in refusals, with its limit, for the README table.
-LIMITS = {
-    "subject": SUBJECT,
-    "description, note, reply, reason, resolution, root cause, follow-up note, five A's step": (
-        LONG_TEXT
-    ),
-    "customer name": NAME,
-    "customer email": EMAIL,
-    "customer phone": PHONE,
-    "CRN, agent, team, category, tag": LABEL,
-}
-
 
 def control_character(text: str, *, allow_newlines: bool) -> str | None:
     """The first control character in `text` (Unicode category Cc), if any."""

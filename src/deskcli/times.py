@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from deskcli.errors import InvalidValue
+from deskcli.workflow import N_  # constants only; already loaded by every command line
 
 _frozen: datetime | None = None
 
@@ -138,11 +139,6 @@ def _amount(seconds: float) -> str | None:
     if hours < 24:
         return f"{hours} h"
     return f"{int(seconds / 86400 + 0.5)} d"
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalogs (see deskcli.workflow.i18n)."""
-    return message
 
 
 def ago(

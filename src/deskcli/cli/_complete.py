@@ -86,11 +86,15 @@ def _as_typed(incomplete: str, stored: object) -> str:
     return incomplete + str(stored)[len(incomplete) :]
 
 
-def crns(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
-    """CRNs matching in any case (ix_customer_crn_key)."""
+def _name_key(incomplete: str) -> str:
     from deskcli.folding import name_key
 
-    low, high = _prefix_range(name_key(incomplete) or "")
+    return name_key(incomplete) or ""
+
+
+def crns(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """CRNs matching in any case (ix_customer_crn_key)."""
+    low, high = _prefix_range(_name_key(incomplete))
     rows = _rows(
         ctx,
         "SELECT crn, name FROM customer WHERE crn_key >= ? AND crn_key < ? "
@@ -102,14 +106,13 @@ def crns(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
     return [(_as_typed(incomplete, crn), _one_line(name)) for crn, name in rows]
 
 
-def _names(ctx: typer.Context, column: str, incomplete: str) -> list[str]:
-    """Agents or teams in use, as first typed, matching in any case (their key index)."""
-    from deskcli.folding import name_key
-
-    low, high = _prefix_range(name_key(incomplete) or "")
+def _names(ctx: typer.Context, table: str, column: str, key: str, incomplete: str) -> list[str]:
+    """Values of `column` in use, as first typed, whose `{column}_key` starts
+    with `key` (what was typed, folded as that key is): any case, by its index."""
+    low, high = _prefix_range(key)
     rows = _rows(
         ctx,
-        f'SELECT min({column}) FROM "case" WHERE {column}_key >= ? AND {column}_key < ? '
+        f"SELECT min({column}) FROM {table} WHERE {column}_key >= ? AND {column}_key < ? "
         f"GROUP BY {column}_key ORDER BY {column}_key LIMIT ?",
         low,
         high,
@@ -133,24 +136,15 @@ def _distinct(ctx: typer.Context, column: str, incomplete: str) -> list[str]:
 
 def tags(ctx: typer.Context, incomplete: str) -> list[str]:
     """Tags in use, as first typed, matching case-insensitively (ix_case_tag_key)."""
-    low, high = _prefix_range(incomplete.lower())
-    rows = _rows(
-        ctx,
-        "SELECT min(tag) FROM case_tag WHERE tag_key >= ? AND tag_key < ? "
-        "GROUP BY tag_key ORDER BY tag_key LIMIT ?",
-        low,
-        high,
-        LIMIT,
-    )
-    return [_as_typed(incomplete, tag) for (tag,) in rows]
+    return _names(ctx, "case_tag", "tag", incomplete.lower(), incomplete)
 
 
 def agents(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _names(ctx, "assignee", incomplete)
+    return _names(ctx, '"case"', "assignee", _name_key(incomplete), incomplete)
 
 
 def teams(ctx: typer.Context, incomplete: str) -> list[str]:
-    return _names(ctx, "team", incomplete)
+    return _names(ctx, '"case"', "team", _name_key(incomplete), incomplete)
 
 
 def categories(ctx: typer.Context, incomplete: str) -> list[str]:

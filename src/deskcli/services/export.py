@@ -7,7 +7,7 @@ import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -32,15 +32,14 @@ from deskcli.services.transfer import (
     case_columns,
     sorted_tags,
 )
+from deskcli.times import as_utc
 
 
 def iso(value: datetime | None) -> str | None:
-    """ISO 8601 in UTC with its offset; microseconds only when the time has them."""
-    if value is None:
-        return None
-    if value.tzinfo is None:  # stored naive UTC by a foreign writer
-        value = value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).isoformat()
+    """ISO 8601 in UTC with its offset; microseconds only when the time has them
+    (times.iso, for JSON output, stops at the second)."""
+    value = as_utc(value)
+    return value.isoformat() if value is not None else None
 
 
 def _stream(session: Session, query: Any) -> Iterator[Any]:

@@ -20,6 +20,7 @@ from deskcli import limits
 from deskcli.domain import Channel, EventKind, Priority, Status
 from deskcli.errors import InvalidValue
 from deskcli.limits import control_character
+from deskcli.services.tags import tag_key
 from deskcli.times import MAX_YEAR, MIN_YEAR
 
 # Ranges the commands handle on both backends, so that an imported record
@@ -81,7 +82,7 @@ Subject = Annotated[NonEmpty, _within(limits.SUBJECT), AfterValidator(_one_line)
 
 
 def _distinct_tags(tags: list[str]) -> list[str]:
-    keys = [t.lower() for t in tags]
+    keys = [tag_key(t) for t in tags]
     if len(set(keys)) != len(keys):
         raise ValueError("a tag appears twice (tags match in any case)")
     return tags

@@ -17,6 +17,7 @@ from deskcli.services.import_records import (
     EventRecord,
     parse_line,
 )
+from deskcli.services.tags import tag_key
 from deskcli.services.transfer import (
     CASE_FIELDS,
     CASES,
@@ -33,20 +34,18 @@ from deskcli.services.transfer import (
 from deskcli.services.write_path import SEARCHED_FIELDS, refresh_search_text
 
 
-def _customer_row(r: CustomerRecord) -> dict[str, Any]:
-    return {f: getattr(r, f) for f in CUSTOMER_FIELDS}
+def _row(
+    record: CustomerRecord | CaseRecord | EventRecord, fields: tuple[str, ...]
+) -> dict[str, Any]:
+    """The record's exported fields (a case's still with customer_crn, resolved
+    to an id on insert, and its tags, rows of their own table)."""
+    return {f: getattr(record, f) for f in fields}
 
 
 def _new_customer_row(row: dict[str, Any]) -> dict[str, Any]:
     """With the derived columns the services keep (deskcli.folding)."""
     fields = (row["crn"], row["name"], row["email"], row["phone"])
     return row | {"crn_key": name_key(row["crn"]), "search_text": search_text(fields)}
-
-
-def _case_row(r: CaseRecord) -> dict[str, Any]:
-    """The record's columns, still with customer_crn (resolved to an id on
-    insert), and its tags (rows of their own table)."""
-    return {f: getattr(r, f) for f in CASE_FIELDS}
 
 
 def _new_case_row(row: dict[str, Any]) -> dict[str, Any]:
@@ -66,10 +65,6 @@ def _tags_of(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
     for case_id, tag in session.execute(query):
         found[case_id].append(tag)
     return {i: sorted_tags(tags) for i, tags in found.items()}
-
-
-def _event_row(r: EventRecord) -> dict[str, Any]:
-    return {f: getattr(r, f) for f in EVENT_FIELDS}
 
 
 def _differences(wanted: dict[str, Any], existing: Any) -> list[str]:
@@ -207,7 +202,7 @@ class _Importer:
         exact = {row.crn: row for row in rows}
         new: list[dict[str, Any]] = []
         for number, record in batch:
-            row = _customer_row(record)
+            row = _row(record, CUSTOMER_FIELDS)
             key = name_key(record.crn) or ""
             # The exact spelling first: a CRN that already differed by case
             # alone when migration 0004 ran has no key of its own.
@@ -251,13 +246,13 @@ class _Importer:
         new: list[dict[str, Any]] = []
         new_tags: list[dict[str, Any]] = []
         for number, record in batch:
-            row = _case_row(record)
+            row = _row(record, CASE_FIELDS)
             tags = row.pop("tags")
             found = existing.get(record.id)
             if found is None:
                 crn = row.pop("customer_crn")
                 new.append(_new_case_row(row) | {"customer_id": self._customer_id(crn)})
-                new_tags += [{"case_id": record.id, "tag_key": t.lower(), "tag": t} for t in tags]
+                new_tags += [{"case_id": record.id, "tag_key": tag_key(t), "tag": t} for t in tags]
                 continue
             differences = _differences(row, found)
             if sorted_tags(tags) != existing_tags[record.id]:
@@ -282,7 +277,7 @@ class _Importer:
         existing = {row.id: row for row in self.session.execute(query)}
         new: list[dict[str, Any]] = []
         for number, record in batch:
-            row = _event_row(record)
+            row = _row(record, EVENT_FIELDS)
             found = existing.get(record.id)
             if found is None:
                 new.append(row)
