@@ -74,12 +74,18 @@ class Interrupted(DeskError):
     exit_code = ExitCode.INTERRUPTED
 
 
+def closest(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
+    """The choice `value` was most likely meant to be, if any is close."""
+    from difflib import get_close_matches
+
+    found = get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
+    return found[0] if found else None
+
+
 def unknown_choice(what: str, value: str, choices: list[str] | tuple[str, ...]) -> str:
     """The one sentence for a value outside its choices, whatever option or
     file field it came from: `unknown status 'opne' (did you mean 'open'?);
     use one of: new, open, ...`."""
-    from difflib import get_close_matches
-
-    close = get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
-    guess = f" (did you mean {close[0]!r}?)" if close else ""
+    close = closest(value, choices)
+    guess = f" (did you mean {close!r}?)" if close else ""
     return f"unknown {what} {value!r}{guess}; use one of: {', '.join(choices)}"

@@ -36,6 +36,12 @@ def search_fold(text: str) -> str:
     return strip_accents(text.casefold())
 
 
+def sorted_tags(tags: Iterable[str]) -> list[str]:
+    """A case's tags in the order every output shows them: case-insensitively,
+    then as typed."""
+    return sorted(tags, key=lambda tag: (tag.lower(), tag))
+
+
 def search_text(parts: Iterable[str | None]) -> str:
     """The folded search text of several fields, one a line, so that a search
     never matches across two fields."""

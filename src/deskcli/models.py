@@ -16,6 +16,8 @@ from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Field, SQLModel
 
+from deskcli.folding import sorted_tags
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """Stored as naive UTC, returned as aware UTC, on every backend."""
@@ -105,7 +107,7 @@ class Case(SQLModel, table=True):
     def tags(self) -> list[str]:
         """The case's tags as first typed, sorted case-insensitively."""
         rows = getattr(self, "tag_rows", None) or ()  # the relationship below
-        return sorted((t.tag for t in rows), key=lambda tag: (tag.lower(), tag))
+        return sorted_tags(t.tag for t in rows)
 
 
 # The append-only timeline and audit log of a case.  Never updated or deleted.

@@ -49,7 +49,7 @@ from deskcli.dbpolicy import busy_timeout as busy_timeout
 from deskcli.dbpolicy import lock_timeout_ms, max_id, storage_error
 from deskcli.dbpolicy import mask_password as mask_password
 from deskcli.errors import DeskError, InvalidValue, StorageError
-from deskcli.location import default_path, sqlite_file
+from deskcli.location import database_file
 from deskcli.reads.source import sqlite_time
 
 
@@ -75,10 +75,11 @@ def open_database(
     target: str | URL
     if db_url:
         _refuse_memory(db_url)
+    path = database_file(db_path, db_url)
+    if db_url:
         url = target = db_url
-        path = sqlite_file(url)
     else:
-        path = Path(db_path).expanduser() if db_path else default_path()
+        assert path is not None
         if not db_path:
             path.parent.mkdir(parents=True, exist_ok=True)
         # A URL object, not a string: in a string SQLAlchemy reads `?`, `#`

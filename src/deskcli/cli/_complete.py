@@ -14,19 +14,14 @@ from typing import Any
 
 import typer
 
-from deskcli.location import default_path, readonly_uri, sqlite_file
+from deskcli.location import database_file, readonly_uri
 
 LIMIT = 50
 
 
 def _database(ctx: typer.Context) -> Path | None:
-    url = os.environ.get("DESK_DB_URL")
-    if url:
-        return sqlite_file(url)
     typed = ctx.find_root().params.get("db") if ctx is not None else None
-    if typed or os.environ.get("DESK_DB"):
-        return Path(typed or os.environ["DESK_DB"]).expanduser()
-    return default_path()
+    return database_file(typed or os.environ.get("DESK_DB"), os.environ.get("DESK_DB_URL"))
 
 
 def _rows(ctx: typer.Context, sql: str, *args: Any) -> list[tuple[Any, ...]]:

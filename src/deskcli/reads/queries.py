@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 from deskcli import times
 from deskcli.domain import ACTIVE_STATUSES, PRIORITY_RANK, SortKey
 from deskcli.errors import NotFound
-from deskcli.folding import name_key, search_fold, strip_accents
+from deskcli.folding import name_key, search_fold, sorted_tags, strip_accents
 from deskcli.reads.filters import CaseFilter, check_search, like_pattern
 from deskcli.reads.rows import (
     CASE_COLUMNS,
@@ -134,7 +134,7 @@ def _with_tags(source: Source, rows: Rows) -> Rows:
         for case_id, tag in source.rows(sql, params):
             cases[case_id].tags.append(tag)
     for case in cases.values():
-        case.tags.sort(key=lambda tag: (tag.lower(), tag))
+        case.tags = sorted_tags(case.tags)
     return rows
 
 

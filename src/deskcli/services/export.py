@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from deskcli.errors import InvalidValue, StorageError
+from deskcli.folding import sorted_tags
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
 from deskcli.sanitize import json_text
 from deskcli.services.transfer import (
@@ -30,7 +31,6 @@ from deskcli.services.transfer import (
     TIME_FIELDS,
     ExportCounts,
     case_columns,
-    sorted_tags,
 )
 from deskcli.times import as_utc
 

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, text
 from sqlmodel import Session
 
 from deskcli.errors import Conflict, InvalidValue
-from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_text
+from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_text, sorted_tags
 from deskcli.services.import_records import (
     CaseRecord,
     CustomerRecord,
@@ -29,7 +29,6 @@ from deskcli.services.transfer import (
     WRITE_CHUNK,
     ImportSummary,
     case_columns,
-    sorted_tags,
 )
 from deskcli.services.write_path import SEARCHED_FIELDS, refresh_search_text
 

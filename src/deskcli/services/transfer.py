@@ -108,8 +108,3 @@ def case_columns() -> list[Any]:
         CUSTOMERS.c.crn.label("customer_crn") if f == "customer_crn" else CASES.c[f]
         for f in CASE_ROW_FIELDS
     ]
-
-
-def sorted_tags(tags: Any) -> list[str]:
-    """Tags in the order every output shows them (models.Case.tags)."""
-    return sorted(tags, key=lambda tag: (tag.lower(), tag))

@@ -6,6 +6,8 @@ goes through the message catalogs in deskcli/locale (see i18n.py).
 
 from __future__ import annotations
 
+from deskcli.errors import closest as closest  # the steps' and actions' too
+
 STEPS = ("acknowledge", "apologize", "answer", "analyze", "adjust")
 SKIPPABLE = frozenset({"apologize"})  # an apology only when one is warranted
 ACTIONS = ("resolve", "escalate", "follow-up", "pending", "leave")  # what adjust may do
@@ -43,14 +45,6 @@ PROMPTS = {
     "analyze": N_("What is the root cause?"),
     "adjust": N_("What changes, based on what you learned?"),
 }
-
-
-def closest(value: str, choices: tuple[str, ...]) -> str | None:
-    """The choice `value` was most likely meant to be, if any is close."""
-    from difflib import get_close_matches
-
-    found = get_close_matches(value.lower(), list(choices), n=1, cutoff=0.6)
-    return found[0] if found else None
 
 
 def unknown_choice_template(kind: str, close: str | None) -> str:
