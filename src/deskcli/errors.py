@@ -73,6 +73,17 @@ class Interrupted(DeskError):
 
     exit_code = ExitCode.INTERRUPTED
 
+    @classmethod
+    def in_a_command(cls) -> Interrupted:
+        return cls(
+            "interrupted",
+            hint="a change is made entirely or not at all: check it before running it again",
+        )
+
+
+def no_case(case_id: int) -> NotFound:
+    return NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
+
 
 def closest(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
     """The choice `value` was most likely meant to be, if any is close."""

@@ -330,10 +330,7 @@ class DeskGroup(LazyGroup):
         try:
             return super().invoke(ctx)
         except KeyboardInterrupt:
-            raise Interrupted(
-                "interrupted",
-                hint="a change is made entirely or not at all: check it before running it again",
-            ) from None
+            raise Interrupted.in_a_command() from None
 
     def main(  # type: ignore[override]
         self,

@@ -236,11 +236,7 @@ class _Runner:
                 try:
                     return command.invoke(ctx)
                 except KeyboardInterrupt:
-                    raise Interrupted(
-                        "interrupted",
-                        hint="a change is made entirely or not at all: "
-                        "check it before running it again",
-                    ) from None
+                    raise Interrupted.in_a_command() from None
         except EOFError as exc:
             sys.stderr.write("\n")
             raise typer.Abort() from exc

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 from deskcli import times
 from deskcli.domain import ACTIVE_STATUSES, PRIORITY_RANK, SortKey
-from deskcli.errors import NotFound
+from deskcli.errors import NotFound, no_case
 from deskcli.folding import name_key, search_fold, sorted_tags, strip_accents
 from deskcli.reads.filters import CaseFilter, check_search, like_pattern
 from deskcli.reads.rows import (
@@ -93,17 +93,13 @@ def storable_id(source: Source, case_id: int) -> bool:
     return 1 <= case_id <= source.max_id
 
 
-def _no_case(case_id: int) -> NotFound:
-    return NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
-
-
 def get_case(source: Source, case_id: int) -> CaseView:
     """Raises NotFound."""
     if not storable_id(source, case_id):
-        raise _no_case(case_id)
+        raise no_case(case_id)
     found = source.rows(CASE_BY_ID, {"case_id": case_id})
     if not found:
-        raise _no_case(case_id)
+        raise no_case(case_id)
     return _with_tags(source, [case_and_customer(found[0])])[0]
 
 

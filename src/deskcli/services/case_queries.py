@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, col, select
 
 from deskcli.dbpolicy import max_id as dialect_max_id
-from deskcli.errors import NotFound
+from deskcli.errors import no_case
 from deskcli.models import Case, CaseTag, Customer
 
 
@@ -43,10 +43,10 @@ def get_case(session: Session, case_id: int, *, lock: bool = False) -> CaseView:
     relationship stays lazy on that case, so a later
     `session.refresh(case, ["tag_rows"])` still loads it."""
     if not storable_id(session, case_id):
-        raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
+        raise no_case(case_id)
     row = session.exec(_case_query(lock), params={"case_id": case_id}).first()
     if row is None:
-        raise NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
+        raise no_case(case_id)
     case_, customer = row
     if lock:
         tags = session.connection().execute(_tags_query(), {"case_id": case_id})
