@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -273,3 +274,16 @@ def test_upgrading_a_0003_database_keeps_everything_and_searches_old_rows(
         2,
     )
     assert desk("customer", "add", "--crn", "C-3".lower(), "--name", "x").exit_code == 4
+
+
+@pytest.mark.sqlite_only
+def test_upgrading_a_0003_database_with_a_damaged_value_names_it(desk: Desk, db_path: Path) -> None:
+    # SQLite keeps whatever was written: the upgrade's folding must not stumble
+    # on a BLOB subject or agent; the damaged value is then named, exit 5.
+    _database_at_0003(db_path)
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("""UPDATE "case" SET subject = x'00ff', assignee = x'01' WHERE id = 1""")
+        connection.execute("UPDATE customer SET name = x'02' WHERE id = 3")
+    result = desk("case", "list", "--json")
+    assert result.exit_code == 5, result.output
+    assert "damaged value in" in result.stderr and "desk doctor" in result.stderr

@@ -31,6 +31,12 @@ SEARCHED_KINDS = ("note", "reply", "inbound")
 CHUNK = 1000
 
 
+def _text(value: object) -> str | None:
+    """A stored value to fold, or None: SQLite keeps whatever was written, and
+    a damaged value (a BLOB, a number) is left for `desk doctor` to name."""
+    return value if isinstance(value, str) else None
+
+
 def upgrade() -> None:
     op.add_column("customer", sa.Column("crn_key", sa.String(), nullable=True))
     op.add_column(
@@ -56,12 +62,12 @@ def _fill_customers() -> None:
     taken: set[str] = set()
     updates = []
     for row in connection.execute(sa.select(customer).order_by(customer.c.id)):
-        key = name_key(row.crn)
+        key = name_key(_text(row.crn))
         if key in taken:
             key = None  # a later spelling of a CRN already there: exact match only
         else:
             taken.add(key or "")
-        text = search_text((row.crn, row.name, row.email, row.phone))
+        text = search_text(map(_text, (row.crn, row.name, row.email, row.phone)))
         updates.append({"i": row.id, "k": key, "t": text})
     statement = (
         customer.update()
@@ -102,8 +108,9 @@ def _fill_cases() -> None:
     rows = sa.select(case).order_by(case.c.id)
     for row in connection.execute(rows).all():
         parts = (row.subject, row.description, *bodies.get(row.id, ()), row.resolution)
-        batch.append({"i": row.id, "a": name_key(row.assignee), "tk": name_key(row.team),
-                      "t": search_text(parts)})  # fmt: skip
+        batch.append({"i": row.id, "a": name_key(_text(row.assignee)),
+                      "tk": name_key(_text(row.team)),
+                      "t": search_text(map(_text, parts))})  # fmt: skip
         if len(batch) >= CHUNK:
             connection.execute(statement, batch)
             batch = []
