@@ -31,6 +31,8 @@ def test_a_subject_longer_than_200_characters_is_refused(desk: Desk, customer: s
     long = desk("case", "open", "--customer", customer, "--subject", "x" * 201)
     assert long.exit_code == 2
     assert "the subject is 201 characters long; the limit is 200" in long.stderr
+    huge = desk("case", "open", "--customer", customer, "--subject", "x" * (limits.LONG_TEXT + 1))
+    assert huge.exit_code == 2 and "the limit is 200" in huge.stderr, huge.stderr
 
 
 def test_a_pasted_100_kb_email_fits_but_more_than_1_mib_is_refused(

@@ -71,12 +71,12 @@ def open_case(
     now = times.now()
     if assignee:
         assignee = spelled_agent(session, assignee)
-    subject = require_text(subject, "the subject")
-    description = (description or "").strip()
+    subject = require_text(subject, "the subject", limits.SUBJECT, one_line=True)
+    description = optional_text(description, "the description")
     case_ = Case(
         customer_id=customer.id or 0,
-        subject=require_text(subject, "the subject", limits.SUBJECT, one_line=True),
-        description=optional_text(description, "the description"),
+        subject=subject,
+        description=description,
         channel=str(Channel(channel)),
         priority=str(Priority(priority)),
         category=optional_text(category, "the category", limits.LABEL, one_line=True) or None,
