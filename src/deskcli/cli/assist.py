@@ -178,31 +178,25 @@ def _run(
             if decision is not None and decision.action != "leave":
                 flow.apply_then(session, agent=st.agent, case_id=case_id, then=decision)
                 result = flow.assist_state(session, case_id)
-    elif review:
-        from deskcli.reads.queries import show_case
-        from deskcli.store import SessionSource
-
-        with st.reading() as session:
-            detail = show_case(SessionSource(session), case_id)
-            result = flow.assist_state(session, case_id)
-        if as_json:
-            render.emit_json(result.record())
-        else:
-            render.assist_transcript(t, detail, result)
-        return
-    elif not as_json and stdin_is_terminal() and sys.stdout.isatty():
+    elif not review and not as_json and stdin_is_terminal() and sys.stdout.isatty():
         _interactive(st, t, case_id)
         return
     else:
+        # Where the case stands: one read of the case and its events, on the
+        # read path (no terminal, --review, --json).
         from deskcli.domain import ACTIVE_STATUSES
-        from deskcli.services.case_queries import get_case
+        from deskcli.reads.queries import show_case
+        from deskcli.workflow.state import state_from_events
 
-        with st.reading() as session:
-            result = flow.assist_state(session, case_id)
-            status = get_case(session, case_id).case.status
+        detail = st.read(lambda source: show_case(source, case_id))
+        result = state_from_events(case_id, detail.view.case.handling_seconds, detail.events)
         if not as_json:
-            inactive = None if status in ACTIVE_STATUSES else status
-            render.assist_summary(t, result, inactive=inactive)
+            if review:
+                render.assist_transcript(t, detail, result)
+            else:
+                status = detail.view.case.status
+                inactive = None if status in ACTIVE_STATUSES else status
+                render.assist_summary(t, result, inactive=inactive)
             return
     if as_json:
         render.emit_json(result.record())
