@@ -54,3 +54,25 @@ def test_reading_a_closed_stdin_is_exit_2(
     lines = result.stderr.splitlines()
     assert lines[0].startswith("desk: error: ") and "stdin is closed" in lines[0], lines
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args",
+    [("case", "list"), ("case", "list", "--json"), ("case", "show", "1"), ("board",),
+     ("assist", "1"), ("case", "list", "--help"), ("--help",)],
+    ids=" ".join,
+)  # fmt: skip
+def test_a_reader_that_goes_away_is_not_an_error(
+    db_path: Path, new_case: Callable[..., int], args: tuple[str, ...]
+) -> None:
+    # `desk case list | head -1`: the reader stops reading; desk's output has
+    # nowhere to go, which is not a failure (exit 0, nothing on stderr).
+    new_case()
+    child = subprocess.Popen(
+        [*DESK, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL, env=subprocess_env(db_path),
+    )  # fmt: skip
+    assert child.stdout is not None and child.stderr is not None
+    child.stdout.close()
+    stderr = child.stderr.read()
+    assert child.wait(timeout=60) == 0 and stderr == b"", stderr

@@ -374,7 +374,12 @@ def _load_command(name: str, target: str) -> Any:
 
 def run_guarded(call: Any) -> int:
     """Run the command line; return the exit code after reporting any error."""
-    from deskcli.cli._typer_private import ClickException, NoArgsIsHelpError, UsageError
+    from deskcli.cli._typer_private import (
+        ClickException,
+        NoArgsIsHelpError,
+        PacifyFlushWrapper,
+        UsageError,
+    )
 
     try:
         result = call()
@@ -408,6 +413,12 @@ def run_guarded(call: Any) -> int:
         # The reader went away (`desk case list | head`): not an error.
         sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - silence the final flush
         return int(ExitCode.OK)
+    except SystemExit:
+        # Click turns that same closed pipe into exit 1, once it has wrapped
+        # stdout so that the final flush stays quiet.
+        if isinstance(sys.stdout, PacifyFlushWrapper):
+            return int(ExitCode.OK)
+        raise
     except Exception as exc:
         if os.environ.get("DESK_DEBUG") == "1":
             raise

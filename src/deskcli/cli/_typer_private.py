@@ -12,6 +12,7 @@ renames them, only this file changes (tests/test_no_pydantic.py pins them).
 
 from typer._click.core import Command, Context
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
+from typer._click.utils import PacifyFlushWrapper
 from typer._click.utils import _escape_control_characters as escape_control_characters
 from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 from typer._param_types import coerce_cli_choice
@@ -22,6 +23,7 @@ __all__ = [
     "Command",
     "Context",
     "NoArgsIsHelpError",
+    "PacifyFlushWrapper",
     "RuntimeParam",
     "TyperParameter",
     "TypeDescriptor",

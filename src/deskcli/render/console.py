@@ -58,20 +58,31 @@ def out() -> Console:
         if _piped_without_columns():
             _out = _fitting_console()(markup=False, highlight=False, emoji=False, width=PIPE_WIDTH)
         else:
-            from rich.console import Console
-
-            _out = Console(markup=False, highlight=False, emoji=False)
+            _out = _desk_console()(markup=False, highlight=False, emoji=False)
     return _out
+
+
+def _desk_console() -> type[Console]:
+    """Rich's console, except that a reader going away (`desk case list |
+    head`) raises BrokenPipeError like any other write, for the command line
+    to report in one place (Rich would exit 1 by itself)."""
+    from rich.console import Console
+
+    class DeskConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return DeskConsole
 
 
 def _fitting_console() -> type[Console]:
     """A console that prints each renderable at its natural width (at most its
     own width), so a wide console pads nothing and expanding panels do not
     stretch to 10,000 columns."""
-    from rich.console import Console
     from rich.measure import Measurement
 
-    class FittingConsole(Console):
+    class FittingConsole(_desk_console()):  # type: ignore[misc]
         def print(self, *objects: Any, **kwargs: Any) -> None:
             if objects and kwargs.get("width") is None and not kwargs.get("soft_wrap"):
                 natural = max(Measurement.get(self, self.options, item).maximum for item in objects)
@@ -90,9 +101,7 @@ def capped(width: int) -> int | None:
 def err() -> Console:
     global _err
     if _err is None:
-        from rich.console import Console
-
-        _err = Console(stderr=True, markup=False, highlight=False, emoji=False)
+        _err = _desk_console()(stderr=True, markup=False, highlight=False, emoji=False)
     return _err
 
 
