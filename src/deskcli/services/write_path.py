@@ -99,11 +99,13 @@ def _case_update(columns: tuple[str, ...]) -> Any:
 
 @cache
 def _searched_bodies_query() -> Any:
+    """The searched events' bodies of the cases in `ids`, oldest first."""
+    table = Event.__table__  # type: ignore[attr-defined]
     return (
-        core_select(Event.__table__.c.body)  # type: ignore[attr-defined]
-        .where(col(Event.case_id) == bindparam("case_id"))
-        .where(col(Event.kind).in_(SEARCHED_EVENT_KINDS))
-        .order_by(col(Event.id))
+        core_select(table.c.case_id, table.c.body)
+        .where(table.c.case_id.in_(bindparam("ids", expanding=True)))
+        .where(table.c.kind.in_(SEARCHED_EVENT_KINDS))
+        .order_by(table.c.id)
     )
 
 
@@ -141,12 +143,8 @@ def case_search_text(fields: Sequence[str | None], bodies: Sequence[str]) -> str
 
 def _searched_bodies(session: Session, case_ids: Collection[int]) -> dict[int, list[str]]:
     bodies: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
-    query = (
-        select(Event.case_id, Event.body)
-        .where(col(Event.case_id).in_(list(case_ids)), col(Event.kind).in_(SEARCHED_EVENT_KINDS))
-        .order_by(col(Event.id))
-    )
-    for case_id, body in session.exec(query):
+    found = session.connection().execute(_searched_bodies_query(), {"ids": list(case_ids)})
+    for case_id, body in found:
         bodies[case_id].append(body)
     return bodies
 
@@ -157,11 +155,8 @@ def refresh_search_text(session: Session, case_ids: Collection[int]) -> None:
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
         bodies = _searched_bodies(session, chunk)
-        fields = session.exec(
-            select(Case.id, Case.subject, Case.description, Case.resolution).where(
-                col(Case.id).in_(chunk)
-            )
-        )
+        searched = [getattr(Case, name) for name in SEARCHED_FIELDS]
+        fields = session.exec(select(Case.id, *searched).where(col(Case.id).in_(chunk)))
         rows = [
             {"w_id": case_id, "v_search_text": case_search_text(values, bodies[int(case_id or 0)])}
             for case_id, *values in fields
@@ -195,8 +190,7 @@ def _derived(
     if any(field in changes for field in SEARCHED_FIELDS):
         assert case_.id is not None
         fields = [changes.get(f, getattr(case_, f)) for f in SEARCHED_FIELDS]
-        found = session.connection().execute(_searched_bodies_query(), {"case_id": case_.id})
-        old_bodies = list(found.scalars())
+        old_bodies = _searched_bodies(session, [case_.id])[case_.id]
         derived["search_text"] = case_search_text(fields, [*old_bodies, *new_bodies])
     elif new_bodies:
         derived["search_text"] = "\n".join([case_.search_text, *map(search_fold, new_bodies)])
