@@ -44,15 +44,18 @@ def test_guided_flow_interrupted_and_resumed(
 ) -> None:
     db = database
     with store.writing(db) as session:
-        customers.add_customer(session, crn="C-7", name="Liam [bold]O'Connor[/]")
-        old = cases.open_case(session, agent="bob", customer_crn="C-7", subject="Old router")
-        cases.close_cases(session, agent="bob", ids=[old.case.id or 0], resolution="Replaced it")
+        tx = store.tx_of(session)
+        customers.add_customer(tx, crn="C-7", name="Liam [bold]O'Connor[/]")
+        old = cases.open_case(tx, agent="bob", customer_crn="C-7", subject="Old router")
+        cases.close_cases(tx, agent="bob", ids=[old.case.id or 0], resolution="Replaced it")
         view = cases.open_case(
-            session, agent="bob", customer_crn="C-7", subject="Drops", description="Since Monday"
+            tx, agent="bob", customer_crn="C-7", subject="Drops", description="Since Monday"
         )
         # Stored before subjects were checked (control characters are refused now).
-        view.case.subject = "Drops \x1b[31mevery[/] evening"
-        session.add(view.case)
+        tx.execute(
+            'UPDATE "case" SET subject = :subject WHERE id = :id',
+            {"subject": "Drops \x1b[31mevery[/] evening", "id": view.case.id},
+        )
         case_id = view.case.id
 
     first = spawn(db_path, "assist", str(case_id))
@@ -123,8 +126,9 @@ def test_guided_flow_interrupted_and_resumed(
 def test_guided_flow_in_spanish_and_on_a_closed_case(db_path: Path, database: Any) -> None:
     db = database
     with store.writing(db) as session:
-        customers.add_customer(session, crn="C-8", name="Lucía")
-        case_id = cases.open_case(session, agent="a", customer_crn="C-8", subject="Factura").case.id
+        tx = store.tx_of(session)
+        customers.add_customer(tx, crn="C-8", name="Lucía")
+        case_id = cases.open_case(tx, agent="a", customer_crn="C-8", subject="Factura").case.id
     child = spawn(db_path, "--lang", "es", "assist", str(case_id))
     child.expect("Paso 1/5: Reconocimiento")
     child.expect("Informe al cliente que lo ha escuchado.")
@@ -132,7 +136,8 @@ def test_guided_flow_in_spanish_and_on_a_closed_case(db_path: Path, database: An
     child.sendintr()
     child.expect(pexpect.EOF)
     with store.writing(db) as session:
-        cases.close_cases(session, agent="a", ids=[case_id or 0], resolution="ok")
+        tx = store.tx_of(session)
+        cases.close_cases(tx, agent="a", ids=[case_id or 0], resolution="ok")
     closed = spawn(db_path, "assist", str(case_id))
     closed.expect(pexpect.EOF)
     closed.close()
@@ -167,9 +172,10 @@ def test_guided_flow_context_menu_and_ctrl_d(
 ) -> None:
     db = database
     with store.writing(db) as session:
-        customers.add_customer(session, crn="C-9", name="Ana")
+        tx = store.tx_of(session)
+        customers.add_customer(tx, crn="C-9", name="Ana")
         case_id = cases.open_case(
-            session, agent="a", customer_crn="C-9", subject="No dial tone",
+            tx, agent="a", customer_crn="C-9", subject="No dial tone",
             description="Line dead since the storm", assignee="sam",
         ).case.id  # fmt: skip
     child = spawn(db_path, "assist", str(case_id))

@@ -159,9 +159,10 @@ def test_close_by_filter_with_many_cases_in_one_transaction(
 
     db = database
     with store.writing(db) as session:
+        tx = store.tx_of(session)
         for i in range(1200):
-            view = cases.open_case(session, agent="seed", customer_crn=customer, subject=f"s{i}")
-            cases.resolve(session, agent="seed", case_id=view.case.id or 0, resolution="r")
+            view = cases.open_case(tx, agent="seed", customer_crn=customer, subject=f"s{i}")
+            cases.resolve(tx, agent="seed", case_id=view.case.id or 0, resolution="r")
     summary = dj("case", "close", "--status", "resolved")
     assert summary["count"] == 1200
     assert dj("case", "list", "--status", "resolved") == []

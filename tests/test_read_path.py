@@ -103,9 +103,36 @@ def test_json_and_ids_import_no_rich(sqlite_desk: Path, args: tuple[str, ...]) -
     assert not _loaded(sqlite_desk, *args) & (HEAVY | {"rich"})
 
 
-def test_a_write_still_uses_the_store(sqlite_desk: Path) -> None:
-    """The probe sees imports at all: a write loads the ORM."""
-    assert "sqlalchemy" in _loaded(sqlite_desk, "case", "note", "1", "again")
+# The everyday writes run on the standard library too (deskcli.tx), in order
+# on one file: a case opened, worked and closed, a customer added and edited.
+WRITES = [
+    ("customer", "add", "--crn", "C-2", "--name", "Bo"),
+    ("customer", "edit", "C-2", "--email", "bo@example.com"),
+    ("case", "open", "--customer", "C-2", "--subject", "No signal", "--json"),
+    ("case", "take", "2"),
+    ("case", "note", "2", "checked"),
+    ("case", "reply", "2", "on it", "--json"),
+    ("case", "tag", "2", "vip"),
+    ("case", "edit", "2", "--priority", "high"),
+    ("assist", "2", "--step", "acknowledge", "--text", "I hear you"),
+    ("case", "resolve", "2", "--resolution", "reset"),
+    ("case", "close", "2"),
+]
+
+
+def test_writes_import_no_database_stack(sqlite_desk: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "desk.db"
+    copy.write_bytes(sqlite_desk.read_bytes())  # the module's file is checkpointed
+    for args in WRITES:
+        loaded = _loaded(copy, *args)
+        assert not loaded & HEAVY, args
+        if "--json" in args:
+            assert "rich" not in loaded, args
+
+
+def test_the_probe_sees_the_stack(sqlite_desk: Path) -> None:
+    """The probe sees imports at all: an export loads the ORM."""
+    assert "sqlalchemy" in _loaded(sqlite_desk, "export", "--format", "jsonl")
 
 
 SAME_IN_BATCH = [

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -38,7 +38,7 @@ from urllib.parse import quote
 
 from sqlalchemy import JSON, DateTime, Integer, String, create_engine, event, inspect, text
 from sqlalchemy.engine import URL, Connection, Engine
-from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import InstanceState
 from sqlalchemy.types import TypeDecorator
 from sqlmodel import Session, SQLModel
@@ -51,6 +51,7 @@ from deskcli.dbpolicy import mask_password as mask_password
 from deskcli.errors import DeskError, InvalidValue, StorageError
 from deskcli.location import database_file
 from deskcli.reads.source import sqlite_time
+from deskcli.tx import Duplicate, SqliteTx, Tx, relax_sync_in_wal
 
 
 @dataclass
@@ -284,7 +285,7 @@ def _make_engine(url: str | URL) -> Engine:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys = ON")
-        _relax_sync_in_wal(cursor)
+        relax_sync_in_wal(cursor)
         cursor.close()
 
     @event.listens_for(engine, "begin")
@@ -365,25 +366,13 @@ def _upgrade(db: Database, revision: str | None) -> None:
             command.upgrade(config, "head")
 
 
-def _relax_sync_in_wal(cursor: Any) -> None:
-    """synchronous = NORMAL on a WAL file (SQLite's default is FULL): a commit
-    then appends to the WAL without waiting for the disk, which is what makes
-    a commit cheap (one `desk batch` line committing on its own).  In WAL mode
-    NORMAL is still consistent and durable across a crash of the program (a
-    kill -9 loses nothing committed); only a power cut or an OS crash may undo
-    the last commits, never corrupt the file.  A file in another journal mode
-    (WAL is off on network filesystems) keeps FULL, where NORMAL is not safe."""
-    if cursor.execute("PRAGMA journal_mode").fetchone()[0] == "wal":
-        cursor.execute("PRAGMA synchronous = NORMAL")
-
-
 def _set_wal(db: Database) -> None:
     """Switch a new file to WAL; it stays in the file for every later opener."""
     raw = db.engine.raw_connection()
     try:
         cursor = raw.cursor()
         cursor.execute("PRAGMA journal_mode = WAL")
-        _relax_sync_in_wal(cursor)  # this pooled connection was opened before WAL
+        relax_sync_in_wal(cursor)  # this pooled connection was opened before WAL
         cursor.close()
     finally:
         raw.close()
@@ -442,6 +431,77 @@ class SessionSource:
         return value.astimezone(UTC).replace(tzinfo=None)  # stored as naive UTC
 
 
+class SessionTx(SessionSource):
+    """The write path's statements (deskcli.tx) run in a session of this
+    store, on a server; row locks are taken with SELECT ... FOR UPDATE."""
+
+    lock_rows = " FOR UPDATE OF c"  # the queries that lock name the case table c
+
+    def __init__(self, session: Session) -> None:
+        super().__init__(session)
+        self._json = _json_adapter(self.session.get_bind().dialect.driver)
+
+    def _bound(self, params: Mapping[str, Any]) -> dict[str, Any]:
+        bound = {}
+        for name, value in params.items():
+            if isinstance(value, datetime):
+                value = self.time(value)
+            elif isinstance(value, dict | list):
+                value = self._json(value)
+            bound[name] = value
+        return bound
+
+    def rows(self, sql: str, params: Mapping[str, Any]) -> Sequence[Sequence[Any]]:
+        return super().rows(sql, self._bound(params))
+
+    def execute(self, sql: str, params: Mapping[str, Any]) -> int:
+        try:
+            result = self.session.execute(text(sql), self._bound(params))
+        except IntegrityError as exc:
+            raise Duplicate(str(exc.orig)) from None
+        return int(getattr(result, "rowcount", 0))
+
+    def execute_many(self, sql: str, rows: Iterable[Mapping[str, Any]]) -> None:
+        bound = [self._bound(row) for row in rows]
+        if bound:
+            self.session.execute(text(sql), bound)
+
+    def insert(self, sql: str, params: Mapping[str, Any]) -> int:
+        try:
+            return int(self.session.execute(text(sql), self._bound(params)).scalar_one())
+        except IntegrityError as exc:
+            raise Duplicate(str(exc.orig)) from None
+
+
+def _json_adapter(driver: str) -> Any:
+    """How a dict is bound to a JSON column: psycopg's own adapter (a text
+    parameter would not convert to json in an INSERT ... SELECT)."""
+    if driver == "psycopg":
+        from psycopg.types.json import Json
+
+        return Json
+    import json
+
+    return json.dumps
+
+
+def tx_of(session: Session) -> Tx:
+    """The write path's view of a store session's transaction: on SQLite, its
+    `sqlite3` connection itself (the same transaction, without SQLAlchemy's
+    per-statement cost); elsewhere the session."""
+    connection = session.connection()  # begins the transaction (BEGIN IMMEDIATE)
+    if connection.dialect.name == "sqlite":
+        raw = connection.connection.driver_connection
+        assert raw is not None  # a checked-out connection has its driver's
+        return SqliteTx(raw, _session_where(connection))
+    return SessionTx(session)
+
+
+def _session_where(connection: Connection) -> str:
+    database = connection.engine.url.database
+    return database or "the database"
+
+
 @contextmanager
 def writing(db: Database) -> Iterator[Session]:
     """A write transaction (BEGIN IMMEDIATE on SQLite): commits when the block
@@ -470,7 +530,7 @@ def _translated_errors(db: Database) -> Iterator[None]:
     except (ValueError, TypeError) as exc:
         # SQLite keeps whatever was written into a column: a value that fails
         # to convert (a date that is not one, broken JSON) lands here.
-        damaged = _first_damaged(db)
+        damaged = first_damaged(db)
         if damaged is None:
             raise  # not the data's fault: a bug, reported as one
         raise damaged.error() from exc
@@ -565,7 +625,7 @@ def find_damaged(connection: Connection, limit: int = 20) -> list[DamagedValue]:
     return found
 
 
-def _first_damaged(db: Database) -> DamagedValue | None:
+def first_damaged(db: Database) -> DamagedValue | None:
     if db.engine.dialect.name != "sqlite":
         return None
     try:

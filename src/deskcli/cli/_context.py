@@ -10,6 +10,7 @@ import sys
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 import typer
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
     from deskcli.cli import _typer_private as click
     from deskcli.reads.source import Source, SqliteSource
     from deskcli.store import Database
+    from deskcli.tx import Tx
 
 T = TypeVar("T")
 
@@ -74,22 +76,66 @@ class AppContext:
                     pass  # read again through the store, which names the damaged value
                 finally:
                     fast.close()
-        from deskcli.store import SessionSource
+        from deskcli.store import tx_of
 
-        with self.reading() as session:
-            return query(SessionSource(session))
+        with self.store_reading() as session:
+            return query(tx_of(session))
 
     def _sqlite_source(self) -> SqliteSource | None:
-        from deskcli.location import database_file
         from deskcli.reads.source import open_sqlite
 
-        path = database_file(self.db_path, self.db_url)
+        path = self._file()
         return open_sqlite(path) if path is not None else None
 
-    def reading(self) -> AbstractContextManager[Session]:
+    def _file(self) -> Path | None:
+        from deskcli.location import database_file
+
+        return database_file(self.db_path, self.db_url)
+
+    @contextmanager
+    def writing(self) -> Iterator[Tx]:
+        """One write transaction of the write path (deskcli.tx): a SQLite file
+        at the current schema through sqlite3, without the database stack;
+        anything else through the store.  Commits when the block ends
+        normally, rolls back on any exception."""
+        if self.session is None and self._db is None:
+            from deskcli.tx import open_write_file
+
+            path = self._file()
+            fast = open_write_file(path) if path is not None else None
+            if fast is not None:
+                from deskcli.reads.rows import DamagedRow
+
+                try:
+                    yield fast.tx
+                except DamagedRow:
+                    fast.rollback()
+                    self._name_damage()
+                    raise
+                except BaseException:
+                    fast.rollback()
+                    raise
+                fast.commit()
+                return
+        from deskcli.store import tx_of
+
+        with self.store_writing() as session:
+            yield tx_of(session)
+
+    def _name_damage(self) -> None:
+        """Raise the store's error naming the damaged value a write ran into."""
+        from deskcli import store
+
+        damaged = store.first_damaged(self.database())
+        if damaged is not None:
+            raise damaged.error()
+
+    def store_reading(self) -> AbstractContextManager[Session]:
+        """A store session to read with (export, and what the read path cannot do)."""
         return self._scope("reading")
 
-    def writing(self) -> AbstractContextManager[Session]:
+    def store_writing(self) -> AbstractContextManager[Session]:
+        """A store session to write with (import, and the write path on servers)."""
         return self._scope("writing")
 
     @contextmanager

@@ -65,8 +65,8 @@ def demo(
         st.db_path = str(path)
     elif fresh:
         raise Conflict("--fresh only applies to the default demo file; remove your file yourself")
-    with st.writing() as session:
-        created = demo_data.seed_demo(session) if demo_data.is_empty(session) else 0
+    with st.writing() as tx:
+        created = demo_data.seed_demo(tx) if demo_data.is_empty(tx) else 0
     if created:
         render.say(f"Demo database with {created} cases: {st.db_path or st.db_url}")
     else:

@@ -23,7 +23,6 @@ from deskcli.errors import DeskError, InvalidValue
 
 if TYPE_CHECKING:
     from deskcli.services.answers import Then
-    from deskcli.shapes import AssistState
 
 
 def assist(
@@ -155,8 +154,8 @@ def _run(
         from deskcli.services.assist import record_answers
 
         parsed = parse_answers(_read_source(answers))
-        with st.writing() as session:
-            result = record_answers(session, agent=st.agent, case_id=case_id, answers=parsed)
+        with st.writing() as tx:
+            result = record_answers(tx, agent=st.agent, case_id=case_id, answers=parsed)
     elif step is not None:
         if skip and text is not None:
             raise InvalidValue(t("use either --text or --skip, not both"))
@@ -166,9 +165,9 @@ def _run(
         if not skip and text is None:
             raise InvalidValue(t("--step {step} needs --text").format(step=step))
         body = None if skip else read_text(text, "--text")
-        with st.writing() as session:
+        with st.writing() as tx:
             result = flow.record_step(
-                session,
+                tx,
                 agent=st.agent,
                 case_id=case_id,
                 step=step,
@@ -176,8 +175,8 @@ def _run(
                 skip_reason=reason if skip else None,
             )
             if decision is not None and decision.action != "leave":
-                flow.apply_then(session, agent=st.agent, case_id=case_id, then=decision)
-                result = flow.assist_state(session, case_id)
+                flow.apply_then(tx, agent=st.agent, case_id=case_id, then=decision)
+                result = flow.assist_state(tx, case_id)
     elif not review and not as_json and stdin_is_terminal() and sys.stdout.isatty():
         _interactive(st, t, case_id)
         return
@@ -356,12 +355,11 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
     from deskcli.errors import TransitionNotAllowed
     from deskcli.reads.queries import show_case
     from deskcli.services import assist as flow
-    from deskcli.store import SessionSource
     from deskcli.workflow import N_, PROMPTS, SKIPPABLE
 
-    with st.reading() as session:
-        detail = show_case(SessionSource(session), case_id)
-        current: AssistState = flow.assist_state(session, case_id)
+    detail, current = st.read(
+        lambda source: (show_case(source, case_id), flow.assist_state(source, case_id))
+    )
     if current.next is None:
         render.assist_transcript(t, detail, current)
         return
@@ -390,9 +388,9 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
             skip_reason = None
             if name in SKIPPABLE and answer.strip() == "-":
                 skip_reason = _ask_line(t, t("Why is no apology needed?"))
-            with st.writing() as session:
+            with st.writing() as tx:
                 current = flow.record_step(
-                    session,
+                    tx,
                     agent=st.agent,
                     case_id=case_id,
                     step=name,
@@ -405,8 +403,7 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
             render.say(t("Saved."))
             if name == "adjust":
                 _carry_out(st, t, case_id)
-            with st.reading() as session:
-                detail = show_case(SessionSource(session), case_id)
+            detail = st.read(lambda source: show_case(source, case_id))
     except (_Quit, KeyboardInterrupt):
         render.say("")
         render.say(
@@ -415,8 +412,7 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
             ).format(case_id=case_id)
         )
         raise typer.Exit(130) from None
-    with st.reading() as session:
-        render.assist_summary(t, flow.assist_state(session, case_id))
+    render.assist_summary(t, st.read(lambda source: flow.assist_state(source, case_id)))
 
 
 def _carry_out(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
@@ -429,8 +425,8 @@ def _carry_out(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
         if decision is None:
             return
         try:
-            with st.writing() as session:
-                flow.apply_then(session, agent=st.agent, case_id=case_id, then=decision)
+            with st.writing() as tx:
+                flow.apply_then(tx, agent=st.agent, case_id=case_id, then=decision)
         except DeskError as exc:
             render.say(t("That did not work: {error}").format(error=exc.message))
             continue

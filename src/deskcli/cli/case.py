@@ -28,9 +28,8 @@ from deskcli.domain import Channel, Priority, SortKey
 from deskcli.errors import InvalidValue
 
 if TYPE_CHECKING:
-    from sqlmodel import Session
-
-    from deskcli.services.case_queries import CaseView
+    from deskcli.reads.rows import CaseView
+    from deskcli.tx import Tx
 
 
 class CaseGroup(LazyGroup):
@@ -84,7 +83,7 @@ class Change:
 def _write(
     ctx: typer.Context,
     as_json: bool,
-    action: Callable[[Session, str], Any],
+    action: Callable[[Tx, str], Any],
     said: Callable[..., str],
     unchanged: Callable[[CaseView], str] | None = None,
 ) -> None:
@@ -93,8 +92,8 @@ def _write(
     from deskcli.shapes import case_record
 
     st = state(ctx)
-    with st.writing() as session:
-        result = action(session, st.agent)
+    with st.writing() as tx:
+        result = action(tx, st.agent)
     view, changed = result if unchanged else (result, None)
     if unchanged and not changed:
         render.note(unchanged(view))
@@ -555,7 +554,6 @@ def case_close(
     from deskcli.reads import queries
     from deskcli.services import bulk_close
     from deskcli.shapes import CloseSummary
-    from deskcli.store import SessionSource
 
     st = state(ctx)
     filters = case_filter(st, include_all=True, exclude_closed=True, **filter_values)
@@ -574,12 +572,12 @@ def case_close(
             "say which cases to close",
             hint="give ids (desk case close 3 4), --from-stdin, or filters (--status resolved)",
         )
-    with st.writing() as session:
+    with st.writing() as tx:
         if filters.narrowed:
-            wanted = queries.matching_ids(SessionSource(session), filters)
+            wanted = queries.matching_ids(tx, filters)
         with render.progress(len(wanted), "Closing") as tick:
             summary = bulk_close.close_cases(
-                session,
+                tx,
                 agent=st.agent,
                 ids=wanted,
                 resolution=resolution,

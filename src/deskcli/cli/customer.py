@@ -58,8 +58,8 @@ def customer_add(
     from deskcli.services import customers
     from deskcli.shapes import customer_record
 
-    with state(ctx).writing() as session:
-        customer = customers.add_customer(session, crn=crn, name=name, email=email, phone=phone)
+    with state(ctx).writing() as tx:
+        customer = customers.add_customer(tx, crn=crn, name=name, email=email, phone=phone)
     if as_json:
         render.emit_json(customer_record(customer))
     else:
@@ -138,9 +138,9 @@ def customer_edit(
 
     if name is None and email is None and phone is None and new_crn is None:
         raise InvalidValue("nothing to change", hint="pass --name, --email, --phone or --crn")
-    with state(ctx).writing() as session:
+    with state(ctx).writing() as tx:
         customer = customers.edit_customer(
-            session, crn, name=name, email=email, phone=phone, new_crn=new_crn
+            tx, crn, name=name, email=email, phone=phone, new_crn=new_crn
         )
     if as_json:
         render.emit_json(customer_record(customer))

@@ -76,7 +76,7 @@ def export(
     if as_json and to_stdout:
         raise InvalidValue("--json needs --out: stdout carries the export itself")
     st = state(ctx)
-    with st.reading() as session:
+    with st.store_reading() as session:
         if to_stdout:
             _to_stdout(lambda write: exporting.write_jsonl(session, write))
         elif fmt is ExportFormat.CSV:
@@ -177,7 +177,7 @@ def import_(
         raise InvalidValue("desk import - reads an export from stdin", hint="desk import - < FILE")
     stdin = getattr(sys.stdin, "buffer", None) or (line.encode() for line in sys.stdin)
     with importer.open_source(file, stdin) as (lines, total):
-        with state(ctx).writing() as session, render.progress(total, "Importing") as tick:
+        with state(ctx).store_writing() as session, render.progress(total, "Importing") as tick:
             summary = importer.import_jsonl(
                 session,
                 lines,

@@ -25,7 +25,7 @@ from deskcli.reads.rows import (
     EventRow,
     case_and_customer,
 )
-from deskcli.reads.source import Source
+from deskcli.reads.source import Source, in_list
 from deskcli.shapes import Board
 
 _CASE = ", ".join(f"c.{name}" for name in CASE_COLUMNS)
@@ -53,6 +53,7 @@ CUSTOMER_BY_CRN_KEY = (
 TAGS_OF_CASES = "SELECT case_id, tag FROM case_tag WHERE case_id IN ({ids})"
 TAGGED = "c.id IN (SELECT case_id FROM case_tag WHERE tag_key = :{name})"
 CUSTOMERS = f"SELECT {_CUSTOMER} FROM customer cu"
+COUNT_BY_STATUS = 'SELECT status, count(*) FROM "case" GROUP BY status'
 COUNT_BY_STATUS_IN = (
     'SELECT status, count(*) FROM "case" WHERE status IN ({statuses}) GROUP BY status'
 )
@@ -93,11 +94,12 @@ def storable_id(source: Source, case_id: int) -> bool:
     return 1 <= case_id <= source.max_id
 
 
-def get_case(source: Source, case_id: int) -> CaseView:
-    """Raises NotFound."""
+def get_case(source: Source, case_id: int, *, lock: str = "") -> CaseView:
+    """Raises NotFound.  `lock` is the clause that row-locks a case read for
+    a write (`Tx.lock_rows`)."""
     if not storable_id(source, case_id):
         raise no_case(case_id)
-    found = source.rows(CASE_BY_ID, {"case_id": case_id})
+    found = source.rows(CASE_BY_ID + lock, {"case_id": case_id})
     if not found:
         raise no_case(case_id)
     return _with_tags(source, [case_and_customer(found[0])])[0]
@@ -134,19 +136,12 @@ def _with_tags(source: Source, rows: Rows) -> Rows:
     return rows
 
 
-def _in(column: str, name: str, values: Sequence[str], params: dict[str, Any]) -> str:
-    """`column IN (:name0, :name1, ...)`, binding each value."""
-    names = [f"{name}{i}" for i in range(len(values))]
-    params.update(zip(names, values, strict=True))
-    return f"{column} IN ({', '.join(':' + n for n in names)})"
-
-
 def _where(source: Source, filters: CaseFilter) -> tuple[str, dict[str, Any]]:
     """The WHERE clause (or '') of the filters, and its parameters."""
     conditions: list[str] = []
     params: dict[str, Any] = {}
     if filters.statuses:
-        conditions.append(_in("c.status", "status", [str(s) for s in filters.statuses], params))
+        conditions.append(in_list("c.status", "status", [str(s) for s in filters.statuses], params))
     elif not filters.include_all:
         # "Not finished" rather than "IN (the active statuses)": the planner then
         # walks ix_case_created newest first and stops at the limit, instead of
@@ -156,7 +151,7 @@ def _where(source: Source, filters: CaseFilter) -> tuple[str, dict[str, Any]]:
         conditions.append("c.status != 'closed'")
     if filters.priorities:
         names = [str(p) for p in filters.priorities]
-        conditions.append(_in("c.priority", "priority", names, params))
+        conditions.append(in_list("c.priority", "priority", names, params))
     if filters.unassigned:
         conditions.append("c.assignee IS NULL")
     elif filters.assignee:
@@ -364,3 +359,8 @@ def list_customers(
 def _name_order(customer: CustomerRow) -> tuple[str, str, int]:
     """Sort key: the name without case or accents, then as typed, then the id."""
     return (strip_accents(customer.name).casefold(), customer.name, customer.id or 0)
+
+
+def count_by_status(source: Source) -> dict[str, int]:
+    """Cases per status, every status the file holds (desk doctor)."""
+    return {status: int(n) for status, n in source.rows(COUNT_BY_STATUS, {})}

@@ -58,23 +58,32 @@ def sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def open_sqlite(path: Path) -> SqliteSource | None:
-    """A read source on the desk file at `path`, or None when the file cannot
-    be read this way as it is (missing, not a regular file, no desk schema or
-    another revision): the caller then opens it through the store, which
-    creates, migrates or refuses it with the right message."""
+def connect_file(path: Path) -> sqlite3.Connection | None:
+    """A `sqlite3` connection to the existing regular file at `path` (None
+    when there is none: the store creates it or says what is wrong), with
+    the store's busy timeout and no implicit transactions."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
     except OSError:
         return None
-    where = str(path)
     try:
-        connection = sqlite3.connect(
+        return sqlite3.connect(
             sqlite_uri(path), uri=True, timeout=busy_timeout(), isolation_level=None
         )
     except sqlite3.Error as exc:
-        raise storage_error(where, str(exc)) from None
+        raise storage_error(str(path), str(exc)) from None
+
+
+def open_sqlite(path: Path) -> SqliteSource | None:
+    """A read source on the desk file at `path`, or None when the file cannot
+    be read this way as it is (missing, not a regular file, no desk schema or
+    another revision): the caller then opens it through the store, which
+    creates, migrates or refuses it with the right message."""
+    connection = connect_file(path)
+    if connection is None:
+        return None
+    where = str(path)
     try:
         connection.execute("PRAGMA query_only = ON")
         # One snapshot for every query of the command (WAL: writers go on).
@@ -89,3 +98,11 @@ def open_sqlite(path: Path) -> SqliteSource | None:
         connection.close()
         return None
     return SqliteSource(connection, where)
+
+
+def in_list(column: str, name: str, values: Sequence[Any], params: dict[str, Any]) -> str:
+    """`column IN (:name0, :name1, ...)`, binding each value into `params`:
+    the only SQL composed at run time is parameter names made from positions."""
+    names = [f"{name}{i}" for i in range(len(values))]
+    params.update(zip(names, values, strict=True))
+    return f"{column} IN ({', '.join(':' + n for n in names)})"

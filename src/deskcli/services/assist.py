@@ -16,16 +16,15 @@ import uuid
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, col, select
-
 from deskcli import limits, times
 from deskcli.domain import ACTIVE_STATUSES, TRANSITIONS, EventKind
 from deskcli.errors import InvalidValue, TransitionNotAllowed
-from deskcli.models import Event
+from deskcli.reads import queries
+from deskcli.reads.rows import EVENT_COLUMNS, CaseRow, EventRow
+from deskcli.reads.source import Source
 from deskcli.services import cases
-from deskcli.services.case_queries import get_case
+from deskcli.services.write_path import EventRow as NewEvent
 from deskcli.services.write_path import (
-    EventRow,
     apply_change,
     check_transition,
     load_for_write,
@@ -33,6 +32,7 @@ from deskcli.services.write_path import (
     require_text,
 )
 from deskcli.shapes import AssistState
+from deskcli.tx import Tx
 from deskcli.workflow import N_, SKIPPABLE, STEPS, closest, unknown_choice_template
 from deskcli.workflow.state import state_from_events
 
@@ -48,15 +48,22 @@ def new_session_id() -> str:
     return uuid.uuid4().hex[:12]
 
 
-def assist_state(session: Session, case_id: int) -> AssistState:
+def assist_state(source: Source, case_id: int) -> AssistState:
     """Raises NotFound."""
-    view = get_case(session, case_id)
-    events = session.exec(
-        select(Event)
-        .where(Event.case_id == case_id, Event.kind == str(EventKind.ASSIST_STEP))
-        .order_by(col(Event.id))
-    )
-    return state_from_events(case_id, view.case.handling_seconds, events)
+    return _state_of(source, queries.get_case(source, case_id).case)
+
+
+ASSIST_EVENTS = (
+    f"SELECT {', '.join(EVENT_COLUMNS)} FROM event"
+    " WHERE case_id = :case_id AND kind = :kind ORDER BY id"
+)
+
+
+def _state_of(source: Source, case_: CaseRow) -> AssistState:
+    assert case_.id is not None
+    params = {"case_id": case_.id, "kind": str(EventKind.ASSIST_STEP)}
+    events = [EventRow.of(row) for row in source.rows(ASSIST_EVENTS, params)]
+    return state_from_events(case_.id, case_.handling_seconds, events)
 
 
 def _check_can_record(state: AssistState, status: str, step: str, *, skip: bool) -> None:
@@ -102,7 +109,7 @@ def _check_can_record(state: AssistState, status: str, step: str, *, skip: bool)
 
 
 def record_step(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     case_id: int,
@@ -117,9 +124,9 @@ def record_step(
 
     Raises NotFound, InvalidValue, TransitionNotAllowed.
     """
-    state = assist_state(session, case_id)
-    view = load_for_write(session, case_id, None)
+    view = load_for_write(tx, case_id, None)
     case_ = view.case
+    state = _state_of(tx, case_)
     skip = skip_reason is not None
     _check_can_record(state, case_.status, step, skip=skip)
     data: dict[str, Any]
@@ -148,7 +155,7 @@ def record_step(
     data.update({"step": step, "seconds": spent, "session": session_id})
 
     changes: dict[str, Any] = {"handling_seconds": case_.handling_seconds + spent}
-    events: list[EventRow] = []
+    events: list[NewEvent] = []
     # The agent who records a step on an unowned case takes it: the same
     # `assigned` event and status change as `desk case take`.  A case someone
     # else owns stays theirs.
@@ -167,15 +174,14 @@ def record_step(
     if step == "analyze":
         changes["root_cause"] = body
     events.append(make_event(case_id, agent, EventKind.ASSIST_STEP, body, data))
-    apply_change(session, view, events, **changes)
-    return assist_state(session, case_id)
+    return _state_of(tx, apply_change(tx, view, events, **changes).case)
 
 
-def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> None:
+def apply_then(tx: Tx, *, agent: str, case_id: int, then: Then) -> None:
     """Carry out the adjust step's decision through the ordinary case services."""
     if then.action == "resolve":
         cases.resolve(
-            session,
+            tx,
             agent=agent,
             case_id=case_id,
             resolution=require_text(then.resolution, "--resolution"),
@@ -184,7 +190,7 @@ def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> Non
     elif then.action == "escalate":
         team = require_text(then.to, "--to")
         reason = require_text(then.reason, "--reason")
-        cases.escalate(session, agent=agent, case_id=case_id, team=team, reason=reason)
+        cases.escalate(tx, agent=agent, case_id=case_id, team=team, reason=reason)
     elif then.action == "follow-up":
         if (then.in_ is None) == (then.on is None):
             raise InvalidValue(N_("a follow-up needs exactly one of --in and --on"), params={})
@@ -193,9 +199,9 @@ def apply_then(session: Session, *, agent: str, case_id: int, then: Then) -> Non
             if then.in_
             else times.parse_when(then.on or "")
         )
-        cases.schedule_follow_up(session, agent=agent, case_id=case_id, at=at)
+        cases.schedule_follow_up(tx, agent=agent, case_id=case_id, at=at)
     elif then.action == "pending":
-        cases.set_pending(session, agent=agent, case_id=case_id, reason=then.reason)
+        cases.set_pending(tx, agent=agent, case_id=case_id, reason=then.reason)
 
 
 def check_then(then: Then | None, step: str | None) -> None:
@@ -204,13 +210,13 @@ def check_then(then: Then | None, step: str | None) -> None:
 
 
 def record_answers(
-    session: Session, *, agent: str, case_id: int, answers: Answers, session_id: str | None = None
+    tx: Tx, *, agent: str, case_id: int, answers: Answers, session_id: str | None = None
 ) -> AssistState:
     """Record every answered step not yet done, in order, then the adjust action.
     The caller's transaction makes it all or nothing."""
     from deskcli.services.answers import Skip
 
-    state = assist_state(session, case_id)
+    state = assist_state(tx, case_id)
     adjusted_now = False
     for step in STEPS:
         value = getattr(answers, step)
@@ -219,7 +225,7 @@ def record_answers(
         adjusted_now = adjusted_now or step == "adjust"
         if isinstance(value, Skip):
             state = record_step(
-                session,
+                tx,
                 agent=agent,
                 case_id=case_id,
                 step=step,
@@ -228,7 +234,7 @@ def record_answers(
             )
         else:
             state = record_step(
-                session, agent=agent, case_id=case_id, step=step, text=value, session_id=session_id
+                tx, agent=agent, case_id=case_id, step=step, text=value, session_id=session_id
             )
     if answers.then is not None and answers.then.action != "leave":
         if state.step("adjust").status == "pending":
@@ -236,5 +242,5 @@ def record_answers(
                 N_('"then" needs the adjust step in the same answers'), params={}
             )
         if adjusted_now:  # a retried file must not act twice
-            apply_then(session, agent=agent, case_id=case_id, then=answers.then)
-    return assist_state(session, case_id)
+            apply_then(tx, agent=agent, case_id=case_id, then=answers.then)
+    return assist_state(tx, case_id)

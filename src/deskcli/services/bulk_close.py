@@ -5,26 +5,22 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from functools import cache
 from typing import Any
-
-from sqlalchemy import bindparam
-from sqlmodel import Session, select
 
 from deskcli import times
 from deskcli.domain import CLOSE_ADVICE, TRANSITIONS, EventKind, Status
 from deskcli.errors import NotFound, StaleWrite, TransitionNotAllowed
-from deskcli.models import Case
-from deskcli.services.case_queries import max_id
+from deskcli.reads.source import in_list
 from deskcli.services.write_path import apply_change_to_many, require_text
 from deskcli.shapes import CloseSummary
+from deskcli.tx import Tx
 
 READ_CHUNK = 500  # ids per SELECT
 WRITE_CHUNK = 1000  # ids per INSERT ... SELECT and UPDATE
 
 
 def close_cases(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     ids: Iterable[int],
@@ -44,7 +40,7 @@ def close_cases(
     Raises NotFound (any unknown id), TransitionNotAllowed, StaleWrite.
     """
     wanted = list(dict.fromkeys(ids))
-    found = _statuses(session, wanted)
+    found = _statuses(tx, wanted)
     missing = [i for i in wanted if i not in found]
     if missing:
         shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
@@ -98,7 +94,7 @@ def close_cases(
         for start in range(0, len(case_ids), WRITE_CHUNK):
             chunk = case_ids[start : start + WRITE_CHUNK]
             updated += apply_change_to_many(
-                session,
+                tx,
                 chunk,
                 statuses=sorted(statuses),
                 agent=agent,
@@ -117,24 +113,17 @@ def close_cases(
     return summary
 
 
-def _statuses(session: Session, wanted: list[int]) -> dict[int, str]:
+def _statuses(tx: Tx, wanted: list[int]) -> dict[int, str]:
     """Each wanted case's status, row-locked on servers (SQLite's write lock is
     already held)."""
     found: dict[int, str] = {}
-    largest = max_id(session)
-    storable = [i for i in wanted if 1 <= i <= largest]  # others are simply missing
+    storable = [i for i in wanted if 1 <= i <= tx.max_id]  # others are simply missing
     for start in range(0, len(storable), READ_CHUNK):
-        chunk = storable[start : start + READ_CHUNK]
-        found.update(dict(session.execute(_statuses_query(), {"ids": chunk}).all()))
+        params: dict[str, Any] = {}
+        ids = in_list("c.id", "i", storable[start : start + READ_CHUNK], params)
+        sql = f'SELECT c.id, c.status FROM "case" c WHERE {ids}{tx.lock_rows}'
+        found.update((int(case_id), str(status)) for case_id, status in tx.rows(sql, params))
     return found
-
-
-@cache
-def _statuses_query() -> Any:
-    """Built once (a batch closes thousands of cases one line at a time)."""
-    table = Case.__table__  # type: ignore[attr-defined]
-    ids: Any = bindparam("ids", expanding=True)
-    return select(table.c.id, table.c.status).where(table.c.id.in_(ids)).with_for_update()
 
 
 def _refuse(unresolved: list[int], found: dict[int, str]) -> None:

@@ -10,21 +10,15 @@ Each one loads the case for writing, checks its verb against
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from functools import cache
 from typing import Any
-
-from sqlalchemy import bindparam
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
 
 from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, Channel, EventKind, Priority, Status
 from deskcli.errors import Conflict, InvalidValue, TransitionNotAllowed
 from deskcli.folding import name_key
-from deskcli.models import Case
+from deskcli.reads import queries
+from deskcli.reads.rows import CASE_COLUMNS, CaseRow, CaseView
 from deskcli.services.bulk_close import close_cases
-from deskcli.services.case_queries import CaseView, get_case
-from deskcli.services.customers import get_customer
 from deskcli.services.write_path import (
     EventRow,
     append_events,
@@ -35,6 +29,7 @@ from deskcli.services.write_path import (
     optional_text,
     require_text,
 )
+from deskcli.tx import Tx
 
 # close_cases stays importable from here for the callers that predate the
 # split (tests close through `cases.close_cases`); new code imports bulk_close.
@@ -55,7 +50,7 @@ __all__ = [
 
 
 def open_case(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     customer_crn: str,
@@ -67,68 +62,85 @@ def open_case(
     assignee: str | None = None,
 ) -> CaseView:
     """Raises NotFound (no such customer), InvalidValue."""
-    customer = get_customer(session, customer_crn)
+    customer = queries.get_customer(tx, customer_crn)
+    assert customer.id is not None
     now = times.now()
     if assignee:
-        assignee = spelled_agent(session, assignee)
+        assignee = spelled_agent(tx, assignee)
     subject = require_text(subject, "the subject", limits.SUBJECT, one_line=True)
     description = optional_text(description, "the description")
-    case_ = Case(
-        customer_id=customer.id or 0,
-        subject=subject,
-        description=description,
-        channel=str(Channel(channel)),
-        priority=str(Priority(priority)),
-        category=optional_text(category, "the category", limits.LABEL, one_line=True) or None,
-        status=str(Status.OPEN if assignee else Status.NEW),
-        assignee=(
+    values: dict[str, Any] = {
+        "customer_id": customer.id,
+        "subject": subject,
+        "description": description,
+        "channel": str(Channel(channel)),
+        "category": optional_text(category, "the category", limits.LABEL, one_line=True) or None,
+        "priority": str(Priority(priority)),
+        "status": str(Status.OPEN if assignee else Status.NEW),
+        "assignee": (
             require_text(assignee, "the assignee", limits.LABEL, one_line=True)
             if assignee
             else None
         ),
-        assignee_key=name_key(assignee),
-        search_text=case_search_text((subject, description), ()),
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(case_)
-    session.flush()
-    assert case_.id is not None
-    set_committed_value(case_, "tag_rows", [])  # a new case has no tags: no query
+        "team": None,
+        "tier": 1,
+        "created_at": now,
+        "updated_at": now,
+        "first_response_at": None,
+        "resolved_at": None,
+        "closed_at": None,
+        "resolution": None,
+        "root_cause": None,
+        "follow_up_at": None,
+        "reopen_count": 0,
+        "handling_seconds": 0,
+        "version": 1,
+    }
+    stored = {
+        **values,
+        "assignee_key": name_key(values["assignee"]),
+        "search_text": case_search_text((subject, description), ()),
+    }
+    case_id = tx.insert(INSERT_CASE, stored)
+    case_ = CaseRow(id=case_id, **values)  # a new case has no tags
     opened = {"channel": case_.channel, "priority": case_.priority, "customer": customer.crn}
-    events = [make_event(case_.id, agent, EventKind.OPENED, case_.subject, opened)]
-    if assignee:
-        assigned = {"from": None, "to": assignee}
-        events.append(make_event(case_.id, agent, EventKind.ASSIGNED, assignee, assigned))
-    append_events(session, events)
+    events = [make_event(case_id, agent, EventKind.OPENED, case_.subject, opened)]
+    if case_.assignee:
+        assigned = {"from": None, "to": case_.assignee}
+        events.append(make_event(case_id, agent, EventKind.ASSIGNED, case_.assignee, assigned))
+    append_events(tx, events)
     return CaseView(case_, customer)
 
 
-def spelled_agent(session: Session, name: str) -> str:
+_INSERTED = [name for name in CASE_COLUMNS if name != "id"] + ["assignee_key", "search_text"]
+INSERT_CASE = (
+    f'INSERT INTO "case" ({", ".join(_INSERTED)})'
+    f" VALUES ({', '.join(':' + name for name in _INSERTED)}) RETURNING id"
+)
+
+
+def spelled_agent(tx: Tx, name: str) -> str:
     """An agent name as the desk first stored it, when it differs only by case
     from the one given (names match case-insensitively; ix_case_assignee_key_status)."""
-    found = session.exec(_spelled_query("assignee"), params={"key": name_key(name)}).first()
-    return found or name
+    found = tx.rows(SPELLED_AGENT, {"key": name_key(name)})
+    return found[0][0] if found else name
 
 
-def spelled_team(session: Session, name: str) -> str:
+def spelled_team(tx: Tx, name: str) -> str:
     """A team name as the desk first stored it (see spelled_agent; ix_case_team_key)."""
-    found = session.exec(_spelled_query("team"), params={"key": name_key(name)}).first()
-    return found or name
+    found = tx.rows(SPELLED_TEAM, {"key": name_key(name)})
+    return found[0][0] if found else name
 
 
-@cache
-def _spelled_query(column: str) -> Any:
-    """SELECT `column` FROM case WHERE `column`_key = :key LIMIT 1, built once."""
-    name, key = getattr(Case, column), getattr(Case, f"{column}_key")
-    return select(name).where(col(key) == bindparam("key")).limit(1)
+SPELLED_AGENT = 'SELECT assignee FROM "case" WHERE assignee_key = :key LIMIT 1'
+SPELLED_TEAM = 'SELECT team FROM "case" WHERE team_key = :key LIMIT 1'
 
 
 def same_name(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and name_key(a) == name_key(b)
 
 
-def assigned_event(case_: Case, agent: str, verb: str, to: str | None) -> EventRow:
+def assigned_event(case_: CaseRow, agent: str, verb: str, to: str | None) -> EventRow:
     """The `assigned` event of take, assign and unassign (and of a five A's
     step that takes an unowned case): from whom, to whom, the status after `verb`."""
     status = TRANSITIONS[verb].target(case_.status)
@@ -136,13 +148,13 @@ def assigned_event(case_: Case, agent: str, verb: str, to: str | None) -> EventR
     return make_event(case_.id or 0, agent, EventKind.ASSIGNED, to or "", data)
 
 
-def _assign(session: Session, view: CaseView, agent: str, to: str) -> CaseView:
+def _assign(tx: Tx, view: CaseView, agent: str, to: str) -> CaseView:
     event = assigned_event(view.case, agent, "assign", to)
-    return apply_change(session, view, [event], verb="assign", assignee=to)
+    return apply_change(tx, view, [event], verb="assign", assignee=to)
 
 
 def take(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     case_id: int,
@@ -150,44 +162,42 @@ def take(
     if_version: int | None = None,
 ) -> CaseView:
     """Assign the case to the acting agent.  Raises Conflict when another agent owns it."""
-    view = load_for_write(session, case_id, if_version, verb="take")
+    view = load_for_write(tx, case_id, if_version, verb="take")
     case_ = view.case
     if same_name(case_.assignee, agent):
-        return get_case(session, case_id)
+        return view
     if case_.assignee and not steal:
         raise TransitionNotAllowed(
             f"case {case_id} is owned by {case_.assignee}",
             hint=f"pass --steal to take it anyway, or ask {case_.assignee}",
         )
-    return _assign(session, view, agent, spelled_agent(session, agent))
+    return _assign(tx, view, agent, spelled_agent(tx, agent))
 
 
-def assign(
-    session: Session, *, agent: str, case_id: int, to: str, if_version: int | None = None
-) -> CaseView:
+def assign(tx: Tx, *, agent: str, case_id: int, to: str, if_version: int | None = None) -> CaseView:
     """Give the case to agent `to` (a new case becomes open)."""
-    view = load_for_write(session, case_id, if_version, verb="assign")
+    view = load_for_write(tx, case_id, if_version, verb="assign")
     to = require_text(to, "the assignee", limits.LABEL, one_line=True)
     if same_name(view.case.assignee, to):
-        return get_case(session, case_id)
-    return _assign(session, view, agent, spelled_agent(session, to))
+        return view
+    return _assign(tx, view, agent, spelled_agent(tx, to))
 
 
 def add_note(
-    session: Session, *, agent: str, case_id: int, text: str, if_version: int | None = None
+    tx: Tx, *, agent: str, case_id: int, text: str, if_version: int | None = None
 ) -> CaseView:
     """An internal note; allowed in every status (it is part of the audit trail)."""
-    view = load_for_write(session, case_id, if_version, verb="note")
+    view = load_for_write(tx, case_id, if_version, verb="note")
     return apply_change(
-        session, view, [make_event(case_id, agent, EventKind.NOTE, require_text(text, "the note"))]
+        tx, view, [make_event(case_id, agent, EventKind.NOTE, require_text(text, "the note"))]
     )
 
 
 def add_reply(
-    session: Session, *, agent: str, case_id: int, text: str, if_version: int | None = None
+    tx: Tx, *, agent: str, case_id: int, text: str, if_version: int | None = None
 ) -> CaseView:
     """What was said to the customer.  The first reply sets first_response_at."""
-    view = load_for_write(session, case_id, if_version, verb="reply")
+    view = load_for_write(tx, case_id, if_version, verb="reply")
     case_ = view.case
     body = require_text(text, "the reply")
     changes: dict[str, Any] = {}
@@ -196,10 +206,10 @@ def add_reply(
     event = make_event(
         case_id, agent, EventKind.REPLY, body, {"first": "first_response_at" in changes}
     )
-    return apply_change(session, view, [event], verb="reply", **changes)
+    return apply_change(tx, view, [event], verb="reply", **changes)
 
 
-def _status_event(case_: Case, agent: str, verb: str, body: str = "") -> EventRow:
+def _status_event(case_: CaseRow, agent: str, verb: str, body: str = "") -> EventRow:
     """The `status` event of pending and resume: from where to where."""
     to = TRANSITIONS[verb].target(case_.status)
     return make_event(
@@ -208,7 +218,7 @@ def _status_event(case_: Case, agent: str, verb: str, body: str = "") -> EventRo
 
 
 def set_pending(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     case_id: int,
@@ -216,24 +226,22 @@ def set_pending(
     if_version: int | None = None,
 ) -> CaseView:
     """Waiting on the customer (the SLA clock pauses)."""
-    view = load_for_write(session, case_id, if_version, verb="pending")
+    view = load_for_write(tx, case_id, if_version, verb="pending")
     case_ = view.case
     event = _status_event(case_, agent, "pending", optional_text(reason, "the reason"))
-    return apply_change(session, view, [event], verb="pending")
+    return apply_change(tx, view, [event], verb="pending")
 
 
-def resume(
-    session: Session, *, agent: str, case_id: int, if_version: int | None = None
-) -> CaseView:
+def resume(tx: Tx, *, agent: str, case_id: int, if_version: int | None = None) -> CaseView:
     """Pending or escalated back to open."""
-    view = load_for_write(session, case_id, if_version, verb="resume")
+    view = load_for_write(tx, case_id, if_version, verb="resume")
     case_ = view.case
     event = _status_event(case_, agent, "resume")
-    return apply_change(session, view, [event], verb="resume")
+    return apply_change(tx, view, [event], verb="resume")
 
 
 def escalate(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     case_id: int,
@@ -242,11 +250,11 @@ def escalate(
     if_version: int | None = None,
 ) -> CaseView:
     """Hand the case to another team one tier up; it leaves its current owner."""
-    view = load_for_write(session, case_id, if_version, verb="escalate")
+    view = load_for_write(tx, case_id, if_version, verb="escalate")
     case_ = view.case
     team = require_text(team, "the team", limits.LABEL, one_line=True)
     reason = require_text(reason, "the reason")
-    team = spelled_team(session, team)
+    team = spelled_team(tx, team)
     event = make_event(
         case_id,
         agent,
@@ -260,7 +268,7 @@ def escalate(
         },
     )
     return apply_change(
-        session,
+        tx,
         view,
         [event],
         verb="escalate",
@@ -271,7 +279,7 @@ def escalate(
 
 
 def resolve(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     case_id: int,
@@ -280,7 +288,7 @@ def resolve(
     follow_up_in: timedelta | None = None,
     if_version: int | None = None,
 ) -> CaseView:
-    view = load_for_write(session, case_id, if_version, verb="resolve")
+    view = load_for_write(tx, case_id, if_version, verb="resolve")
     case_ = view.case
     now = times.now()
     changes: dict[str, Any] = {
@@ -301,7 +309,7 @@ def resolve(
     if follow_up_in is not None:
         changes["follow_up_at"] = now + follow_up_in
         events.append(_follow_up_event(case_id, agent, changes["follow_up_at"]))
-    return apply_change(session, view, events, verb="resolve", **changes)
+    return apply_change(tx, view, events, verb="resolve", **changes)
 
 
 def _follow_up_event(case_id: int, agent: str, at: datetime | None, body: str = "") -> EventRow:
@@ -309,9 +317,9 @@ def _follow_up_event(case_id: int, agent: str, at: datetime | None, body: str = 
 
 
 def reopen(
-    session: Session, *, agent: str, case_id: int, reason: str, if_version: int | None = None
+    tx: Tx, *, agent: str, case_id: int, reason: str, if_version: int | None = None
 ) -> CaseView:
-    view = load_for_write(session, case_id, if_version, verb="reopen")
+    view = load_for_write(tx, case_id, if_version, verb="reopen")
     case_ = view.case
     event = make_event(
         case_id,
@@ -321,7 +329,7 @@ def reopen(
         {"from": case_.status},
     )
     return apply_change(
-        session,
+        tx,
         view,
         [event],
         verb="reopen",
@@ -333,7 +341,7 @@ def reopen(
 
 
 def schedule_follow_up(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     case_id: int,
@@ -352,7 +360,7 @@ def schedule_follow_up(
             hint="give a later date (--on YYYY-MM-DD) or a duration from now (--in 3d)",
         )
     body = optional_text(note, "the follow-up note") or ("done" if at is None else "")
-    view = load_for_write(session, case_id, if_version)
+    view = load_for_write(tx, case_id, if_version)
     if at is None and view.case.follow_up_at is None:
         raise Conflict(
             f"no follow-up is scheduled on case {case_id}",
@@ -360,24 +368,24 @@ def schedule_follow_up(
         )
     data = {"at": times.iso(at), "done": at is None}
     event = make_event(case_id, agent, EventKind.FOLLOW_UP, body, data)
-    return apply_change(session, view, [event], follow_up_at=at)
+    return apply_change(tx, view, [event], follow_up_at=at)
 
 
 def unassign(
-    session: Session, *, agent: str, case_id: int, if_version: int | None = None
+    tx: Tx, *, agent: str, case_id: int, if_version: int | None = None
 ) -> tuple[CaseView, bool]:
     """Leave the case to nobody (an `assigned` event to nobody); its status
     stays.  Returns (case, changed): a case nobody owns is left as it is."""
-    view = load_for_write(session, case_id, if_version, verb="unassign")
+    view = load_for_write(tx, case_id, if_version, verb="unassign")
     case_ = view.case
     if case_.assignee is None:
         return view, False
     event = assigned_event(case_, agent, "unassign", None)
-    return apply_change(session, view, [event], verb="unassign", assignee=None), True
+    return apply_change(tx, view, [event], verb="unassign", assignee=None), True
 
 
 def edit_case(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     case_id: int,
@@ -410,7 +418,7 @@ def edit_case(
             "say what to change",
             hint="--subject, --description, --priority, --category, --channel or --customer",
         )
-    view = load_for_write(session, case_id, if_version, verb="edit")
+    view = load_for_write(tx, case_id, if_version, verb="edit")
     case_ = view.case
     changes = {
         name: {"from": getattr(case_, name), "to": value}
@@ -420,7 +428,7 @@ def edit_case(
     values = {name: change["to"] for name, change in changes.items()}
     customer = view.customer
     if customer_crn is not None:
-        customer = get_customer(session, customer_crn)
+        customer = queries.get_customer(tx, customer_crn)
         if customer.id != case_.customer_id:
             changes["customer"] = {"from": view.customer.crn, "to": customer.crn}
             values["customer_id"] = customer.id
@@ -428,5 +436,5 @@ def edit_case(
         return view, {}
     summary = ", ".join(changes)
     event = make_event(case_id, agent, EventKind.EDITED, summary, changes)
-    apply_change(session, view, [event], verb="edit", **values)
-    return CaseView(case_, customer), changes
+    changed = apply_change(tx, view, [event], verb="edit", **values)
+    return CaseView(changed.case, customer), changes

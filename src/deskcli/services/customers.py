@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from dataclasses import replace
+from typing import Any
 
 from deskcli import limits, times
-from deskcli.errors import Conflict, InvalidValue, NotFound
+from deskcli.errors import Conflict, InvalidValue
 from deskcli.folding import name_key, search_text
 from deskcli.limits import check_text
-from deskcli.models import Customer
+from deskcli.reads import queries
+from deskcli.reads.rows import CUSTOMER_COLUMNS, CustomerRow
+from deskcli.tx import Duplicate, Tx
 
 
 def _clean_crn(crn: str) -> str:
@@ -39,94 +41,96 @@ def _check_phone(phone: str | None) -> str | None:
 
 
 def add_customer(
-    session: Session,
+    tx: Tx,
     *,
     crn: str,
     name: str,
     email: str | None = None,
     phone: str | None = None,
-) -> Customer:
+) -> CustomerRow:
     """Raises Conflict when the CRN is taken."""
     crn = _clean_crn(crn)
     name = _check_name(name)
-    taken = _crn_taken(session, crn)
+    taken = _crn_taken(tx, crn)
     if taken is not None:
         raise Conflict(
             f"a customer with CRN {taken} already exists", hint=f"desk customer show {taken}"
         )
-    customer = Customer(
-        crn=crn,
-        crn_key=name_key(crn),
-        name=name,
-        email=_check_email(email),
-        phone=_check_phone(phone),
-        created_at=times.now(),
-    )
-    _refresh_search_text(customer)
-    session.add(customer)
+    values: dict[str, Any] = {
+        "crn": crn,
+        "name": name,
+        "email": _check_email(email),
+        "phone": _check_phone(phone),
+        "created_at": times.now(),
+    }
     try:
-        session.flush()
-    except IntegrityError:
+        customer_id = tx.insert(INSERT_CUSTOMER, {**values, **_derived(values)})
+    except Duplicate:  # another writer added it meanwhile (servers)
         raise Conflict(f"a customer with CRN {crn} already exists") from None
-    return customer
+    return CustomerRow(id=customer_id, **values)
 
 
-def _crn_taken(session: Session, crn: str, *, other_than: int | None = None) -> str | None:
+_INSERTED = [name for name in CUSTOMER_COLUMNS if name != "id"] + ["crn_key", "search_text"]
+INSERT_CUSTOMER = (
+    f"INSERT INTO customer ({', '.join(_INSERTED)})"
+    f" VALUES ({', '.join(':' + name for name in _INSERTED)}) RETURNING id"
+)
+UPDATE_CUSTOMER = (
+    "UPDATE customer SET crn = :crn, name = :name, email = :email, phone = :phone,"
+    " search_text = :search_text WHERE id = :id"
+)
+# Only with a new CRN: a CRN that differed from another by case alone when
+# migration 0004 ran has no key, and keeps none until it changes.
+SET_CRN_KEY = "UPDATE customer SET crn_key = :crn_key WHERE id = :id"
+CRN_TAKEN = (
+    "SELECT crn FROM customer WHERE (crn_key = :crn_key OR crn = :crn) AND id != :other_than"
+    " LIMIT 1"
+)
+
+
+def _crn_taken(tx: Tx, crn: str, *, other_than: int | None = None) -> str | None:
     """The stored CRN that `crn` matches case-insensitively, if any (besides
     customer `other_than`).  Also the exact spelling: a CRN that already
     differed by case alone when migration 0004 ran has no key."""
-    query = select(Customer.crn).where(
-        (col(Customer.crn_key) == name_key(crn)) | (col(Customer.crn) == crn)
-    )
-    if other_than is not None:
-        query = query.where(col(Customer.id) != other_than)
-    return session.exec(query.limit(1)).first()
+    params = {"crn_key": name_key(crn), "crn": crn, "other_than": other_than or 0}
+    found = tx.rows(CRN_TAKEN, params)
+    return str(found[0][0]) if found else None
 
 
-def _refresh_search_text(customer: Customer) -> None:
-    fields = (customer.crn, customer.name, customer.email, customer.phone)
-    customer.search_text = search_text(fields)
-
-
-def get_customer(session: Session, crn: str) -> Customer:
-    """By CRN, whatever its case (the exact spelling first).  Raises NotFound."""
-    crn = crn.strip()
-    customer = session.exec(select(Customer).where(Customer.crn == crn)).first()
-    if customer is None:
-        query = select(Customer).where(col(Customer.crn_key) == name_key(crn))
-        customer = session.exec(query).first()
-    if customer is None:
-        raise NotFound(
-            f"no customer with CRN {crn}",
-            hint=f"add one with: desk customer add --crn {crn} --name NAME",
-        )
-    return customer
+def _derived(values: dict[str, Any]) -> dict[str, Any]:
+    """The customer's derived columns: its CRN's key and its search text."""
+    fields = (values["crn"], values["name"], values["email"], values["phone"])
+    return {"crn_key": name_key(values["crn"]), "search_text": search_text(fields)}
 
 
 def edit_customer(
-    session: Session,
+    tx: Tx,
     crn: str,
     *,
     name: str | None = None,
     email: str | None = None,
     phone: str | None = None,
     new_crn: str | None = None,
-) -> Customer:
+) -> CustomerRow:
     """Change the given fields; raises NotFound, Conflict (CRN taken)."""
-    customer = get_customer(session, crn)
-    if name is not None:
-        customer.name = _check_name(name)
-    if email is not None:
-        customer.email = _check_email(email)
-    if phone is not None:
-        customer.phone = _check_phone(phone)
+    customer = queries.get_customer(tx, crn)
+    values: dict[str, Any] = {
+        "crn": customer.crn,
+        "name": customer.name if name is None else _check_name(name),
+        "email": customer.email if email is None else _check_email(email),
+        "phone": customer.phone if phone is None else _check_phone(phone),
+    }
     if new_crn is not None and new_crn.strip() != customer.crn:
         new_crn = _clean_crn(new_crn)
-        taken = _crn_taken(session, new_crn, other_than=customer.id)
+        taken = _crn_taken(tx, new_crn, other_than=customer.id)
         if taken is not None:
             raise Conflict(f"a customer with CRN {taken} already exists")
-        customer.crn, customer.crn_key = new_crn, name_key(new_crn)
-    _refresh_search_text(customer)
-    session.add(customer)
-    session.flush()
-    return customer
+        values["crn"] = new_crn
+    derived = {**_derived(values), "id": customer.id}
+    try:
+        tx.execute(UPDATE_CUSTOMER, {**values, **derived})
+        if values["crn"] != customer.crn:
+            tx.execute(SET_CRN_KEY, derived)
+    except Duplicate:
+        raise Conflict(f"a customer with CRN {values['crn']} already exists") from None
+    return replace(customer, **values)

@@ -10,13 +10,11 @@ import random
 from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
-
 from deskcli import times
 from deskcli.domain import Channel, Priority
-from deskcli.models import Case
 from deskcli.services import cases, customers
 from deskcli.services.bulk_close import close_cases
+from deskcli.tx import Tx
 
 CUSTOMERS = [
     ("C-1001", "Ana Pérez", "ana.perez@example.com", "+34 600 111 222"),
@@ -204,18 +202,18 @@ OUTCOMES = [
 ]
 
 
-def seed_demo(session: Session, *, cases_wanted: int = 40, seed: int = 7) -> int:
+def seed_demo(tx: Tx, *, cases_wanted: int = 40, seed: int = 7) -> int:
     """Fill an empty database; returns the number of cases created."""
     rng = random.Random(seed)
     start = times.now() - timedelta(days=14)
     with times.frozen(start - timedelta(days=30)):
         for crn, name, email, phone in CUSTOMERS:
-            customers.add_customer(session, crn=crn, name=name, email=email, phone=phone)
+            customers.add_customer(tx, crn=crn, name=name, email=email, phone=phone)
     opened_at = sorted(
         start + timedelta(minutes=rng.randint(0, 14 * 24 * 60 - 120)) for _ in range(cases_wanted)
     )
     for when in opened_at:
-        _one_case(session, rng, when)
+        _one_case(tx, rng, when)
     return len(opened_at)
 
 
@@ -232,7 +230,7 @@ class _Clock:
         return times.frozen(self.at)
 
 
-def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
+def _one_case(tx: Tx, rng: random.Random, opened: datetime) -> None:
     subject, description, category, channel, priority = rng.choice(PROBLEMS)
     crn = rng.choice(CUSTOMERS)[0]
     agent = rng.choice(AGENTS)
@@ -240,7 +238,7 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
     clock = _Clock(rng, opened)
     with clock.after(0, 0):
         view = cases.open_case(
-            session,
+            tx,
             agent=agent,
             customer_crn=crn,
             subject=subject,
@@ -254,10 +252,10 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
     if outcome == "new":
         return
     with clock.after(2, 90):
-        cases.take(session, agent=agent, case_id=case_id)
+        cases.take(tx, agent=agent, case_id=case_id)
     with clock.after(1, 30):
         cases.add_reply(
-            session,
+            tx,
             agent=agent,
             case_id=case_id,
             text="Thanks for reaching out; I'm looking into this now.",
@@ -267,13 +265,13 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
     if outcome == "pending":
         with clock.after(10, 120):
             cases.set_pending(
-                session, agent=agent, case_id=case_id, reason="Asked for a screenshot of the bill"
+                tx, agent=agent, case_id=case_id, reason="Asked for a screenshot of the bill"
             )
         return
     if outcome == "escalated" or rng.random() < 0.3:
         with clock.after(10, 240):
             cases.escalate(
-                session,
+                tx,
                 agent=agent,
                 case_id=case_id,
                 team=TEAMS.get(category, "tier2"),
@@ -283,11 +281,11 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
             return
         agent = rng.choice(AGENTS)
         with clock.after(60, 600):
-            cases.take(session, agent=agent, case_id=case_id)
+            cases.take(tx, agent=agent, case_id=case_id)
     resolution, root_cause = rng.choice(FIXES[subject])
     with clock.after(30, 2000):
         cases.resolve(
-            session,
+            tx,
             agent=agent,
             case_id=case_id,
             resolution=resolution,
@@ -296,8 +294,8 @@ def _one_case(session: Session, rng: random.Random, opened: datetime) -> None:
         )
     if outcome == "closed":
         with clock.after(60, 3000):
-            close_cases(session, agent=agent, ids=[case_id])
+            close_cases(tx, agent=agent, ids=[case_id])
 
 
-def is_empty(session: Session) -> bool:
-    return session.exec(select(Case.id).limit(1)).first() is None
+def is_empty(tx: Tx) -> bool:
+    return not tx.rows('SELECT id FROM "case" LIMIT 1', {})

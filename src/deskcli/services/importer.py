@@ -31,6 +31,7 @@ from deskcli.services.transfer import (
     case_columns,
 )
 from deskcli.services.write_path import SEARCHED_FIELDS, refresh_search_text
+from deskcli.store import tx_of
 
 
 def _row(
@@ -174,7 +175,7 @@ class _Importer:
             )
         if self.conflict is not None:
             raise self.conflict
-        refresh_search_text(self.session, self.searched_cases)
+        refresh_search_text(tx_of(self.session), self.searched_cases)
         if self.summary.cases or self.summary.events:
             _advance_sequences(self.session)
         return self.summary

@@ -12,8 +12,8 @@ from sqlalchemy import text
 from deskcli import store
 from deskcli.errors import Conflict, InvalidValue, StorageError
 from deskcli.location import readonly_uri
+from deskcli.reads import queries
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
-from deskcli.services.case_queries import count_by_status
 from deskcli.shapes import DoctorReport as Report
 
 DAMAGED_SHOWN = 20  # damaged values named per table; the scan stops there
@@ -22,7 +22,7 @@ DAMAGED_SHOWN = 20  # damaged values named per table; the scan stops there
 def doctor(db: store.Database) -> Report:
     """Check the database: schema, journal, integrity, permissions, filesystem."""
     with store.reading(db) as session:
-        counts = count_by_status(session)
+        counts = queries.count_by_status(store.SessionSource(session))
         schema = session.execute(text("SELECT version_num FROM alembic_version")).scalar()
     report = Report(
         database=str(db.path) if db.path else store.safe_url(db.url),

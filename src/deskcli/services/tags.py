@@ -4,16 +4,17 @@ case-insensitively (its `tag_key`), stored as first typed, once per case."""
 from __future__ import annotations
 
 from collections.abc import Sequence
-
-from sqlalchemy import delete, insert
-from sqlmodel import Session, col
+from dataclasses import replace
+from typing import Any
 
 from deskcli import limits
 from deskcli.domain import EventKind
 from deskcli.errors import InvalidValue
-from deskcli.models import CaseTag
-from deskcli.services.case_queries import CaseView
+from deskcli.folding import sorted_tags
+from deskcli.reads.rows import CaseView
+from deskcli.reads.source import in_list
 from deskcli.services.write_path import apply_change, load_for_write, make_event, require_text
+from deskcli.tx import Tx
 
 
 def clean_tag(tag: str) -> str:
@@ -40,7 +41,7 @@ def _unique(tags: Sequence[str]) -> list[str]:
 
 
 def retag(
-    session: Session,
+    tx: Tx,
     *,
     agent: str,
     case_id: int,
@@ -53,7 +54,7 @@ def retag(
     tags added or removed, as stored; none: nothing changed, no event."""
     verb, kind = ("untag", EventKind.UNTAGGED) if remove else ("tag", EventKind.TAGGED)
     wanted = _unique(tags)
-    view = load_for_write(session, case_id, if_version, verb=verb)
+    view = load_for_write(tx, case_id, if_version, verb=verb)
     if remove:
         keys = {tag_key(t) for t in wanted}
         changed = [t for t in view.case.tags if tag_key(t) in keys]
@@ -63,16 +64,17 @@ def retag(
     if not changed:
         return view, []
     if remove:
-        session.execute(
-            delete(CaseTag).where(
-                col(CaseTag.case_id) == case_id,
-                col(CaseTag.tag_key).in_([tag_key(t) for t in changed]),
-            )
-        )
+        params: dict[str, Any] = {"case_id": case_id}
+        removed = in_list("tag_key", "k", [tag_key(t) for t in changed], params)
+        tx.execute(f"DELETE FROM case_tag WHERE case_id = :case_id AND {removed}", params)
+        left = [t for t in view.case.tags if t not in changed]
     else:
         rows = [{"case_id": case_id, "tag_key": tag_key(t), "tag": t} for t in changed]
-        session.execute(insert(CaseTag.__table__), rows)  # type: ignore[attr-defined]
+        tx.execute_many(INSERT_TAG, rows)
+        left = sorted_tags([*view.case.tags, *changed])
     event = make_event(case_id, agent, kind, ", ".join(changed), {"tags": changed})
-    view = apply_change(session, view, [event], verb=verb)
-    session.refresh(view.case, ["tag_rows"])
-    return view, changed
+    view = apply_change(tx, view, [event], verb=verb)
+    return CaseView(replace(view.case, tags=left), view.customer), changed
+
+
+INSERT_TAG = "INSERT INTO case_tag (case_id, tag_key, tag) VALUES (:case_id, :tag_key, :tag)"

@@ -3,29 +3,29 @@
 verb against `domain.TRANSITIONS`, bumps the version it read, stamps
 `updated_at` and appends one event per thing that happened.
 
-The version check in the UPDATE's WHERE clause cannot fail by accident under
-`store.writing()` (BEGIN IMMEDIATE) on SQLite; it is what catches a stale
-`--if-version`, and concurrent writers on servers without a file lock.
+It is plain SQL over a `deskcli.tx.Tx`: the same texts on SQLite (through
+`sqlite3`, no database stack) and PostgreSQL.  The version check in the
+UPDATE's WHERE clause cannot fail by accident on SQLite, whose transaction
+holds the write lock from its start (BEGIN IMMEDIATE); it is what catches a
+stale `--if-version`, and concurrent writers on servers (which also lock the
+case's row when they load it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import replace
 from datetime import datetime
-from functools import cache
 from typing import Any
-
-from sqlalchemy import JSON, String, bindparam, insert
-from sqlalchemy import select as core_select
-from sqlalchemy.orm.attributes import set_committed_value
-from sqlmodel import Session, col, select
 
 from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, EventKind
 from deskcli.errors import InvalidValue, StaleWrite, TransitionNotAllowed
 from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_fold, search_text
-from deskcli.models import Case, Event, UTCDateTime
-from deskcli.services.case_queries import CaseView, get_case
+from deskcli.reads import queries
+from deskcli.reads.rows import CASE_COLUMNS, CaseView, to_time
+from deskcli.reads.source import in_list
+from deskcli.tx import Tx
 
 
 def require_text(
@@ -52,66 +52,45 @@ def check_transition(verb: str, case_id: int, status: str) -> None:
         raise TransitionNotAllowed(refusal)
 
 
-def stale_write_error(session: Session, case_: Case, expected: int) -> StaleWrite:
+LAST_EVENT = "SELECT agent, kind, at FROM event WHERE case_id = :case_id ORDER BY id DESC LIMIT 1"
+CURRENT_VERSION = 'SELECT version FROM "case" WHERE id = :case_id'
+
+
+def stale_write_error(tx: Tx, case_id: int, expected: int) -> StaleWrite:
     """The case is no longer at version `expected`: say who changed it last."""
-    last = session.exec(
-        select(Event).where(Event.case_id == case_.id).order_by(col(Event.id).desc()).limit(1)
-    ).first()
-    who = f" by {last.agent} ({last.kind}, {times.ago(last.at)})" if last else ""
+    last = tx.rows(LAST_EVENT, {"case_id": case_id})
+    who = ""
+    if last:
+        agent, kind, at = last[0]
+        who = f" by {agent} ({kind}, {times.ago(to_time(at))})"
+    current = tx.rows(CURRENT_VERSION, {"case_id": case_id})
+    now = f"; it is now version {current[0][0]}" if current else ""
     return StaleWrite(
-        f"case {case_.id} was changed{who} since version {expected}; it is now version "
-        f"{case_.version}",
-        hint=f"look again (desk case show {case_.id}) and retry",
+        f"case {case_id} was changed{who} since version {expected}{now}",
+        hint=f"look again (desk case show {case_id}) and retry",
     )
 
 
 def load_for_write(
-    session: Session, case_id: int, if_version: int | None, *, verb: str | None = None
+    tx: Tx, case_id: int, if_version: int | None, *, verb: str | None = None
 ) -> CaseView:
     """The case (row-locked on servers), refused if it is no longer at
     `if_version`, or if `verb` may not run from its status."""
-    view = get_case(session, case_id, lock=True)
+    view = queries.get_case(tx, case_id, lock=tx.lock_rows)
     if if_version is not None and view.case.version != if_version:
-        raise stale_write_error(session, view.case, if_version)
+        raise stale_write_error(tx, case_id, if_version)
     if verb is not None:
         check_transition(verb, case_id, view.case.status)
     return view
 
 
-# The statements every write runs, built once per process: SQLAlchemy then
-# reuses their compiled SQL without rebuilding them or their cache keys.
-
-
-@cache
-def _event_insert() -> Any:
-    return insert(Event.__table__)  # type: ignore[attr-defined]
-
-
-@cache
-def _case_update(columns: tuple[str, ...]) -> Any:
-    """UPDATE case SET `columns` WHERE id and version are the ones read; the
-    values bind as `v_<column>`, the guard as `w_id` and `w_version`."""
-    table = Case.__table__  # type: ignore[attr-defined]
-    values = {name: bindparam(f"v_{name}", type_=table.c[name].type) for name in columns}
-    guard = (table.c.id == bindparam("w_id"), table.c.version == bindparam("w_version"))
-    return table.update().where(*guard).values(values)
-
-
-@cache
-def _searched_bodies_query() -> Any:
-    """The searched events' bodies of the cases in `ids`, oldest first."""
-    table = Event.__table__  # type: ignore[attr-defined]
-    return (
-        core_select(table.c.case_id, table.c.body)
-        .where(table.c.case_id.in_(bindparam("ids", expanding=True)))
-        .where(table.c.kind.in_(SEARCHED_EVENT_KINDS))
-        .order_by(table.c.id)
-    )
-
-
-# An event to append, as the row it becomes: events are only ever inserted, so
-# they go in with one Core INSERT, not through the ORM's unit of work.
+# An event to append, as the row it becomes (events are only ever inserted).
 EventRow = dict[str, Any]
+
+INSERT_EVENT = (
+    "INSERT INTO event (case_id, at, agent, kind, body, data)"
+    " VALUES (:case_id, :at, :agent, :kind, :body, :data)"
+)
 
 
 def make_event(
@@ -121,13 +100,11 @@ def make_event(
             "body": body, "data": data}  # fmt: skip
 
 
-def append_events(session: Session, events: Sequence[EventRow]) -> None:
-    # Core statements run on the session's connection (its transaction)
-    # without the ORM's per-statement bookkeeping, which they do not need.
+def append_events(tx: Tx, events: Sequence[EventRow]) -> None:
     if len(events) == 1:
-        session.connection().execute(_event_insert(), dict(events[0]))
+        tx.execute(INSERT_EVENT, events[0])
     elif events:
-        session.connection().execute(_event_insert(), list(events))
+        tx.execute_many(INSERT_EVENT, events)
 
 
 # The case fields `desk case list --search` looks in, besides the bodies of
@@ -141,69 +118,77 @@ def case_search_text(fields: Sequence[str | None], bodies: Sequence[str]) -> str
     return search_text((*fields, *bodies))
 
 
-def _searched_bodies(session: Session, case_ids: Collection[int]) -> dict[int, list[str]]:
+def _searched_bodies(tx: Tx, case_ids: Collection[int]) -> dict[int, list[str]]:
+    """The searched events' bodies of the cases in `case_ids`, oldest first."""
     bodies: dict[int, list[str]] = {case_id: [] for case_id in case_ids}
-    found = session.connection().execute(_searched_bodies_query(), {"ids": list(case_ids)})
-    for case_id, body in found:
+    params: dict[str, Any] = {}
+    cases = in_list("case_id", "c", list(case_ids), params)
+    kinds = in_list("kind", "k", sorted(SEARCHED_EVENT_KINDS), params)
+    sql = f"SELECT case_id, body FROM event WHERE {cases} AND {kinds} ORDER BY id"
+    for case_id, body in tx.rows(sql, params):
         bodies[case_id].append(body)
     return bodies
 
 
-def refresh_search_text(session: Session, case_ids: Collection[int]) -> None:
+SET_SEARCH_TEXT = 'UPDATE "case" SET search_text = :search_text WHERE id = :case_id'
+
+
+def refresh_search_text(tx: Tx, case_ids: Collection[int]) -> None:
     """Recompute the search text of these cases from the database (import)."""
     ids = sorted(case_ids)
     for start in range(0, len(ids), 500):
         chunk = ids[start : start + 500]
-        bodies = _searched_bodies(session, chunk)
-        searched = [getattr(Case, name) for name in SEARCHED_FIELDS]
-        fields = session.exec(select(Case.id, *searched).where(col(Case.id).in_(chunk)))
+        bodies = _searched_bodies(tx, chunk)
+        params: dict[str, Any] = {}
+        sql = f'SELECT id, {", ".join(SEARCHED_FIELDS)} FROM "case" WHERE ' + in_list(
+            "id", "i", chunk, params
+        )
         rows = [
-            {"w_id": case_id, "v_search_text": case_search_text(values, bodies[int(case_id or 0)])}
-            for case_id, *values in fields
+            {"case_id": case_id, "search_text": case_search_text(fields, bodies[case_id])}
+            for case_id, *fields in tx.rows(sql, params)
         ]
-        if rows:  # one executemany a chunk, not one UPDATE a case
-            session.connection().execute(_search_text_update(), rows)
+        tx.execute_many(SET_SEARCH_TEXT, rows)  # one executemany a chunk
 
 
-@cache
-def _search_text_update() -> Any:
-    table = Case.__table__  # type: ignore[attr-defined]
-    return (
-        table.update()
-        .where(table.c.id == bindparam("w_id"))
-        .values(search_text=bindparam("v_search_text"))
-    )
+# The columns a change may set: the case's own, and the derived ones.
+_WRITABLE = frozenset(CASE_COLUMNS) - {"id"} | {"assignee_key", "team_key", "search_text"}
+
+
+def _assignments(columns: Sequence[str]) -> str:
+    """`column = :v_column, ...` for known column names only (they come from
+    the services' keyword arguments, never from user input)."""
+    unknown = set(columns) - _WRITABLE
+    if unknown:
+        raise ValueError(f"not a writable case column: {sorted(unknown)}")
+    return ", ".join(f"{name} = :v_{name}" for name in columns)
 
 
 def _derived(
-    session: Session, case_: Case, changes: dict[str, Any], events: Sequence[EventRow]
-) -> dict[str, Any]:
+    tx: Tx, view: CaseView, changes: dict[str, Any], events: Sequence[EventRow]
+) -> tuple[dict[str, Any], str | None]:
     """The derived columns that `changes` and `events` move: the name keys of
-    assignee and team, and the search text (appended to for a new note or
-    reply, recomputed when a searched field changes)."""
+    assignee and team, and the search text, recomputed when a searched field
+    changes; or else the text to append to it for a new note or reply."""
     derived: dict[str, Any] = {}
     if "assignee" in changes:
         derived["assignee_key"] = name_key(changes["assignee"])
     if "team" in changes:
         derived["team_key"] = name_key(changes["team"])
     new_bodies = [e["body"] for e in events if e["kind"] in SEARCHED_EVENT_KINDS and e["body"]]
+    case_ = view.case
     if any(field in changes for field in SEARCHED_FIELDS):
         assert case_.id is not None
         fields = [changes.get(f, getattr(case_, f)) for f in SEARCHED_FIELDS]
-        old_bodies = _searched_bodies(session, [case_.id])[case_.id]
+        old_bodies = _searched_bodies(tx, [case_.id])[case_.id]
         derived["search_text"] = case_search_text(fields, [*old_bodies, *new_bodies])
-    elif new_bodies:
-        derived["search_text"] = "\n".join([case_.search_text, *map(search_fold, new_bodies)])
-    return derived
-
-
-def _stamped(changes: dict[str, Any], now: datetime, version: Any) -> dict[str, Any]:
-    """What every write sets besides its own changes: the time and the next version."""
-    return {**changes, "updated_at": now, "version": version}
+        return derived, None
+    if new_bodies:
+        return derived, "".join("\n" + search_fold(body) for body in new_bodies)
+    return derived, None
 
 
 def apply_change(
-    session: Session,
+    tx: Tx,
     view: CaseView,
     events: Sequence[EventRow],
     *,
@@ -211,24 +196,26 @@ def apply_change(
     **changes: Any,
 ) -> CaseView:
     """Apply `changes` if the row is still at the version read; append `events`.
-    With `verb`, the case also moves to that transition's target status."""
+    With `verb`, the case also moves to that transition's target status.
+    Returns the case as it now is."""
     case_ = view.case
     assert case_.id is not None
     if verb is not None and (to := TRANSITIONS[verb].target(case_.status)) != case_.status:
         changes = {"status": str(to), **changes}
-    changes = {**changes, **_derived(session, case_, changes, events)}
-    values = _stamped(changes, times.now(), case_.version + 1)
+    derived, appended = _derived(tx, view, changes, events)
+    values = {**changes, **derived, "updated_at": times.now(), "version": case_.version + 1}
+    sql = f'UPDATE "case" SET {_assignments(tuple(values))}'
     params = {f"v_{name}": value for name, value in values.items()}
+    if appended is not None:
+        sql += ", search_text = search_text || :appended"
+        params["appended"] = appended
+    sql += " WHERE id = :w_id AND version = :w_version"
     params.update(w_id=case_.id, w_version=case_.version)
-    result = session.connection().execute(_case_update(tuple(values)), params)
-    if result.rowcount != 1:
-        expected = case_.version
-        session.refresh(case_)
-        raise stale_write_error(session, case_, expected)
-    for key, value in values.items():
-        set_committed_value(case_, key, value)
-    append_events(session, events)
-    return view
+    if tx.execute(sql, params) != 1:
+        raise stale_write_error(tx, case_.id, case_.version)
+    append_events(tx, events)
+    shown = {name: value for name, value in values.items() if name in CASE_COLUMNS}
+    return CaseView(replace(case_, **shown), view.customer)
 
 
 # One event of a set-based change: (kind, body, data), the same for every case.
@@ -236,7 +223,7 @@ EventTemplate = tuple[EventKind, str, dict[str, Any]]
 
 
 def apply_change_to_many(
-    session: Session,
+    tx: Tx,
     case_ids: list[int],
     *,
     statuses: Collection[str],
@@ -250,56 +237,26 @@ def apply_change_to_many(
     UPDATE that bumps every version.  The UPDATE's guard is the statuses the
     caller read and checked against the transition table: a case changed
     since then is left out, and the count of rows updated says so."""
-    connection = session.connection()
+    ids: dict[str, Any] = {}
+    in_ids = in_list("id", "i", case_ids, ids)
     for kind, body, data in events:
         event = {"at": at, "agent": agent, "kind": str(kind), "body": body, "data": data}
-        connection.execute(_insert_event_per_case(), {"ids": case_ids, **event})
+        tx.execute(
+            "INSERT INTO event (case_id, at, agent, kind, body, data)"
+            f' SELECT id, :at, :agent, :kind, :body, :data FROM "case" WHERE {in_ids}',
+            {**ids, **event},
+        )
     values = {**changes, "updated_at": at}
     for name in ("assignee", "team"):
         if name in changes:
             values[f"{name}_key"] = name_key(changes[name])
+    params = {**ids, **{f"v_{name}": value for name, value in values.items()}}
+    sql = f'UPDATE "case" SET {_assignments(tuple(values))}, version = version + 1'
     # The guarded statuses are active ones, which hold no resolution: a
     # resolution is appended to the search text.
     resolution = changes.get("resolution")
-    suffix = {"search_suffix": "\n" + search_fold(resolution)} if resolution else {}
-    statement = _update_many(tuple(values), bool(suffix))
-    params = {f"v_{name}": value for name, value in values.items()}
-    params.update(ids=case_ids, statuses=list(statuses), **suffix)
-    return int(connection.execute(statement, params).rowcount)
-
-
-@cache
-def _update_many(columns: tuple[str, ...], append_search: bool) -> Any:
-    """UPDATE case SET `columns` (bound as `v_<column>`), version + 1 and,
-    with `append_search`, search_text || `search_suffix`, WHERE id IN `ids`
-    AND status IN `statuses`."""
-    table = Case.__table__  # type: ignore[attr-defined]
-    values: dict[str, Any] = {c: bindparam(f"v_{c}", type_=table.c[c].type) for c in columns}
-    values["version"] = table.c.version + 1
-    if append_search:
-        values["search_text"] = table.c.search_text + bindparam("search_suffix", type_=String())
-    return (
-        table.update()
-        .where(
-            table.c.id.in_(bindparam("ids", expanding=True)),
-            table.c.status.in_(bindparam("statuses", expanding=True)),
-        )
-        .values(values)
-    )
-
-
-@cache
-def _insert_event_per_case() -> Any:
-    """One event per case in `ids`, as a single INSERT ... SELECT; the event's
-    fields bind as `at`, `agent`, `kind`, `body` and `data`."""
-    cases_table = Case.__table__  # type: ignore[attr-defined]
-    rows = core_select(
-        cases_table.c.id,
-        bindparam("at", type_=UTCDateTime()),
-        bindparam("agent", type_=String()),
-        bindparam("kind", type_=String()),
-        bindparam("body", type_=String()),
-        bindparam("data", type_=JSON()),
-    ).where(cases_table.c.id.in_(bindparam("ids", expanding=True)))
-    columns = ["case_id", "at", "agent", "kind", "body", "data"]
-    return insert(Event.__table__).from_select(columns, rows)  # type: ignore[attr-defined]
+    if resolution:
+        sql += ", search_text = search_text || :appended"
+        params["appended"] = "\n" + search_fold(resolution)
+    sql += f" WHERE {in_ids} AND " + in_list("status", "s", sorted(statuses), params)
+    return tx.execute(sql, params)
