@@ -218,6 +218,7 @@ def test_everyday_queries_use_an_index(database: object) -> None:
     from deskcli.reads import queries
     from deskcli.reads.filters import CaseFilter
     from deskcli.reads.source import open_sqlite
+    from deskcli.services import assist, cases, customers, write_path
 
     source = open_sqlite(database.path)  # type: ignore[attr-defined]
     assert source is not None
@@ -230,11 +231,18 @@ def test_everyday_queries_use_an_index(database: object) -> None:
         "count of customer": (queries.COUNT_CASES_OF_CUSTOMER, {"customer_id": 1}),
         "crn": (queries.CUSTOMER_BY_CRN, {"crn": "C-1"}),
         "crn key": (queries.CUSTOMER_BY_CRN_KEY, {"crn_key": "c-1"}),
-        "tags": (queries.TAGS_OF_CASES.format(ids=":a, :b"), {"a": 1, "b": 2}),
+        "tags": (queries.TAGS_OF_CASES + "case_id IN (:a, :b)", {"a": 1, "b": 2}),
         "board counts": (queries.COUNT_BY_STATUS_IN.format(statuses=active), {}),
         "board column": (queries.MOST_URGENT, {"status": "open", "priority": "high", "limit": 9}),
         "due count": (queries.COUNT_DUE_FOLLOW_UPS, {"now": "2026-01-01"}),
         "follow-ups": (queries.FOLLOW_UPS + " ORDER BY c.follow_up_at, c.id LIMIT 20", {}),
+        # What the write path reads (deskcli.services).
+        "last event": (write_path.LAST_EVENT, {"case_id": 1}),
+        "version": (write_path.CURRENT_VERSION, {"case_id": 1}),
+        "agent spelling": (cases.SPELLED_AGENT, {"key": "sam"}),
+        "team spelling": (cases.SPELLED_TEAM, {"key": "tier2"}),
+        "crn taken": (customers.CRN_TAKEN, {"crn_key": "c-1", "crn": "C-1", "other_than": 0}),
+        "five A's": (assist.ASSIST_EVENTS, {"case_id": 1, "kind": "assist_step"}),
     }
     narrow = {
         "by agent": CaseFilter(assignee="Sam"),

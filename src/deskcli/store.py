@@ -1,5 +1,7 @@
-"""Storage: where the database is, how it is opened, and the only two
-transaction scopes the rest of the program uses.
+"""Storage: where the database is, how it is opened, and the two
+transaction scopes, reading() and writing().  On a SQLite file at the
+current schema the everyday commands open the same transactions without
+this module (deskcli.reads.source, deskcli.tx), under the same policy.
 
 Policy (one SQLite file shared by a small team):
 - WAL journal (set once, when the file is created): readers never block writers.

@@ -50,7 +50,7 @@ CUSTOMER_BY_CRN = f"SELECT {_CUSTOMER} FROM customer cu WHERE cu.crn = :crn"
 CUSTOMER_BY_CRN_KEY = (
     f"SELECT {_CUSTOMER} FROM customer cu WHERE cu.crn_key = :crn_key ORDER BY cu.id LIMIT 1"
 )
-TAGS_OF_CASES = "SELECT case_id, tag FROM case_tag WHERE case_id IN ({ids})"
+TAGS_OF_CASES = "SELECT case_id, tag FROM case_tag WHERE "
 TAGGED = "c.id IN (SELECT case_id FROM case_tag WHERE tag_key = :{name})"
 CUSTOMERS = f"SELECT {_CUSTOMER} FROM customer cu"
 COUNT_BY_STATUS = 'SELECT status, count(*) FROM "case" GROUP BY status'
@@ -127,8 +127,8 @@ def _with_tags(source: Source, rows: Rows) -> Rows:
     cases = {r.id: r for r in (row.case if isinstance(row, CaseView) else row for row in rows)}
     ids = list(cases)
     for start in range(0, len(ids), _TAG_CHUNK):
-        params = {f"i{n}": case_id for n, case_id in enumerate(ids[start : start + _TAG_CHUNK])}
-        sql = TAGS_OF_CASES.format(ids=", ".join(":" + name for name in params))
+        params: dict[str, Any] = {}
+        sql = TAGS_OF_CASES + in_list("case_id", "i", ids[start : start + _TAG_CHUNK], params)
         for case_id, tag in source.rows(sql, params):
             cases[case_id].tags.append(tag)
     for case in cases.values():
