@@ -18,11 +18,13 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from deskcli.dbpolicy import SCHEMA_HEAD, max_id, storage_error
+from deskcli.errors import Conflict
 from deskcli.reads.source import Params, connect_file, sqlite_time
 
 
-class Duplicate(Exception):
-    """A statement broke a unique constraint (two writers added the same key)."""
+class Duplicate(Conflict):
+    """A statement broke a unique constraint (two writers added the same key).
+    Services that can say which key catch it; uncaught it is still exit 4."""
 
 
 class Tx(Protocol):
@@ -32,9 +34,9 @@ class Tx(Protocol):
 
     max_id: int
     dialect: str
-    # What makes a SELECT take row locks on the cases (aliased c) it reads: " FOR UPDATE OF c"
-    # on servers; nothing on SQLite, whose BEGIN IMMEDIATE already holds the
-    # whole file.
+    # What makes a SELECT lock the rows of the cases it reads (the queries
+    # that lock name the case table c): " FOR UPDATE OF c" on servers; nothing
+    # on SQLite, whose BEGIN IMMEDIATE already holds the whole file.
     lock_rows: str
 
     def rows(self, sql: str, params: Params) -> Sequence[Sequence[Any]]: ...

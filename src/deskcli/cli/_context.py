@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, TypeVar
 
 import typer
 
-from deskcli.errors import InvalidValue
+from deskcli.errors import DeskError, InvalidValue
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -104,11 +104,14 @@ class AppContext:
             path = self._file()
             fast = open_write_file(path) if path is not None else None
             if fast is not None:
-                from deskcli.reads.rows import DamagedRow
-
                 try:
                     yield fast.tx
-                except DamagedRow:
+                except DeskError:
+                    fast.rollback()
+                    raise
+                except (ValueError, TypeError):
+                    # A stored value of the wrong kind (SQLite keeps whatever
+                    # was written; reads.rows.DamagedRow): name it, as the store does.
                     fast.rollback()
                     self._name_damage()
                     raise
