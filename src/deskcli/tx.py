@@ -17,9 +17,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Protocol
 
-from deskcli.dbpolicy import SCHEMA_HEAD, max_id, storage_error
+from deskcli.dbpolicy import max_id, storage_error
 from deskcli.errors import Conflict
-from deskcli.reads.source import Params, connect_file, sqlite_time
+from deskcli.reads.source import Params, open_desk_file, sqlite_time
 
 
 class Duplicate(Conflict):
@@ -134,30 +134,16 @@ class WriteFile:
 
 
 def open_write_file(path: Path) -> WriteFile | None:
-    """A write transaction on the desk file at `path`, or None when the file
-    is not one to write this way as it is (missing, not a regular file, no
-    desk schema or another revision): the caller then opens it through the
-    store, which creates, migrates or refuses it with the right message."""
-    connection = connect_file(path)
-    if connection is None:
-        return None
-    where = str(path)
-    try:
-        connection.execute("PRAGMA foreign_keys = ON")
-        relax_sync_in_wal(connection)
-        # The write lock before the first read: a read-modify-write cannot be
-        # overtaken halfway (see the store's policy).
-        connection.execute("BEGIN IMMEDIATE")
-        revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.DatabaseError as exc:
-        connection.close()
-        if "no such table" in str(exc):
-            return None
-        raise storage_error(where, str(exc)) from None
-    if revision is None or revision[0] != SCHEMA_HEAD:
-        connection.close()
-        return None
-    return WriteFile(connection, where)
+    """A write transaction on the desk file at `path` (None: see
+    reads.source.open_desk_file).  BEGIN IMMEDIATE takes the write lock before
+    the first read: a read-modify-write cannot be overtaken halfway."""
+    connection = open_desk_file(path, _for_writing, "BEGIN IMMEDIATE")
+    return WriteFile(connection, str(path)) if connection is not None else None
+
+
+def _for_writing(connection: sqlite3.Connection) -> None:
+    connection.execute("PRAGMA foreign_keys = ON")
+    relax_sync_in_wal(connection)
 
 
 def relax_sync_in_wal(connection: Any) -> None:

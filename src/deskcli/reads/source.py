@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
@@ -58,36 +58,30 @@ def sqlite_time(value: datetime) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
 
 
-def connect_file(path: Path) -> sqlite3.Connection | None:
-    """A `sqlite3` connection to the existing regular file at `path` (None
-    when there is none: the store creates it or says what is wrong), with
-    the store's busy timeout and no implicit transactions."""
+def open_desk_file(
+    path: Path, prepare: Callable[[sqlite3.Connection], None], begin: str
+) -> sqlite3.Connection | None:
+    """A `sqlite3` connection to the desk file at `path`, set up by `prepare`,
+    inside the transaction `begin` starts, with the store's busy timeout and
+    no implicit transactions.  None when the file cannot be used this way as
+    it is (missing, not a regular file, no desk schema or another revision):
+    the caller then opens it through the store, which creates, migrates or
+    refuses it with the right message."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None
     except OSError:
         return None
+    where = str(path)
     try:
-        return sqlite3.connect(
+        connection = sqlite3.connect(
             sqlite_uri(path), uri=True, timeout=busy_timeout(), isolation_level=None
         )
     except sqlite3.Error as exc:
-        raise storage_error(str(path), str(exc)) from None
-
-
-def open_sqlite(path: Path) -> SqliteSource | None:
-    """A read source on the desk file at `path`, or None when the file cannot
-    be read this way as it is (missing, not a regular file, no desk schema or
-    another revision): the caller then opens it through the store, which
-    creates, migrates or refuses it with the right message."""
-    connection = connect_file(path)
-    if connection is None:
-        return None
-    where = str(path)
+        raise storage_error(where, str(exc)) from None
     try:
-        connection.execute("PRAGMA query_only = ON")
-        # One snapshot for every query of the command (WAL: writers go on).
-        connection.execute("BEGIN")
+        prepare(connection)
+        connection.execute(begin)
         revision = connection.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.DatabaseError as exc:
         connection.close()
@@ -97,7 +91,18 @@ def open_sqlite(path: Path) -> SqliteSource | None:
     if revision is None or revision[0] != SCHEMA_HEAD:
         connection.close()
         return None
-    return SqliteSource(connection, where)
+    return connection
+
+
+def _read_only(connection: sqlite3.Connection) -> None:
+    connection.execute("PRAGMA query_only = ON")
+
+
+def open_sqlite(path: Path) -> SqliteSource | None:
+    """A read source on the desk file at `path` (see open_desk_file), in one
+    snapshot for every query of the command (WAL: writers go on)."""
+    connection = open_desk_file(path, _read_only, "BEGIN")
+    return SqliteSource(connection, str(path)) if connection is not None else None
 
 
 def in_list(column: str, name: str, values: Sequence[Any], params: dict[str, Any]) -> str:
