@@ -51,7 +51,8 @@ def search_text(parts: Iterable[str | None]) -> str:
 
 # A word: a run of letters and digits (any script), with the combining marks
 # that may follow a letter in decomposed text ("e" + U+0301); no underscore.
-_WORD = re.compile(r"(?:[^\W_][\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*)+")
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD = re.compile(f"(?:[^\\W_][{_MARKS}]*)+")
 
 
 def search_words(text: str) -> list[str]:
