@@ -77,12 +77,12 @@ INSERT_SEARCH = (
     "INSERT INTO kb_search (at, agent, query, query_key, results)"
     " VALUES (:at, :agent, :query, :query_key, :results)"
 )
-# The search itself, per backend; {statuses} is an IN list of parameter names.
+# The search itself, per backend; STATUSES becomes an IN list of parameter names.
 # SQLite: bm25 is smaller for better matches; its weights are per column.
 SQLITE_SEARCH = (
     f"SELECT {_ARTICLE}, -bm25(kb_fts, {TITLE_WEIGHT}, 1.0) AS rank"
     " FROM kb_fts JOIN kb_article a ON a.id = kb_fts.rowid"
-    " WHERE kb_fts MATCH :query AND {statuses}"
+    " WHERE kb_fts MATCH :query AND STATUSES"
     f" ORDER BY bm25(kb_fts, {TITLE_WEIGHT}, 1.0), a.id"
 )
 # PostgreSQL: ts_rank's weights are {D, C, B, A}: the body is B, the title A.
@@ -90,7 +90,7 @@ POSTGRES_SEARCH = (
     f"SELECT {_ARTICLE}, ts_rank(CAST('{{0.1, 0.2, {1 / TITLE_WEIGHT}, 1.0}}' AS real[]),"
     " a.search_vector, q.query) AS rank"
     " FROM kb_article a, to_tsquery('simple', :query) AS q (query)"
-    " WHERE a.search_vector @@ q.query AND {statuses}"
+    " WHERE a.search_vector @@ q.query AND STATUSES"
     " ORDER BY rank DESC, a.id"
 )
 
@@ -396,9 +396,9 @@ def search(
         statuses = [ArticleStatus.PUBLISHED] + ([ArticleStatus.DRAFT] if include_drafts else [])
         where = in_list("a.status", "s", [str(s) for s in statuses], params)
         if tx.dialect == "sqlite":
-            sql, params["query"] = SQLITE_SEARCH.format(statuses=where), fts5_query(words)
+            sql, params["query"] = SQLITE_SEARCH.replace("STATUSES", where), fts5_query(words)
         else:
-            sql, params["query"] = POSTGRES_SEARCH.format(statuses=where), tsquery(words)
+            sql, params["query"] = POSTGRES_SEARCH.replace("STATUSES", where), tsquery(words)
         if limit:
             sql += " LIMIT :limit"
             params["limit"] = limit
