@@ -19,9 +19,7 @@ def test_models_match_the_migrations(database: Any) -> None:
     db = database
     assert models.Case.__tablename__ == "case"
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"include_object": _not_search_index}
-        )
+        context = MigrationContext.configure(connection, opts={"include_object": _not_search_index})
         diff = compare_metadata(context, SQLModel.metadata)
     assert diff == []
 
