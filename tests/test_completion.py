@@ -78,3 +78,26 @@ def test_names_complete_whatever_their_case(db_path: Path, dj: Callable[..., Any
     assert complete(db_path, "desk case list --customer c-")[0] == ["c-100", "c-200"]
     assert complete(db_path, "desk case list --assignee MA")[0] == ["MAria"]
     assert complete(db_path, "desk case list --team NET")[0] == ["NETwork-ops"]
+
+
+def zsh_complete(db: Path, words: str) -> str:
+    """What zsh is given: each value with its help."""
+    extra = {"_DESK_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words}
+    result = subprocess.run(
+        [sys.executable, "-c", PROBE], capture_output=True, text=True, timeout=60,
+        env=subprocess_env(db, **extra),
+    )  # fmt: skip
+    assert result.stderr.endswith("SQLALCHEMY=False")
+    return result.stdout
+
+
+def test_article_ids_complete_with_their_titles(db_path: Path, dj: Callable[..., Any]) -> None:
+    for title in ("Wi-Fi drops", "Refunds", "Old one"):
+        dj("kb", "add", "--title", title, "--body", "text")
+    dj("kb", "archive", "3")
+    for command in ("show", "edit", "archive"):
+        ids, err = complete(db_path, f"desk kb {command} ")
+        assert ids == ["2", "1", "3"] and err.endswith("SQLALCHEMY=False")  # archived last
+    assert complete(db_path, "desk kb show 1")[0] == ["1"]
+    zsh = zsh_complete(db_path, "desk kb show ")
+    assert r'"2":"published\\: Refunds"' in zsh and r'"3":"archived\\: Old one"' in zsh

@@ -45,6 +45,10 @@ READS = [
     ("follow-ups", "--due"),
     ("customer", "show", "C-1"),
     ("customer", "list", "--search", "ana", "--limit", "5"),
+    ("kb", "show", "1"),
+    ("kb", "show", "1", "--history"),
+    ("kb", "list"),
+    ("kb", "list", "--status", "draft", "--category", "network"),
 ]
 MACHINE = [
     ("case", "list", "--json"),
@@ -55,6 +59,9 @@ MACHINE = [
     ("follow-ups", "--ids"),
     ("customer", "show", "C-1", "--json"),
     ("customer", "list", "--json"),
+    ("kb", "show", "1", "--history", "--json"),
+    ("kb", "list", "--json"),
+    ("kb", "list", "--ids"),
 ]
 
 
@@ -72,6 +79,7 @@ def sqlite_desk(tmp_path_factory: pytest.TempPathFactory) -> Path:
             "case note 1 'checked the line'",
             "case tag 1 vip",
             "case follow-up 1 --in 2d",
+            "kb add --title 'Router down' --body 'Restart it' --category network --tag wifi",
         ]
     )
     run = subprocess.run(
@@ -117,6 +125,11 @@ WRITES = [
     ("assist", "2", "--step", "acknowledge", "--text", "I hear you"),
     ("case", "resolve", "2", "--resolution", "reset"),
     ("case", "close", "2"),
+    ("kb", "add", "--title", "Wi-Fi drops", "--body", "Restart the router", "--json"),
+    ("kb", "edit", "2", "--title", "Wi-Fi drops hourly", "--if-version", "1"),
+    ("kb", "search", "wi-fi router"),
+    ("kb", "search", "wi-fi", "--all", "--json"),
+    ("kb", "archive", "2", "--json"),
 ]
 
 
@@ -203,6 +216,10 @@ def test_a_read_of_an_older_file_migrates_it(db_path: Path, desk: Desk) -> None:
     with sqlite3.connect(db_path) as connection:
         connection.execute("DROP INDEX ix_case_status_priority_created")
         connection.execute("DROP TABLE case_tag")
+        # Nor the knowledge base of 0007 (its triggers go with kb_article).
+        for table in ("kb_fts", "kb_use", "kb_search", "kb_revision", "kb_article_tag"):
+            connection.execute(f"DROP TABLE {table}")
+        connection.execute("DROP TABLE kb_article")
         connection.execute("UPDATE alembic_version SET version_num = '0004'")
     result = desk("case", "list", "--ids")
     assert result.exit_code == 0 and result.stdout == "1\n"

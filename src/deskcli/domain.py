@@ -163,3 +163,11 @@ TRANSITIONS: dict[str, Transition] = {
         ),
     )
 }
+
+
+class ArticleStatus(StrEnum):
+    """A knowledge base article's status: searched when published."""
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    ARCHIVED = "archived"

@@ -148,3 +148,94 @@ class CaseTag(SQLModel, table=True):
 Case.__mapper__.add_property(  # type: ignore[attr-defined]
     "tag_rows", relationship(CaseTag, lazy="selectin", viewonly=True, uselist=True)
 )
+
+
+# -- the knowledge base (schema 0007) ----------------------------------------
+
+# What the migration adds for full-text search beside these tables, on one
+# backend only, so the models do not declare it (tests/test_schema.py leaves
+# it out of the comparison): SQLite's FTS5 table over the folded columns
+# (with its shadow tables and the triggers that keep it in step), and
+# PostgreSQL's generated tsvector column with its GIN index.
+KB_FTS_TABLE = "kb_fts"
+KB_SEARCH_VECTOR = "search_vector"
+KB_SEARCH_VECTOR_INDEX = "ix_kb_article_search"
+
+
+# A knowledge base article: a solution written down for the next agent.
+class KbArticle(SQLModel, table=True):
+    __tablename__ = "kb_article"
+    __table_args__ = (
+        Index("ix_kb_article_status_updated", "status", "updated_at"),
+        Index("ix_kb_article_category", "category"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    title: str
+    body: str
+    category: str | None = None
+    status: str  # draft, published, archived
+    author: str
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+    version: int = 1
+    # Derived (deskcli.folding.indexed_text), kept by services.kb: the folded
+    # words of the title and body, which the search index reads.
+    title_fold: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    body_fold: str = Field(default="", sa_column_kwargs={"server_default": ""})
+
+
+# An article's tags, as case_tag: stored as first typed, found by tag_key.
+class KbArticleTag(SQLModel, table=True):
+    __tablename__ = "kb_article_tag"
+    __table_args__ = (
+        UniqueConstraint("article_id", "tag_key", name="uq_kb_article_tag_article_key"),
+        Index("ix_kb_article_tag_key", "tag_key", "article_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="kb_article.id")
+    tag_key: str
+    tag: str
+
+
+# Every change to an article: who, when, and {field: {"from", "to"}}.
+class KbRevision(SQLModel, table=True):
+    __tablename__ = "kb_revision"
+    __table_args__ = (Index("ix_kb_revision_article", "article_id", "id"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    article_id: int = Field(foreign_key="kb_article.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    agent: str
+    changes: dict[str, Any] = Field(sa_type=JSON)
+
+
+# The search log: what was searched and how many articles it found (the
+# searches that found nothing say where knowledge is missing).
+class KbSearch(SQLModel, table=True):
+    __tablename__ = "kb_search"
+    __table_args__ = (Index("ix_kb_search_at", "at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    agent: str
+    query: str
+    # The query's folded words, one space apart: equal searches group together.
+    query_key: str
+    results: int
+
+
+# An article used on a case, once per case: an article's `uses`.
+class KbUse(SQLModel, table=True):
+    __tablename__ = "kb_use"
+    __table_args__ = (
+        UniqueConstraint("case_id", "article_id", name="uq_kb_use_case_article"),
+        Index("ix_kb_use_article", "article_id", "case_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    article_id: int = Field(foreign_key="kb_article.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    agent: str

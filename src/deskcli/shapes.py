@@ -20,7 +20,14 @@ from deskcli import times
 # Named only for the type checker: at run time this module imports neither.
 if TYPE_CHECKING:
     from deskcli.models import Case, Customer, Event
-    from deskcli.reads.rows import CaseRow, CustomerRow, EventRow
+    from deskcli.reads.rows import (
+        ArticleRow,
+        CaseRow,
+        CustomerRow,
+        EventRow,
+        RevisionRow,
+        SearchHit,
+    )
 
 CaseFields: TypeAlias = "Case | CaseRow"
 CustomerFields: TypeAlias = "Customer | CustomerRow"
@@ -246,6 +253,63 @@ def customer_detail_record(
         "case_count": total,
         "cases": [_picked(c, BriefRecord) for c in history],
     }
+
+
+class ArticleRecord(TypedDict):
+    """A knowledge base article (documented in the README, "For scripts")."""
+
+    id: int | None
+    title: str
+    body: str
+    category: str | None
+    tags: list[str]
+    status: str  # draft, published, archived
+    author: str
+    created_at: str | None
+    updated_at: str | None
+    uses: int  # distinct cases the article was used on
+    version: int
+
+
+def article_record(article: ArticleRow) -> ArticleRecord:
+    record = _picked(article, ArticleRecord)
+    record["tags"] = list(article.tags)
+    return record
+
+
+class RevisionRecord(TypedDict):
+    """One change to an article: {field: {"from", "to"}}."""
+
+    id: int | None
+    at: str | None
+    agent: str
+    changes: dict[str, Any]
+
+
+class ArticleDetailRecord(ArticleRecord, total=False):
+    """`desk kb show --json`; `history` only with --history, oldest first."""
+
+    history: list[RevisionRecord]
+
+
+def article_detail_record(
+    article: ArticleRow, revisions: Sequence[RevisionRow] | None
+) -> ArticleDetailRecord:
+    record = cast(ArticleDetailRecord, article_record(article))
+    if revisions is not None:
+        record["history"] = [_picked(r, RevisionRecord) for r in revisions]
+    return record
+
+
+class SearchHitRecord(ArticleRecord):
+    """One article found by `desk kb search --json`."""
+
+    rank: float  # higher is better; comparable within one search only
+    snippet: str  # about 20 words of the body (or title) around the first match
+
+
+def search_hit_record(hit: SearchHit) -> SearchHitRecord:
+    return {**article_record(hit.article), "rank": hit.rank, "snippet": hit.snippet}
 
 
 class CloseRecord(TypedDict):

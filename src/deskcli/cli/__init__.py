@@ -32,6 +32,7 @@ DeskGroup.lazy_commands = {
     "case": "deskcli.cli.case:app",
     "customer": "deskcli.cli.customer:app",
     "assist": "deskcli.cli.assist:assist",
+    "kb": "deskcli.cli.kb:app",
     "board": "deskcli.cli.case:board",
     "follow-ups": "deskcli.cli.case:follow_ups",
     "init": "deskcli.cli.admin:init",

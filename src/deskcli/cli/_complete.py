@@ -144,3 +144,18 @@ def teams(ctx: typer.Context, incomplete: str) -> list[str]:
 
 def categories(ctx: typer.Context, incomplete: str) -> list[str]:
     return _distinct(ctx, "category", incomplete)
+
+
+def article_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Knowledge base articles matching the typed digits, newest first, with
+    their status and title as help; archived ones last."""
+    if incomplete and not incomplete.isdigit():
+        return []
+    rows = _rows(
+        ctx,
+        "SELECT id, status, title FROM kb_article WHERE CAST(id AS TEXT) LIKE ? || '%' "
+        "ORDER BY status = 'archived', id DESC LIMIT ?",
+        incomplete,
+        LIMIT,
+    )
+    return [(str(found), f"{status}: {_one_line(title)}") for found, status, title in rows]

@@ -139,6 +139,39 @@ class EventRow(_Row):
     data: dict[str, Any] | None
 
 
+@dataclass
+class ArticleRow(_Row):
+    id: int | None
+    title: str
+    body: str
+    category: str | None
+    status: str
+    author: str
+    created_at: datetime
+    updated_at: datetime
+    version: int
+    tags: list[str] = field(default_factory=list)  # sorted case-insensitively
+    uses: int = 0  # distinct cases it was used on
+
+
+@dataclass
+class RevisionRow(_Row):
+    id: int | None
+    article_id: int
+    at: datetime
+    agent: str
+    changes: dict[str, Any]
+
+
+@dataclass
+class SearchHit:
+    """An article a knowledge base search found."""
+
+    article: ArticleRow
+    rank: float  # higher is better; comparable within one search only
+    snippet: str
+
+
 class CaseView(NamedTuple):
     """A case with its customer: what every case command shows."""
 
@@ -155,3 +188,5 @@ def case_and_customer(row: Sequence[Any]) -> CaseView:
 CASE_COLUMNS = columns(CaseRow)
 CUSTOMER_COLUMNS = columns(CustomerRow)
 EVENT_COLUMNS = columns(EventRow)
+ARTICLE_COLUMNS = columns(ArticleRow)
+REVISION_COLUMNS = columns(RevisionRow)

@@ -43,10 +43,24 @@ from deskcli.render.customers import (
     customer_table,
     customers_table,
 )
+from deskcli.render.kb import (
+    article_detail,
+    article_detail_view,
+    articles,
+    articles_table,
+    search_results,
+    search_table,
+)
 
 __all__ = [
     "compact_json",
     "already_closed",
+    "article_detail",
+    "article_detail_view",
+    "articles",
+    "articles_table",
+    "search_results",
+    "search_table",
     "assist_step",
     "assist_step_view",
     "assist_summary",

@@ -1,0 +1,283 @@
+"""`desk kb ...`: the knowledge base.  Thin: parse, call services.kb, render."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from deskcli.cli import _complete
+from deskcli.cli._context import read_text, state
+from deskcli.cli._group import LazyGroup
+from deskcli.cli._options import MAX_ID, JsonOpt, value_option
+from deskcli.domain import ArticleStatus
+from deskcli.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from deskcli.reads.rows import ArticleRow, RevisionRow
+    from deskcli.reads.source import Source
+
+
+class KbGroup(LazyGroup):
+    lazy_commands = {
+        "add": "kb_add",
+        "show": "kb_show",
+        "edit": "kb_edit",
+        "archive": "kb_archive",
+        "list": "kb_list",
+        "search": "kb_search",
+    }
+
+
+app = typer.Typer(cls=KbGroup, rich_markup_mode=None, add_completion=False, no_args_is_help=True)
+
+
+@app.callback()
+def kb_group() -> None:
+    """Write down solutions and find them again: the knowledge base."""
+
+
+ArticleIdArg = Annotated[
+    int,
+    typer.Argument(
+        min=1,
+        max=MAX_ID,
+        metavar="ID",
+        help="The article id.",
+        autocompletion=_complete.article_ids,
+    ),
+]
+ArticleIfVersionOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--if-version",
+        min=1,
+        max=MAX_ID,
+        metavar="N",
+        help="Refuse (exit 4) if the article is no longer at version N.",
+    ),
+]
+CategoryOpt = Annotated[
+    str | None,
+    value_option("--category", "NAME", "Free-text category, e.g. billing.", show_default=False),
+]
+TagsOpt = Annotated[
+    list[str] | None,
+    value_option("--tag", "TAG", "A tag, one word (repeatable).", short="-t", show_default=False),
+]
+
+
+def kb_add(
+    ctx: typer.Context,
+    title: Annotated[str, value_option("--title", "TEXT", "One line naming the problem.")],
+    body: Annotated[str, value_option("--body", "TEXT", "The solution ('-' reads stdin).")],
+    category: CategoryOpt = None,
+    tags: TagsOpt = None,
+    draft: Annotated[bool, typer.Option("--draft", help="Keep it a draft (not searched).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Add an article, published unless --draft.
+
+    \b
+    Example: desk kb add --title "Wi-Fi drops every hour" --body - --category network < fix.txt
+    """
+    from deskcli import render
+    from deskcli.services import kb
+    from deskcli.shapes import article_record
+
+    text = read_text(body, "--body")
+    st = state(ctx)
+    with st.writing() as tx:
+        article = kb.add_article(
+            tx,
+            agent=st.agent,
+            title=title,
+            body=text,
+            category=category,
+            tags=tags or (),
+            draft=draft,
+        )
+    if as_json:
+        render.emit_json(article_record(article))
+    else:
+        render.say(f"Added article {article.id} ({article.status}).")
+
+
+def kb_show(
+    ctx: typer.Context,
+    article_id: ArticleIdArg,
+    show_history: Annotated[
+        bool, typer.Option("--history", help="Also list every revision, oldest first.")
+    ] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Show an article (with --history, who changed what and when)."""
+    from deskcli import render
+    from deskcli.services import kb
+    from deskcli.shapes import article_detail_record
+
+    def read(source: Source) -> tuple[ArticleRow, list[RevisionRow] | None]:
+        article = kb.get_article(source, article_id)
+        return article, kb.history(source, article_id) if show_history else None
+
+    article, revisions = state(ctx).read(read)
+    if as_json:
+        render.emit_json(article_detail_record(article, revisions))
+    else:
+        render.article_detail(article, revisions)
+
+
+def kb_edit(
+    ctx: typer.Context,
+    article_id: ArticleIdArg,
+    title: Annotated[str | None, value_option("--title", "TEXT", "A new title.")] = None,
+    body: Annotated[
+        str | None, value_option("--body", "TEXT", "A new body ('-' reads stdin).")
+    ] = None,
+    category: Annotated[
+        str | None,
+        value_option("--category", "NAME", "A new category ('' clears it).", show_default=False),
+    ] = None,
+    tags: Annotated[
+        list[str] | None,
+        value_option(
+            "--tag",
+            "TAG",
+            "The article's tags, replacing the old ones (repeatable).",
+            short="-t",
+            show_default=False,
+        ),
+    ] = None,
+    publish: Annotated[bool, typer.Option("--publish", help="Publish it.")] = False,
+    draft: Annotated[bool, typer.Option("--draft", help="Make it a draft again.")] = False,
+    if_version: ArticleIfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Change an article; every change is kept as a revision."""
+    from deskcli import render
+    from deskcli.services import kb
+    from deskcli.shapes import article_record
+
+    if publish and draft:
+        raise InvalidValue("use either --publish or --draft, not both")
+    status = ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT if draft else None
+    text = read_text(body, "--body") if body is not None else None
+    st = state(ctx)
+    with st.writing() as tx:
+        article, changes = kb.edit_article(
+            tx,
+            agent=st.agent,
+            article_id=article_id,
+            title=title,
+            body=text,
+            category=category,
+            tags=tags,
+            status=status,
+            if_version=if_version,
+        )
+    if not changes:
+        render.note(f"article {article_id} already says that; nothing changed")
+    if as_json:
+        render.emit_json(article_record(article))
+    elif changes:
+        render.say(f"Updated article {article_id} ({', '.join(changes)}).")
+
+
+def kb_archive(
+    ctx: typer.Context,
+    article_id: ArticleIdArg,
+    if_version: ArticleIfVersionOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Archive an article: no longer listed or found (desk kb list --status archived)."""
+    from deskcli import render
+    from deskcli.services import kb
+    from deskcli.shapes import article_record
+
+    st = state(ctx)
+    with st.writing() as tx:
+        article, changed = kb.archive_article(
+            tx, agent=st.agent, article_id=article_id, if_version=if_version
+        )
+    if not changed:
+        render.note(f"article {article_id} is already archived")
+    if as_json:
+        render.emit_json(article_record(article))
+    elif changed:
+        render.say(f"Archived article {article_id}.")
+
+
+def kb_list(
+    ctx: typer.Context,
+    statuses: Annotated[
+        list[ArticleStatus] | None,
+        value_option(
+            "--status",
+            "STATUS",
+            "Only this status: draft, published, archived (repeatable; default: "
+            "draft and published).",
+            short="-s",
+            show_default=False,
+        ),
+    ] = None,
+    category: Annotated[
+        str | None, value_option("--category", "NAME", "Only this category (any case).")
+    ] = None,
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, max=MAX_ID, help="At most N (0: all).")
+    ] = 0,
+    as_json: JsonOpt = False,
+    ids: Annotated[bool, typer.Option("--ids", "-q", help="Print article ids only.")] = False,
+) -> None:
+    """List articles, last updated first."""
+    from deskcli import render
+    from deskcli.services import kb
+    from deskcli.shapes import article_record
+
+    if as_json and ids:
+        raise InvalidValue("use either --json or --ids, not both")
+    found = state(ctx).read(
+        lambda source: kb.list_articles(
+            source, statuses=statuses or (), category=category, limit=limit or None
+        )
+    )
+    if as_json:
+        render.emit_json([article_record(a) for a in found])
+    elif ids:
+        render.emit_ids([a.id for a in found])
+    else:
+        render.articles(found)
+
+
+def kb_search(
+    ctx: typer.Context,
+    query: Annotated[
+        str, typer.Argument(metavar="QUERY", help="Words to find; any text is a valid query.")
+    ],
+    limit: Annotated[
+        int, typer.Option("--limit", "-n", min=0, max=MAX_ID, help="At most N (0: all).")
+    ] = 10,
+    include_drafts: Annotated[bool, typer.Option("--all", help="Search drafts too.")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Find published articles by words of their title (weighted higher) and body.
+
+    Accents and case are ignored and a word also finds longer words it begins
+    (fact finds factura).  Every search is logged with its result count.
+
+    \b
+    Example: desk kb search "wi-fi drops"
+    """
+    from deskcli import render
+    from deskcli.services import kb
+    from deskcli.shapes import search_hit_record
+
+    st = state(ctx)
+    with st.writing() as tx:  # a search is also logged
+        hits = kb.search(
+            tx, agent=st.agent, query=query, limit=limit or None, include_drafts=include_drafts
+        )
+    if as_json:
+        render.emit_json([search_hit_record(hit) for hit in hits])
+    else:
+        render.search_results(hits)

@@ -1,0 +1,143 @@
+"""Knowledge base articles: the list, an article (with its revisions) and
+search results.  User text (titles, bodies, snippets, tags) goes through
+`user`/`one_line`, so markup and escape sequences print literally."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from deskcli import times
+from deskcli.render.console import capped, fields, one_line, out, show_rows, user, when
+
+if TYPE_CHECKING:
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    from deskcli.reads.rows import ArticleRow, RevisionRow, SearchHit
+
+STATUS_STYLE = {"draft": "yellow", "published": "green", "archived": "dim"}
+
+
+def _status(status: str) -> Text:
+    from rich.text import Text
+
+    return Text(status, style=STATUS_STYLE.get(status, ""))
+
+
+def articles(found: Sequence[ArticleRow]) -> None:
+    show_rows(found, articles_table, "No articles match.")
+
+
+def articles_table(found: Sequence[ArticleRow]) -> Table:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False)
+    table.add_column("ID", justify="right", style="bold", no_wrap=True)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Category", no_wrap=True, max_width=capped(16), overflow="ellipsis")
+    table.add_column("Title")  # wrappable: it gives way first
+    table.add_column("Tags", no_wrap=True, max_width=capped(24), overflow="ellipsis")
+    table.add_column("Uses", justify="right", no_wrap=True)
+    table.add_column("Updated", justify="right", no_wrap=True)
+    for a in found:
+        table.add_row(
+            str(a.id),
+            _status(a.status),
+            user(a.category or ""),
+            one_line(a.title),
+            user(", ".join(a.tags)),
+            str(a.uses),
+            Text(times.age(a.updated_at), style="dim"),
+        )
+    return table
+
+
+def article_detail(article: ArticleRow, revisions: Sequence[RevisionRow] | None) -> None:
+    out().print(article_detail_view(article, revisions))
+
+
+def article_detail_view(article: ArticleRow, revisions: Sequence[RevisionRow] | None) -> Group:
+    """The article's panel, its body, and with `revisions` its history."""
+    from rich.console import Group
+    from rich.panel import Panel
+    from rich.text import Text
+
+    title = Text.assemble((f"Article {article.id} ", "bold"), _status(article.status))
+    rows: list[tuple[str, Text | str]] = [
+        ("Title", user(article.title, "bold")),
+        ("Category", user(article.category or "-")),
+        ("Tags", user(", ".join(article.tags) or "-")),
+        ("Author", user(article.author)),
+        ("Created", when(article.created_at)),
+        ("Updated", when(article.updated_at)),
+        ("Uses", str(article.uses)),
+        ("Version", str(article.version)),
+    ]
+    body = Group(fields(rows), Text(""), user(article.body))
+    shown: list[Any] = [Panel(body, title=title, title_align="left", expand=False)]
+    if revisions is not None:
+        shown.append(history_table(revisions))
+    return Group(*shown)
+
+
+def history_table(revisions: Sequence[RevisionRow]) -> Table:
+    from rich.table import Table
+
+    table = Table(title="History", title_justify="left", box=None, pad_edge=False)
+    table.add_column("When", no_wrap=True, style="dim")
+    table.add_column("Agent", no_wrap=True)
+    table.add_column("Changes")
+    for r in revisions:
+        table.add_row(times.local(r.at), user(r.agent), user(_changes(r.changes)))
+    return table
+
+
+# A changed value in the history shows at most this much (a body is long).
+SHOWN_VALUE = 60
+
+
+def _changes(changes: dict[str, Any]) -> str:
+    """`title: "Old" -> "New"; status: draft -> published`, values shortened."""
+    parts = []
+    for name, change in changes.items():
+        was, now = (change or {}).get("from"), (change or {}).get("to")
+        if was is None or was == []:
+            parts.append(f"{name}: {_value(now)}")
+        else:
+            parts.append(f"{name}: {_value(was)} -> {_value(now)}")
+    return "; ".join(parts)
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(map(str, value)) or "-"
+    text = " ".join(str(value).split())
+    if len(text) > SHOWN_VALUE:
+        text = text[: SHOWN_VALUE - 3] + "..."
+    return json.dumps(text, ensure_ascii=False)
+
+
+def search_results(hits: Sequence[SearchHit]) -> None:
+    show_rows(hits, search_table, "No articles match.")
+
+
+def search_table(hits: Sequence[SearchHit]) -> Table:
+    from rich.table import Table
+
+    table = Table(box=None, pad_edge=False)
+    table.add_column("ID", justify="right", style="bold", no_wrap=True)
+    table.add_column("Title", max_width=capped(40))
+    table.add_column("Match")  # the snippet, as written
+    for hit in hits:
+        a = hit.article
+        title = user(a.title, "bold")
+        if a.status != "published":
+            title.append(f" ({a.status})", style="yellow")
+        table.add_row(str(a.id), title, user(hit.snippet))
+    return table
