@@ -69,6 +69,9 @@ class CaseRecord(TypedDict):
     follow_up_at: str | None
     reopen_count: int
     handling_seconds: int
+    last_inbound_at: str | None
+    csat: int | None
+    nps: int | None
     version: int
     tags: list[str]
 
@@ -97,6 +100,9 @@ def case_record(case: CaseFields, customer: CustomerFields) -> CaseRecord:
         "follow_up_at": times.iso(case.follow_up_at),
         "reopen_count": case.reopen_count,
         "handling_seconds": case.handling_seconds,
+        "last_inbound_at": times.iso(case.last_inbound_at),
+        "csat": case.csat,
+        "nps": case.nps,
         "version": case.version,
         "tags": list(case.tags),
     }

@@ -114,6 +114,9 @@ class CaseRow(_Row):
     follow_up_at: datetime | None
     reopen_count: int
     handling_seconds: int
+    last_inbound_at: datetime | None
+    csat: int | None
+    nps: int | None
     version: int
     tags: list[str] = field(default_factory=list)  # sorted case-insensitively
 
