@@ -34,6 +34,7 @@ DeskGroup.lazy_commands = {
     "assist": "deskcli.cli.assist:assist",
     "board": "deskcli.cli.case:board",
     "follow-ups": "deskcli.cli.case:follow_ups",
+    "feedback": "deskcli.cli.feedback:app",
     "init": "deskcli.cli.admin:init",
     "demo": "deskcli.cli.admin:demo",
     "export": "deskcli.cli.transfer:export",

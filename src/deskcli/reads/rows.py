@@ -158,3 +158,39 @@ def case_and_customer(row: Sequence[Any]) -> CaseView:
 CASE_COLUMNS = columns(CaseRow)
 CUSTOMER_COLUMNS = columns(CustomerRow)
 EVENT_COLUMNS = columns(EventRow)
+
+
+@dataclass
+class FeedbackRow(_Row):
+    """A rating with its case's subject and customer (`desk feedback list`)."""
+
+    id: int | None
+    case_id: int
+    resolution_no: int
+    resolved_at: datetime | None
+    at: datetime
+    agent: str
+    credited_agent: str | None
+    credited_team: str | None
+    csat: int
+    nps: int | None
+    comment: str
+    subject: str
+    crn: str
+    customer_name: str
+
+
+@dataclass
+class RemedyRow(_Row):
+    id: int | None
+    case_id: int
+    at: datetime
+    agent: str
+    kind: str
+    amount: str | None
+    currency: str | None
+    note: str
+
+
+FEEDBACK_COLUMNS = columns(FeedbackRow)
+REMEDY_COLUMNS = columns(RemedyRow)

@@ -43,6 +43,7 @@ from deskcli.render.customers import (
     customer_table,
     customers_table,
 )
+from deskcli.render.feedback import feedback_due, feedback_table
 
 __all__ = [
     "compact_json",
@@ -66,6 +67,8 @@ __all__ = [
     "emit_ids",
     "emit_json",
     "err",
+    "feedback_due",
+    "feedback_table",
     "follow_ups",
     "follow_ups_table",
     "hint",

@@ -28,6 +28,7 @@ from deskcli.services.write_path import (
     optional_text,
     require_text,
 )
+from deskcli.shapes import AMOUNT_DECIMALS
 from deskcli.tx import Tx
 
 CSAT_RANGE = (1, 5)
@@ -36,7 +37,6 @@ NPS_RANGE = (0, 10)
 # An amount is exact: at most AMOUNT_DECIMALS places, stored as an integer of
 # 10**-AMOUNT_DECIMALS units, below MAX_AMOUNT so that SQL sums of many of them
 # stay far inside 64 bits.
-AMOUNT_DECIMALS = 4
 MAX_AMOUNT = 10**9
 _AMOUNT = re.compile(r"[0-9]+(\.[0-9]+)?", re.ASCII)
 _CURRENCY = re.compile(r"[A-Za-z]{3}", re.ASCII)
@@ -228,14 +228,6 @@ def parse_amount(text: str) -> tuple[str, int]:
         raise InvalidValue(f"--amount must be more than 0 and less than {MAX_AMOUNT:,}")
     units = int(amount.scaleb(AMOUNT_DECIMALS))
     return str(amount), units
-
-
-def amount_text(units: int) -> str:
-    """Units back as decimal text, with at least two places: 250000 -> "25.00"."""
-    text = f"{Decimal(units).scaleb(-AMOUNT_DECIMALS):f}"
-    whole, _, places = text.partition(".")
-    places = places.rstrip("0").ljust(2, "0")
-    return f"{whole}.{places}"
 
 
 def parse_currency(text: str) -> str:
