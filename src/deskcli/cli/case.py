@@ -660,13 +660,16 @@ def case_follow_up(
         raise InvalidValue("give exactly one of --in, --on and --done")
     if not done and (csat is not None or nps is not None or comment is not None):
         raise InvalidValue("--csat, --nps and --comment go with --done (the call that asked)")
-    if done and csat is not None:
+    if done and (csat is not None or nps is not None or comment is not None):
         from deskcli.services import feedback
 
         text = read_text(comment, "--comment") if comment is not None else None
         return Change(
             partial(feedback.follow_up_done, note=note, csat=csat, nps=nps, comment=text),
-            lambda v: f"Follow-up on case {v.case.id} done; rated CSAT {v.case.csat}.",
+            lambda v: (
+                f"Follow-up on case {v.case.id} done"
+                + (f"; rated CSAT {v.case.csat}." if csat is not None else ".")
+            ),
         )
     at = None
     if in_ is not None:

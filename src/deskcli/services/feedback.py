@@ -11,6 +11,7 @@ Standard library only, like every service on the write path.
 
 from __future__ import annotations
 
+import json
 import re
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -20,6 +21,7 @@ from deskcli.domain import TRANSITIONS, Channel, EventKind, RemedyKind
 from deskcli.errors import Conflict, InvalidValue, unknown_choice
 from deskcli.folding import name_key
 from deskcli.reads.rows import CaseView, to_time
+from deskcli.reads.source import in_list
 from deskcli.services.cases import schedule_follow_up
 from deskcli.services.write_path import (
     apply_change,
@@ -294,3 +296,97 @@ def add_remedy(
         },
     )
     return apply_change(tx, view, [event], verb="remedy")
+
+
+# -- import ----------------------------------------------------------------------
+
+PROJECTED_KINDS = (str(EventKind.FEEDBACK), str(EventKind.REMEDY))
+_EVENTS_TO_PROJECT = (
+    "SELECT e.id, e.case_id, e.at, e.agent, e.kind, e.body, e.data, c.customer_id,"
+    ' c.reopen_count, c.resolved_at FROM event e JOIN "case" c ON c.id = e.case_id WHERE '
+)
+
+
+def project_events(tx: Tx, event_ids: list[int]) -> None:
+    """Rebuild the `feedback` and `remedy` rows of imported `feedback` and
+    `remedy` events (an export carries the events, which hold every value),
+    in event order, so a replaced rating ends as it was replaced.  An event
+    whose data is not a valid rating or remedy adds no row."""
+    ids = sorted(event_ids)
+    for start in range(0, len(ids), 500):
+        params: dict[str, Any] = {}
+        sql = _EVENTS_TO_PROJECT + in_list("e.id", "e", ids[start : start + 500], params)
+        for row in tx.rows(sql + " ORDER BY e.id", params):
+            event_id, case_id, at, agent, kind, body, data, customer_id, reopens, resolved = row
+            data = json.loads(data) if isinstance(data, str | bytes) else data
+            if not isinstance(data, dict):
+                continue
+            at = to_time(at)
+            if kind == EventKind.FEEDBACK:
+                _project_rating(tx, case_id, customer_id, at, agent, body, data, reopens, resolved)
+            else:
+                _project_remedy(tx, case_id, customer_id, at, agent, body, data)
+
+
+def _project_rating(
+    tx: Tx,
+    case_id: int,
+    customer_id: int,
+    at: Any,
+    agent: str,
+    body: str,
+    data: dict[str, Any],
+    reopens: int,
+    resolved: Any,
+) -> None:
+    csat, nps, number = data.get("csat"), data.get("nps"), data.get("resolution_no")
+    try:
+        check_score(csat, "csat", *CSAT_RANGE)
+        check_score(nps, "nps", *NPS_RANGE)
+    except (InvalidValue, TypeError):
+        return
+    if not isinstance(csat, int) or not isinstance(number, int):
+        return
+    credited = data.get("credited_agent")
+    row = {
+        "case_id": case_id,
+        "customer_id": customer_id,
+        "resolution_no": number,
+        # The case knows when its current resolution was made, not earlier ones.
+        "resolved_at": to_time(resolved) if number == reopens else None,
+        "at": at,
+        "agent": agent,
+        "credited_agent": credited if isinstance(credited, str) else None,
+        "credited_agent_key": name_key(credited) if isinstance(credited, str) else None,
+        "credited_team": data.get("credited_team")
+        if isinstance(data.get("credited_team"), str)
+        else None,
+        "csat": csat,
+        "nps": nps if isinstance(nps, int) else None,
+        "comment": body,
+    }
+    found = tx.rows(FEEDBACK_OF_RESOLUTION, {"case_id": case_id, "resolution_no": number})
+    if found:
+        tx.execute(REPLACE_FEEDBACK, {**row, "id": found[0][0]})
+    else:
+        tx.execute(INSERT_FEEDBACK, row)
+
+
+def _project_remedy(
+    tx: Tx, case_id: int, customer_id: int, at: Any, agent: str, body: str, data: dict[str, Any]
+) -> None:
+    amount, currency = data.get("amount"), data.get("currency")
+    try:
+        kind = remedy_kind(str(data.get("kind")))
+        decimal_text, units = parse_amount(amount) if isinstance(amount, str) else (None, None)
+        code = parse_currency(currency) if isinstance(currency, str) else None
+    except InvalidValue:
+        return
+    if (decimal_text is None) != (code is None):
+        return
+    tx.execute(
+        INSERT_REMEDY,
+        {"case_id": case_id, "customer_id": customer_id, "at": at, "agent": agent,
+         "kind": str(kind), "amount": decimal_text, "amount_units": units,
+         "currency": code, "note": body},
+    )  # fmt: skip
