@@ -385,9 +385,11 @@ def count_by_status(source: Source) -> dict[str, int]:
 # the customer not asked (rated on any case) since :asked_since: the follow-up
 # call list, oldest first.  A walk of ix_case_resolved in order; each check is
 # one index lookup (uq_feedback_case_resolution, ix_feedback_customer_at).
+# Only resolved and closed cases have a resolved_at (a reopen clears it): a
+# condition on the status as well would lead the planner to the status index
+# and a sort of every resolved case.
 FEEDBACK_DUE = (
     CASES_WITH_CUSTOMERS + " WHERE c.resolved_at < :resolved_before"
-    " AND c.status IN ('resolved', 'closed')"
     " AND NOT EXISTS (SELECT 1 FROM feedback f"
     " WHERE f.case_id = c.id AND f.resolution_no = c.reopen_count)"
     " AND NOT EXISTS (SELECT 1 FROM feedback a"
