@@ -15,21 +15,22 @@ from sqlalchemy import create_engine, text
 
 from tests.conftest import Desk
 
+# Ids come from the tables' sequences (1 in a new database), as desk leaves them.
 BEFORE = [
-    "INSERT INTO customer (id, crn, crn_key, name, email, phone, created_at, search_text)"
-    " VALUES (1, 'C-1', 'c-1', 'Ana Pérez', 'ana@example.com', NULL,"
+    "INSERT INTO customer (crn, crn_key, name, email, phone, created_at, search_text)"
+    " VALUES ('C-1', 'c-1', 'Ana Pérez', 'ana@example.com', NULL,"
     " '2026-01-02 03:04:05.000000', 'c-1 ana perez')",
-    'INSERT INTO "case" (id, customer_id, subject, description, channel, category, priority,'
+    'INSERT INTO "case" (customer_id, subject, description, channel, category, priority,'
     " status, assignee, team, tier, created_at, updated_at, first_response_at, resolved_at,"
     " closed_at, resolution, root_cause, follow_up_at, reopen_count, handling_seconds,"
-    " assignee_key, team_key, search_text, version) VALUES (1, 1, 'Charged twice', 'twice',"
+    " assignee_key, team_key, search_text, version) VALUES (1, 'Charged twice', 'twice',"
     " 'phone', 'billing', 'high', 'resolved', 'bea', 'billing', 2, '2026-01-02 03:04:05.000000',"
     " '2026-01-03 03:04:05.000000', NULL, '2026-01-03 03:04:05.000000', NULL, 'Refunded', NULL,"
     " NULL, 0, 42, 'bea', 'billing', 'charged twice', 3)",
-    "INSERT INTO event (id, case_id, at, agent, kind, body, data) VALUES"
-    " (1, 1, '2026-01-02 03:04:05.000000', 'alice', 'opened', 'Charged twice', NULL),"
-    " (2, 1, '2026-01-03 03:04:05.000000', 'bea', 'resolved', 'Refunded', NULL)",
-    "INSERT INTO case_tag (id, case_id, tag_key, tag) VALUES (1, 1, 'vip', 'VIP')",
+    "INSERT INTO event (case_id, at, agent, kind, body, data) VALUES"
+    " (1, '2026-01-02 03:04:05.000000', 'alice', 'opened', 'Charged twice', NULL),"
+    " (1, '2026-01-03 03:04:05.000000', 'bea', 'resolved', 'Refunded', NULL)",
+    "INSERT INTO case_tag (case_id, tag_key, tag) VALUES (1, 'vip', 'VIP')",
 ]
 
 
