@@ -13,6 +13,7 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import create_engine, text
 
+from deskcli.dbpolicy import SCHEMA_HEAD
 from tests.conftest import Desk
 
 # Ids come from the tables' sequences (1 in a new database), as desk leaves them.
@@ -64,7 +65,7 @@ def test_a_database_at_0006_upgrades_without_losing_anything(
 ) -> None:
     _made_at_0006(db_path)
     case = dj("case", "show", "1")
-    assert _revision(db_path) == "0007"
+    assert _revision(db_path) == SCHEMA_HEAD
     assert case["subject"] == "Charged twice" and case["status"] == "resolved"
     assert (case["assignee"], case["team"], case["tier"]) == ("bea", "billing", 2)
     assert case["handling_seconds"] == 42 and case["version"] == 3 and case["tags"] == ["VIP"]
