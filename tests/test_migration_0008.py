@@ -1,4 +1,4 @@
-"""Schema 0007 (issue 12) upgrades a database made at 0006 without losing
+"""Schema 0008 (issue 12) upgrades a database made at 0006 without losing
 anything: its customers, cases, events and tags read the same, and the new
 fields start empty."""
 

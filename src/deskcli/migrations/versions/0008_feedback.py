@@ -10,15 +10,15 @@ resolved cases oldest first.
 Self-contained on purpose (no import of deskcli.models): another 0007 may be
 renumbered around it at merge.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0007"
-down_revision = "0006"
+revision = "0008"
+down_revision = "0007"
 branch_labels = None
 depends_on = None
 
