@@ -31,6 +31,9 @@ JSON_FIELDS = {
     "follow_up_at",
     "reopen_count",
     "handling_seconds",
+    "last_inbound_at",  # issue 12
+    "csat",
+    "nps",
     "version",
     "tags",  # issue 10
 }

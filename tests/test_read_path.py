@@ -49,6 +49,9 @@ READS = [
     ("kb", "show", "1", "--history"),
     ("kb", "list"),
     ("kb", "list", "--status", "draft", "--category", "network"),
+    ("feedback", "due"),
+    ("feedback", "due", "--not-asked-within", "60d", "--limit", "5"),
+    ("feedback", "list", "--since", "7d", "--agent", "alice"),
 ]
 MACHINE = [
     ("case", "list", "--json"),
@@ -62,6 +65,9 @@ MACHINE = [
     ("kb", "show", "1", "--history", "--json"),
     ("kb", "list", "--json"),
     ("kb", "list", "--ids"),
+    ("feedback", "due", "--json"),
+    ("feedback", "due", "--ids"),
+    ("feedback", "list", "--json"),
 ]
 
 
@@ -124,6 +130,23 @@ WRITES = [
     ("case", "edit", "2", "--priority", "high"),
     ("assist", "2", "--step", "acknowledge", "--text", "I hear you"),
     ("case", "resolve", "2", "--resolution", "reset"),
+    ("case", "follow-up", "2", "--in", "1d"),
+    ("case", "follow-up", "2", "--done", "--csat", "4", "--nps", "8", "--json"),
+    ("case", "feedback", "2", "--csat", "5", "--comment", "great", "--replace"),
+    ("case", "inbound", "2", "thanks", "--channel", "email", "--json"),
+    (
+        "case",
+        "remedy",
+        "2",
+        "--kind",
+        "credit",
+        "--amount",
+        "5.00",
+        "--currency",
+        "EUR",
+        "--note",
+        "goodwill",
+    ),  # fmt: skip
     ("case", "close", "2"),
     ("kb", "add", "--title", "Wi-Fi drops", "--body", "Restart the router", "--json"),
     ("kb", "edit", "2", "--title", "Wi-Fi drops hourly", "--if-version", "1"),
@@ -220,6 +243,12 @@ def test_a_read_of_an_older_file_migrates_it(db_path: Path, desk: Desk) -> None:
         for table in ("kb_fts", "kb_use", "kb_search", "kb_revision", "kb_article_tag"):
             connection.execute(f"DROP TABLE {table}")
         connection.execute("DROP TABLE kb_article")
+        # nor what 0008 adds
+        connection.execute("DROP TABLE feedback")
+        connection.execute("DROP TABLE remedy")
+        connection.execute("DROP INDEX ix_case_resolved")
+        for column in ("last_inbound_at", "csat", "nps"):
+            connection.execute(f'ALTER TABLE "case" DROP COLUMN {column}')
         connection.execute("UPDATE alembic_version SET version_num = '0004'")
     result = desk("case", "list", "--ids")
     assert result.exit_code == 0 and result.stdout == "1\n"
@@ -235,7 +264,7 @@ def test_everyday_queries_use_an_index(database: object) -> None:
     from deskcli.reads import queries
     from deskcli.reads.filters import CaseFilter
     from deskcli.reads.source import open_sqlite
-    from deskcli.services import assist, cases, customers, write_path
+    from deskcli.services import assist, cases, customers, feedback, write_path
 
     source = open_sqlite(database.path)  # type: ignore[attr-defined]
     assert source is not None
@@ -260,6 +289,25 @@ def test_everyday_queries_use_an_index(database: object) -> None:
         "team spelling": (cases.SPELLED_TEAM, {"key": "tier2"}),
         "crn taken": (customers.CRN_TAKEN, {"crn_key": "c-1", "crn": "C-1", "other_than": 0}),
         "five A's": (assist.ASSIST_EVENTS, {"case_id": 1, "kind": "assist_step"}),
+        # Issue 12: the follow-up call list walks ix_case_resolved oldest first.
+        "feedback due": (
+            queries.FEEDBACK_DUE + " LIMIT 51",
+            {"resolved_before": "2026-01-01", "asked_since": "2025-12-01"},
+        ),
+        "ratings": (queries.FEEDBACK_LIST + queries.FEEDBACK_ORDER, {"since": "2026-01-01"}),
+        "ratings of agent": (
+            queries.FEEDBACK_LIST + queries.FEEDBACK_OF_AGENT + queries.FEEDBACK_ORDER,
+            {"since": "2026-01-01", "agent_key": "sam"},
+        ),
+        "customer ratings": (queries.CUSTOMER_RATINGS, {"customer_id": 1}),
+        "customer last nps": (queries.CUSTOMER_LAST_NPS, {"customer_id": 1}),
+        "customer remedies": (queries.CUSTOMER_REMEDIES, {"customer_id": 1}),
+        "remedy totals": (queries.CUSTOMER_REMEDY_TOTALS, {"customer_id": 1}),
+        "rating of a resolution": (
+            feedback.FEEDBACK_OF_RESOLUTION,
+            {"case_id": 1, "resolution_no": 0},
+        ),
+        "resolver": (feedback.LAST_RESOLVER, {"case_id": 1}),
     }
     narrow = {
         "by agent": CaseFilter(assignee="Sam"),
@@ -278,8 +326,13 @@ def test_everyday_queries_use_an_index(database: object) -> None:
         for name, (sql, params) in checked.items():
             plan = [str(row[-1]) for row in source.rows("EXPLAIN QUERY PLAN " + sql, params)]
             walks = [step for step in plan if step.startswith("SCAN") and "INDEX" not in step]
-            # A filter on an agent, team or tag sorts just its matches.
-            sorts = [step for step in plan if "TEMP B-TREE" in step and name not in narrow]
+            # A filter on an agent, team or tag sorts just its matches; the
+            # remedy totals group one customer's remedies.
+            sorts = [
+                step
+                for step in plan
+                if "TEMP B-TREE" in step and name not in narrow and name != "remedy totals"
+            ]
             assert not walks and not sorts, f"{name}: {plan}"
     finally:
         source.close()

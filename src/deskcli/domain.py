@@ -55,11 +55,23 @@ class EventKind(StrEnum):
     CLOSED = "closed"
     REOPENED = "reopened"
     FOLLOW_UP = "follow_up"
-    FEEDBACK = "feedback"
+    FEEDBACK = "feedback"  # data: csat, nps, resolution_no, credited_agent, credited_team
+    INBOUND = "inbound"  # what the customer said or wrote; data: channel, from, to
+    REMEDY = "remedy"  # data: kind, amount, currency
     ASSIST_STEP = "assist_step"
     EDITED = "edited"  # data: {field: {"from": old, "to": new}, ...}
     TAGGED = "tagged"  # data: {"tags": [added]}
     UNTAGGED = "untagged"  # data: {"tags": [removed]}
+
+
+class RemedyKind(StrEnum):
+    """What was given to make amends (`desk case remedy --kind`)."""
+
+    CREDIT = "credit"  # a goodwill credit on the account
+    REFUND = "refund"
+    REPLACEMENT = "replacement"
+    DISCOUNT = "discount"
+    OTHER = "other"
 
 
 class SortKey(StrEnum):
@@ -84,14 +96,15 @@ CLOSE_ADVICE = "resolve it first, or pass --resolution to resolve and close in o
 @dataclass(frozen=True)
 class Transition:
     """What `verb` does: from which statuses, to which one (None: unchanged,
-    except that `new` becomes `open` where `opens` is set), and the sentence
-    that refuses it from each other status."""
+    except that `new` becomes `open` where `opens` is set, and the statuses
+    `moves` maps), and the sentence that refuses it from each other status."""
 
     verb: str
     allowed: frozenset[Status]
     to: Status | None
     refusals: dict[Status, str] = field(default_factory=dict)
     opens: bool = False  # a new case becomes open
+    moves: dict[Status, Status] = field(default_factory=dict)
 
     def refusal(self, case_id: int, status: str) -> str | None:
         """None when the verb may run from `status`; else why not and what to do."""
@@ -104,6 +117,8 @@ class Transition:
         """The status the case has after the verb."""
         if self.to is not None:
             return self.to
+        if status in self.moves:
+            return self.moves[Status(status)]
         return Status.OPEN if self.opens and status == Status.NEW else Status(status)
 
 
@@ -143,6 +158,22 @@ TRANSITIONS: dict[str, Transition] = {
             ),
         ),
         Transition("escalate", _ACTIVE, Status.ESCALATED),
+        # The customer answered: a case waiting on them is worked again.  A
+        # resolved or closed case stays so (reopening is the agent's call);
+        # `desk case show` shows the message prominently instead.
+        Transition("inbound", _ANY, None, moves={Status.PENDING: Status.OPEN}),
+        Transition(
+            "feedback",
+            frozenset({Status.RESOLVED, Status.CLOSED}),
+            None,
+            dict.fromkeys(
+                ACTIVE_STATUSES,
+                "only a resolved or closed case is rated; resolve it first "
+                "(desk case resolve {case_id} --resolution TEXT)",
+            ),
+        ),
+        # Amends may be made at any time, also after the case is closed.
+        Transition("remedy", _ANY, None),
         Transition(
             "resolve",
             _ACTIVE,

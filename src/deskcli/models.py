@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Index, UniqueConstraint
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
@@ -69,6 +69,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_category", "category"),
         Index("ix_case_assignee_key_status", "assignee_key", "status"),
         Index("ix_case_team_key", "team_key"),
+        Index("ix_case_resolved", "resolved_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -93,6 +94,11 @@ class Case(SQLModel, table=True):
     reopen_count: int = 0
     # Seconds spent in the guided five A's flow (desk assist), over all sessions.
     handling_seconds: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    # The customer's latest message (`desk case inbound`), and the latest
+    # rating of the case (`desk case feedback`; the history is in `feedback`).
+    last_inbound_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    csat: int | None = None
+    nps: int | None = None
     # Derived columns (deskcli.folding), kept by services.write_path and by
     # import, never exported: the case-insensitive keys of assignee and team,
     # and the folded text `--search` looks in (subject, description, notes,
@@ -140,6 +146,57 @@ class CaseTag(SQLModel, table=True):
     case_id: int = Field(foreign_key="case.id")
     tag_key: str
     tag: str
+
+
+# A customer's rating of one resolution of a case (`desk case feedback`):
+# `resolution_no` is the case's reopen_count when it was rated, so a case
+# takes one rating per resolution.  The credit goes to the assignee and team
+# that resolved it, copied here so that a later reassignment cannot move it.
+# Its `feedback` event holds the same values.
+class Feedback(SQLModel, table=True):
+    __tablename__ = "feedback"
+    __table_args__ = (
+        UniqueConstraint("case_id", "resolution_no", name="uq_feedback_case_resolution"),
+        Index("ix_feedback_at", "at"),
+        Index("ix_feedback_customer_at", "customer_id", "at"),
+        Index("ix_feedback_agent_at", "credited_agent_key", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    customer_id: int = Field(foreign_key="customer.id")
+    resolution_no: int
+    resolved_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    at: datetime = Field(sa_type=UTCDateTime)
+    agent: str
+    credited_agent: str | None = None
+    credited_agent_key: str | None = None
+    credited_team: str | None = None
+    csat: int
+    nps: int | None = None
+    comment: str = ""
+
+
+# What was given to make amends (`desk case remedy`).  An amount is exact:
+# `amount` is the decimal text (12.50), `amount_units` the same in
+# ten-thousandths (125000), an integer SQL totals exactly on every backend.
+class Remedy(SQLModel, table=True):
+    __tablename__ = "remedy"
+    __table_args__ = (
+        Index("ix_remedy_customer_at", "customer_id", "at"),
+        Index("ix_remedy_case", "case_id", "id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    customer_id: int = Field(foreign_key="customer.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    agent: str
+    kind: str
+    amount: str | None = None
+    amount_units: int | None = Field(default=None, sa_type=BigInteger)
+    currency: str | None = None
+    note: str = ""
 
 
 # A case's tags load with it, in one extra query per list (selectin), never one

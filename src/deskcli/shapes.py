@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, cast
 
 from deskcli import times
@@ -20,11 +21,14 @@ from deskcli import times
 # Named only for the type checker: at run time this module imports neither.
 if TYPE_CHECKING:
     from deskcli.models import Case, Customer, Event
+    from deskcli.reads.queries import Ratings, RemedyTotal
     from deskcli.reads.rows import (
         ArticleRow,
         CaseRow,
         CustomerRow,
         EventRow,
+        FeedbackRow,
+        RemedyRow,
         RevisionRow,
         SearchHit,
     )
@@ -76,6 +80,9 @@ class CaseRecord(TypedDict):
     follow_up_at: str | None
     reopen_count: int
     handling_seconds: int
+    last_inbound_at: str | None
+    csat: int | None
+    nps: int | None
     version: int
     tags: list[str]
 
@@ -104,6 +111,9 @@ def case_record(case: CaseFields, customer: CustomerFields) -> CaseRecord:
         "follow_up_at": times.iso(case.follow_up_at),
         "reopen_count": case.reopen_count,
         "handling_seconds": case.handling_seconds,
+        "last_inbound_at": times.iso(case.last_inbound_at),
+        "csat": case.csat,
+        "nps": case.nps,
         "version": case.version,
         "tags": list(case.tags),
     }
@@ -238,20 +248,141 @@ def customer_record(customer: CustomerFields) -> CustomerRecord:
     return _picked(customer, CustomerRecord)
 
 
+# -- feedback and remedies ----------------------------------------------------
+
+# Remedy amounts are integers of 10**-AMOUNT_DECIMALS (services.feedback);
+# JSON shows them as decimal text, never as floats.
+AMOUNT_DECIMALS = 4
+
+
+def amount_text(units: int | None) -> str | None:
+    """Units as decimal text with at least two places: 250000 -> "25.00"."""
+    if units is None:
+        return None
+    whole, _, places = f"{Decimal(units).scaleb(-AMOUNT_DECIMALS):f}".partition(".")
+    return f"{whole}.{places.rstrip('0').ljust(2, '0')}"
+
+
+def nps_class(nps: int | None) -> str | None:
+    """The Net Promoter class of a score: promoter 9-10, passive 7-8, detractor 0-6."""
+    if nps is None:
+        return None
+    return "promoter" if nps >= 9 else "passive" if nps >= 7 else "detractor"
+
+
+class FeedbackRecord(TypedDict):
+    """A rating (`desk feedback list --json`)."""
+
+    id: int | None
+    case_id: int
+    customer_crn: str
+    customer_name: str
+    subject: str
+    at: str | None
+    agent: str
+    credited_agent: str | None
+    credited_team: str | None
+    csat: int
+    nps: int | None
+    nps_class: str | None
+    comment: str
+    resolution_no: int
+    resolved_at: str | None
+
+
+def feedback_record(row: FeedbackRow) -> FeedbackRecord:
+    return {
+        "id": row.id,
+        "case_id": row.case_id,
+        "customer_crn": row.crn,
+        "customer_name": row.customer_name,
+        "subject": row.subject,
+        "at": times.iso(row.at),
+        "agent": row.agent,
+        "credited_agent": row.credited_agent,
+        "credited_team": row.credited_team,
+        "csat": row.csat,
+        "nps": row.nps,
+        "nps_class": nps_class(row.nps),
+        "comment": row.comment,
+        "resolution_no": row.resolution_no,
+        "resolved_at": times.iso(row.resolved_at),
+    }
+
+
+class RemedyRecord(TypedDict):
+    """A remedy on a customer (`desk customer show --json`)."""
+
+    id: int | None
+    case_id: int
+    at: str | None
+    agent: str
+    kind: str
+    amount: str | None
+    currency: str | None
+    note: str
+
+
+class RemedyTotalRecord(TypedDict):
+    kind: str
+    currency: str | None
+    amount: str | None
+    count: int
+
+
+class RatingsRecord(TypedDict):
+    count: int
+    csat_average: float | None
+    last_nps: int | None
+    last_nps_class: str | None
+    last_nps_at: str | None
+
+
+def ratings_record(ratings: Ratings) -> RatingsRecord:
+    return {
+        "count": ratings.count,
+        "csat_average": ratings.csat_average,
+        "last_nps": ratings.last_nps,
+        "last_nps_class": ratings.last_nps_class,
+        "last_nps_at": times.iso(ratings.last_nps_at),
+    }
+
+
 class CustomerDetailRecord(CustomerRecord):
-    """`desk customer show --json`: the customer and their cases, newest first."""
+    """`desk customer show --json`: the customer and their cases, newest
+    first, their ratings and their remedies (newest first, totals by kind
+    and currency)."""
 
     case_count: int
     cases: list[BriefRecord]
+    ratings: RatingsRecord
+    remedies: list[RemedyRecord]
+    remedy_totals: list[RemedyTotalRecord]
 
 
 def customer_detail_record(
-    customer: CustomerFields, history: Sequence[CaseFields], total: int
+    customer: CustomerFields,
+    history: Sequence[CaseFields],
+    total: int,
+    ratings: Ratings,
+    remedies: Sequence[RemedyRow],
+    totals: Sequence[RemedyTotal],
 ) -> CustomerDetailRecord:
     return {
         **customer_record(customer),
         "case_count": total,
         "cases": [_picked(c, BriefRecord) for c in history],
+        "ratings": ratings_record(ratings),
+        "remedies": [_picked(r, RemedyRecord) for r in remedies],
+        "remedy_totals": [
+            {
+                "kind": t.kind,
+                "currency": t.currency,
+                "amount": amount_text(t.units),
+                "count": t.count,
+            }  # fmt: skip
+            for t in totals
+        ],
     }
 
 

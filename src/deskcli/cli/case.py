@@ -24,7 +24,7 @@ from deskcli.cli._options import (
     SortOpt,
     value_option,
 )
-from deskcli.domain import Channel, Priority, SortKey
+from deskcli.domain import Channel, Priority, RemedyKind, SortKey
 from deskcli.errors import InvalidValue
 
 if TYPE_CHECKING:
@@ -52,6 +52,9 @@ class CaseGroup(LazyGroup):
         "close": "case_close",
         "reopen": "case_reopen",
         "follow-up": "case_follow_up",
+        "inbound": "case_inbound",
+        "feedback": "case_feedback",
+        "remedy": "case_remedy",
     }
 
 
@@ -425,6 +428,22 @@ def case_untag(tags: TagsArg) -> Change:
 
 TextArg = Annotated[str, typer.Argument(metavar="TEXT", help="The text ('-' reads stdin).")]
 
+CsatOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--csat", min=1, max=5, metavar="1-5", help="Customer satisfaction: 1 (bad) to 5 (great)."
+    ),
+]
+NpsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--nps", min=0, max=10, metavar="0-10", help="How likely to recommend us: 0 to 10."
+    ),
+]
+CommentOpt = Annotated[
+    str | None, value_option("--comment", "TEXT", "What the customer said ('-' reads stdin).")
+]
+
 
 @case_verb
 def case_note(text: TextArg) -> Change:
@@ -621,17 +640,37 @@ def case_follow_up(
     note: Annotated[
         str | None, value_option("--note", "TEXT", "What the follow-up is for, or what it found.")
     ] = None,
+    csat: CsatOpt = None,
+    nps: NpsOpt = None,
+    comment: CommentOpt = None,
 ) -> Change:
     """Schedule a follow-up with the customer (or mark it done).
 
+    With --done, --csat (and --nps, --comment) also record the rating the
+    call collected, in the same transaction (see desk case feedback).
+
     \b
     Example: desk case follow-up 12 --in 3d --note "check the refund arrived"
+    Example: desk case follow-up 12 --done --csat 5 --nps 9 --comment "all good"
     """
     from deskcli import times
     from deskcli.services import cases
 
     if sum([in_ is not None, on is not None, done]) != 1:
         raise InvalidValue("give exactly one of --in, --on and --done")
+    if not done and (csat is not None or nps is not None or comment is not None):
+        raise InvalidValue("--csat, --nps and --comment go with --done (the call that asked)")
+    if done and (csat is not None or nps is not None or comment is not None):
+        from deskcli.services import feedback
+
+        text = read_text(comment, "--comment") if comment is not None else None
+        return Change(
+            partial(feedback.follow_up_done, note=note, csat=csat, nps=nps, comment=text),
+            lambda v: (
+                f"Follow-up on case {v.case.id} done"
+                + (f"; rated CSAT {v.case.csat}." if csat is not None else ".")
+            ),
+        )
     at = None
     if in_ is not None:
         at = times.now() + times.parse_duration(in_)
@@ -643,6 +682,103 @@ def case_follow_up(
             f"Follow-up on case {v.case.id} "
             + (f"scheduled for {times.local(v.case.follow_up_at)}." if at else "done.")
         ),
+    )
+
+
+@case_verb
+def case_inbound(
+    text: TextArg,
+    channel: Annotated[
+        Channel | None,
+        typer.Option(help="How it came in (default: the case's channel)."),
+    ] = None,
+) -> Change:
+    """Record what the customer said or wrote.
+
+    A pending case goes back to open (the customer answered); a resolved or
+    closed case stays as it is, and desk case show shows the message first.
+
+    \b
+    Example: desk case inbound 12 "The refund has not arrived yet" --channel email
+    """
+    from deskcli.services import feedback
+
+    body = read_text(text, "the message")
+    return Change(
+        partial(feedback.add_inbound, text=body, channel=channel),
+        lambda v: f"Customer message recorded on case {v.case.id} ({v.case.status}).",
+    )
+
+
+@case_verb
+def case_feedback(
+    csat: Annotated[
+        int,
+        typer.Option(
+            "--csat",
+            min=1,
+            max=5,
+            metavar="1-5",
+            help="Customer satisfaction: 1 (bad) to 5 (great).",
+        ),
+    ],
+    nps: NpsOpt = None,
+    comment: CommentOpt = None,
+    replace: Annotated[
+        bool, typer.Option("--replace", help="Replace this resolution's rating.")
+    ] = False,
+) -> Change:
+    """Record the customer's rating of a resolved or closed case.
+
+    One rating per resolution (a second is refused unless --replace); it is
+    credited to the assignee and team that resolved the case.
+
+    \b
+    Example: desk case feedback 12 --csat 4 --nps 9 --comment "quick and friendly"
+    """
+    from deskcli.services import feedback
+
+    text = read_text(comment, "--comment") if comment is not None else None
+    return Change(
+        partial(feedback.rate, csat=csat, nps=nps, comment=text, replace=replace),
+        lambda v: (
+            f"Rating recorded on case {v.case.id} (CSAT {v.case.csat}"
+            + (f", NPS {v.case.nps})." if v.case.nps is not None else ").")
+        ),
+    )
+
+
+@case_verb
+def case_remedy(
+    kind: Annotated[
+        RemedyKind,
+        typer.Option(
+            "--kind", help="What was given: credit, refund, replacement, discount, other."
+        ),
+    ],
+    note: Annotated[
+        str, value_option("--note", "TEXT", "What was given and why ('-' reads stdin).")
+    ],
+    amount: Annotated[
+        str | None, value_option("--amount", "AMOUNT", "How much, e.g. 12.50 (needs --currency).")
+    ] = None,
+    currency: Annotated[
+        str | None, value_option("--currency", "CODE", "Three-letter currency code, e.g. EUR.")
+    ] = None,
+) -> Change:
+    """Record what was given to make amends: a refund, a goodwill credit...
+
+    Amounts are exact decimals (up to 4 places), with a three-letter currency.
+
+    \b
+    Example: desk case remedy 12 --kind credit --amount 12.50 --currency EUR --note "goodwill"
+    """
+    from deskcli.services import feedback
+
+    text = read_text(note, "--note")
+    return Change(
+        partial(feedback.add_remedy, kind=kind, note=text, amount=amount, currency=currency),
+        lambda v: f"Remedy recorded on case {v.case.id}.",
     )
 
 

@@ -81,9 +81,18 @@ def customer_show(
 
     page = state(ctx).read(lambda source: queries.customer_page(source, crn, limit=limit or None))
     if as_json:
-        render.emit_json(customer_detail_record(page.customer, page.history, page.total))
+        render.emit_json(
+            customer_detail_record(
+                page.customer,
+                page.history,
+                page.total,
+                page.ratings,
+                page.remedies,
+                page.remedy_totals,
+            )
+        )
     else:
-        render.customer_detail(page.customer, page.history, page.total)
+        render.customer_detail(page)
 
 
 def customer_list(

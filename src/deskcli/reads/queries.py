@@ -8,6 +8,8 @@ from __future__ import annotations
 import heapq
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from deskcli import times
@@ -19,14 +21,18 @@ from deskcli.reads.rows import (
     CASE_COLUMNS,
     CUSTOMER_COLUMNS,
     EVENT_COLUMNS,
+    REMEDY_COLUMNS,
     CaseRow,
     CaseView,
     CustomerRow,
     EventRow,
+    FeedbackRow,
+    RemedyRow,
     case_and_customer,
+    to_time,
 )
 from deskcli.reads.source import Source, in_list
-from deskcli.shapes import Board
+from deskcli.shapes import Board, nps_class
 
 _CASE = ", ".join(f"c.{name}" for name in CASE_COLUMNS)
 _CUSTOMER = ", ".join(f"cu.{name}" for name in CUSTOMER_COLUMNS)
@@ -323,11 +329,15 @@ def count_customer_cases(source: Source, customer_id: int) -> int:
 
 @dataclass
 class CustomerPage:
-    """A customer, their newest cases and how many they have in all."""
+    """A customer, their newest cases and how many they have in all, their
+    ratings and what was given to them to make amends."""
 
     customer: CustomerRow
     history: list[CaseRow]
     total: int
+    ratings: Ratings
+    remedies: list[RemedyRow]
+    remedy_totals: list[RemedyTotal]
 
 
 def customer_page(source: Source, crn: str, *, limit: int | None = None) -> CustomerPage:
@@ -335,7 +345,10 @@ def customer_page(source: Source, crn: str, *, limit: int | None = None) -> Cust
     customer = get_customer(source, crn)
     assert customer.id is not None
     history = customer_cases(source, customer.id, limit=limit)
-    return CustomerPage(customer, history, count_customer_cases(source, customer.id))
+    total = count_customer_cases(source, customer.id)
+    remedies, remedy_totals = customer_remedies(source, customer.id)
+    ratings = customer_ratings(source, customer.id)
+    return CustomerPage(customer, history, total, ratings, remedies, remedy_totals)
 
 
 def list_customers(
@@ -364,3 +377,133 @@ def _name_order(customer: CustomerRow) -> tuple[str, str, int]:
 def count_by_status(source: Source) -> dict[str, int]:
     """Cases per status, every status the file holds (desk doctor)."""
     return {status: int(n) for status, n in source.rows(COUNT_BY_STATUS, {})}
+
+
+# -- feedback and remedies ---------------------------------------------------
+
+# Resolved (or closed) more than a day ago, not rated for this resolution, and
+# the customer not asked (rated on any case) since :asked_since: the follow-up
+# call list, oldest first.  A walk of ix_case_resolved in order; each check is
+# one index lookup (uq_feedback_case_resolution, ix_feedback_customer_at).
+# Only resolved and closed cases have a resolved_at (a reopen clears it): a
+# condition on the status as well would lead the planner to the status index
+# and a sort of every resolved case.
+FEEDBACK_DUE = (
+    CASES_WITH_CUSTOMERS + " WHERE c.resolved_at < :resolved_before"
+    " AND NOT EXISTS (SELECT 1 FROM feedback f"
+    " WHERE f.case_id = c.id AND f.resolution_no = c.reopen_count)"
+    " AND NOT EXISTS (SELECT 1 FROM feedback a"
+    " WHERE a.customer_id = c.customer_id AND a.at >= :asked_since)"
+    " ORDER BY c.resolved_at, c.id"
+)
+FEEDBACK_LIST = (
+    "SELECT f.id, f.case_id, f.resolution_no, f.resolved_at, f.at, f.agent, f.credited_agent,"
+    " f.credited_team, f.csat, f.nps, f.comment, c.subject, cu.crn, cu.name"
+    ' FROM feedback f JOIN "case" c ON c.id = f.case_id JOIN customer cu ON cu.id = f.customer_id'
+    " WHERE f.at >= :since"
+)
+FEEDBACK_ORDER = " ORDER BY f.at DESC, f.id DESC"
+FEEDBACK_OF_AGENT = " AND f.credited_agent_key = :agent_key"
+CUSTOMER_RATINGS = "SELECT count(*), sum(csat) FROM feedback WHERE customer_id = :customer_id"
+CUSTOMER_LAST_NPS = (
+    "SELECT nps, at, case_id FROM feedback WHERE customer_id = :customer_id"
+    " AND nps IS NOT NULL ORDER BY at DESC, id DESC LIMIT 1"
+)
+CUSTOMER_REMEDIES = (
+    f"SELECT {', '.join(REMEDY_COLUMNS)} FROM remedy WHERE customer_id = :customer_id"
+    " ORDER BY at DESC, id DESC"
+)
+CUSTOMER_REMEDY_TOTALS = (
+    "SELECT kind, currency, sum(amount_units), count(*) FROM remedy"
+    " WHERE customer_id = :customer_id GROUP BY kind, currency ORDER BY kind, currency"
+)
+
+
+def feedback_due(
+    source: Source, *, resolved_before: timedelta, not_asked_within: timedelta, limit: int | None
+) -> list[CaseView]:
+    now = times.now()
+    params: dict[str, Any] = {
+        "resolved_before": source.time(now - resolved_before),
+        "asked_since": source.time(now - not_asked_within),
+    }
+    sql = FEEDBACK_DUE
+    if limit:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return _with_tags(source, [case_and_customer(r) for r in source.rows(sql, params)])
+
+
+def feedback_list(
+    source: Source, *, since: timedelta, agent: str | None, limit: int | None
+) -> list[FeedbackRow]:
+    """Ratings given since `since` ago, newest first; with `agent`, those
+    credited to that agent (whatever the case of the name)."""
+    sql = FEEDBACK_LIST
+    params: dict[str, Any] = {"since": source.time(times.now() - since)}
+    if agent:
+        sql += FEEDBACK_OF_AGENT
+        params["agent_key"] = name_key(agent)
+    sql += FEEDBACK_ORDER
+    if limit:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    return [FeedbackRow.of(r) for r in source.rows(sql, params)]
+
+
+@dataclass
+class Ratings:
+    """A customer's ratings: how many, the CSAT average, the latest NPS."""
+
+    count: int = 0
+    csat_total: int = 0
+    last_nps: int | None = None
+    last_nps_at: datetime | None = None
+    last_nps_case: int | None = None
+
+    @property
+    def csat_average(self) -> float | None:
+        """Rounded to two places (exact from the integer sum, then rounded once)."""
+        if not self.count:
+            return None
+        return float(round(Decimal(self.csat_total) / self.count, 2))
+
+    @property
+    def last_nps_class(self) -> str | None:
+        return nps_class(self.last_nps)
+
+
+@dataclass
+class RemedyTotal:
+    kind: str
+    currency: str | None
+    units: int | None  # ten-thousandths; None when none of them had an amount
+    count: int
+
+
+def customer_ratings(source: Source, customer_id: int) -> Ratings:
+    count, total = source.rows(CUSTOMER_RATINGS, {"customer_id": customer_id})[0]
+    ratings = Ratings(int(count), int(total or 0))
+    last = source.rows(CUSTOMER_LAST_NPS, {"customer_id": customer_id})
+    if last:
+        nps, at, case_id = last[0]
+        ratings.last_nps, ratings.last_nps_at, ratings.last_nps_case = (
+            int(nps),
+            to_time(at),
+            case_id,
+        )
+    return ratings
+
+
+def customer_remedies(
+    source: Source, customer_id: int
+) -> tuple[list[RemedyRow], list[RemedyTotal]]:
+    """The customer's remedies, newest first, and their totals by kind and
+    currency (summed exactly, in integer units, by the database)."""
+    params = {"customer_id": customer_id}
+    remedies = [RemedyRow.of(r) for r in source.rows(CUSTOMER_REMEDIES, params)]
+    totals = [
+        RemedyTotal(kind, currency, None if units is None else int(units), int(n))
+        for kind, currency, units, n in source.rows(CUSTOMER_REMEDY_TOTALS, params)
+    ]
+    return remedies, totals

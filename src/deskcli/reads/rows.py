@@ -114,6 +114,9 @@ class CaseRow(_Row):
     follow_up_at: datetime | None
     reopen_count: int
     handling_seconds: int
+    last_inbound_at: datetime | None
+    csat: int | None
+    nps: int | None
     version: int
     tags: list[str] = field(default_factory=list)  # sorted case-insensitively
 
@@ -190,3 +193,39 @@ CUSTOMER_COLUMNS = columns(CustomerRow)
 EVENT_COLUMNS = columns(EventRow)
 ARTICLE_COLUMNS = columns(ArticleRow)
 REVISION_COLUMNS = columns(RevisionRow)
+
+
+@dataclass
+class FeedbackRow(_Row):
+    """A rating with its case's subject and customer (`desk feedback list`)."""
+
+    id: int | None
+    case_id: int
+    resolution_no: int
+    resolved_at: datetime | None
+    at: datetime
+    agent: str
+    credited_agent: str | None
+    credited_team: str | None
+    csat: int
+    nps: int | None
+    comment: str
+    subject: str
+    crn: str
+    customer_name: str
+
+
+@dataclass
+class RemedyRow(_Row):
+    id: int | None
+    case_id: int
+    at: datetime
+    agent: str
+    kind: str
+    amount: str | None
+    currency: str | None
+    note: str
+
+
+FEEDBACK_COLUMNS = columns(FeedbackRow)
+REMEDY_COLUMNS = columns(RemedyRow)

@@ -43,6 +43,7 @@ from deskcli.render.customers import (
     customer_table,
     customers_table,
 )
+from deskcli.render.feedback import feedback_due, feedback_table
 from deskcli.render.kb import (
     article_detail,
     article_detail_view,
@@ -80,6 +81,8 @@ __all__ = [
     "emit_ids",
     "emit_json",
     "err",
+    "feedback_due",
+    "feedback_table",
     "follow_ups",
     "follow_ups_table",
     "hint",

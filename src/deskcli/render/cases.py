@@ -125,17 +125,46 @@ def case_detail_view(detail: CaseDetail, *, full: bool = False) -> Group:
         rows.append(("Reopened", plural(c.reopen_count, "time", "times")))
     if c.handling_seconds:
         rows.append(("Handling time", times.duration(c.handling_seconds)))
+    if c.last_inbound_at:
+        rows.append(("Customer wrote", when(c.last_inbound_at)))
+    if c.csat is not None:
+        rating = f"CSAT {c.csat}/5" + (f", NPS {c.nps}/10" if c.nps is not None else "")
+        rows.append(("Rating", rating))
     rows.append(("Version", str(c.version)))
     parts: list[Any] = [fields(rows)]
     if c.description:
         parts += [Text(""), user(shortened(c.description, c.id, full=full))]
-    shown: list[Any] = [
-        Panel(Group(*parts), title=title, title_align="left", expand=False),
+    shown: list[Any] = [Panel(Group(*parts), title=title, title_align="left", expand=False)]
+    if (message := unanswered_message(detail)) is not None:
+        shown.append(message)
+    shown += [
         timeline(detail.events, case_id=c.id, full=full),
     ]
     if detail.history:
         shown.append(history_table(detail.history, title="Customer history (other cases)"))
     return Group(*shown)
+
+
+def unanswered_message(detail: CaseDetail) -> Text | None:
+    """The customer's latest message when it came after the case was
+    resolved: the case stays resolved (reopening is the agent's call), so
+    it is shown first, where nobody can miss it."""
+    from rich.text import Text
+
+    c = detail.view.case
+    if c.resolved_at is None or c.last_inbound_at is None or c.last_inbound_at < c.resolved_at:
+        return None
+    latest = next((e for e in reversed(detail.events) if e.kind == "inbound"), None)
+    if latest is None:
+        return None
+    return Text.assemble(
+        (f"The customer wrote after this case was {c.status} ", "bold red"),
+        (f"({times.local(latest.at)}, {times.ago(latest.at)}):", "bold red"),
+        "\n",
+        user(shortened(latest.body, c.id)),
+        "\n",
+        (f"Reopen it if it is not solved: desk case reopen {c.id} --reason TEXT", "dim"),
+    )
 
 
 def timeline(
@@ -160,7 +189,12 @@ def timeline(
 
 
 # Kinds stay as they are in JSON (scripts rely on them); people read words.
-_EVENT_WORDS = {"follow_up": "follow-up", "assist_step": "five A's step"}
+_EVENT_WORDS = {
+    "follow_up": "follow-up",
+    "assist_step": "five A's step",
+    "inbound": "customer wrote",
+    "feedback": "rating",
+}
 
 
 def _event_word(e: EventFields) -> str:
@@ -196,6 +230,24 @@ def _event_text(e: EventFields, resolution: str = "") -> str:
     if e.kind == "assist_step":
         verb = "skipped" if data.get("status") == "skipped" else "done"
         return f"{data.get('step')} {verb}: {e.body}"
+    if e.kind == "inbound":
+        text = f"({data['channel']}) {e.body}" if data.get("channel") else e.body
+        moved = data.get("from") != data.get("to") and data.get("to")
+        return f"{text} [{data.get('from')} -> {moved}]" if moved else text
+    if e.kind == "feedback":
+        text = f"CSAT {data.get('csat')}/5"
+        if data.get("nps") is not None:
+            text += f", NPS {data['nps']}/10"
+        if data.get("credited_agent"):
+            text += f" for {data['credited_agent']}"
+        if data.get("replaced"):
+            text += " (replaces the earlier rating)"
+        return f"{text}: {e.body}" if e.body else text
+    if e.kind == "remedy":
+        text = str(data.get("kind") or "remedy")
+        if data.get("amount") is not None:
+            text += f" {data['amount']} {data.get('currency')}"
+        return f"{text}: {e.body}" if e.body else text
     if e.kind == "follow_up":
         if data.get("done"):
             return f"follow-up done{': ' + e.body if e.body not in ('', 'done') else ''}"

@@ -94,6 +94,9 @@ def open_case(
         "follow_up_at": None,
         "reopen_count": 0,
         "handling_seconds": 0,
+        "last_inbound_at": None,
+        "csat": None,
+        "nps": None,
         "version": 1,
     }
     stored = {

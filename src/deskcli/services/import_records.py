@@ -78,6 +78,8 @@ Text = Annotated[str, AfterValidator(_storable), _within(limits.LONG_TEXT)]
 Label = Annotated[Text, _within(limits.LABEL)]
 Crn = Annotated[Label, Field(min_length=1, pattern=r"^\S+$")]  # one word, as customers.py wants
 NonEmpty = Annotated[Text, Field(min_length=1)]
+Csat = Annotated[int, Field(ge=1, le=5)]
+Nps = Annotated[int, Field(ge=0, le=10)]
 Subject = Annotated[NonEmpty, _within(limits.SUBJECT), AfterValidator(_one_line)]
 
 
@@ -136,6 +138,10 @@ class CaseRecord(_Record):
     follow_up_at: Time | None
     reopen_count: Count
     handling_seconds: Count
+    # Optional: an export made before schema 0007 still imports.
+    last_inbound_at: Time | None = None
+    csat: Csat | None = None
+    nps: Nps | None = None
     version: Counter
     # Optional: an export made before tags existed still imports.
     tags: Tags = Field(default_factory=list)

@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from deskcli.errors import Conflict, InvalidValue
 from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_text, sorted_tags
+from deskcli.services.feedback import PROJECTED_KINDS, project_events
 from deskcli.services.import_records import (
     CaseRecord,
     CustomerRecord,
@@ -103,6 +104,8 @@ class _Importer:
         # Cases that received a note, reply or customer message: their search
         # text is recomputed at the end.
         self.searched_cases: set[int] = set()
+        # New feedback and remedy events: their rows are rebuilt at the end.
+        self.projected_events: list[int] = []
 
     @property
     def writing(self) -> bool:
@@ -176,6 +179,7 @@ class _Importer:
         if self.conflict is not None:
             raise self.conflict
         refresh_search_text(tx_of(self.session), self.searched_cases)
+        project_events(tx_of(self.session), self.projected_events)
         if self.summary.cases or self.summary.events:
             _advance_sequences(self.session)
         return self.summary
@@ -283,6 +287,8 @@ class _Importer:
                 new.append(row)
                 if record.kind in SEARCHED_EVENT_KINDS:
                     self.searched_cases.add(record.case_id)
+                if record.kind in PROJECTED_KINDS:
+                    self.projected_events.append(record.id)
             elif differences := _differences(row, found):
                 # Events are append-only: an existing one is never rewritten.
                 return self._refuse(number, f"event {record.id}", differences)

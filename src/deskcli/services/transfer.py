@@ -64,13 +64,16 @@ CASE_FIELDS = (
     "follow_up_at",
     "reopen_count",
     "handling_seconds",
+    "last_inbound_at",
+    "csat",
+    "nps",
     "version",
     "tags",  # from the case_tag table: the case's tags, sorted as case JSON shows them
 )
 EVENT_FIELDS = ("id", "case_id", "at", "agent", "kind", "body", "data")
 TIME_FIELDS = frozenset(
     {"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at"}
-    | {"follow_up_at", "at"}
+    | {"follow_up_at", "at", "last_inbound_at"}
 )
 CSV_FILES = {"customers.csv": CUSTOMER_FIELDS, "cases.csv": CASE_FIELDS, "events.csv": EVENT_FIELDS}
 
