@@ -240,6 +240,8 @@ class KbArticle(SQLModel, table=True):
     # words of the title and body, which the search index reads.
     title_fold: str = Field(default="", sa_column_kwargs={"server_default": ""})
     body_fold: str = Field(default="", sa_column_kwargs={"server_default": ""})
+    # The case an article was promoted from (desk kb promote), if any.
+    source_case_id: int | None = Field(default=None, foreign_key="case.id")
 
 
 # An article's tags, as case_tag: stored as first typed, found by tag_key.

@@ -61,6 +61,8 @@ def upgrade() -> None:
         sa.Column("version", sa.Integer(), nullable=False),
         sa.Column("title_fold", sa.String(), nullable=False, server_default=""),
         sa.Column("body_fold", sa.String(), nullable=False, server_default=""),
+        # The case an article was promoted from (desk kb promote), if any.
+        sa.Column("source_case_id", sa.Integer(), sa.ForeignKey("case.id"), nullable=True),
     )
     op.create_index("ix_kb_article_status_updated", "kb_article", ["status", "updated_at"])
     op.create_index("ix_kb_article_category", "kb_article", ["category"])
