@@ -243,14 +243,18 @@ def test_feedback_due_lists_who_to_call_oldest_first(
     # Ana rates one case: her other cases are left alone for 30 days.
     dj("case", "feedback", str(first), "--csat", "5", env=at(4))
     assert [c["id"] for c in dj("feedback", "due", env=at(5))] == [bo]
-    assert [c["id"] for c in dj("feedback", "due", env=at(35))] == [bo, fresh]
+    assert [c["id"] for c in dj("feedback", "due", env=at(32))] == [fresh]  # within 30 days
+    wider = dj("feedback", "due", "--resolved-within", "60d", env=at(35))
+    assert [c["id"] for c in wider] == [bo, fresh]
     window = dj("feedback", "due", "--not-asked-within", "1d", env=at(5, 10))
     assert [c["id"] for c in window] == [bo, fresh]
     # A reopened and again resolved case is due again: a new resolution.
     dj("case", "reopen", str(first), "--reason", "not fixed", env=at(36))
     dj("case", "resolve", str(first), "-r", "Fixed now", env=at(36))
-    assert [c["id"] for c in dj("feedback", "due", env=at(38))] == [bo, fresh, first]
+    due = dj("feedback", "due", "--resolved-within", "60d", env=at(38))
+    assert [c["id"] for c in due] == [bo, fresh, first]
     assert desk("feedback", "due", "--not-asked-within", "soon").exit_code == 2
+    assert desk("feedback", "due", "--resolved-within", "-1d").exit_code == 2
 
 
 def test_feedback_list_since_and_agent(desk: Desk, dj: Json, new_case: Callable[..., int]) -> None:

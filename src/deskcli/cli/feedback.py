@@ -26,6 +26,8 @@ HUMAN_DEFAULT_LIMIT = 50
 # for a day; a customer asked recently is not asked again (survey fatigue).
 RESOLVED_BEFORE = "1d"
 NOT_ASKED_WITHIN = "30d"
+# Past a month a call about a case is no longer a follow-up.
+RESOLVED_WITHIN = "30d"
 
 
 @app.callback()
@@ -43,14 +45,21 @@ def feedback_due(
             "Leave out customers who gave a rating within this time.",
         ),
     ] = NOT_ASKED_WITHIN,
+    resolved_within: Annotated[
+        str,
+        value_option(
+            "--resolved-within", "DURATION", "Only cases resolved within this time (30d, 8w)."
+        ),
+    ] = RESOLVED_WITHIN,
     limit: LimitOpt = None,
     as_json: JsonOpt = False,
     ids: IdsOpt = False,
 ) -> None:
     """Resolved cases to call for a rating, oldest first.
 
-    Resolved (or closed) more than a day ago, not rated for this resolution,
-    and the customer not asked (rated on any case) within --not-asked-within.
+    Resolved (or closed) more than a day ago and within --resolved-within,
+    not rated for this resolution, and the customer not asked (rated on any
+    case) within --not-asked-within.
 
     \b
     Example: desk feedback due --not-asked-within 60d
@@ -63,12 +72,14 @@ def feedback_due(
     if as_json and ids:
         raise InvalidValue("use either --json or --ids, not both")
     window = parse_duration(not_asked_within)
+    recent = parse_duration(resolved_within)
     default_limit = limit is None and not (as_json or ids)
     fetch = HUMAN_DEFAULT_LIMIT + 1 if default_limit else limit
     views = state(ctx).read(
         lambda source: queries.feedback_due(
             source,
             resolved_before=parse_duration(RESOLVED_BEFORE),
+            resolved_within=recent,
             not_asked_within=window,
             limit=fetch or None,
         )

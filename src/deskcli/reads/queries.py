@@ -389,7 +389,8 @@ def count_by_status(source: Source) -> dict[str, int]:
 # condition on the status as well would lead the planner to the status index
 # and a sort of every resolved case.
 FEEDBACK_DUE = (
-    CASES_WITH_CUSTOMERS + " WHERE c.resolved_at < :resolved_before"
+    CASES_WITH_CUSTOMERS + " WHERE c.resolved_at >= :resolved_since"
+    " AND c.resolved_at < :resolved_before"
     " AND NOT EXISTS (SELECT 1 FROM feedback f"
     " WHERE f.case_id = c.id AND f.resolution_no = c.reopen_count)"
     " AND NOT EXISTS (SELECT 1 FROM feedback a"
@@ -420,10 +421,19 @@ CUSTOMER_REMEDY_TOTALS = (
 
 
 def feedback_due(
-    source: Source, *, resolved_before: timedelta, not_asked_within: timedelta, limit: int | None
+    source: Source,
+    *,
+    resolved_before: timedelta,
+    resolved_within: timedelta,
+    not_asked_within: timedelta,
+    limit: int | None,
 ) -> list[CaseView]:
+    """Cases resolved between `resolved_within` and `resolved_before` ago,
+    not rated for this resolution, whose customer gave no rating within
+    `not_asked_within`; oldest resolution first."""
     now = times.now()
     params: dict[str, Any] = {
+        "resolved_since": source.time(now - resolved_within),
         "resolved_before": source.time(now - resolved_before),
         "asked_since": source.time(now - not_asked_within),
     }
