@@ -12,7 +12,7 @@ each time is divided by the floor (`python -c "import typer, sqlmodel"`)
 measured in the same round, so load from other programs falls on all alike.
 It reports the median time, the median of those per-round ratios and the
 peak memory (max RSS from os.wait4) of every command, and checks the goals
-of issue 11.  Every command is checked once before it is timed (exit 0,
+of issues 11 and 12.  Every command is checked once before it is timed (exit 0,
 output that shows the work was done), and every timed run must exit 0 and
 print something, so a broken command cannot look fast.
 
@@ -65,6 +65,15 @@ BATCH_EACH_MIN_RATE = 1000
 MAX_RSS_MB = 100.0  # peak memory of every command on the largest database
 
 READS = ("list", "show", "list_json", "board", "customer")
+# Issue 12: the knowledge base and the follow-up call list.
+N_ARTICLES = 10_000
+KB_MAX_FLOOR_RATIO = 0.5  # desk kb search, desk case show with suggestions
+LIST_MAX_FLOOR_RATIO = 1.0  # desk kb gaps, desk feedback due (at 100,000 cases)
+KB_HIT = "router restart"  # in a few hundred articles
+KB_MISS = "xyzzy"
+RATED_SHARE = 0.25  # resolved cases with a rating
+USED_SHARE = 0.3  # resolved cases an article was used on
+N_SEARCHES = 20_000  # the search log, 15% of them finding nothing
 SEARCH_HIT = "Called AGAIN"  # in the notes of many cases, in another case
 SEARCH_MISS = "xyzzy"
 
@@ -108,6 +117,36 @@ RESOLUTIONS = [
     ("Corrected the billing address and reissued the invoice", "address not synced"),
     ("Booked a new technician visit", "scheduling error"),
 ]
+
+
+# Knowledge base articles: a topic, a device and a few sentences from a pool.
+KB_TOPICS = [
+    ("network", "Router restarts every hour", "Restart the router and check the firmware."),
+    ("network", "Wi-Fi drops in the evening", "Change the Wi-Fi channel away from neighbours."),
+    ("network", "Slow speeds after an upgrade", "Reset the line profile from the console."),
+    ("billing", "Facturación duplicada", "Refund the second charge and note the gateway retry."),
+    ("billing", "Invoice shows the old address", "Correct the address and reissue the invoice."),
+    ("billing", "Refund not received after 14 days", "Check the refund batch and its bank run."),
+    ("account", "Password reset link expired", "Send a new link; it lives 30 minutes."),
+    ("account", "Two-factor codes do not arrive", "Check the phone number and the SMS gateway."),
+    ("app", "App closes on the Bills tab", "Clear the app cache, then update the app."),
+    ("field", "Technician missed the appointment", "Book a new visit and apologise for the wait."),
+    ("delivery", "Router stuck in delivery", "Open a claim with the courier after 5 days."),
+    ("retention", "Customer wants to cancel", "Offer the loyalty discount before cancelling."),
+]
+KB_SENTENCES = [
+    "Ask the customer for the model number on the label.",
+    "Most cases clear after a power cycle of thirty seconds.",
+    "If the light stays red, escalate to network operations.",
+    "Confirm the fix with the customer before resolving.",
+    "The console shows the line history for the last week.",
+    "Note the serial number in the case before replacing hardware.",
+    "Explain the next bill to avoid a second call.",
+    "Check the status page for a known outage first.",
+    "Una llamada de seguimiento a los tres días evita reaperturas.",
+    "Revise la facturación del último mes antes de reembolsar.",
+]
+KB_DEVICES = ["HX-200", "HX-300", "Fibra 600", "Fibra 1G", "CPE-7", "Mesh Duo", "ONT-4", "LTE Box"]
 
 
 def _ts(value: datetime) -> str:
@@ -311,6 +350,7 @@ def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> 
                 names, marks = ", ".join(columns), ", ".join("?" * len(columns))
                 connection.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", values)
         _fill_derived(connection)
+        _fill_knowledge(connection, seed)
         connection.execute("COMMIT")
         connection.execute(f"PRAGMA journal_mode={journal_mode}")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -355,6 +395,68 @@ def _fill_derived(connection: sqlite3.Connection, window: int = 50_000) -> None:
                 for cid, who, team, *fields in cases
             ],
         )
+
+
+def _fill_knowledge(connection: sqlite3.Connection, seed: int) -> None:
+    """Issue 12's data: N_ARTICLES articles (folded by desk's own function; the
+    FTS5 triggers of the schema index them), uses and ratings on a share of
+    the resolved cases, and a search log."""
+    from deskcli.folding import indexed_text, name_key, search_words
+
+    rng = random.Random(seed + 12)
+    now = datetime.now(UTC).replace(tzinfo=None)
+    articles = []
+    for article_id in range(1, N_ARTICLES + 1):
+        category, title, first = rng.choice(KB_TOPICS)
+        title = f"{title}: {rng.choice(KB_DEVICES)} ({article_id})"
+        body = " ".join([first, *rng.sample(KB_SENTENCES, 4)])
+        status = rng.choices(["published", "draft", "archived"], [90, 8, 2])[0]
+        created = now - timedelta(days=rng.uniform(1, 700))
+        articles.append((article_id, title, body, category, status, rng.choice(AGENTS),
+                         _ts(created), _ts(created), 1, indexed_text(title),
+                         indexed_text(body)))  # fmt: skip
+    connection.executemany(
+        "INSERT INTO kb_article (id, title, body, category, status, author, created_at,"
+        " updated_at, version, title_fold, body_fold) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        articles,
+    )
+    resolved = connection.execute(
+        'SELECT id, customer_id, resolved_at, assignee, team FROM "case"'
+        " WHERE resolved_at IS NOT NULL"
+    ).fetchall()
+    uses, ratings, scores = [], [], []
+    for case_id, customer_id, resolved_at, assignee, team in resolved:
+        at = datetime.fromisoformat(resolved_at)
+        if rng.random() < USED_SHARE:
+            uses.append((case_id, rng.randint(1, N_ARTICLES), _ts(at), assignee or "agent01"))
+        if rng.random() < RATED_SHARE:
+            csat = rng.choices([1, 2, 3, 4, 5], [5, 5, 10, 30, 50])[0]
+            nps = rng.randint(0, 10)
+            rated = min(now, at + timedelta(days=rng.uniform(1, 5)))
+            ratings.append((case_id, customer_id, 0, resolved_at, _ts(rated), "agent01",
+                            assignee, name_key(assignee), team, csat, nps, ""))  # fmt: skip
+            scores.append((csat, nps, case_id))
+    connection.executemany(
+        "INSERT INTO kb_use (case_id, article_id, at, agent) VALUES (?, ?, ?, ?)", uses
+    )
+    connection.executemany(
+        "INSERT INTO feedback (case_id, customer_id, resolution_no, resolved_at, at, agent,"
+        " credited_agent, credited_agent_key, credited_team, csat, nps, comment)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ratings,
+    )
+    connection.executemany('UPDATE "case" SET csat = ?, nps = ? WHERE id = ?', scores)
+    searches = []
+    for _ in range(N_SEARCHES):
+        found = rng.random() >= 0.15
+        query = rng.choice(KB_TOPICS)[1] if found else f"{rng.choice(KB_DEVICES)} error code"
+        at = now - timedelta(days=rng.uniform(0, 60))
+        key = " ".join(search_words(query))
+        searches.append((_ts(at), rng.choice(AGENTS), query, key, rng.randint(1, 40) * found))
+    connection.executemany(
+        "INSERT INTO kb_search (at, agent, query, query_key, results) VALUES (?, ?, ?, ?, ?)",
+        searches,
+    )
 
 
 def _sidecars(path: Path) -> tuple[Path, Path]:
@@ -750,6 +852,30 @@ def prepare_size(
             str(crn),
             verify=lambda out: str(crn) in out,
         ),  # fmt: skip
+        # Issue 12. A search is logged, so each run also writes one row.
+        read(
+            "kb_search",
+            f"`desk kb search '{KB_HIT}'` ({N_ARTICLES:,} articles)",
+            "kb",
+            "search",
+            KB_HIT,
+            verify=lambda out: "Router restarts" in out,
+        ),  # fmt: skip
+        read(
+            "kb_search_none",
+            f"`desk kb search {KB_MISS}` (no match)",
+            "kb",
+            "search",
+            KB_MISS,
+            verify=lambda out: bool(out.strip()),
+        ),  # fmt: skip
+        read(
+            "feedback_due",
+            "`desk feedback due` (the follow-up call list)",
+            "feedback",
+            "due",
+            verify=lambda out: bool(out.strip()),
+        ),  # fmt: skip
         Bench(
             "complete",
             "Tab: `desk case show <Tab>` (case ids from the database)",
@@ -951,7 +1077,7 @@ def report(
     lines += ["- heaviest top-level imports (cumulative, one run, `-X importtime`): "]
     lines[-1] += ", ".join(f"{name} {ms:.0f} ms" for name, ms in heavy)
 
-    lines += ["", "## Goals (issue 11)", "", "```", *goals(results, references), "```", ""]
+    lines += ["", "## Goals (issues 11 and 12)", "", "```", *goals(results, references), "```", ""]
     return "\n".join(lines)
 
 
@@ -981,6 +1107,15 @@ def goals(results: list[SizeResult], references: list[Bench]) -> list[str]:
         close = r.get("close")
         if close is not None:
             at_most(close, WRITE_MAX_FLOOR_RATIO, where)
+        for key in ("kb_search", "kb_search_none", "show"):
+            bench = r.get(key)
+            if bench is not None:
+                at_most(bench, KB_MAX_FLOOR_RATIO, f"{where} (issue 12)")
+        if r.n_cases >= 100_000:
+            for key in ("feedback_due", "kb_gaps"):
+                bench = r.get(key)
+                if bench is not None:
+                    at_most(bench, LIST_MAX_FLOOR_RATIO, f"{where} (issue 12)")
     if big is not small:
         for key in READS:
             low, high = small.get(key), big.get(key)
