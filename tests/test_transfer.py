@@ -896,3 +896,28 @@ def test_knowledge_base_reimport_skips_and_a_changed_record_is_refused(
         )
         assert kb_counts(desk)["search"] == 1
     assert dj("kb", "show", "1")["title"] == "Reset the router"
+
+
+def test_the_demo_desk_round_trips(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path, other: dict[str, str]
+) -> None:
+    # Every kind of record at once, written by the services: articles in every
+    # status, revisions, uses with their kb_used events, searches, customer
+    # messages, ratings and remedies (rebuilt from their events on import).
+    assert desk("demo").exit_code == 0
+    original = export_bytes(desk)
+    kinds = {r["type"] for r in lines_of(original)}
+    assert kinds == {"customer", "case", "event", "article", "revision", "use", "search"}
+    dump = tmp_path / "demo.jsonl"
+    dump.write_bytes(original)
+    summary = dj("import", str(dump), env=other)
+    assert summary["articles"] == 12 and summary["uses"] >= 5 and summary["invalid"] == 0
+    assert export_bytes(desk, env=other) == original
+    for command in (
+        ("kb", "search", "facturacion"),
+        ("kb", "search", "router", "--all"),
+        ("kb", "list", "--status", "archived"),
+        ("feedback", "list", "--since", "60d"),
+        ("customer", "show", "C-1002"),
+    ):
+        assert dj(*command, env=other) == dj(*command)
