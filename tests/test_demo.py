@@ -8,6 +8,8 @@ import pytest
 
 from tests.conftest import Desk
 
+Dj = Callable[..., Any]
+
 
 def test_demo_fills_a_database_and_shows_the_board(desk: Desk, dj: Callable[..., Any]) -> None:
     result = desk("demo")
@@ -75,3 +77,77 @@ def test_demo_says_where_its_file_is_and_how_to_run_desk(
     assert f"Demo database with 40 cases: {demo_file}" in result.stdout
     assert f"Try: DESK_DB={demo_file} {bin_dir}/desk case list" in result.stdout
     assert f". {bin_dir}/activate" in result.stdout
+
+
+def test_demo_has_a_knowledge_base_used_on_resolved_cases(desk: Desk, dj: Dj) -> None:
+    assert desk("demo").exit_code == 0
+    every = dj("kb", "list", "--status", "draft", "--status", "published", "--status", "archived")
+    assert len(every) == 12
+    statuses = [a["status"] for a in every]
+    assert (statuses.count("published"), statuses.count("draft"), statuses.count("archived")) == (
+        9, 2, 1,
+    )  # fmt: skip
+    assert {"billing", "network", "account", "hardware"} <= {a["category"] for a in every}
+    assert all(len(a["body"].split(". ")) >= 2 and a["tags"] for a in every)
+    # Accents fold: the Spanish article is found without them, and by a prefix.
+    spanish = dj("kb", "search", "facturacion")
+    assert [a["title"] for a in spanish] == ["Facturación: cargos de roaming en países incluidos"]
+    assert spanish[0]["id"] in [a["id"] for a in dj("kb", "search", "fact")]
+    # It was written as a draft and published later: two revisions.
+    history = dj("kb", "show", str(spanish[0]["id"]), "--history")["history"]
+    assert [r["changes"].get("status") for r in history] == [
+        {"from": None, "to": "draft"},
+        {"from": "draft", "to": "published"},
+    ]
+    # Uses: published articles on resolved or closed cases, each with its kb_used event.
+    used = [a for a in every if a["uses"]]
+    assert sum(a["uses"] for a in used) >= 5 and {a["status"] for a in used} == {"published"}
+    ended = dj("case", "list", "--status", "resolved", "--status", "closed", "--limit", "0")
+    kinds = {c["id"]: [e["kind"] for e in dj("case", "show", str(c["id"]))["events"]]
+             for c in ended}  # fmt: skip
+    assert sum("kb_used" in k for k in kinds.values()) == sum(a["uses"] for a in used)
+    assert all(k.index("kb_used") < k.index("resolved") for k in kinds.values() if "kb_used" in k)
+
+
+def test_demo_has_customer_messages_ratings_and_remedies(desk: Desk, dj: Dj) -> None:
+    assert desk("demo").exit_code == 0
+    every = dj("case", "list", "--all", "--limit", "0")
+    written = [c for c in every if c["last_inbound_at"]]
+    assert len(written) >= 4
+    assert any(c["status"] == "open" for c in written) and any(
+        c["status"] in ("resolved", "closed") for c in written
+    )
+    ratings = dj("feedback", "list", "--since", "60d")
+    assert len(ratings) >= 8
+    assert all(r["csat"] and 1 <= r["csat"] <= 5 for r in ratings)
+    unhappy = [r for r in ratings if r["csat"] <= 2]
+    assert len(unhappy) >= 3
+    assert any(r["nps_class"] == "detractor" for r in ratings)
+    assert any(r["nps_class"] == "promoter" for r in ratings)
+    rated = {r["case_id"] for r in ratings}
+    assert {c["id"] for c in every if c["csat"] is not None} == rated
+    remedies = [
+        remedy
+        for crn in {c["customer_crn"] for c in every}
+        for remedy in dj("customer", "show", crn)["remedies"]
+    ]
+    credits = [r for r in remedies if r["kind"] == "credit" and r["amount"]]
+    assert credits and all(r["currency"] and len(r["currency"]) == 3 for r in credits)
+    # Every unhappy customer got a goodwill credit on that case.
+    assert {r["case_id"] for r in unhappy} <= {r["case_id"] for r in credits}
+    # Some resolved cases are still waiting for their follow-up call.
+    assert dj("feedback", "due") != []
+
+
+@pytest.mark.sqlite_only
+def test_demo_is_the_same_every_time(desk: Desk, tmp_path: Path, monkeypatch: Any) -> None:
+    monkeypatch.setenv("DESK_NOW", "2026-06-01T12:00:00+00:00")
+    exports = []
+    for name in ("one.db", "two.db"):
+        monkeypatch.setenv("DESK_DB", str(tmp_path / name))
+        made = desk("demo")
+        assert made.exit_code == 0 and "Demo database with 40 cases" in made.stdout
+        result = desk("export")
+        assert result.exit_code == 0
+        exports.append(result.stdout_bytes)
+    assert exports[0] == exports[1] and b'"type":"article"' in exports[0]

@@ -126,6 +126,12 @@ def event_line(event_id: int, case_id: int, body: str = "") -> dict[str, Any]:
     }
 
 
+def summary_of(**counted: int) -> dict[str, int]:
+    """What `desk import --json` prints: these counts, the others 0."""
+    kinds = ("customers", "cases", "events", "articles", "revisions", "uses", "searches")
+    return dict.fromkeys((*kinds, "skipped", "invalid"), 0) | counted
+
+
 def counts(desk: Desk, env: dict[str, str] | None = None) -> dict[str, int]:
     records = lines_of(export_bytes(desk, env=env))
     return {kind: sum(r["type"] == kind for r in records) for kind in ("customer", "case", "event")}
@@ -185,7 +191,10 @@ def test_export_to_a_file_is_private_and_same_as_stdout(
     populate(desk, dj)
     out = tmp_path / "desk.jsonl"
     summary = dj("export", "--out", str(out))
-    assert summary == {"format": "jsonl", "out": str(out), "customers": 3, "cases": 3, "events": 14}
+    assert summary == {
+        "format": "jsonl", "out": str(out), "customers": 3, "cases": 3, "events": 14,
+        "articles": 0, "revisions": 0, "uses": 0, "searches": 0,
+    }  # fmt: skip
     assert out.read_bytes() == export_bytes(desk)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".desk.jsonl")] == []
@@ -198,27 +207,83 @@ def test_export_of_an_empty_desk_is_empty(desk: Desk) -> None:
 # -- round trip and idempotency -------------------------------------------------
 
 
+def populate_kb(dj: Callable[..., Any], sql: Callable[..., list[Any]]) -> None:
+    """A knowledge base on a populated desk: articles in every status with
+    tags, revisions, uses on cases and logged searches (after populate)."""
+    first = dj("kb", "add", "--title", "Facturación: cargo duplicado",
+               "--body", "Reembolsar el cargo [b]duplicado[/b] y añadir un crédito.",
+               "--category", "billing", "-t", "refund", "-t", "VIP", "--as", "bea")  # fmt: skip
+    second = dj("kb", "add", "--title", "Wi-Fi drops every evening",
+                "--body", "Check the line card.\nThen the router.", "--draft")  # fmt: skip
+    body = "Check the line card, then the router."
+    dj("kb", "edit", str(second["id"]), "--publish", "--body", body)
+    third = dj("kb", "add", "--title", "Old fax procedure", "--body", "Obsolete.")
+    dj("kb", "archive", str(third["id"]))
+    # Uses: `desk case use-article` is not built yet; the rows it writes.
+    for case_id, article_id in ((1, first["id"]), (3, first["id"]), (3, second["id"])):
+        sql(
+            "INSERT INTO kb_use (case_id, article_id, at, agent)"
+            " VALUES (:c, :a, '2026-01-02 03:04:05.123456', 'bea')",
+            c=case_id,
+            a=article_id,
+        )
+    dj("kb", "search", "facturacion")
+    dj("kb", "search", "wi-fi", "--all")
+    dj("kb", "search", "nothing like this")
+
+
 def test_round_trip_into_an_empty_database(
-    desk: Desk, dj: Callable[..., Any], tmp_path: Path, other: dict[str, str]
+    desk: Desk,
+    dj: Callable[..., Any],
+    sql: Callable[..., list[Any]],
+    tmp_path: Path,
+    other: dict[str, str],
 ) -> None:
     populate(desk, dj)
+    populate_kb(dj, sql)
     original = export_bytes(desk)
+    records = lines_of(original)
+    kb = ["article"] * 3 + ["revision"] * 5 + ["use"] * 3 + ["search"] * 3
+    assert [r["type"] for r in records[-len(kb) :]] == kb
+    assert "title_fold" not in original.decode() and "query_key" not in original.decode()
     dump = tmp_path / "dump.jsonl"
     dump.write_bytes(original)
 
     summary = dj("import", str(dump), env=other)
-    assert summary == {"customers": 3, "cases": 3, "events": 14, "skipped": 0, "invalid": 0}
+    assert summary == summary_of(
+        customers=3, cases=3, events=14, articles=3, revisions=5, uses=3, searches=3
+    )
     assert export_bytes(desk, env=other) == original  # byte for byte
 
     # The commands see the same data, too.
-    for command in (("case", "show", "2"), ("customer", "show", "C-2"), ("case", "list", "--all")):
+    for command in (
+        ("case", "show", "2"),
+        ("customer", "show", "C-2"),
+        ("case", "list", "--all"),
+        ("kb", "list", "--status", "draft", "--status", "published", "--status", "archived"),
+        ("kb", "show", "1", "--history"),
+        ("kb", "show", "2", "--history"),
+    ):
         assert dj(*command, env=other) == dj(*command)
+
+    # The imported articles are searchable (the index was rebuilt, not copied):
+    # accents fold, prefixes match, drafts and archived ones stay out.
+    found = dj("kb", "search", "facturacion", env=other)
+    assert [(a["id"], a["uses"]) for a in found] == [(1, 2)]
+    assert [a["id"] for a in dj("kb", "search", "router", env=other)] == [2]
+    assert dj("kb", "search", "obsolete", env=other) == []
+    assert dj("kb", "search", "--all", "fax", env=other) == []
 
     # New records get new ids (on PostgreSQL the id sequences moved past the imported ones).
     opened = dj("case", "open", "-c", "C-1", "--subject", "after the import", env=other)
     assert opened["id"] == 4
     events = dj("case", "show", str(opened["id"]), env=other)["events"]
     assert [e["id"] for e in events] == [15]
+    assert dj("kb", "add", "--title", "New", "--body", "After.", env=other)["id"] == 4
+    history = dj("kb", "show", "4", "--history", env=other)["history"]
+    assert [r["id"] for r in history] == [6]
+    after = lines_of(export_bytes(desk, env=other))
+    assert [r["id"] for r in after if r["type"] == "search"] == [1, 2, 3, 4, 5, 6, 7]
 
 
 def test_markup_and_escapes_round_trip_exactly(
@@ -249,7 +314,7 @@ def test_reimport_changes_nothing(
 
     dj("import", str(dump), env=other)
     again = dj("import", str(dump), env=other)
-    assert again == {"customers": 0, "cases": 0, "events": 0, "skipped": 20, "invalid": 0}
+    assert again == summary_of(skipped=20)
     assert export_bytes(desk, env=other) == original
 
     # Into the database it came from: everything is already there.
@@ -264,13 +329,7 @@ def test_import_adds_only_what_is_missing(
     dump = write_lines(tmp_path / "a.jsonl", list(records))
     dj("import", str(dump))
     more = write_lines(tmp_path / "b.jsonl", [*records, event_line(2, 1, "second")])
-    assert dj("import", str(more)) == {
-        "customers": 0,
-        "cases": 0,
-        "events": 1,
-        "skipped": 3,
-        "invalid": 0,
-    }
+    assert dj("import", str(more)) == summary_of(events=1, skipped=3)
     assert [e["body"] for e in dj("case", "show", "1")["events"]] == ["first", "second"]
 
 
@@ -292,13 +351,7 @@ def test_large_import_crosses_chunks(desk: Desk, dj: Callable[..., Any], tmp_pat
     records += [event_line(i, (i % n_cases) + 1) for i in range(1, 2 * n_cases + 1)]
     dump = write_lines(tmp_path / "big.jsonl", records)
     summary = dj("import", str(dump))
-    assert summary == {
-        "customers": 3,
-        "cases": n_cases,
-        "events": 2 * n_cases,
-        "skipped": 0,
-        "invalid": 0,
-    }
+    assert summary == summary_of(customers=3, cases=n_cases, events=2 * n_cases)
     assert dj("import", str(dump))["skipped"] == 3 + 3 * n_cases
     assert dj("customer", "show", "C-1", "--limit", "0")["case_count"] == len(
         range(1, n_cases + 1, 3)
@@ -354,13 +407,9 @@ def test_bad_lines_are_reported_and_nothing_is_imported(desk: Desk, tmp_path: Pa
 def test_skip_invalid_imports_the_good_lines(desk: Desk, tmp_path: Path) -> None:
     result = desk("import", str(bad_file(tmp_path)), "--skip-invalid", "--json")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == {
-        "customers": 1,
-        "cases": 1,
-        "events": 1,
-        "skipped": 0,
-        "invalid": len(BAD_LINES),
-    }
+    assert json.loads(result.stdout) == summary_of(
+        customers=1, cases=1, events=1, invalid=len(BAD_LINES)
+    )
     assert result.stderr.count("desk: note: line ") == len(BAD_LINES)
     assert counts(desk) == {"customer": 1, "case": 1, "event": 1}
 
@@ -477,15 +526,31 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
-def test_csv_writes_three_files_with_formulas_neutralised(
-    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+def test_csv_writes_a_file_per_type_with_formulas_neutralised(
+    desk: Desk, dj: Callable[..., Any], sql: Callable[..., list[Any]], tmp_path: Path
 ) -> None:
     populate(desk, dj)
+    populate_kb(dj, sql)
     dj("customer", "add", "--crn", "C-4", "--name", '=HYPERLINK("x")')
+    dj("kb", "add", "--title", "-dash first", "--body", "=SUM(A1)", "-t", "x")
     out = tmp_path / "csv"
     summary = dj("export", "--format", "csv", "--out", str(out))
     assert summary["customers"] == 4 and summary["cases"] == 3
-    assert sorted(p.name for p in out.iterdir()) == ["cases.csv", "customers.csv", "events.csv"]
+    assert (summary["articles"], summary["revisions"], summary["uses"]) == (4, 6, 3)
+    assert summary["searches"] == 3
+    assert sorted(p.name for p in out.iterdir()) == [
+        "articles.csv", "cases.csv", "customers.csv", "events.csv",
+        "revisions.csv", "searches.csv", "uses.csv",
+    ]  # fmt: skip
+    articles = {int(a["id"]): a for a in read_csv(out / "articles.csv")}
+    assert list(articles[1]) == list(transfer.ARTICLE_FIELDS)
+    assert (articles[4]["title"], articles[4]["body"]) == ("'-dash first", "'=SUM(A1)")
+    assert json.loads(articles[1]["tags"]) == ["refund", "VIP"]
+    assert articles[1]["source_case_id"] == ""  # null
+    revisions = read_csv(out / "revisions.csv")
+    assert json.loads(revisions[2]["changes"])["status"] == {"from": "draft", "to": "published"}
+    assert [u["case_id"] for u in read_csv(out / "uses.csv")] == ["1", "3", "3"]
+    assert [s["results"] for s in read_csv(out / "searches.csv")] == ["1", "1", "0"]
     assert all(stat.S_IMODE(p.stat().st_mode) == 0o600 for p in out.iterdir())
 
     customers = read_csv(out / "customers.csv")
@@ -608,3 +673,251 @@ def test_tags_round_trip_and_reimport_is_idempotent(
     twice = [dict(r, tags=["a", "A"]) if r["type"] == "case" else r for r in lines_of(original)]
     bad = desk("import", str(write_lines(tmp_path / "t.jsonl", twice)))
     assert bad.exit_code == 2 and "a tag appears twice" in bad.stderr
+
+
+# -- the knowledge base --------------------------------------------------------
+
+
+def article_line(article_id: int, title: str, body: str = "Steps.", **more: Any) -> dict[str, Any]:
+    return {
+        "type": "article",
+        "id": article_id,
+        "title": title,
+        "body": body,
+        "category": None,
+        "status": "published",
+        "author": "bea",
+        "created_at": "2026-01-02T03:04:05+00:00",
+        "updated_at": "2026-01-02T03:04:05+00:00",
+        "version": 1,
+        "source_case_id": None,
+        "tags": [],
+    } | more
+
+
+def revision_line(revision_id: int, article_id: int) -> dict[str, Any]:
+    return {
+        "type": "revision",
+        "id": revision_id,
+        "article_id": article_id,
+        "at": "2026-01-02T03:04:05+00:00",
+        "agent": "bea",
+        "changes": {"title": {"from": None, "to": "x"}},
+    }
+
+
+def use_line(case_id: int, article_id: int, agent: str = "bea") -> dict[str, Any]:
+    return {
+        "type": "use",
+        "case_id": case_id,
+        "article_id": article_id,
+        "at": "2026-01-02T03:04:05+00:00",
+        "agent": agent,
+    }
+
+
+def search_line(search_id: int, query: str, results: int = 0) -> dict[str, Any]:
+    return {
+        "type": "search",
+        "id": search_id,
+        "at": "2026-01-02T03:04:05+00:00",
+        "agent": "bea",
+        "query": query,
+        "results": results,
+    }
+
+
+def kb_counts(desk: Desk) -> dict[str, int]:
+    records = lines_of(export_bytes(desk))
+    kinds = ("article", "revision", "use", "search")
+    return {kind: sum(r["type"] == kind for r in records) for kind in kinds}
+
+
+def test_imported_articles_with_their_own_ids_are_indexed_under_them(
+    dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    # An article made here first (id 1), then imported ones with ids of their
+    # own, apart: each is found under its id, and the next one made follows them.
+    assert dj("kb", "add", "--title", "Local router notes", "--body", "Unplug it.")["id"] == 1
+    dump = write_lines(
+        tmp_path / "kb.jsonl",
+        [
+            article_line(7, "Router lights blink red", "Call the line team. Facturación aparte."),
+            article_line(42, "Refund a double charge", "Refund the router rental twice charged."),
+            article_line(50, "Router draft", status="draft"),
+        ],
+    )
+    assert dj("import", str(dump))["articles"] == 3
+    hits = dj("kb", "search", "router")
+    assert sorted(h["id"] for h in hits) == [1, 7, 42]
+    assert hits[0]["id"] in (1, 7)  # a title match ranks above a body-only match
+    assert [h["id"] for h in dj("kb", "search", "router", "--all")][-1] in (42, 50)
+    assert {h["id"] for h in dj("kb", "search", "--all", "router")} == {1, 7, 42, 50}
+    assert [h["id"] for h in dj("kb", "search", "facturacion")] == [7]
+    assert [h["id"] for h in dj("kb", "search", "double")] == [42]
+    assert "Refund the router rental" in dj("kb", "search", "rental")[0]["snippet"]
+    # The index follows later edits of an imported article (same rowid).
+    dj("kb", "edit", "7", "--title", "Modem lights blink red")
+    assert [h["id"] for h in dj("kb", "search", "modem")] == [7]
+    assert dj("kb", "add", "--title", "Next", "--body", "After.")["id"] == 51
+
+
+@pytest.mark.sqlite_only
+def test_the_fts_index_passes_its_integrity_check_after_an_import(
+    desk: Desk,
+    dj: Callable[..., Any],
+    sql: Callable[..., list[Any]],
+    tmp_path: Path,
+    db_path: Path,
+) -> None:
+    import sqlite3
+
+    dj("kb", "add", "--title", "Local", "--body", "Here first.")
+    dump = write_lines(tmp_path / "kb.jsonl", [article_line(9, "Imported"), article_line(3, "Too")])
+    dj("import", str(dump))
+    with sqlite3.connect(db_path) as connection:
+        # Raises "database disk image is malformed" when the index and the
+        # articles disagree.
+        connection.execute("INSERT INTO kb_fts (kb_fts) VALUES ('integrity-check')")
+        rowids = [r[0] for r in connection.execute("SELECT rowid FROM kb_fts ORDER BY rowid")]
+    assert rowids == [1, 3, 9]
+
+
+def kb_file(tmp_path: Path) -> Path:
+    return write_lines(
+        tmp_path / "kb.jsonl",
+        [
+            customer_line("C-1"),  # 1
+            case_line(1, "C-1"),  # 2
+            article_line(1, "Fine", source_case_id=1, tags=["a"]),  # 3
+            article_line(2, "Bad", status="live"),  # 4: unknown status
+            article_line(3, "Two\nlines"),  # 5: a title is one line
+            article_line(4, "No body", body=""),  # 6
+            article_line(5, "Ahead", source_case_id=9),  # 7: no such case
+            revision_line(1, 1),  # 8
+            revision_line(2, 2),  # 9: its article was bad
+            {**revision_line(3, 1), "changes": None},  # 10
+            use_line(1, 1),  # 11
+            use_line(1, 1),  # 12: the same use again
+            use_line(1, 77),  # 13: no such article
+            search_line(1, "router", 1),  # 14
+            search_line(2, ""),  # 15: an empty query
+            {**search_line(3, "x"), "results": -1},  # 16
+            {**search_line(4, "y"), "query_key": "y"},  # 17: derived, never in a file
+        ],
+    )
+
+
+KB_BAD_LINES = [4, 5, 6, 7, 9, 10, 12, 13, 15, 16, 17]
+
+
+def test_bad_knowledge_base_lines_are_reported_and_nothing_is_imported(
+    desk: Desk, tmp_path: Path
+) -> None:
+    result = desk("import", str(kb_file(tmp_path)))
+    assert result.exit_code == 2, result.output
+    reported = [line for line in result.stderr.splitlines() if line.startswith("desk: note: ")]
+    assert [int(line.split()[3].rstrip(":")) for line in reported] == KB_BAD_LINES
+    stderr = result.stderr
+    assert "line 4: article.status: Input should be 'draft', 'published' or 'archived'" in stderr
+    assert "line 5: article.title: Value error, must be one line" in stderr
+    assert "line 6: article.body: Value should have at least 1 item" in stderr
+    assert "line 7: article 5: case 9 is neither on an earlier line nor in the database" in stderr
+    assert "line 9: revision 2: article 2 is neither on an earlier line" in stderr
+    assert "line 10: revision.changes: Input should be an object" in stderr
+    assert "line 12: use of article 1 on case 1 again (first on line 11)" in stderr
+    assert "line 13: use of article 77 on case 1: article 77 is neither" in stderr
+    assert "line 15: search.query: Value should have at least 1 item" in stderr
+    assert "line 16: search.results: Input should be greater than or equal to 0" in stderr
+    assert "line 17: search.query_key: Extra inputs are not permitted" in stderr
+    assert f"desk: error: {len(KB_BAD_LINES)} invalid lines; nothing was imported" in stderr
+    assert counts(desk) == {"customer": 0, "case": 0, "event": 0}
+    assert kb_counts(desk) == {"article": 0, "revision": 0, "use": 0, "search": 0}
+
+
+def test_skip_invalid_imports_the_good_knowledge_base_lines(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    result = desk("import", str(kb_file(tmp_path)), "--skip-invalid", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == summary_of(
+        customers=1, cases=1, articles=1, revisions=1, uses=1, searches=1, invalid=11
+    )
+    assert kb_counts(desk) == {"article": 1, "revision": 1, "use": 1, "search": 1}
+    shown = dj("kb", "show", "1", "--history")
+    assert (shown["tags"], shown["uses"], len(shown["history"])) == (["a"], 1, 1)
+    assert [h["id"] for h in dj("kb", "search", "fine")] == [1]
+
+
+def test_unknown_type_names_every_record_type(desk: Desk, tmp_path: Path) -> None:
+    result = desk("import", str(write_lines(tmp_path / "a.jsonl", [{"type": "ticket"}])))
+    assert result.exit_code == 2
+    assert (
+        'line 1: unknown "type" (use customer, case, event, article, revision, use or search)'
+        in result.stderr
+    )
+
+
+def test_knowledge_base_reimport_skips_and_a_changed_record_is_refused(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path
+) -> None:
+    records: list[dict[str, Any] | str] = [
+        customer_line("C-1"),
+        case_line(1, "C-1"),
+        article_line(1, "Reset the router", tags=["wifi"]),
+        revision_line(1, 1),
+        use_line(1, 1),
+        search_line(1, "router", 1),
+    ]
+    first = desk("import", str(write_lines(tmp_path / "a.jsonl", list(records))))
+    assert first.exit_code == 0, first.stderr
+    assert first.stdout == (
+        "Imported 1 customer, 1 case, 0 events, 1 article, 1 revision, 1 use and 1 search;"
+        " 0 already present.\n"
+    )
+    again = dj("import", str(write_lines(tmp_path / "a.jsonl", list(records))))
+    assert again == summary_of(skipped=6)
+    for number, changed, what in (
+        (3, article_line(1, "Reset the modem", tags=["wifi"]), "article 1 differs (title)"),
+        (3, article_line(1, "Reset the router", tags=["lan"]), "article 1 differs (tags)"),
+        (4, {**revision_line(1, 1), "agent": "cy"}, "revision 1 differs (agent)"),
+        (5, use_line(1, 1, agent="cy"), "use of article 1 on case 1 differs (agent)"),
+        (6, search_line(1, "router", 2), "search 1 differs (results)"),
+    ):
+        lines = list(records)
+        lines[number - 1] = changed
+        lines.append(search_line(2, "new"))  # would be new: not imported either
+        result = desk("import", str(write_lines(tmp_path / "b.jsonl", lines)))
+        assert result.exit_code == 4, (what, result.output)
+        subject, _, fields = what.partition(" differs ")
+        assert result.stderr.splitlines()[0] == (
+            f"desk: error: line {number}: {subject} differs from the one in the database "
+            f"{fields}; nothing was imported"
+        )
+        assert kb_counts(desk)["search"] == 1
+    assert dj("kb", "show", "1")["title"] == "Reset the router"
+
+
+def test_the_demo_desk_round_trips(
+    desk: Desk, dj: Callable[..., Any], tmp_path: Path, other: dict[str, str]
+) -> None:
+    # Every kind of record at once, written by the services: articles in every
+    # status, revisions, uses with their kb_used events, searches, customer
+    # messages, ratings and remedies (rebuilt from their events on import).
+    assert desk("demo").exit_code == 0
+    original = export_bytes(desk)
+    kinds = {r["type"] for r in lines_of(original)}
+    assert kinds == {"customer", "case", "event", "article", "revision", "use", "search"}
+    dump = tmp_path / "demo.jsonl"
+    dump.write_bytes(original)
+    summary = dj("import", str(dump), env=other)
+    assert summary["articles"] == 12 and summary["uses"] >= 5 and summary["invalid"] == 0
+    assert export_bytes(desk, env=other) == original
+    for command in (
+        ("kb", "search", "facturacion"),
+        ("kb", "search", "router", "--all"),
+        ("kb", "list", "--status", "archived"),
+        ("feedback", "list", "--since", "60d"),
+        ("customer", "show", "C-1002"),
+    ):
+        assert dj(*command, env=other) == dj(*command)

@@ -58,6 +58,7 @@ class EventKind(StrEnum):
     FEEDBACK = "feedback"  # data: csat, nps, resolution_no, credited_agent, credited_team
     INBOUND = "inbound"  # what the customer said or wrote; data: channel, from, to
     REMEDY = "remedy"  # data: kind, amount, currency
+    KB_USED = "kb_used"  # an article used on the case; body: its title; data: article_id
     ASSIST_STEP = "assist_step"
     EDITED = "edited"  # data: {field: {"from": old, "to": new}, ...}
     TAGGED = "tagged"  # data: {"tags": [added]}

@@ -42,15 +42,18 @@ def export(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Export customers, cases and events (JSON Lines or CSV).
+    """Export customers, cases, events and the knowledge base (JSON Lines or CSV).
 
     One consistent snapshot, streamed.  JSON Lines: one object a line with a
-    "type" (customer, case, event): customers, then cases, then events, each
-    by id, with every column; cases name their customer by customer_crn;
-    times are ISO 8601 in UTC with the offset, to the microsecond when stored
-    so.  desk import reads it back.
+    "type": customers, then cases, events, articles (with their tags),
+    revisions, uses (an article used on a case) and searches (the search
+    log), each by id, with every column; cases name their customer by
+    customer_crn; times are ISO 8601 in UTC with the offset, to the
+    microsecond when stored so.  The search index is not exported: import
+    rebuilds it.  desk import reads it back.
 
-    CSV writes customers.csv, cases.csv and events.csv into the --out
+    CSV writes one file per type (customers.csv, cases.csv, events.csv,
+    articles.csv, revisions.csv, uses.csv, searches.csv) into the --out
     directory (created if missing), same fields, a header row; cells that a
     spreadsheet would run as a formula (starting with = + - @, tab or CR) get
     a leading '.  CSV is for reading, not for desk import.
@@ -62,7 +65,7 @@ def export(
     Usage:
       desk export > desk.jsonl                 JSON Lines on stdout
       desk export --out desk.jsonl             JSON Lines into a file
-      desk export --format csv --out DIR       DIR/customers.csv, DIR/cases.csv, DIR/events.csv
+      desk export --format csv --out DIR       DIR/customers.csv, DIR/cases.csv, ...
     """
     from deskcli import render
     from deskcli.services import export as exporting
@@ -89,11 +92,32 @@ def export(
     if as_json:
         render.emit_json({"format": str(fmt), "out": out} | vars(counts))
     else:
-        render.say(
-            f"Exported {render.plural(counts.customers, 'customer', 'customers')}, "
-            f"{render.plural(counts.cases, 'case', 'cases')} and "
-            f"{render.plural(counts.events, 'event', 'events')} to {out}."
-        )
+        render.say(f"Exported {_counted(vars(counts))} to {out}.")
+
+
+# What an export or import counts, as words: customers, cases and events
+# always, the knowledge base's records when there are any.
+_COUNTED = (
+    ("customers", "customer", True),
+    ("cases", "case", True),
+    ("events", "event", True),
+    ("articles", "article", False),
+    ("revisions", "revision", False),
+    ("uses", "use", False),
+    ("searches", "search", False),
+)
+
+
+def _counted(counts: dict[str, int]) -> str:
+    """'3 customers, 3 cases and 14 events' (with '2 articles, ...' when any)."""
+    from deskcli import render
+
+    parts = [
+        render.plural(counts[key], one, key)
+        for key, one, always in _COUNTED
+        if always or counts[key]
+    ]
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
 def _to_stdout(export: Callable[[Callable[[bytes], object]], object]) -> None:
@@ -152,16 +176,20 @@ def import_(
 
     Every line is validated; each bad one is reported on stderr as
     `line N: ...` and nothing is imported (exit 2), unless --skip-invalid.
-    Customers are matched by CRN, cases and events by id: a record already
-    there and identical is skipped, so importing a file twice changes
-    nothing.  One already there that differs is refused (exit 4, naming the
-    first such record) and nothing is imported: an import only adds, never
-    changes a record; events are append-only.  A case must come after its
-    customer, an event after its case (or be in the database already), as
-    desk export writes them.
+    Customers are matched by CRN, uses by case and article, the rest by id:
+    a record already there and identical is skipped, so importing a file
+    twice changes nothing.  One already there that differs is refused (exit
+    4, naming the first such record) and nothing is imported: an import only
+    adds, never changes a record; events, revisions and searches are
+    append-only.  A case must come after its customer, an event after its
+    case, an article after the case it came from, a revision after its
+    article, a use after its case and article (or be in the database
+    already), as desk export writes them.  Articles are searchable at once:
+    their search index is rebuilt as they are imported.
 
-    --json prints {"customers": n, "cases": n, "events": n, "skipped": n,
-    "invalid": n}: records added, records already there, bad lines.
+    --json prints {"customers": n, "cases": n, "events": n, "articles": n,
+    "revisions": n, "uses": n, "searches": n, "skipped": n, "invalid": n}:
+    records added, records already there, bad lines.
 
     \b
     Usage:
@@ -192,8 +220,5 @@ def import_(
         invalid = render.plural(summary.invalid, "invalid line", "invalid lines")
         skipped = f"; {invalid} skipped" if summary.invalid else ""
         render.say(
-            f"Imported {render.plural(summary.customers, 'customer', 'customers')}, "
-            f"{render.plural(summary.cases, 'case', 'cases')} and "
-            f"{render.plural(summary.events, 'event', 'events')}; "
-            f"{summary.skipped} already present{skipped}."
+            f"Imported {_counted(summary.record())}; {summary.skipped} already present{skipped}."
         )

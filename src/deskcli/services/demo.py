@@ -1,7 +1,12 @@
-"""A demo desk: a few dozen realistic cases over the last two weeks.
+"""A demo desk: a few dozen realistic cases over the last two weeks, a
+knowledge base of a dozen articles used on some of them, a few customer
+messages, ratings (some unhappy) and remedies.
 
 Built through the same services as real work (with the clock set back for
-each step), so every case has a consistent timeline.
+each step), so every case has a consistent timeline.  Deterministic: the
+cases draw from one seeded generator, the knowledge base, messages, ratings
+and remedies from a second one, so adding to the latter never reshuffles
+the cases.
 """
 
 from __future__ import annotations
@@ -11,8 +16,8 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
 from deskcli import times
-from deskcli.domain import Channel, Priority
-from deskcli.services import cases, customers
+from deskcli.domain import ArticleStatus, Channel, Priority, RemedyKind
+from deskcli.services import cases, customers, feedback, kb
 from deskcli.services.bulk_close import close_cases
 from deskcli.tx import Tx
 
@@ -188,6 +193,187 @@ FIXES: dict[str, list[tuple[str, str | None]]] = {
         ("Removed the bounce block on the customer's address", "mailbox full, address blocked"),
     ],
 }
+# The knowledge base: title, body, category, tags, status, and the demo
+# subjects it helps with (a published article is used on some of those cases).
+ARTICLES: list[tuple[str, str, str, list[str], ArticleStatus, list[str]]] = [
+    (
+        "Refund a duplicate card charge",
+        "Two identical charges usually mean a card payment retried after a timeout, or a"
+        " billing batch that ran twice: the payment log shows which. Void the second charge"
+        " if it has not settled yet; otherwise refund it to the same card. When the"
+        " duplicate was our fault, add a goodwill credit and say the refund takes 3 to 5"
+        " working days.",
+        "billing",
+        ["refund", "card"],
+        ArticleStatus.PUBLISHED,
+        ["Charged twice for November"],
+    ),
+    (
+        "Evening connection drops: check the line card and the node",
+        "Drops at the same hour every evening point to congestion on the node or a line"
+        " card that fails when warm. Check the node's evening load first; if it is normal,"
+        " book a line card swap at the street cabinet. Ask the customer for the times of"
+        " the last three drops.",
+        "network",
+        ["outage", "line"],
+        ArticleStatus.PUBLISHED,
+        ["Internet drops every evening"],
+    ),
+    (
+        "Password reset link expired or account locked",
+        "A reset link is valid for 30 minutes. Send a new one from the admin console and"
+        " stay on the line while the customer logs in.",
+        "account",
+        ["login", "password"],
+        ArticleStatus.PUBLISHED,
+        ["Cannot log in after password reset"],
+    ),
+    (
+        "Change a billing address and reissue the invoice",
+        "Address changes made in the shop reach billing overnight; one made the day an"
+        " invoice runs misses it. Correct the billing address, reissue the invoice as a"
+        " PDF and check that the next one picks up the new address.",
+        "billing",
+        ["invoice", "address"],
+        ArticleStatus.PUBLISHED,
+        ["Invoice shows the old address"],
+    ),
+    (
+        "Router not delivered: trace the parcel or ship a replacement",
+        "If tracking has not moved for three days, open a trace with the courier and ship"
+        " a replacement router by express at once; do not wait for the trace. Tell the"
+        " customer they can refuse the first parcel if it turns up later.",
+        "delivery",
+        ["router", "courier"],
+        ArticleStatus.PUBLISHED,
+        ["Router not delivered"],
+    ),
+    (
+        "Office-wide outage: first checks",
+        "When a whole office is down, check the area outage map and the fibre alarms"
+        " before anything on site: road works cut fibre more often than routers fail. If"
+        " the line is up, have the customer power-cycle the office router and read out its"
+        " status lights. Business customers get an urgent field visit within four hours.",
+        "network",
+        ["outage", "business"],
+        ArticleStatus.PUBLISHED,
+        ["Service down for the whole office"],
+    ),
+    (
+        "Old modem caps the speed after an upgrade",
+        "Modems older than the DOCSIS 3.1 models top out near 50 Mb on the new plans."
+        " Check the modem model on the account; replace it free of charge, and reset the"
+        " line profile if the speed is still low after the swap.",
+        "hardware",
+        ["modem", "speed"],
+        ArticleStatus.PUBLISHED,
+        ["Slow speeds since the upgrade"],
+    ),
+    (
+        "Facturación: cargos de roaming en países incluidos",
+        "Si el cliente ve cargos de roaming en un país incluido en su plan, revisa la tabla"
+        " de zonas: a veces falta el país tras una actualización. Devuelve los cargos,"
+        " corrige la zona y explica cómo aparecerá la corrección en la próxima factura.",
+        "billing",
+        ["roaming", "español"],
+        ArticleStatus.DRAFT,  # published a few days later (a second revision)
+        ["Roaming charges look wrong"],
+    ),
+    (
+        "App crashes on the Bills tab (app 4.2.0)",
+        "Version 4.2.0 of the Android app crashes when a cached bill is damaged. Ask the"
+        " customer to update to 4.2.1; if they cannot, clearing the app's cache opens the"
+        " Bills tab again.",
+        "app",
+        ["android", "crash"],
+        ArticleStatus.PUBLISHED,
+        ["App crashes when opening bills"],
+    ),
+    (
+        "Refund not received: where the money went",
+        "Refunds go back to the card that paid. When that card has expired the bank"
+        " returns the money to us after about ten days. Check the refund status before"
+        " promising a date.",
+        "billing",
+        ["refund"],
+        ArticleStatus.DRAFT,
+        ["Refund not received"],
+    ),
+    (
+        "Retention offers after repeated outages",
+        "Customers who had two outages in a month may get three months at half price, or"
+        " leave without the early-exit fee. Write down which was offered.",
+        "retention",
+        ["retention", "outage"],
+        ArticleStatus.DRAFT,
+        ["Wants to cancel the contract"],
+    ),
+    (
+        "Usage alert emails (old mail system)",
+        "Usage alerts were sent by the old mail system, which bounced addresses with a"
+        " full mailbox. Replaced by the app's notification settings.",
+        "app",
+        ["alerts", "email"],
+        ArticleStatus.ARCHIVED,
+        ["Email notifications stopped"],
+    ),
+]
+# What a customer is credited or refunded in.
+CURRENCIES = {
+    "C-1001": "EUR", "C-1002": "USD", "C-1003": "EUR", "C-1004": "GBP",
+    "C-1005": "USD", "C-1006": "EUR", "C-1007": "AED", "C-1008": "USD",
+}  # fmt: skip
+# Fixes that give something back: (kind, amount, note).
+REMEDIES: dict[str, list[tuple[RemedyKind, str, str]]] = {
+    "Refunded the duplicate charge and added a goodwill credit": [
+        (RemedyKind.REFUND, "39.90", "Refund of the duplicate November charge"),
+        (RemedyKind.CREDIT, "10.00", "Goodwill credit for the double charge"),
+    ],
+    "Technician visited the next morning and credited the missed day": [
+        (RemedyKind.CREDIT, "5.00", "One day of service credited for the missed visit"),
+    ],
+    "Refunded the roaming charges and fixed the zone table": [
+        (RemedyKind.REFUND, "18.75", "Roaming charges refunded"),
+    ],
+}
+# Problems that leave customers unhappy more often.
+SORE_SUBJECTS = frozenset(
+    {
+        "Internet drops every evening",
+        "Service down for the whole office",
+        "Wants to cancel the contract",
+        "Technician missed the appointment",
+        "Refund not received",
+    }
+)
+# What customers say when they rate, by CSAT.
+COMMENTS = {
+    1: ["Three calls and a week to fix something that should take minutes.",
+        "Nobody called back when they said they would."],
+    2: ["Fixed in the end, but I had to chase every step.",
+        "It works now, but I lost two days of work."],
+    3: ["", "OK, took a while."],
+    4: ["Good, thanks.", ""],
+    5: ["Quick and friendly, thank you!", "", "Sorted in one call."],
+}  # fmt: skip
+# What customers write in (pending: the answer they were asked for).
+INBOUND = {
+    "pending": "Here is the screenshot of the bill you asked for.",
+    "open": "Any update on this? It is still happening.",
+    "resolved": "Thanks, that fixed it.",
+}
+# Searches agents ran in the knowledge base (some find nothing: the gaps).
+SEARCHES = [
+    ("luis", "facturacion roaming"),
+    ("ana", "router not delivered"),
+    ("sam", "wi-fi drops evening"),
+    ("maria", "esim activation"),
+    ("sam", "port my number"),
+    ("ana", "double charge"),
+    ("luis", "modem speed"),
+    ("maria", "esim"),
+]
+
 OUTCOMES = [
     "new",
     "open",
@@ -205,15 +391,18 @@ OUTCOMES = [
 def seed_demo(tx: Tx, *, cases_wanted: int = 40, seed: int = 7) -> int:
     """Fill an empty database; returns the number of cases created."""
     rng = random.Random(seed)
+    extra = _Extras(tx, random.Random(seed + 1))
     start = times.now() - timedelta(days=14)
     with times.frozen(start - timedelta(days=30)):
         for crn, name, email, phone in CUSTOMERS:
             customers.add_customer(tx, crn=crn, name=name, email=email, phone=phone)
+    extra.knowledge_base(start)
     opened_at = sorted(
         start + timedelta(minutes=rng.randint(0, 14 * 24 * 60 - 120)) for _ in range(cases_wanted)
     )
     for when in opened_at:
-        _one_case(tx, rng, when)
+        _one_case(tx, rng, when, extra)
+    extra.searches(start)
     return len(opened_at)
 
 
@@ -230,7 +419,120 @@ class _Clock:
         return times.frozen(self.at)
 
 
-def _one_case(tx: Tx, rng: random.Random, opened: datetime) -> None:
+class _Extras:
+    """The knowledge base, customer messages, ratings and remedies, drawn from
+    their own generator; a case's extra steps fall between its own steps (or
+    after its last one), so its timeline stays in order."""
+
+    def __init__(self, tx: Tx, rng: random.Random) -> None:
+        self.tx, self.rng = tx, rng
+        self.article_for: dict[str, int] = {}  # subject -> a published article
+
+    def knowledge_base(self, start: datetime) -> None:
+        """The articles, written over the four weeks before the first case."""
+        tx, rng = self.tx, self.rng
+        ids: list[int] = []
+        for n, (title, body, category, tags, status, subjects) in enumerate(ARTICLES):
+            at = start - timedelta(days=28 - 2 * n, minutes=rng.randint(0, 600))
+            with times.frozen(at):
+                article = kb.add_article(
+                    tx,
+                    agent=AGENTS[n % len(AGENTS)],
+                    title=title,
+                    body=body,
+                    category=category,
+                    tags=tags,
+                    draft=status == ArticleStatus.DRAFT,
+                )
+            assert article.id is not None
+            ids.append(article.id)
+            if status == ArticleStatus.PUBLISHED:
+                self.article_for.update(dict.fromkeys(subjects, article.id))
+        # Later revisions: a body completed, a draft published, one retired.
+        spanish = ids[7]
+        with times.frozen(start - timedelta(days=4, hours=3)):
+            kb.edit_article(
+                tx,
+                agent="maria",
+                article_id=ids[2],
+                body=ARTICLES[2][1] + " After five failed attempts the account locks for an"
+                " hour: unlock it from the console instead of asking the customer to wait.",
+            )
+        with times.frozen(start - timedelta(days=3, hours=5)):
+            kb.edit_article(tx, agent="luis", article_id=spanish, status=ArticleStatus.PUBLISHED)
+        self.article_for.update(dict.fromkeys(ARTICLES[7][5], spanish))
+        with times.frozen(start - timedelta(days=2, hours=1)):
+            kb.archive_article(tx, agent="sam", article_id=ids[11])
+
+    def _at(self, clock: _Clock, low: int, high: int) -> AbstractContextManager[None]:
+        """Freeze the clock `low` to `high` minutes after the case's last step
+        (never past the present), without moving the case's own clock."""
+        latest = times.now() - timedelta(minutes=1)
+        return times.frozen(min(clock.at + timedelta(minutes=self.rng.randint(low, high)), latest))
+
+    def inbound(self, clock: _Clock, agent: str, case_id: int, how: str, chance: float) -> None:
+        """Perhaps a customer message: hours after the last step of an open or
+        pending case (its last), within the hour after a resolution (before
+        any close)."""
+        if self.rng.random() < chance:
+            channel = Channel.EMAIL if how == "pending" else Channel.PHONE
+            low, high = {"open": (120, 1800), "pending": (60, 1440), "resolved": (5, 50)}[how]
+            with self._at(clock, low, high):
+                feedback.add_inbound(
+                    self.tx, agent=agent, case_id=case_id, text=INBOUND[how], channel=channel
+                )
+
+    def before_resolving(
+        self, clock: _Clock, agent: str, case_id: int, crn: str, subject: str, resolution: str
+    ) -> None:
+        """The article the agent used (often), and what the fix gave back."""
+        article = self.article_for.get(subject)
+        if article is not None and self.rng.random() < 0.7:
+            with self._at(clock, 5, 14):
+                kb.record_use(self.tx, agent=agent, case_id=case_id, article_id=article)
+        for kind, amount, note in REMEDIES.get(resolution, []):
+            with self._at(clock, 15, 28):
+                feedback.add_remedy(
+                    self.tx, agent=agent, case_id=case_id, kind=kind, note=note,
+                    amount=amount, currency=CURRENCIES[crn],
+                )  # fmt: skip
+
+    def rating(self, clock: _Clock, agent: str, case_id: int, crn: str, subject: str) -> None:
+        """The follow-up call a day or two later (most customers answer); an
+        unhappy customer also gets a goodwill credit."""
+        rng = self.rng
+        if rng.random() >= 0.7:
+            return
+        csat = rng.choice([1, 2, 2, 3, 4] if subject in SORE_SUBJECTS else [3, 4, 5, 5, 5])
+        low, high = {1: (0, 3), 2: (2, 6), 3: (5, 7), 4: (7, 9), 5: (9, 10)}[csat]
+        nps = rng.randint(low, high) if rng.random() < 0.8 else None
+        comment = rng.choice(COMMENTS[csat]) or None
+        at = clock.at + timedelta(minutes=rng.randint(20 * 60, 48 * 60))
+        if at > times.now() - timedelta(minutes=1):
+            return  # resolved too recently: still on the follow-up list
+        with times.frozen(at):
+            feedback.rate(
+                self.tx, agent=agent, case_id=case_id, csat=csat, nps=nps, comment=comment
+            )
+        if csat <= 2:
+            latest = times.now() - timedelta(seconds=30)
+            with times.frozen(min(at + timedelta(minutes=10), latest)):
+                feedback.add_remedy(
+                    self.tx, agent=agent, case_id=case_id, kind=RemedyKind.CREDIT,
+                    amount="15.00", currency=CURRENCIES[crn],
+                    note=f"Goodwill credit after a poor experience (CSAT {csat})",
+                )  # fmt: skip
+
+    def searches(self, start: datetime) -> None:
+        """Searches agents ran over the two weeks (logged with their results)."""
+        for n, (agent, query) in enumerate(SEARCHES):
+            days = 1 + n * 12 / len(SEARCHES)
+            at = start + timedelta(days=days, minutes=self.rng.randint(0, 300))
+            with times.frozen(at):
+                kb.search(self.tx, agent=agent, query=query)
+
+
+def _one_case(tx: Tx, rng: random.Random, opened: datetime, extra: _Extras) -> None:
     subject, description, category, channel, priority = rng.choice(PROBLEMS)
     crn = rng.choice(CUSTOMERS)[0]
     agent = rng.choice(AGENTS)
@@ -261,12 +563,14 @@ def _one_case(tx: Tx, rng: random.Random, opened: datetime) -> None:
             text="Thanks for reaching out; I'm looking into this now.",
         )
     if outcome == "open":
+        extra.inbound(clock, agent, case_id, "open", 0.3)
         return
     if outcome == "pending":
         with clock.after(10, 120):
             cases.set_pending(
                 tx, agent=agent, case_id=case_id, reason="Asked for a screenshot of the bill"
             )
+        extra.inbound(clock, agent, case_id, "pending", 0.4)
         return
     if outcome == "escalated" or rng.random() < 0.3:
         with clock.after(10, 240):
@@ -283,6 +587,7 @@ def _one_case(tx: Tx, rng: random.Random, opened: datetime) -> None:
         with clock.after(60, 600):
             cases.take(tx, agent=agent, case_id=case_id)
     resolution, root_cause = rng.choice(FIXES[subject])
+    extra.before_resolving(clock, agent, case_id, crn, subject, resolution)
     with clock.after(30, 2000):
         cases.resolve(
             tx,
@@ -292,9 +597,11 @@ def _one_case(tx: Tx, rng: random.Random, opened: datetime) -> None:
             root_cause=root_cause,
             follow_up_in=timedelta(days=3) if rng.random() < 0.5 else None,
         )
+    extra.inbound(clock, agent, case_id, "resolved", 0.2)
     if outcome == "closed":
         with clock.after(60, 3000):
             close_cases(tx, agent=agent, ids=[case_id])
+    extra.rating(clock, agent, case_id, crn, subject)
 
 
 def is_empty(tx: Tx) -> bool:

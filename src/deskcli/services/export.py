@@ -19,6 +19,9 @@ from deskcli.folding import sorted_tags
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
 from deskcli.sanitize import json_text
 from deskcli.services.transfer import (
+    ARTICLE_ROW_FIELDS,
+    ARTICLE_TAGS,
+    ARTICLES,
     CASE_ROW_FIELDS,
     CASES,
     CSV_FILES,
@@ -27,8 +30,15 @@ from deskcli.services.transfer import (
     EVENT_FIELDS,
     EVENTS,
     READ_BATCH,
+    RECORD_TYPES,
+    REVISION_FIELDS,
+    REVISIONS,
+    SEARCH_FIELDS,
+    SEARCHES,
     TAGS,
     TIME_FIELDS,
+    USE_FIELDS,
+    USES,
     ExportCounts,
     case_columns,
 )
@@ -61,6 +71,24 @@ def customer_records(session: Session) -> Iterator[dict[str, Any]]:
         yield _export_record("customer", CUSTOMER_FIELDS, row)
 
 
+def _with_tags(
+    session: Session, records: Iterator[dict[str, Any]], tags_query: Any
+) -> Iterator[dict[str, Any]]:
+    """Each record (by id) with the tags of `tags_query` (owner id, tag; by owner id)
+    as a sorted `tags` list.  Tags stream beside the records, both by id: a
+    merge, not a query per record."""
+    tag_rows = _stream(session, tags_query)
+    pending = next(tag_rows, None)
+    for record in records:
+        tags = []
+        while pending is not None and pending[0] <= record["id"]:
+            if pending[0] == record["id"]:
+                tags.append(pending[1])
+            pending = next(tag_rows, None)
+        record["tags"] = sorted_tags(tags)
+        yield record
+
+
 def case_records(session: Session) -> Iterator[dict[str, Any]]:
     """Every case, by id, naming its customer by CRN, with its tags."""
     query = (
@@ -68,18 +96,9 @@ def case_records(session: Session) -> Iterator[dict[str, Any]]:
         .join_from(CASES, CUSTOMERS, CASES.c.customer_id == CUSTOMERS.c.id)
         .order_by(CASES.c.id)
     )
-    # Tags stream beside the cases, both by case id: a merge, not a query per case.
-    tag_rows = _stream(session, select(TAGS.c.case_id, TAGS.c.tag).order_by(TAGS.c.case_id))
-    pending = next(tag_rows, None)
-    for row in _stream(session, query):
-        record = _export_record("case", CASE_ROW_FIELDS, row)
-        tags = []
-        while pending is not None and pending.case_id <= record["id"]:
-            if pending.case_id == record["id"]:
-                tags.append(pending.tag)
-            pending = next(tag_rows, None)
-        record["tags"] = sorted_tags(tags)
-        yield record
+    cases = (_export_record("case", CASE_ROW_FIELDS, row) for row in _stream(session, query))
+    tags = select(TAGS.c.case_id, TAGS.c.tag).order_by(TAGS.c.case_id)
+    return _with_tags(session, cases, tags)
 
 
 def event_records(session: Session) -> Iterator[dict[str, Any]]:
@@ -89,23 +108,62 @@ def event_records(session: Session) -> Iterator[dict[str, Any]]:
         yield _export_record("event", EVENT_FIELDS, row)
 
 
+def article_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every knowledge base article, by id, with its tags (not its folded words)."""
+    query = select(*(ARTICLES.c[f] for f in ARTICLE_ROW_FIELDS)).order_by(ARTICLES.c.id)
+    articles = (
+        _export_record("article", ARTICLE_ROW_FIELDS, row) for row in _stream(session, query)
+    )
+    tags = select(ARTICLE_TAGS.c.article_id, ARTICLE_TAGS.c.tag).order_by(ARTICLE_TAGS.c.article_id)
+    return _with_tags(session, articles, tags)
+
+
+def revision_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every article revision, by id."""
+    query = select(*(REVISIONS.c[f] for f in REVISION_FIELDS)).order_by(REVISIONS.c.id)
+    for row in _stream(session, query):
+        yield _export_record("revision", REVISION_FIELDS, row)
+
+
+def use_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every use of an article on a case, in the order they were recorded."""
+    query = select(*(USES.c[f] for f in USE_FIELDS)).order_by(USES.c.id)
+    for row in _stream(session, query):
+        yield _export_record("use", USE_FIELDS, row)
+
+
+def search_records(session: Session) -> Iterator[dict[str, Any]]:
+    """The knowledge base's search log, by id (without the derived query_key)."""
+    query = select(*(SEARCHES.c[f] for f in SEARCH_FIELDS)).order_by(SEARCHES.c.id)
+    for row in _stream(session, query):
+        yield _export_record("search", SEARCH_FIELDS, row)
+
+
+# Each record type's records, in file order (see transfer.RECORD_TYPES).
+SOURCES: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
+    "customer": customer_records,
+    "case": case_records,
+    "event": event_records,
+    "article": article_records,
+    "revision": revision_records,
+    "use": use_records,
+    "search": search_records,
+}
+
+
 def write_jsonl(session: Session, write: Callable[[bytes], object]) -> ExportCounts:
     """Write the whole desk as JSON Lines (UTF-8 bytes, through `write`); return the counts.
 
-    Call it inside one read transaction: the three tables are then one
-    consistent snapshot, whatever other agents write meanwhile.
+    Call it inside one read transaction: the tables are then one consistent
+    snapshot, whatever other agents write meanwhile.
     """
     counts = ExportCounts()
-    for kind, records in (
-        ("customers", customer_records(session)),
-        ("cases", case_records(session)),
-        ("events", event_records(session)),
-    ):
+    for kind, counter in RECORD_TYPES.items():
         n = 0
-        for record in records:
+        for record in SOURCES[kind](session):
             write(json_text(record, compact=True).encode() + b"\n")
             n += 1
-        setattr(counts, kind, n)
+        setattr(counts, counter, n)
     return counts
 
 
@@ -118,7 +176,7 @@ def neutralize(cell: str) -> str:
 def _csv_cell(name: str, value: Any) -> Any:
     if value is None:
         return ""
-    if name in ("data", "tags"):
+    if name in ("data", "tags", "changes"):
         value = json.dumps(value, ensure_ascii=False)
     return neutralize(value) if isinstance(value, str) else value
 
@@ -215,26 +273,24 @@ def export_jsonl_file(session: Session, path: Path, database: Path | None = None
 
 
 def export_csv(session: Session, directory: Path) -> ExportCounts:
-    """Write customers.csv, cases.csv and events.csv into `directory`.
+    """Write one CSV file per record type into `directory` (transfer.CSV_FILES:
+    customers.csv, cases.csv, events.csv, articles.csv, revisions.csv,
+    uses.csv, searches.csv).
 
     UTF-8, a header row, every cell quoted, CRLF line ends (RFC 4180), empty
-    cells for nulls, event data as JSON text, formula-like cells neutralized.
-    The three files are replaced together at the end, or none is.
+    cells for nulls, event data, tags and revision changes as JSON text,
+    formula-like cells neutralized.  The files are replaced together at the
+    end, or none is.
     """
     prepare_out_dir(directory)
     counts = ExportCounts()
-    sources: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
-        "customers.csv": customer_records,
-        "cases.csv": case_records,
-        "events.csv": event_records,
-    }
     with _replacing([directory / name for name in CSV_FILES]) as streams:
-        for (name, fields), stream in zip(CSV_FILES.items(), streams, strict=True):
+        for kind, fields, stream in zip(RECORD_TYPES, CSV_FILES.values(), streams, strict=True):
             writer = csv.writer(_TextSink(stream), quoting=csv.QUOTE_ALL)
             writer.writerow(fields)
             n = 0
-            for record in sources[name](session):
+            for record in SOURCES[kind](session):
                 writer.writerow([_csv_cell(f, record[f]) for f in fields])
                 n += 1
-            setattr(counts, name.removesuffix(".csv"), n)
+            setattr(counts, RECORD_TYPES[kind], n)
     return counts

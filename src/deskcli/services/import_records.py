@@ -17,9 +17,10 @@ from pydantic import (
 )
 
 from deskcli import limits
-from deskcli.domain import Channel, EventKind, Priority, Status
+from deskcli.domain import ArticleStatus, Channel, EventKind, Priority, Status
 from deskcli.errors import InvalidValue
 from deskcli.limits import control_character
+from deskcli.services.kb import QUERY_LIMIT
 from deskcli.services.tags import tag_key
 from deskcli.times import MAX_YEAR, MIN_YEAR
 
@@ -160,11 +161,74 @@ class EventRecord(_Record):
     data: Data | None
 
 
-AnyRecord = Annotated[CustomerRecord | CaseRecord | EventRecord, Field(discriminator="type")]
-_RECORD: TypeAdapter[CustomerRecord | CaseRecord | EventRecord] = TypeAdapter(AnyRecord)
+# The knowledge base (schema 0007): the same limits as `desk kb add`/`edit`.
+OneLineLabel = Annotated[Label, AfterValidator(_one_line)]
 
 
-def parse_line(raw: bytes) -> CustomerRecord | CaseRecord | EventRecord:
+class ArticleRecord(_Record):
+    """A `"type": "article"` line (its folded words are recomputed, not imported)."""
+
+    type: Literal["article"]
+    id: Id
+    title: Subject
+    body: NonEmpty
+    category: OneLineLabel | None
+    status: ArticleStatus
+    author: NonEmpty
+    created_at: Time
+    updated_at: Time
+    version: Counter
+    source_case_id: Id | None
+    tags: Tags
+
+
+class RevisionRecord(_Record):
+    """A `"type": "revision"` line: one change of an article."""
+
+    type: Literal["revision"]
+    id: Id
+    article_id: Id
+    at: Time
+    agent: NonEmpty
+    changes: Data
+
+
+class UseRecord(_Record):
+    """A `"type": "use"` line: an article used on a case (once per case)."""
+
+    type: Literal["use"]
+    case_id: Id
+    article_id: Id
+    at: Time
+    agent: NonEmpty
+
+
+class SearchRecord(_Record):
+    """A `"type": "search"` line: a logged `desk kb search` (its query_key is recomputed)."""
+
+    type: Literal["search"]
+    id: Id
+    at: Time
+    agent: NonEmpty
+    query: Annotated[NonEmpty, _within(QUERY_LIMIT)]
+    results: Count
+
+
+Record = (
+    CustomerRecord
+    | CaseRecord
+    | EventRecord
+    | ArticleRecord
+    | RevisionRecord
+    | UseRecord
+    | SearchRecord
+)
+TYPE_NAMES = "customer, case, event, article, revision, use or search"
+AnyRecord = Annotated[Record, Field(discriminator="type")]
+_RECORD: TypeAdapter[Record] = TypeAdapter(AnyRecord)
+
+
+def parse_line(raw: bytes) -> Record:
     """One line as a validated record; InvalidValue saying what is wrong."""
     try:
         decoded = raw.decode("utf-8")
@@ -185,9 +249,9 @@ def _describe(exc: ValidationError) -> str:
             # The parser sees one line: its "line 1" would contradict ours.
             message = message.replace("at line 1 column", "at column")
         elif kind == "union_tag_not_found":
-            message = 'no "type" field (customer, case or event)'
+            message = f'no "type" field ({TYPE_NAMES})'
         elif kind == "union_tag_invalid":
-            message = 'unknown "type" (use customer, case or event)'
+            message = f'unknown "type" (use {TYPE_NAMES})'
         where = ".".join(str(part) for part in error["loc"])
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts)

@@ -10,23 +10,45 @@ from sqlalchemy import insert, select, text
 from sqlmodel import Session
 
 from deskcli.errors import Conflict, InvalidValue
-from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_text, sorted_tags
+from deskcli.folding import (
+    SEARCHED_EVENT_KINDS,
+    indexed_text,
+    name_key,
+    search_text,
+    search_words,
+    sorted_tags,
+)
 from deskcli.services.feedback import PROJECTED_KINDS, project_events
 from deskcli.services.import_records import (
+    ArticleRecord,
     CaseRecord,
     CustomerRecord,
     EventRecord,
+    Record,
+    RevisionRecord,
+    SearchRecord,
+    UseRecord,
     parse_line,
 )
 from deskcli.services.tags import tag_key
 from deskcli.services.transfer import (
+    ARTICLE_FIELDS,
+    ARTICLE_ROW_FIELDS,
+    ARTICLE_TAGS,
+    ARTICLES,
     CASE_FIELDS,
     CASES,
     CUSTOMER_FIELDS,
     CUSTOMERS,
     EVENT_FIELDS,
     EVENTS,
+    REVISION_FIELDS,
+    REVISIONS,
+    SEARCH_FIELDS,
+    SEARCHES,
     TAGS,
+    USE_FIELDS,
+    USES,
     WRITE_CHUNK,
     ImportSummary,
     case_columns,
@@ -35,9 +57,7 @@ from deskcli.services.write_path import SEARCHED_FIELDS, refresh_search_text
 from deskcli.store import tx_of
 
 
-def _row(
-    record: CustomerRecord | CaseRecord | EventRecord, fields: tuple[str, ...]
-) -> dict[str, Any]:
+def _row(record: Record, fields: tuple[str, ...]) -> dict[str, Any]:
     """The record's exported fields (a case's still with customer_crn, resolved
     to an id on insert, and its tags, rows of their own table)."""
     return {f: getattr(record, f) for f in fields}
@@ -59,12 +79,18 @@ def _new_case_row(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _tags_of(session: Session, case_ids: list[int]) -> dict[int, list[str]]:
-    """The tags of each of these cases, as case records list them."""
-    found: dict[int, list[str]] = {i: [] for i in case_ids}
-    query = select(TAGS.c.case_id, TAGS.c.tag).where(TAGS.c.case_id.in_(case_ids))
-    for case_id, tag in session.execute(query):
-        found[case_id].append(tag)
+def _new_article_row(row: dict[str, Any]) -> dict[str, Any]:
+    """With the folded words the search index reads (services.kb keeps them
+    so); on SQLite the insert trigger indexes them under the article's id."""
+    return row | {"title_fold": indexed_text(row["title"]), "body_fold": indexed_text(row["body"])}
+
+
+def _tags_of(session: Session, owner: Any, tag: Any, ids: list[int]) -> dict[int, list[str]]:
+    """The tags of each of these cases or articles (`owner`: the tag table's
+    column naming them), as their records list them."""
+    found: dict[int, list[str]] = {i: [] for i in ids}
+    for owner_id, value in session.execute(select(owner, tag).where(owner.in_(ids))):
+        found[owner_id].append(value)
     return {i: sorted_tags(tags) for i, tags in found.items()}
 
 
@@ -93,14 +119,23 @@ class _Importer:
         self.file_crns: dict[str, int] = {}
         self.file_cases: dict[int, int] = {}
         self.file_events: dict[int, int] = {}
+        self.file_articles: dict[int, int] = {}
+        self.file_revisions: dict[int, int] = {}
+        self.file_uses: dict[tuple[int, int], int] = {}
+        self.file_searches: dict[int, int] = {}
         # Customer ids by CRN (those written or matched), and what the
         # database held before the import (looked up once per key).
         self.customer_ids: dict[str, int] = {}
         self.db_customers: dict[str, int | None] = {}
         self.db_cases: dict[int, bool] = {}
+        self.db_articles: dict[int, bool] = {}
         self.customers: list[tuple[int, CustomerRecord]] = []
         self.cases: list[tuple[int, CaseRecord]] = []
         self.events: list[tuple[int, EventRecord]] = []
+        self.articles: list[tuple[int, ArticleRecord]] = []
+        self.revisions: list[tuple[int, RevisionRecord]] = []
+        self.uses: list[tuple[int, UseRecord]] = []
+        self.searches: list[tuple[int, SearchRecord]] = []
         # Cases that received a note, reply or customer message: their search
         # text is recomputed at the end.
         self.searched_cases: set[int] = set()
@@ -121,7 +156,7 @@ class _Importer:
             self.summary.invalid += 1
             self.report(number, exc.message)
 
-    def _accept(self, number: int, record: CustomerRecord | CaseRecord | EventRecord) -> None:
+    def _accept(self, number: int, record: Record) -> None:
         if isinstance(record, CustomerRecord):
             _unique(self.file_crns, name_key(record.crn), f"customer {record.crn}")
             self.file_crns[name_key(record.crn) or ""] = number
@@ -139,16 +174,55 @@ class _Importer:
             self.cases.append((number, record))
             if len(self.cases) >= WRITE_CHUNK:
                 self._flush_cases()
-        else:
+        elif isinstance(record, EventRecord):
             _unique(self.file_events, record.id, f"event {record.id}")
-            _earlier(
-                record.case_id in self.file_cases or self._case_in_db(record.case_id),
-                f"event {record.id}: case {record.case_id}",
-            )
+            _earlier(self._case_known(record.case_id), f"event {record.id}: case {record.case_id}")
             self.file_events[record.id] = number
             self.events.append((number, record))
             if len(self.events) >= WRITE_CHUNK:
                 self._flush_events()
+        else:
+            self._accept_knowledge(number, record)
+
+    def _accept_knowledge(
+        self, number: int, record: ArticleRecord | RevisionRecord | UseRecord | SearchRecord
+    ) -> None:
+        if isinstance(record, ArticleRecord):
+            _unique(self.file_articles, record.id, f"article {record.id}")
+            if record.source_case_id is not None:
+                _earlier(
+                    self._case_known(record.source_case_id),
+                    f"article {record.id}: case {record.source_case_id}",
+                )
+            self.file_articles[record.id] = number
+            self.articles.append((number, record))
+            if len(self.articles) >= WRITE_CHUNK:
+                self._flush_articles()
+        elif isinstance(record, RevisionRecord):
+            _unique(self.file_revisions, record.id, f"revision {record.id}")
+            _earlier(
+                self._article_known(record.article_id),
+                f"revision {record.id}: article {record.article_id}",
+            )
+            self.file_revisions[record.id] = number
+            self.revisions.append((number, record))
+            if len(self.revisions) >= WRITE_CHUNK:
+                self._flush_revisions()
+        elif isinstance(record, UseRecord):
+            what = f"use of article {record.article_id} on case {record.case_id}"
+            _unique(self.file_uses, (record.case_id, record.article_id), what)
+            _earlier(self._case_known(record.case_id), f"{what}: case {record.case_id}")
+            _earlier(self._article_known(record.article_id), f"{what}: article {record.article_id}")
+            self.file_uses[record.case_id, record.article_id] = number
+            self.uses.append((number, record))
+            if len(self.uses) >= WRITE_CHUNK:
+                self._flush_uses()
+        else:
+            _unique(self.file_searches, record.id, f"search {record.id}")
+            self.file_searches[record.id] = number
+            self.searches.append((number, record))
+            if len(self.searches) >= WRITE_CHUNK:
+                self._flush_searches()
 
     # A key not among the earlier lines cannot have been written by this
     # import yet, so these lookups see the database as it was before it.
@@ -166,10 +240,21 @@ class _Importer:
             self.db_cases[case_id] = self.session.execute(query).first() is not None
         return self.db_cases[case_id]
 
+    def _case_known(self, case_id: int) -> bool:
+        return case_id in self.file_cases or self._case_in_db(case_id)
+
+    def _article_known(self, article_id: int) -> bool:
+        if article_id in self.file_articles:
+            return True
+        if article_id not in self.db_articles:
+            query = select(ARTICLES.c.id).where(ARTICLES.c.id == article_id)
+            self.db_articles[article_id] = self.session.execute(query).first() is not None
+        return self.db_articles[article_id]
+
     # Chunks ---------------------------------------------------------------
 
     def finish(self) -> ImportSummary:
-        self._flush_events()  # flushes the cases and customers first
+        self._flush_searches()  # flushes every earlier type first
         if self.summary.invalid and not self.skip_invalid:
             n = self.summary.invalid
             raise InvalidValue(
@@ -180,7 +265,8 @@ class _Importer:
             raise self.conflict
         refresh_search_text(tx_of(self.session), self.searched_cases)
         project_events(tx_of(self.session), self.projected_events)
-        if self.summary.cases or self.summary.events:
+        s = self.summary
+        if s.cases or s.events or s.articles or s.revisions or s.searches:
             _advance_sequences(self.session)
         return self.summary
 
@@ -246,7 +332,7 @@ class _Importer:
             .where(CASES.c.id.in_([r.id for _, r in batch]))
         )
         existing = {row.id: row for row in self.session.execute(query)}
-        existing_tags = _tags_of(self.session, list(existing))
+        existing_tags = _tags_of(self.session, TAGS.c.case_id, TAGS.c.tag, list(existing))
         new: list[dict[str, Any]] = []
         new_tags: list[dict[str, Any]] = []
         for number, record in batch:
@@ -298,6 +384,117 @@ class _Importer:
             self.session.execute(insert(EVENTS), new)
             self.summary.events += len(new)
 
+    def _flush_articles(self) -> None:
+        self._flush_events()
+        batch, self.articles = self.articles, []
+        if not batch or not self.writing:
+            return
+        query = select(*(ARTICLES.c[f] for f in ARTICLE_ROW_FIELDS)).where(
+            ARTICLES.c.id.in_([r.id for _, r in batch])
+        )
+        existing = {row.id: row for row in self.session.execute(query)}
+        existing_tags = _tags_of(
+            self.session, ARTICLE_TAGS.c.article_id, ARTICLE_TAGS.c.tag, list(existing)
+        )
+        new: list[dict[str, Any]] = []
+        new_tags: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _row(record, ARTICLE_FIELDS)
+            tags = row.pop("tags")
+            found = existing.get(record.id)
+            if found is None:
+                new.append(_new_article_row(row))
+                new_tags += [
+                    {"article_id": record.id, "tag_key": tag_key(t), "tag": t} for t in tags
+                ]
+                continue
+            differences = _differences(row, found)
+            if sorted_tags(tags) != existing_tags[record.id]:
+                differences.append("tags")
+            if differences:
+                return self._refuse(number, f"article {record.id}", differences)
+            self.summary.skipped += 1
+        if new:
+            self.session.execute(insert(ARTICLES), new)
+            self.summary.articles += len(new)
+        if new_tags:
+            self.session.execute(insert(ARTICLE_TAGS), new_tags)
+
+    def _flush_revisions(self) -> None:
+        self._flush_articles()
+        batch, self.revisions = self.revisions, []
+        new = self._append_only(batch, REVISIONS, REVISION_FIELDS, "revision")
+        if new:
+            self.session.execute(insert(REVISIONS), new)
+            self.summary.revisions += len(new)
+
+    def _flush_uses(self) -> None:
+        self._flush_revisions()
+        batch, self.uses = self.uses, []
+        if not batch or not self.writing:
+            return
+        # Found by case and article (a use's id is internal): the pairs of
+        # these cases and articles, filtered to the batch's own pairs.
+        query = select(*(USES.c[f] for f in USE_FIELDS)).where(
+            USES.c.case_id.in_({r.case_id for _, r in batch})
+            & USES.c.article_id.in_({r.article_id for _, r in batch})
+        )
+        existing = {(row.case_id, row.article_id): row for row in self.session.execute(query)}
+        new: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _row(record, USE_FIELDS)
+            found = existing.get((record.case_id, record.article_id))
+            if found is None:
+                new.append(row)
+            elif differences := _differences(row, found):
+                what = f"use of article {record.article_id} on case {record.case_id}"
+                return self._refuse(number, what, differences)
+            else:
+                self.summary.skipped += 1
+        if new:
+            self.session.execute(insert(USES), new)
+            self.summary.uses += len(new)
+
+    def _flush_searches(self) -> None:
+        self._flush_uses()
+        batch, self.searches = self.searches, []
+        new = self._append_only(batch, SEARCHES, SEARCH_FIELDS, "search")
+        for row in new:
+            # Derived as services.kb.search derives it: equal searches group together.
+            row["query_key"] = " ".join(search_words(row["query"]))
+        if new:
+            self.session.execute(insert(SEARCHES), new)
+            self.summary.searches += len(new)
+
+    def _append_only(
+        self,
+        batch: list[tuple[int, RevisionRecord]] | list[tuple[int, SearchRecord]],
+        table: Any,
+        fields: tuple[str, ...],
+        what: str,
+    ) -> list[dict[str, Any]]:
+        """The rows of `batch` not yet in `table` (matched by id); an existing
+        identical one is skipped, a differing one refused: like events, these
+        records are history, never rewritten."""
+        if not batch or not self.writing:
+            return []
+        query = select(*(table.c[f] for f in fields)).where(
+            table.c.id.in_([r.id for _, r in batch])
+        )
+        existing = {row.id: row for row in self.session.execute(query)}
+        new: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _row(record, fields)
+            found = existing.get(record.id)
+            if found is None:
+                new.append(row)
+            elif differences := _differences(row, found):
+                self._refuse(number, f"{what} {record.id}", differences)
+                return []
+            else:
+                self.summary.skipped += 1
+        return new
+
 
 def _advance_sequences(session: Session) -> None:
     """After inserting explicit ids, move PostgreSQL's id sequences past them,
@@ -306,7 +503,7 @@ def _advance_sequences(session: Session) -> None:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    for table in (CASES, EVENTS):
+    for table in (CASES, EVENTS, ARTICLES, REVISIONS, SEARCHES):
         quoted = bind.dialect.identifier_preparer.format_table(table)
         session.execute(
             text(

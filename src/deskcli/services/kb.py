@@ -22,7 +22,7 @@ from itertools import islice
 from typing import Any
 
 from deskcli import limits, times
-from deskcli.domain import ArticleStatus
+from deskcli.domain import ArticleStatus, EventKind
 from deskcli.errors import InvalidValue, NotFound, StaleWrite
 from deskcli.folding import indexed_text, search_words, sorted_tags, word_spans
 from deskcli.reads.rows import (
@@ -35,7 +35,13 @@ from deskcli.reads.rows import (
 )
 from deskcli.reads.source import Source, in_list
 from deskcli.services.tags import clean_tag, tag_key
-from deskcli.services.write_path import optional_text, require_text
+from deskcli.services.write_path import (
+    apply_change,
+    load_for_write,
+    make_event,
+    optional_text,
+    require_text,
+)
 from deskcli.tx import Tx
 
 # A query longer than this is refused (exit 2), as `--search` is.
@@ -442,3 +448,28 @@ def _around_first_match(text: str, words: Sequence[str] | None) -> str | None:
         before.append((start, end))
         seen += 1
     return None
+
+
+# -- uses ----------------------------------------------------------------------
+
+USE_ON_CASE = "SELECT id FROM kb_use WHERE case_id = :case_id AND article_id = :article_id"
+INSERT_USE = (
+    "INSERT INTO kb_use (case_id, article_id, at, agent)"
+    " VALUES (:case_id, :article_id, :at, :agent)"
+)
+
+
+def record_use(tx: Tx, *, agent: str, case_id: int, article_id: int) -> bool:
+    """Record that the article was used on the case: a kb_use row and a
+    `kb_used` event on the case (its version moves, as with any change).
+    An article counts once per case: False, and nothing written, when it was
+    already used on this one.  NotFound for a missing case or article."""
+    article = get_article(tx, article_id)
+    view = load_for_write(tx, case_id, None)
+    if tx.rows(USE_ON_CASE, {"case_id": case_id, "article_id": article_id}):
+        return False
+    event = make_event(case_id, agent, EventKind.KB_USED, article.title, {"article_id": article_id})
+    apply_change(tx, view, [event])
+    use = {"case_id": case_id, "article_id": article_id, "at": event["at"], "agent": agent}
+    tx.execute(INSERT_USE, use)
+    return True

@@ -2,19 +2,33 @@
 
 JSON Lines (what `desk export` writes and `desk import` reads): one JSON object
 per line, each with a `"type"`: every customer, then every case, then every
-event, each ordered by id.  A record carries every column of its table, with
-two substitutions: a customer is identified by its CRN (its numeric id is
-internal to one database and is not exported) and a case names its customer by
-`customer_crn`.  Times are ISO 8601 with an offset (UTC), to the microsecond
-when the stored time has them, so nothing is lost on the way through.
+event, then the knowledge base: every article (with its tags), revision, use
+of an article on a case, and logged search; each ordered by id.  A record
+carries every column of its table, with these substitutions: a customer is
+identified by its CRN (its numeric id is internal to one database and is not
+exported) and a case names its customer by `customer_crn`; a use is found by
+its case and article (its id is internal too).  An article's folded words
+(title_fold, body_fold) and a search's query_key are derived and recomputed
+on import; the full-text index is rebuilt from the articles as they are
+inserted (SQLite's triggers, PostgreSQL's generated column): neither is
+exported.  Times are ISO 8601 with an offset (UTC), to the microsecond when
+the stored time has them, so nothing is lost on the way through.
 
 Import is all or nothing (the caller's one write transaction) and idempotent:
-customers are matched by CRN, cases and events by id.  A record that already
-exists identically is skipped; one that exists and differs is a conflict
-(exit 4) and nothing is imported: an import never changes existing records, and
-events, being append-only, are only ever added.  References point backwards,
+customers are matched by CRN, uses by case and article, everything else by
+id.  A record that already exists identically is skipped; one that exists and
+differs is a conflict (exit 4) and nothing is imported: an import never
+changes existing records, and events, revisions and searches, being
+append-only, are only ever added.  References point backwards,
 as an export writes them: a case to a customer on an earlier line or already in
-the database, an event to such a case.
+the database, an event to such a case, an article to the case it was promoted
+from, a revision to its article, a use to its case and article.
+
+There is no format version: a record type or field a desk does not know is
+refused (so a newer file is never half imported), and what later schemas
+added is optional on import (an export made before schema 0008 has no
+`last_inbound_at`, `csat` or `nps`; one made before 0007 no knowledge base
+lines), so older exports still import.
 
 Both directions stream: export reads rows in batches (`yield_per`), import
 validates one line at a time and writes in chunks with executemany.
@@ -38,6 +52,11 @@ CUSTOMERS: Table = SQLModel.metadata.tables["customer"]
 CASES: Table = SQLModel.metadata.tables["case"]
 EVENTS: Table = SQLModel.metadata.tables["event"]
 TAGS: Table = SQLModel.metadata.tables["case_tag"]
+ARTICLES: Table = SQLModel.metadata.tables["kb_article"]
+ARTICLE_TAGS: Table = SQLModel.metadata.tables["kb_article_tag"]
+REVISIONS: Table = SQLModel.metadata.tables["kb_revision"]
+USES: Table = SQLModel.metadata.tables["kb_use"]
+SEARCHES: Table = SQLModel.metadata.tables["kb_search"]
 
 # The exported fields of each record type, in file order (after "type").
 # tests/test_transfer.py checks that they cover every column of the tables.
@@ -71,11 +90,35 @@ CASE_FIELDS = (
     "tags",  # from the case_tag table: the case's tags, sorted as case JSON shows them
 )
 EVENT_FIELDS = ("id", "case_id", "at", "agent", "kind", "body", "data")
+ARTICLE_FIELDS = (
+    "id",
+    "title",
+    "body",
+    "category",
+    "status",
+    "author",
+    "created_at",
+    "updated_at",
+    "version",
+    "source_case_id",
+    "tags",  # from the kb_article_tag table, sorted as article JSON shows them
+)
+REVISION_FIELDS = ("id", "article_id", "at", "agent", "changes")
+USE_FIELDS = ("case_id", "article_id", "at", "agent")
+SEARCH_FIELDS = ("id", "at", "agent", "query", "results")
 TIME_FIELDS = frozenset(
     {"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at"}
     | {"follow_up_at", "at", "last_inbound_at"}
 )
-CSV_FILES = {"customers.csv": CUSTOMER_FIELDS, "cases.csv": CASE_FIELDS, "events.csv": EVENT_FIELDS}
+CSV_FILES = {
+    "customers.csv": CUSTOMER_FIELDS,
+    "cases.csv": CASE_FIELDS,
+    "events.csv": EVENT_FIELDS,
+    "articles.csv": ARTICLE_FIELDS,
+    "revisions.csv": REVISION_FIELDS,
+    "uses.csv": USE_FIELDS,
+    "searches.csv": SEARCH_FIELDS,
+}
 
 READ_BATCH = 1000  # rows per fetch while exporting
 WRITE_CHUNK = 500  # records per lookup and executemany while importing (SQLite's IN limits)
@@ -86,6 +129,10 @@ class ExportCounts:
     customers: int = 0
     cases: int = 0
     events: int = 0
+    articles: int = 0
+    revisions: int = 0
+    uses: int = 0
+    searches: int = 0
 
 
 @dataclass
@@ -93,6 +140,10 @@ class ImportSummary:
     customers: int = 0  # added
     cases: int = 0
     events: int = 0
+    articles: int = 0
+    revisions: int = 0
+    uses: int = 0
+    searches: int = 0
     skipped: int = 0  # already in the database, identical
     invalid: int = 0  # bad lines (reported; skipped with --skip-invalid)
 
@@ -103,6 +154,17 @@ class ImportSummary:
 
 # The case fields that are columns of the case row (tags live in their own table).
 CASE_ROW_FIELDS = tuple(f for f in CASE_FIELDS if f != "tags")
+ARTICLE_ROW_FIELDS = tuple(f for f in ARTICLE_FIELDS if f != "tags")
+# Record types in file order, with the counter (ExportCounts, ImportSummary) of each.
+RECORD_TYPES = {
+    "customer": "customers",
+    "case": "cases",
+    "event": "events",
+    "article": "articles",
+    "revision": "revisions",
+    "use": "uses",
+    "search": "searches",
+}
 
 
 def case_columns() -> list[Any]:
