@@ -651,23 +651,29 @@ def record_use(tx: Tx, *, agent: str, case_id: int, article_id: int) -> tuple[Ca
 # -- where knowledge is missing ----------------------------------------------
 
 GAP_CASES_PER_GROUP = 5
-# Resolved cases in the window (ix_case_resolved) with no article used (one
-# lookup in kb_use's (case_id, article_id) key each), grouped by category and
-# root cause by window functions: each group's size, its newest case, and its
-# cases numbered newest first; the groups ranked biggest first (the newest
-# case breaks ties: the same order on both databases, whatever their collation).
+# Resolved cases in the window (a range of ix_case_resolved) with no article
+# used (one lookup in kb_use's (case_id, article_id) key each), materialized
+# first so that no index on another column tempts the planner into walking
+# every case; then grouped by category and root cause with window functions:
+# each group's size, its newest case, its cases numbered newest first; the
+# groups ranked biggest first (the newest case breaks ties: the same order on
+# both databases, whatever their collation).
 GAP_CASES = (
-    "SELECT category, root_cause, n, id FROM ("
-    " SELECT category, root_cause, n, id, r,"
-    " dense_rank() OVER (ORDER BY n DESC, newest DESC) AS g FROM ("
-    " SELECT c.id, c.category, c.root_cause,"
-    " count(*) OVER (PARTITION BY c.category, c.root_cause) AS n,"
-    " max(c.id) OVER (PARTITION BY c.category, c.root_cause) AS newest,"
-    " row_number() OVER (PARTITION BY c.category, c.root_cause ORDER BY c.id DESC) AS r"
-    ' FROM "case" c WHERE c.resolved_at >= :since'
+    "WITH gap AS MATERIALIZED ("
+    ' SELECT c.id, c.category, c.root_cause FROM "case" c WHERE c.resolved_at >= :since'
     " AND NOT EXISTS (SELECT 1 FROM kb_use u WHERE u.case_id = c.id)"
-    " ) counted WHERE r <= :per_group"
-    " ) ranked WHERE g <= :groups ORDER BY g, r"
+    "), counted AS ("
+    " SELECT id, category, root_cause,"
+    " count(*) OVER (PARTITION BY category, root_cause) AS n,"
+    " max(id) OVER (PARTITION BY category, root_cause) AS newest,"
+    " row_number() OVER (PARTITION BY category, root_cause ORDER BY id DESC) AS r"
+    " FROM gap"
+    "), ranked AS ("
+    " SELECT category, root_cause, n, id, r,"
+    " dense_rank() OVER (ORDER BY n DESC, newest DESC) AS g"
+    " FROM counted WHERE r <= :per_group"
+    ")"
+    " SELECT category, root_cause, n, id FROM ranked WHERE g <= :groups ORDER BY g, r"
 )
 # Searches that found nothing in the window, read from ix_kb_search_results_at
 # alone; a query without words (its key is empty) says nothing.
