@@ -101,3 +101,30 @@ def test_article_ids_complete_with_their_titles(db_path: Path, dj: Callable[...,
     assert complete(db_path, "desk kb show 1")[0] == ["1"]
     zsh = zsh_complete(db_path, "desk kb show ")
     assert r'"2":"published\\: Refunds"' in zsh and r'"3":"archived\\: Old one"' in zsh
+
+
+def test_usable_article_ids_complete_where_an_article_is_used(
+    db_path: Path, dj: Callable[..., Any]
+) -> None:
+    """use-article and resolve --article offer what may be used: published
+    articles first, then drafts, never archived ones."""
+    seed(dj)
+    for title in ("Wi-Fi drops", "Refunds", "Old one", "Half done"):
+        dj(
+            "kb",
+            "add",
+            "--title",
+            title,
+            "--body",
+            "text",
+            *(["--draft"] if "Half" in title else []),
+        )
+    dj("kb", "archive", "3")
+    for words in ("desk case use-article 1 ", "desk case resolve 1 --article "):
+        ids, err = complete(db_path, words)
+        assert ids == ["2", "1", "4"] and err.endswith("SQLALCHEMY=False"), words
+    assert complete(db_path, "desk case use-article 1 4")[0] == ["4"]
+    assert complete(db_path, "desk case use-article 1 x")[0] == []
+    zsh = zsh_complete(db_path, "desk case use-article 1 ")
+    assert r'"2":"published\\: Refunds"' in zsh and r'"4":"draft\\: Half done"' in zsh
+    assert "Old one" not in zsh

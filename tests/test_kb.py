@@ -19,7 +19,7 @@ Dj = Callable[..., Any]
 
 ARTICLE_FIELDS = [
     "id", "title", "body", "category", "tags", "status", "author",
-    "created_at", "updated_at", "uses", "version",
+    "created_at", "updated_at", "uses", "version", "source_case_id",
 ]  # fmt: skip
 
 

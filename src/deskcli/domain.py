@@ -58,8 +58,9 @@ class EventKind(StrEnum):
     FEEDBACK = "feedback"  # data: csat, nps, resolution_no, credited_agent, credited_team
     INBOUND = "inbound"  # what the customer said or wrote; data: channel, from, to
     REMEDY = "remedy"  # data: kind, amount, currency
-    KB_USED = "kb_used"  # an article used on the case; body: its title; data: article_id
     ASSIST_STEP = "assist_step"
+    KB_PROMOTED = "kb_promoted"  # the case became a draft article; data: article_id
+    KB_USED = "kb_used"  # an article was used on the case; data: article_id, title
     EDITED = "edited"  # data: {field: {"from": old, "to": new}, ...}
     TAGGED = "tagged"  # data: {"tags": [added]}
     UNTAGGED = "untagged"  # data: {"tags": [removed]}
@@ -175,6 +176,17 @@ TRANSITIONS: dict[str, Transition] = {
         ),
         # Amends may be made at any time, also after the case is closed.
         Transition("remedy", _ANY, None),
+        # An article is written from what solved a case: only a solved case has that.
+        Transition(
+            "promote",
+            frozenset({Status.RESOLVED, Status.CLOSED}),
+            None,
+            dict.fromkeys(
+                ACTIVE_STATUSES,
+                "only a resolved or closed case becomes an article; resolve it first "
+                "(desk case resolve {case_id} --resolution TEXT)",
+            ),
+        ),
         Transition(
             "resolve",
             _ACTIVE,

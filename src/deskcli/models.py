@@ -225,6 +225,7 @@ class KbArticle(SQLModel, table=True):
     __table_args__ = (
         Index("ix_kb_article_status_updated", "status", "updated_at"),
         Index("ix_kb_article_category", "category"),
+        Index("ix_kb_article_source_case", "source_case_id"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -274,7 +275,10 @@ class KbRevision(SQLModel, table=True):
 # searches that found nothing say where knowledge is missing).
 class KbSearch(SQLModel, table=True):
     __tablename__ = "kb_search"
-    __table_args__ = (Index("ix_kb_search_at", "at"),)
+    __table_args__ = (
+        Index("ix_kb_search_at", "at"),
+        Index("ix_kb_search_results_at", "results", "at", "query_key"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(sa_type=UTCDateTime)

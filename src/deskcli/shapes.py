@@ -400,6 +400,7 @@ class ArticleRecord(TypedDict):
     updated_at: str | None
     uses: int  # distinct cases the article was used on
     version: int
+    source_case_id: int | None  # the case it was promoted from (desk kb promote), or null
 
 
 def article_record(article: ArticleRow) -> ArticleRecord:
@@ -441,6 +442,64 @@ class SearchHitRecord(ArticleRecord):
 
 def search_hit_record(hit: SearchHit) -> SearchHitRecord:
     return {**article_record(hit.article), "rank": hit.rank, "snippet": hit.snippet}
+
+
+class GapGroupRecord(TypedDict):
+    """Resolved cases of one category and root cause that used no article."""
+
+    category: str | None
+    root_cause: str | None
+    count: int
+    case_ids: list[int]  # up to five, newest first
+
+
+class GapSearchRecord(TypedDict):
+    """A search that found nothing, by its folded words."""
+
+    query: str
+    count: int
+    last_at: str | None
+
+
+class GapsRecord(TypedDict):
+    """`desk kb gaps --json`: where knowledge is missing."""
+
+    since: str | None
+    cases: list[GapGroupRecord]
+    searches: list[GapSearchRecord]
+
+
+@dataclass
+class GapGroup:
+    category: str | None
+    root_cause: str | None
+    count: int
+    case_ids: list[int] = field(default_factory=list)
+
+
+@dataclass
+class GapSearch:
+    query: str  # the query's folded words (kb_search.query_key)
+    count: int
+    last_at: datetime | None
+
+
+@dataclass
+class KbGaps:
+    """Resolved cases with no article used, grouped by category and root
+    cause (biggest groups first), and the most frequent searches that found
+    nothing, both since `since`."""
+
+    since: datetime
+    groups: list[GapGroup]
+    searches: list[GapSearch]
+
+    def record(self) -> GapsRecord:
+        return {
+            "since": times.iso(self.since),
+            "cases": [_picked(g, GapGroupRecord) for g in self.groups],
+            "searches": [_picked(s, GapSearchRecord) for s in self.searches],
+        }
 
 
 class CloseRecord(TypedDict):

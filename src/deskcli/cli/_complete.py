@@ -159,3 +159,18 @@ def article_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         LIMIT,
     )
     return [(str(found), f"{status}: {_one_line(title)}") for found, status, title in rows]
+
+
+def usable_article_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Articles that may be used on a case (not archived), published ones
+    first, newest first, with their status and title as help."""
+    if incomplete and not incomplete.isdigit():
+        return []
+    rows = _rows(
+        ctx,
+        "SELECT id, status, title FROM kb_article WHERE status != 'archived' "
+        "AND CAST(id AS TEXT) LIKE ? || '%' ORDER BY status != 'published', id DESC LIMIT ?",
+        incomplete,
+        LIMIT,
+    )
+    return [(str(found), f"{status}: {_one_line(title)}") for found, status, title in rows]

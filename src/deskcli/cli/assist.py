@@ -22,6 +22,8 @@ from deskcli.cli._options import CaseIdArg, JsonOpt, value_option
 from deskcli.errors import DeskError, InvalidValue
 
 if TYPE_CHECKING:
+    from deskcli.reads.queries import CaseDetail
+    from deskcli.reads.rows import ArticleRow
     from deskcli.services.answers import Then
 
 
@@ -383,7 +385,9 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
     started = time.monotonic()
     try:
         while (name := current.next) is not None:
-            render.assist_step(t, name, detail, current)
+            # The answer step offers what the knowledge base knows about the case.
+            suggested = _suggestions(st, detail) if name == "answer" else []
+            render.assist_step(t, name, detail, current, suggested=suggested)
             answer = _ask_lines(t, t(PROMPTS[name]))
             skip_reason = None
             if name in SKIPPABLE and answer.strip() == "-":
@@ -413,6 +417,13 @@ def _interactive(st: AppContext, t: Callable[[str], str], case_id: int) -> None:
         )
         raise typer.Exit(130) from None
     render.assist_summary(t, st.read(lambda source: flow.assist_state(source, case_id)))
+
+
+def _suggestions(st: AppContext, detail: CaseDetail) -> list[ArticleRow]:
+    from deskcli.services import kb
+
+    texts = kb.case_texts(detail.view.case, detail.events)
+    return st.read(lambda source: kb.suggest(source, texts))
 
 
 def _carry_out(st: AppContext, t: Callable[[str], str], case_id: int) -> None:

@@ -28,7 +28,9 @@ from deskcli.domain import Channel, Priority, RemedyKind, SortKey
 from deskcli.errors import InvalidValue
 
 if TYPE_CHECKING:
-    from deskcli.reads.rows import CaseView
+    from deskcli.reads.queries import CaseDetail
+    from deskcli.reads.rows import ArticleRow, CaseView
+    from deskcli.reads.source import Source
     from deskcli.tx import Tx
 
 
@@ -55,6 +57,7 @@ class CaseGroup(LazyGroup):
         "inbound": "case_inbound",
         "feedback": "case_feedback",
         "remedy": "case_remedy",
+        "use-article": "case_use_article",
     }
 
 
@@ -252,12 +255,25 @@ def case_show(
     from deskcli.workflow.state import state_from_events
 
     st = state(ctx)
-    detail = st.read(lambda source: queries.show_case(source, case_id))
+    if as_json:
+        detail = st.read(lambda source: queries.show_case(source, case_id))
+        suggested: list[ArticleRow] = []
+    else:
+        # People also see the articles that may help, read in the same snapshot.
+        from deskcli.services import kb
+
+        def read(source: Source) -> tuple[CaseDetail, list[ArticleRow]]:
+            found = queries.show_case(source, case_id)
+            texts = kb.case_texts(found.view.case, found.events)
+            return found, kb.suggest(source, texts)
+
+        detail, suggested = st.read(read)
     five_as = state_from_events(case_id, detail.view.case.handling_seconds, detail.events)
     if as_json:
         render.emit_json(detail_record(*detail.view, detail.events, detail.history, five_as))
     else:
         render.case_detail(detail, full=full)
+        render.suggestions(suggested, case_id=case_id)
         if five_as.last_at is not None:
             from deskcli.workflow.i18n import translator
 
@@ -516,11 +532,23 @@ def case_resolve(
     follow_up: Annotated[
         str | None, value_option("--follow-up", "DURATION", "Schedule a follow-up, e.g. 3d.")
     ] = None,
+    article: Annotated[
+        int | None,
+        typer.Option(
+            "--article",
+            min=1,
+            max=MAX_ID,
+            metavar="ID",
+            help="The knowledge base article that solved it (recorded as used).",
+            autocompletion=_complete.usable_article_ids,
+        ),
+    ] = None,
 ) -> Change:
     """Resolve a case.
 
     \b
     Example: desk case resolve 12 -r "Refunded the double charge" --follow-up 3d
+    Example: desk case resolve 12 -r "Reset the router" --article 7
     """
     from deskcli.services import cases
     from deskcli.times import parse_duration
@@ -528,8 +556,53 @@ def case_resolve(
     text = read_text(resolution, "--resolution")
     follow_up_in = parse_duration(follow_up) if follow_up else None
     return Change(
-        partial(cases.resolve, resolution=text, root_cause=root_cause, follow_up_in=follow_up_in),
-        lambda v: f"Case {v.case.id} resolved." + (" Follow-up scheduled." if follow_up_in else ""),
+        partial(
+            cases.resolve,
+            resolution=text,
+            root_cause=root_cause,
+            follow_up_in=follow_up_in,
+            article_id=article,
+        ),
+        lambda v: (
+            f"Case {v.case.id} resolved."
+            + (f" Article {article} recorded as used." if article is not None else "")
+            + (" Follow-up scheduled." if follow_up_in else "")
+        ),
+    )
+
+
+def case_use_article(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    article_id: Annotated[
+        int,
+        typer.Argument(
+            min=1,
+            max=MAX_ID,
+            metavar="ARTICLE_ID",
+            help="The knowledge base article used.",
+            autocompletion=_complete.usable_article_ids,
+        ),
+    ],
+    as_json: JsonOpt = False,
+) -> None:
+    """Record that a knowledge base article was used on a case (any status).
+
+    Once per case and article: the article's uses count the cases it helped.
+
+    \b
+    Example: desk case use-article 12 7
+    """
+    from deskcli.services import kb
+
+    _write(
+        ctx,
+        as_json,
+        lambda tx, agent: kb.record_use(tx, agent=agent, case_id=case_id, article_id=article_id),
+        lambda v, _: f"Article {article_id} recorded as used on case {v.case.id}.",
+        unchanged=lambda v: (
+            f"article {article_id} is already recorded as used on case {v.case.id}; nothing changed"
+        ),
     )
 
 

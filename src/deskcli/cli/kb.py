@@ -9,7 +9,7 @@ import typer
 from deskcli.cli import _complete
 from deskcli.cli._context import read_text, state
 from deskcli.cli._group import LazyGroup
-from deskcli.cli._options import MAX_ID, JsonOpt, value_option
+from deskcli.cli._options import MAX_ID, CaseIdArg, JsonOpt, value_option
 from deskcli.domain import ArticleStatus
 from deskcli.errors import InvalidValue
 
@@ -26,6 +26,8 @@ class KbGroup(LazyGroup):
         "archive": "kb_archive",
         "list": "kb_list",
         "search": "kb_search",
+        "promote": "kb_promote",
+        "gaps": "kb_gaps",
     }
 
 
@@ -281,3 +283,70 @@ def kb_search(
         render.emit_json([search_hit_record(hit) for hit in hits])
     else:
         render.search_results(hits)
+
+
+def kb_promote(
+    ctx: typer.Context,
+    case_id: CaseIdArg,
+    title: Annotated[
+        str | None,
+        value_option("--title", "TEXT", "The article's title (default: the case's subject)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write down how a resolved (or closed) case was solved: a draft article.
+
+    Its body holds the resolution, the root cause and, when the five A's were
+    run, the answer and analysis; it keeps the case's category and is linked
+    to the case (source_case_id).  Publish it with desk kb edit ID --publish.
+
+    \b
+    Example: desk kb promote 12 --title "Refund a double charge"
+    """
+    from deskcli import render
+    from deskcli.services import kb
+    from deskcli.shapes import article_record
+
+    st = state(ctx)
+    with st.writing() as tx:
+        article = kb.promote(tx, agent=st.agent, case_id=case_id, title=title)
+    if as_json:
+        render.emit_json(article_record(article))
+    else:
+        render.say(f"Added draft article {article.id} from case {case_id}.")
+        render.hint(f"check it and publish it: desk kb edit {article.id} --publish")
+
+
+def kb_gaps(
+    ctx: typer.Context,
+    since: Annotated[
+        str, value_option("--since", "DURATION", "Look back this far (30d, 2w).")
+    ] = "30d",
+    limit: Annotated[
+        int,
+        typer.Option(
+            "--limit", "-n", min=0, max=MAX_ID, help="At most N groups and N searches (0: all)."
+        ),
+    ] = 10,
+    as_json: JsonOpt = False,
+) -> None:
+    """Where knowledge is missing: resolved cases no article helped, and
+    searches that found nothing.
+
+    Cases resolved within --since that used no article (desk case
+    use-article), grouped by category and root cause, biggest groups first;
+    then the searches that found nothing, most frequent first.
+
+    \b
+    Example: desk kb gaps --since 2w
+    """
+    from deskcli import render
+    from deskcli.services import kb
+    from deskcli.times import parse_duration
+
+    window = parse_duration(since)
+    found = state(ctx).read(lambda source: kb.gaps(source, since=window, limit=limit or None))
+    if as_json:
+        render.emit_json(found.record())
+    else:
+        render.kb_gaps(found)

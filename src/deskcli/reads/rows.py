@@ -153,6 +153,7 @@ class ArticleRow(_Row):
     created_at: datetime
     updated_at: datetime
     version: int
+    source_case_id: int | None  # the case it was promoted from (desk kb promote)
     tags: list[str] = field(default_factory=list)  # sorted case-insensitively
     uses: int = 0  # distinct cases it was used on
 

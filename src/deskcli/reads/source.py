@@ -22,6 +22,8 @@ class Source(Protocol):
     """Runs one of the read path's queries and returns its rows as tuples."""
 
     max_id: int  # the largest value an id column holds
+    # "sqlite" or "postgresql": the one read that differs, full-text search, asks.
+    dialect: str
 
     def rows(self, sql: str, params: Params) -> Sequence[Sequence[Any]]: ...
 
@@ -34,6 +36,7 @@ class SqliteSource:
     """A SQLite file read with the standard library, in one read transaction."""
 
     max_id = max_id("sqlite")
+    dialect = "sqlite"
 
     def __init__(self, connection: sqlite3.Connection, where: str) -> None:
         self.connection = connection

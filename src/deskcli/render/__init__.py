@@ -49,8 +49,12 @@ from deskcli.render.kb import (
     article_detail_view,
     articles,
     articles_table,
+    kb_gaps,
+    kb_gaps_view,
     search_results,
     search_table,
+    suggestions,
+    suggestions_view,
 )
 
 __all__ = [
@@ -60,8 +64,12 @@ __all__ = [
     "article_detail_view",
     "articles",
     "articles_table",
+    "kb_gaps",
+    "kb_gaps_view",
     "search_results",
     "search_table",
+    "suggestions",
+    "suggestions_view",
     "assist_step",
     "assist_step_view",
     "assist_summary",

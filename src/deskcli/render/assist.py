@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from deskcli import times
 from deskcli.render.cases import history_table
 from deskcli.render.console import fields, out, priority_text, say, status_text, user
+from deskcli.render.kb import suggestions_view
 from deskcli.sanitize import clean
 
 if TYPE_CHECKING:
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from deskcli.reads.queries import CaseDetail
+    from deskcli.reads.rows import ArticleRow
     from deskcli.shapes import AssistState
 
 
@@ -81,14 +83,27 @@ def _history(t: Callable[[str], str], detail: CaseDetail) -> Table | None:
     return history_table(detail.history[:5], title=t("Customer history"))
 
 
-def assist_step(t: Callable[[str], str], name: str, detail: CaseDetail, state: AssistState) -> None:
-    out().print(assist_step_view(t, name, detail, state))
+def assist_step(
+    t: Callable[[str], str],
+    name: str,
+    detail: CaseDetail,
+    state: AssistState,
+    *,
+    suggested: Sequence[ArticleRow] = (),
+) -> None:
+    out().print(assist_step_view(t, name, detail, state, suggested=suggested))
 
 
 def assist_step_view(
-    t: Callable[[str], str], name: str, detail: CaseDetail, state: AssistState
+    t: Callable[[str], str],
+    name: str,
+    detail: CaseDetail,
+    state: AssistState,
+    *,
+    suggested: Sequence[ArticleRow] = (),
 ) -> Panel:
-    """One step of the guided flow: its number, guidance and the context it needs."""
+    """One step of the guided flow: its number, guidance and the context it
+    needs; `suggested`: knowledge base articles that may answer the case."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -104,6 +119,13 @@ def assist_step_view(
     earlier = _earlier_steps(t, state, name)
     if earlier is not None:
         parts += [Text(""), earlier]
+    if suggested:
+        use = t("desk kb show ID reads one; desk case use-article {case_id} ID records its use")
+        parts += [
+            Text(""),
+            suggestions_view(suggested, title=t("Articles that may help")),
+            Text(use.format(case_id=detail.view.case.id), style="dim"),
+        ]
     title = Text(_step_title(t, name), style="bold")
     return Panel(Group(*parts), title=title, title_align="left")
 

@@ -194,6 +194,8 @@ _EVENT_WORDS = {
     "assist_step": "five A's step",
     "inbound": "customer wrote",
     "feedback": "rating",
+    "kb_promoted": "made an article",
+    "kb_used": "article used",
 }
 
 
@@ -248,6 +250,8 @@ def _event_text(e: EventFields, resolution: str = "") -> str:
         if data.get("amount") is not None:
             text += f" {data['amount']} {data.get('currency')}"
         return f"{text}: {e.body}" if e.body else text
+    if e.kind in ("kb_promoted", "kb_used"):
+        return f"article {data.get('article_id')}: {e.body}"
     if e.kind == "follow_up":
         if data.get("done"):
             return f"follow-up done{': ' + e.body if e.body not in ('', 'done') else ''}"

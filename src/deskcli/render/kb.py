@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from deskcli import times
-from deskcli.render.console import capped, fields, one_line, out, show_rows, user, when
+from deskcli.render.console import capped, fields, hint, one_line, out, show_rows, user, when
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from deskcli.reads.rows import ArticleRow, RevisionRow, SearchHit
+    from deskcli.shapes import KbGaps
 
 STATUS_STYLE = {"draft": "yellow", "published": "green", "archived": "dim"}
 
@@ -77,6 +78,8 @@ def article_detail_view(article: ArticleRow, revisions: Sequence[RevisionRow] | 
         ("Uses", str(article.uses)),
         ("Version", str(article.version)),
     ]
+    if article.source_case_id is not None:
+        rows.append(("From case", str(article.source_case_id)))
     body = Group(fields(rows), Text(""), user(article.body))
     shown: list[Any] = [Panel(body, title=title, title_align="left", expand=False)]
     if revisions is not None:
@@ -141,3 +144,87 @@ def search_table(hits: Sequence[SearchHit]) -> Table:
             title.append(f" ({a.status})", style="yellow")
         table.add_row(str(a.id), title, user(hit.snippet))
     return table
+
+
+def suggestions(found: Sequence[ArticleRow], *, case_id: int | None) -> None:
+    """The articles that may help with a case, under its details; nothing
+    at all when none match."""
+    if found:
+        out().print(suggestions_view(found, title="Articles that may help"))
+        hint(f"desk kb show ID reads one; desk case use-article {case_id} ID records its use")
+
+
+def suggestions_view(found: Sequence[ArticleRow], *, title: str) -> Group:
+    """A heading (on its own line: a table's title would wrap at the table's
+    width) and each article's id and title."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(box=None, pad_edge=False, show_header=False)
+    table.add_column(justify="right", style="bold", no_wrap=True)
+    table.add_column()
+    for a in found:
+        table.add_row(str(a.id), one_line(a.title))
+    return Group(Text(title, style="italic"), table)
+
+
+# A root cause in the gaps table shows at most this much of itself.
+SHOWN_CAUSE = 80
+
+
+def kb_gaps(gaps: KbGaps) -> None:
+    out().print(kb_gaps_view(gaps))
+
+
+def kb_gaps_view(gaps: KbGaps) -> Group:
+    """Resolved cases no article helped, by category and root cause, and the
+    searches that found nothing."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    since = f"since {times.local(gaps.since)}"
+    parts: list[Any] = []
+    if gaps.groups:
+        cases = Table(
+            title=f"Resolved cases that used no article ({since})",
+            title_justify="left",
+            box=None,
+            pad_edge=False,
+        )
+        cases.add_column("Count", justify="right", style="bold", no_wrap=True)
+        cases.add_column("Category", no_wrap=True, max_width=capped(16), overflow="ellipsis")
+        cases.add_column("Root cause")
+        cases.add_column("Cases, newest first", no_wrap=True)
+        for g in gaps.groups:
+            cause = " ".join((g.root_cause or "-").split())
+            if len(cause) > SHOWN_CAUSE:
+                cause = cause[: SHOWN_CAUSE - 3] + "..."
+            more = "" if g.count <= len(g.case_ids) else ", ..."
+            cases.add_row(
+                str(g.count),
+                user(g.category or "-"),
+                user(cause),
+                ", ".join(map(str, g.case_ids)) + more,
+            )
+        parts.append(cases)
+    else:
+        parts.append(Text(f"Every case resolved {since} used an article."))
+    parts.append(Text(""))
+    if gaps.searches:
+        searches = Table(
+            title=f"Searches that found nothing ({since})",
+            title_justify="left",
+            box=None,
+            pad_edge=False,
+        )
+        searches.add_column("Times", justify="right", style="bold", no_wrap=True)
+        searches.add_column("Words searched")
+        searches.add_column("Last", justify="right", no_wrap=True)
+        for s in gaps.searches:
+            searches.add_row(str(s.count), user(s.query), Text(times.age(s.last_at), style="dim"))
+        parts.append(searches)
+    else:
+        parts.append(Text(f"No search came back empty {since}."))
+    return Group(*parts)

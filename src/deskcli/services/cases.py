@@ -18,6 +18,7 @@ from deskcli.errors import Conflict, InvalidValue, TransitionNotAllowed
 from deskcli.folding import name_key
 from deskcli.reads import queries
 from deskcli.reads.rows import CASE_COLUMNS, CaseRow, CaseView
+from deskcli.services import kb
 from deskcli.services.bulk_close import close_cases
 from deskcli.services.write_path import (
     EventRow,
@@ -290,7 +291,10 @@ def resolve(
     root_cause: str | None = None,
     follow_up_in: timedelta | None = None,
     if_version: int | None = None,
+    article_id: int | None = None,
 ) -> CaseView:
+    """Resolve the case; with `article_id`, the article that solved it is
+    recorded as used (services.kb.record_use) in the same change."""
     view = load_for_write(tx, case_id, if_version, verb="resolve")
     case_ = view.case
     now = times.now()
@@ -312,6 +316,10 @@ def resolve(
     if follow_up_in is not None:
         changes["follow_up_at"] = now + follow_up_in
         events.append(_follow_up_event(case_id, agent, changes["follow_up_at"]))
+    if article_id is not None:
+        used = kb.use_event(tx, view, agent, article_id)
+        if used is not None:  # else it was already used on this case
+            events.append(used)
     return apply_change(tx, view, events, verb="resolve", **changes)
 
 

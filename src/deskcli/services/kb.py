@@ -10,7 +10,12 @@ Search: the title and body are folded and split into words in Python
 by the database (FTS5 on SQLite, a tsvector on PostgreSQL; see migration
 0007).  A query is split the same way and every word becomes a quoted prefix
 term, so any text is a valid query: nothing a person types reaches either
-database's query syntax.  Standard library only.
+database's query syntax.  Suggestions for a case (`suggest`) use the same
+index with any of the case's words instead of all of them.
+
+Articles and cases: `promote` writes a draft from a solved case,
+`record_use` notes an article used on a case (`kb_use`, an article's `uses`),
+`gaps` finds the cases and searches no article helped.  Standard library only.
 """
 
 from __future__ import annotations
@@ -18,23 +23,28 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import replace
+from datetime import timedelta
 from itertools import islice
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from deskcli import limits, times
 from deskcli.domain import ArticleStatus, EventKind
-from deskcli.errors import InvalidValue, NotFound, StaleWrite
+from deskcli.errors import Conflict, InvalidValue, NotFound, StaleWrite
 from deskcli.folding import indexed_text, search_words, sorted_tags, word_spans
 from deskcli.reads.rows import (
     ARTICLE_COLUMNS,
     REVISION_COLUMNS,
     ArticleRow,
+    CaseRow,
+    CaseView,
+    EventRow,
     RevisionRow,
     SearchHit,
     to_time,
 )
 from deskcli.reads.source import Source, in_list
 from deskcli.services.tags import clean_tag, tag_key
+from deskcli.services.write_path import EventRow as NewEvent
 from deskcli.services.write_path import (
     apply_change,
     load_for_write,
@@ -42,7 +52,11 @@ from deskcli.services.write_path import (
     optional_text,
     require_text,
 )
+from deskcli.shapes import GapGroup, GapSearch, KbGaps
 from deskcli.tx import Tx
+
+if TYPE_CHECKING:
+    from deskcli.shapes import AssistState
 
 # A query longer than this is refused (exit 2), as `--search` is.
 QUERY_LIMIT = 1000
@@ -68,8 +82,9 @@ LAST_REVISION = (
 )
 INSERT_ARTICLE = (
     "INSERT INTO kb_article (title, body, category, status, author, created_at, updated_at,"
-    " version, title_fold, body_fold) VALUES (:title, :body, :category, :status, :author,"
-    " :created_at, :updated_at, 1, :title_fold, :body_fold) RETURNING id"
+    " version, source_case_id, title_fold, body_fold) VALUES (:title, :body, :category,"
+    " :status, :author, :created_at, :updated_at, 1, :source_case_id, :title_fold, :body_fold)"
+    " RETURNING id"
 )
 INSERT_TAG = (
     "INSERT INTO kb_article_tag (article_id, tag_key, tag) VALUES (:article_id, :tag_key, :tag)"
@@ -217,6 +232,7 @@ def add_article(
     category: str | None = None,
     tags: Sequence[str] = (),
     draft: bool = False,
+    source_case_id: int | None = None,
 ) -> ArticleRow:
     """A new article, published unless `draft`; its first revision records
     every field it was given."""
@@ -229,6 +245,7 @@ def add_article(
         "author": agent,
         "created_at": now,
         "updated_at": now,
+        "source_case_id": source_case_id,
     }
     cleaned = _tags(tags)
     folded = {
@@ -239,7 +256,7 @@ def add_article(
     _write_tags(tx, article_id, cleaned)
     changes: dict[str, Any] = {
         name: {"from": None, "to": values[name]}
-        for name in ("title", "body", "category", "status")
+        for name in ("title", "body", "category", "status", "source_case_id")
         if values[name] is not None
     }
     if cleaned:
@@ -373,15 +390,49 @@ def check_query(query: str) -> str:
     return query
 
 
-def fts5_query(words: Sequence[str]) -> str:
+def fts5_query(words: Sequence[str], *, any_word: bool = False) -> str:
     """An FTS5 query of plain words: each quoted (a word is letters and
-    digits only, so no quote to escape) and a prefix; all must match."""
-    return " ".join(f'"{word}"*' for word in words)
+    digits only, so no quote to escape) and a prefix; all must match, or
+    with `any_word` any of them (joined by OR)."""
+    return (" OR " if any_word else " ").join(f'"{word}"*' for word in words)
 
 
-def tsquery(words: Sequence[str]) -> str:
-    """The same for PostgreSQL's to_tsquery: `word:*` joined by &."""
-    return " & ".join(f"{word}:*" for word in words)
+def tsquery(words: Sequence[str], *, any_word: bool = False) -> str:
+    """The same for PostgreSQL's to_tsquery: `word:*` joined by & (or |)."""
+    return (" | " if any_word else " & ").join(f"{word}:*" for word in words)
+
+
+def search_sql(
+    dialect: str, words: Sequence[str], statuses: Sequence[str], *, any_word: bool = False
+) -> tuple[str, dict[str, Any]]:
+    """The ranked search of `words` (all of them, or with `any_word` any of
+    them) among articles of `statuses`, for `dialect`, with its parameters."""
+    params: dict[str, Any] = {}
+    where = in_list("a.status", "s", [str(s) for s in statuses], params)
+    if dialect == "sqlite":
+        params["query"] = fts5_query(words, any_word=any_word)
+        return SQLITE_SEARCH.replace("STATUSES", where), params
+    params["query"] = tsquery(words, any_word=any_word)
+    return POSTGRES_SEARCH.replace("STATUSES", where), params
+
+
+def _ranked(
+    source: Source,
+    words: Sequence[str],
+    statuses: Sequence[str],
+    limit: int | None,
+    *,
+    any_word: bool = False,
+) -> list[tuple[ArticleRow, float]]:
+    """The articles the index finds for `words`, best first, with their rank."""
+    sql, params = search_sql(source.dialect, words, statuses, any_word=any_word)
+    if limit:
+        sql += " LIMIT :limit"
+        params["limit"] = limit
+    found = source.rows(sql, params)
+    n = len(ARTICLE_COLUMNS)
+    articles = _completed(source, [ArticleRow.of(row[:n]) for row in found])
+    return [(article, float(row[n])) for article, row in zip(articles, found, strict=True)]
 
 
 def search(
@@ -398,22 +449,10 @@ def search(
     words = search_words(check_query(query))
     hits: list[SearchHit] = []
     if words:
-        params: dict[str, Any] = {}
         statuses = [ArticleStatus.PUBLISHED] + ([ArticleStatus.DRAFT] if include_drafts else [])
-        where = in_list("a.status", "s", [str(s) for s in statuses], params)
-        if tx.dialect == "sqlite":
-            sql, params["query"] = SQLITE_SEARCH.replace("STATUSES", where), fts5_query(words)
-        else:
-            sql, params["query"] = POSTGRES_SEARCH.replace("STATUSES", where), tsquery(words)
-        if limit:
-            sql += " LIMIT :limit"
-            params["limit"] = limit
-        found = tx.rows(sql, params)
-        n = len(ARTICLE_COLUMNS)
-        articles = _completed(tx, [ArticleRow.of(row[:n]) for row in found])
         hits = [
-            SearchHit(article, float(row[n]), snippet(article, words))
-            for article, row in zip(articles, found, strict=True)
+            SearchHit(article, rank, snippet(article, words))
+            for article, rank in _ranked(tx, words, statuses, limit)
         ]
     log = {"at": times.now(), "agent": agent, "query": query, "query_key": " ".join(words)}
     tx.execute(INSERT_SEARCH, {**log, "results": len(hits)})
@@ -450,26 +489,215 @@ def _around_first_match(text: str, words: Sequence[str] | None) -> str | None:
     return None
 
 
-# -- uses ----------------------------------------------------------------------
+# -- suggestions -------------------------------------------------------------
 
-USE_ON_CASE = "SELECT id FROM kb_use WHERE case_id = :case_id AND article_id = :article_id"
+# What a case is matched on: at most SUGGEST_WORDS distinct words of at least
+# SUGGEST_MIN_LETTERS letters, from the start of each text (a pasted email is
+# long; its first lines say what it is about), function words left out: any
+# one of them finds an article, the ranking puts those with more (and rarer)
+# of them, and title words, first.
+SUGGESTIONS = 3
+SUGGEST_WORDS = 12
+SUGGEST_MIN_LETTERS = 3
+SUGGEST_TEXT = 2000
+# Words too common to say what a case is about (folded, as search_words gives them).
+STOP_WORDS = frozenset(
+    """the and for are but not you your our was were has have had this that with from
+    they them their there what when where which who will would can could should its
+    been being also any all just than then too very into out about after again
+    please thanks thank hello dear regards yes
+    que los las del por para con una uno como pero mas muy sus este esta esto hay
+    gracias hola saludos""".split()
+)
+
+
+def suggestion_words(texts: Sequence[str | None]) -> list[str]:
+    """The words a case is matched on, from its texts in order (folded and
+    split as the index is: folding.search_words; never the raw text)."""
+    words: list[str] = []
+    for text in texts:
+        for word in search_words((text or "")[:SUGGEST_TEXT]):
+            if len(word) < SUGGEST_MIN_LETTERS or word in STOP_WORDS or word in words:
+                continue
+            words.append(word)
+            if len(words) == SUGGEST_WORDS:
+                return words
+    return words
+
+
+def suggest(
+    source: Source, texts: Sequence[str | None], *, limit: int = SUGGESTIONS
+) -> list[ArticleRow]:
+    """Published articles that match any word of `texts`, best first (a
+    read: nothing is logged).  The same index search as `search`."""
+    words = suggestion_words(texts)
+    if not words:
+        return []
+    found = _ranked(source, words, [ArticleStatus.PUBLISHED], limit, any_word=True)
+    return [article for article, _rank in found]
+
+
+def case_texts(case_: CaseRow, events: Sequence[EventRow]) -> list[str | None]:
+    """What a case is about, most telling first: its subject, what the
+    customer last wrote (the latest `inbound` event), its description."""
+    latest = next((e.body for e in reversed(events) if e.kind == EventKind.INBOUND), None)
+    return [case_.subject, latest, case_.description]
+
+
+# -- articles and cases ------------------------------------------------------
+
+PROMOTED_FROM_CASE = (
+    "SELECT id, status FROM kb_article WHERE source_case_id = :case_id"
+    " AND status != 'archived' ORDER BY id LIMIT 1"
+)
+USE_OF_ARTICLE = "SELECT id FROM kb_use WHERE case_id = :case_id AND article_id = :article_id"
 INSERT_USE = (
     "INSERT INTO kb_use (case_id, article_id, at, agent)"
     " VALUES (:case_id, :article_id, :at, :agent)"
 )
 
 
-def record_use(tx: Tx, *, agent: str, case_id: int, article_id: int) -> bool:
-    """Record that the article was used on the case: a kb_use row and a
-    `kb_used` event on the case (its version moves, as with any change).
-    An article counts once per case: False, and nothing written, when it was
-    already used on this one.  NotFound for a missing case or article."""
-    article = get_article(tx, article_id)
+def promoted_body(case_: CaseRow, five_as: AssistState, title: str) -> str:
+    """An article's body from a solved case: the problem (when the title
+    says it otherwise), the resolution, the root cause and, when the five A's
+    were run, what the customer was told and what the analysis found."""
+    sections: list[tuple[str, str | None]] = []
+    if title != case_.subject:
+        sections.append(("Problem", case_.subject))
+    sections += [("Resolution", case_.resolution), ("Root cause", case_.root_cause)]
+    answer, analysis = five_as.step("answer"), five_as.step("analyze")
+    if analysis.status == "done" and (analysis.text or "").strip() != (case_.root_cause or ""):
+        sections.append(("Analysis", analysis.text))  # the analyze step sets the root cause
+    if answer.status == "done":
+        sections.append(("What we told the customer", answer.text))
+    return "\n\n".join(f"{head}:\n{text.strip()}" for head, text in sections if text)
+
+
+def promote(tx: Tx, *, agent: str, case_id: int, title: str | None = None) -> ArticleRow:
+    """A draft article from a resolved or closed case, linked to it (its
+    `source_case_id`), and a `kb_promoted` event on the case.  A case that
+    already has an article (not archived) is refused: edit that one."""
+    # Here, not at the top: services.assist imports services.cases, which
+    # imports this module (desk case resolve --article).
+    from deskcli.services.assist import assist_state
+
+    view = load_for_write(tx, case_id, None, verb="promote")
+    case_ = view.case
+    existing = tx.rows(PROMOTED_FROM_CASE, {"case_id": case_id})
+    if existing:
+        article_id, status = existing[0]
+        raise Conflict(
+            f"case {case_id} is already article {article_id} ({status})",
+            hint=f"change that one: desk kb edit {article_id}",
+        )
+    chosen = _title(title) if title is not None else case_.subject
+    body = promoted_body(case_, assist_state(tx, case_id), chosen)
+    article = add_article(
+        tx,
+        agent=agent,
+        title=chosen,
+        body=body,
+        category=case_.category,
+        draft=True,
+        source_case_id=case_id,
+    )
+    data = {"article_id": article.id}
+    apply_change(tx, view, [make_event(case_id, agent, EventKind.KB_PROMOTED, chosen, data)])
+    return article
+
+
+def usable_article(source: Source, article_id: int) -> ArticleRow:
+    """An article that may be used on a case: NotFound, or a Conflict when archived."""
+    article = get_article(source, article_id)
+    if article.status == ArticleStatus.ARCHIVED:
+        raise Conflict(
+            f"article {article_id} is archived",
+            hint=f"publish it again first (desk kb edit {article_id} --publish), or pick another",
+        )
+    return article
+
+
+def use_event(tx: Tx, view: CaseView, agent: str, article_id: int) -> NewEvent | None:
+    """Record that the article was used on the case (a `kb_use` row) and
+    return its `kb_used` event for the case's change; None when it already
+    was (once per case and article)."""
+    case_id = view.case.id
+    article = usable_article(tx, article_id)
+    if tx.rows(USE_OF_ARTICLE, {"case_id": case_id, "article_id": article_id}):
+        return None
+    event = make_event(
+        case_id or 0,
+        agent,
+        EventKind.KB_USED,
+        article.title,
+        {"article_id": article_id, "title": article.title},
+    )
+    tx.execute(INSERT_USE, {"case_id": case_id, "article_id": article_id,
+                            "at": event["at"], "agent": agent})  # fmt: skip
+    return event
+
+
+def record_use(tx: Tx, *, agent: str, case_id: int, article_id: int) -> tuple[CaseView, bool]:
+    """The article was used on the case, in any status: a `kb_used` event and
+    a `kb_use` row (the article's `uses` counts distinct cases).  Returns the
+    case and whether anything changed: a second use is no change."""
     view = load_for_write(tx, case_id, None)
-    if tx.rows(USE_ON_CASE, {"case_id": case_id, "article_id": article_id}):
-        return False
-    event = make_event(case_id, agent, EventKind.KB_USED, article.title, {"article_id": article_id})
-    apply_change(tx, view, [event])
-    use = {"case_id": case_id, "article_id": article_id, "at": event["at"], "agent": agent}
-    tx.execute(INSERT_USE, use)
-    return True
+    event = use_event(tx, view, agent, article_id)
+    if event is None:
+        return view, False
+    return apply_change(tx, view, [event]), True
+
+
+# -- where knowledge is missing ----------------------------------------------
+
+GAP_CASES_PER_GROUP = 5
+# Resolved cases in the window (a range of ix_case_resolved) with no article
+# used (one lookup in kb_use's (case_id, article_id) key each), materialized
+# first so that no index on another column tempts the planner into walking
+# every case; then grouped by category and root cause with window functions:
+# each group's size, its newest case, its cases numbered newest first; the
+# groups ranked biggest first (the newest case breaks ties: the same order on
+# both databases, whatever their collation).
+GAP_CASES = (
+    "WITH gap AS MATERIALIZED ("
+    ' SELECT c.id, c.category, c.root_cause FROM "case" c WHERE c.resolved_at >= :since'
+    " AND NOT EXISTS (SELECT 1 FROM kb_use u WHERE u.case_id = c.id)"
+    "), counted AS ("
+    " SELECT id, category, root_cause,"
+    " count(*) OVER (PARTITION BY category, root_cause) AS n,"
+    " max(id) OVER (PARTITION BY category, root_cause) AS newest,"
+    " row_number() OVER (PARTITION BY category, root_cause ORDER BY id DESC) AS r"
+    " FROM gap"
+    "), ranked AS ("
+    " SELECT category, root_cause, n, id, r,"
+    " dense_rank() OVER (ORDER BY n DESC, newest DESC) AS g"
+    " FROM counted WHERE r <= :per_group"
+    ")"
+    " SELECT category, root_cause, n, id FROM ranked WHERE g <= :groups ORDER BY g, r"
+)
+# Searches that found nothing in the window, read from ix_kb_search_results_at
+# alone; a query without words (its key is empty) says nothing.
+GAP_SEARCHES = (
+    "SELECT query_key, count(*) AS n, max(at) AS last_at FROM kb_search"
+    " WHERE results = 0 AND at >= :since AND query_key != ''"
+    " GROUP BY query_key ORDER BY n DESC, last_at DESC, query_key LIMIT :limit"
+)
+# The most either part lists when no limit is asked for (0: all).
+GAPS_UNLIMITED = 2**31 - 1
+
+
+def gaps(source: Source, *, since: timedelta, limit: int | None = 10) -> KbGaps:
+    """Where knowledge is missing since `since` ago: resolved cases that used
+    no article, by category and root cause, and the searches that found
+    nothing, at most `limit` of each (None: all)."""
+    start = times.now() - since
+    wanted = limit or GAPS_UNLIMITED
+    params = {"since": source.time(start), "per_group": GAP_CASES_PER_GROUP, "groups": wanted}
+    groups: list[GapGroup] = []
+    for category, root_cause, n, case_id in source.rows(GAP_CASES, params):
+        if not groups or (groups[-1].category, groups[-1].root_cause) != (category, root_cause):
+            groups.append(GapGroup(category, root_cause, int(n)))
+        groups[-1].case_ids.append(int(case_id))
+    found = source.rows(GAP_SEARCHES, {"since": source.time(start), "limit": wanted})
+    searches = [GapSearch(str(key), int(n), to_time(at)) for key, n, at in found]
+    return KbGaps(start, groups, searches)

@@ -66,6 +66,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_kb_article_status_updated", "kb_article", ["status", "updated_at"])
     op.create_index("ix_kb_article_category", "kb_article", ["category"])
+    # The articles promoted from a case (desk kb promote refuses a second one).
+    op.create_index("ix_kb_article_source_case", "kb_article", ["source_case_id"])
     op.create_table(
         "kb_article_tag",
         sa.Column("id", sa.Integer(), primary_key=True),
@@ -94,6 +96,9 @@ def upgrade() -> None:
         sa.Column("results", sa.Integer(), nullable=False),
     )
     op.create_index("ix_kb_search_at", "kb_search", ["at"])
+    # desk kb gaps: the searches that found nothing in a window, read from the
+    # index alone (results, then time, with the key it groups by).
+    op.create_index("ix_kb_search_results_at", "kb_search", ["results", "at", "query_key"])
     op.create_table(
         "kb_use",
         sa.Column("id", sa.Integer(), primary_key=True),
