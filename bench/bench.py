@@ -870,6 +870,13 @@ def prepare_size(
             verify=lambda out: bool(out.strip()),
         ),  # fmt: skip
         read(
+            "kb_gaps",
+            "`desk kb gaps` (cases no article helped, empty searches)",
+            "kb",
+            "gaps",
+            verify=lambda out: bool(out.strip()),
+        ),  # fmt: skip
+        read(
             "feedback_due",
             "`desk feedback due` (the follow-up call list)",
             "feedback",

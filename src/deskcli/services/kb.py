@@ -20,6 +20,7 @@ Articles and cases: `promote` writes a draft from a solved case,
 
 from __future__ import annotations
 
+import math
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import replace
@@ -424,15 +425,39 @@ def _ranked(
     *,
     any_word: bool = False,
 ) -> list[tuple[ArticleRow, float]]:
-    """The articles the index finds for `words`, best first, with their rank."""
+    """The articles the index finds for `words`, best first, with their rank.
+
+    The index picks the candidates (its own ranking, bm25 or ts_rank, decides
+    which when there are many); they are then ranked here, the same way on
+    every backend, so a query lists the same articles in the same order on
+    SQLite and PostgreSQL."""
     sql, params = search_sql(source.dialect, words, statuses, any_word=any_word)
     if limit:
         sql += " LIMIT :limit"
-        params["limit"] = limit
+        params["limit"] = max(limit * CANDIDATES_PER_RESULT, MIN_CANDIDATES)
     found = source.rows(sql, params)
     n = len(ARTICLE_COLUMNS)
     articles = _completed(source, [ArticleRow.of(row[:n]) for row in found])
-    return [(article, float(row[n])) for article, row in zip(articles, found, strict=True)]
+    ranked = sorted(((a, relevance(a, words)) for a in articles), key=lambda r: (-r[1], r[0].id))
+    return ranked[:limit] if limit else ranked
+
+
+# Candidates the index hands over per result asked for (at least MIN_CANDIDATES).
+CANDIDATES_PER_RESULT = 5
+MIN_CANDIDATES = 50
+
+
+def relevance(article: ArticleRow, words: Sequence[str]) -> float:
+    """How well `article` matches `words`: per word, the matching words of
+    the title (TITLE_WEIGHT each) and of the body, each count dampened
+    (log1p) so that repeating a word does not outweigh matching another."""
+    title, body = search_words(article.title), search_words(article.body)
+    score = 0.0
+    for word in words:
+        in_title = sum(1 for w in title if w.startswith(word))
+        in_body = sum(1 for w in body if w.startswith(word))
+        score += TITLE_WEIGHT * math.log1p(in_title) + math.log1p(in_body)
+    return round(score, 4)
 
 
 def search(
