@@ -1,0 +1,1 @@
+"""Service levels: business-time calendars, policies and case clocks."""
