@@ -254,6 +254,11 @@ def test_a_read_of_an_older_file_migrates_it(db_path: Path, desk: Desk) -> None:
         connection.execute("DROP INDEX ix_case_resolved")
         for column in ("last_inbound_at", "csat", "nps"):
             connection.execute(f'ALTER TABLE "case" DROP COLUMN {column}')
+        # nor what 0009 adds
+        for table in ("case_clock", "sla_policy", "sla_calendar"):
+            connection.execute(f"DROP TABLE {table}")
+        connection.execute("DROP INDEX ix_case_due")
+        connection.execute('ALTER TABLE "case" DROP COLUMN due_at')
         connection.execute("UPDATE alembic_version SET version_num = '0004'")
     result = desk("case", "list", "--ids")
     assert result.exit_code == 0 and result.stdout == "1\n"

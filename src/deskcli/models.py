@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, DateTime, Index, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, DateTime, Index, UniqueConstraint, false, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import relationship
 from sqlalchemy.types import TypeDecorator
@@ -69,6 +69,7 @@ class Case(SQLModel, table=True):
         Index("ix_case_category", "category"),
         Index("ix_case_assignee_key_status", "assignee_key", "status"),
         Index("ix_case_team_key", "team_key"),
+        Index("ix_case_due", "due_at"),
         Index("ix_case_resolved", "resolved_at"),
     )
 
@@ -108,6 +109,9 @@ class Case(SQLModel, table=True):
     search_text: str = Field(default="", sa_column_kwargs={"server_default": ""})
     # Bumped on every write: the optimistic-concurrency check (see services.write_path).
     version: int = 1
+    # The earliest due time of the case's running service-level clocks (None:
+    # none running); kept by the write path, indexed for breaches and `desk next`.
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
     @property
     def tags(self) -> list[str]:
@@ -302,3 +306,52 @@ class KbUse(SQLModel, table=True):
     article_id: int = Field(foreign_key="kb_article.id")
     at: datetime = Field(sa_type=UTCDateTime)
     agent: str
+
+
+# Service levels (migration 0009; see its docstring for every column).
+class SlaCalendar(SQLModel, table=True):
+    __tablename__ = "sla_calendar"
+
+    name: str = Field(primary_key=True)
+    tz: str
+    hours: list[dict[str, Any]] = Field(sa_type=JSON)
+    holidays: list[str] = Field(sa_type=JSON)
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class SlaPolicy(SQLModel, table=True):
+    __tablename__ = "sla_policy"
+
+    priority: str = Field(primary_key=True)
+    first_response_seconds: int
+    next_reply_seconds: int
+    resolution_seconds: int
+    calendar: str = Field(foreign_key="sla_calendar.name")
+    updated_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class CaseClock(SQLModel, table=True):
+    __tablename__ = "case_clock"
+    __table_args__ = (
+        UniqueConstraint("case_id", "name", "cycle", name="uq_case_clock_run"),
+        Index(
+            "ix_case_clock_running_due",
+            "due_at",
+            sqlite_where=text("stopped_at IS NULL"),
+            postgresql_where=text("stopped_at IS NULL"),
+        ),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    name: str
+    cycle: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
+    target_seconds: int
+    calendar: str
+    started_at: datetime = Field(sa_type=UTCDateTime)
+    segment_started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    used_seconds: float = Field(default=0.0, sa_column_kwargs={"server_default": "0"})
+    due_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    paused: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    breached: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
