@@ -323,7 +323,7 @@ def recompute_running(tx: Tx, *, priority: str | None = None, calendar: str | No
             due = None
             if not paused and segment is not None:
                 due = calendars[str(on)].add(segment, int(target) - float(used))
-                cases.add(int(case_id))
+            cases.add(int(case_id))
             changes.append({"id": clock_id, "target": int(target), "calendar": on, "due": due})
         tx.execute_many(_RETIME, changes)
         count += len(changes)
