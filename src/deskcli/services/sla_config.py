@@ -41,6 +41,15 @@ POLICY_BY_PRIORITY = (
 )
 
 CLOCKS = ("first_response", "next_reply", "resolution")
+# The policies every desk starts with (migration 0009 seeds them): first
+# response, next reply, resolution, calendar.  An import may replace a policy
+# still at its default (services/importer.py).
+DEFAULT_POLICIES = {
+    "urgent": (3600, 3600, 4 * 3600, ALWAYS),
+    "high": (4 * 3600, 4 * 3600, 86400, ALWAYS),
+    "normal": (8 * 3600, 8 * 3600, 3 * 86400, ALWAYS),
+    "low": (86400, 86400, 5 * 86400, ALWAYS),
+}
 
 
 @dataclass(frozen=True)

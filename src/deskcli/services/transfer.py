@@ -1,9 +1,12 @@
 """Export and import: the whole desk as JSON Lines, and CSV for spreadsheets.
 
 JSON Lines (what `desk export` writes and `desk import` reads): one JSON object
-per line, each with a `"type"`: every customer, then every case, then every
-event, then the knowledge base: every article (with its tags), revision, use
-of an article on a case, and logged search; each ordered by id.  A record
+per line, each with a `"type"`: the service-level settings first (every
+calendar but the built-in `always`, by name, and the policy of every
+priority), then every customer, every case, every event, every case clock
+(its state, every column), then the knowledge base: every article (with its
+tags), revision, use of an article on a case, and logged search; each ordered
+by id.  A setting's `updated_at` is bookkeeping and is not exported.  A record
 carries every column of its table, with these substitutions: a customer is
 identified by its CRN (its numeric id is internal to one database and is not
 exported) and a case names its customer by `customer_crn`; a use is found by
@@ -23,6 +26,13 @@ append-only, are only ever added.  References point backwards,
 as an export writes them: a case to a customer on an earlier line or already in
 the database, an event to such a case, an article to the case it was promoted
 from, a revision to its article, a use to its case and article.
+
+Settings are matched by name (calendars) and priority (policies): identical
+ones are skipped, a calendar the database lacks is added, and a policy that
+differs replaces the database's only while that one is still the default the
+desk was created with (so a desk moves to a new database with its policies);
+otherwise it is a conflict, like any other record.  Clocks and the case's
+`due_at` are imported as they are: import recomputes no due time.
 
 There is no format version: a record type or field a desk does not know is
 refused (so a newer file is never half imported), and what later schemas
@@ -57,6 +67,9 @@ ARTICLE_TAGS: Table = SQLModel.metadata.tables["kb_article_tag"]
 REVISIONS: Table = SQLModel.metadata.tables["kb_revision"]
 USES: Table = SQLModel.metadata.tables["kb_use"]
 SEARCHES: Table = SQLModel.metadata.tables["kb_search"]
+CALENDARS: Table = SQLModel.metadata.tables["sla_calendar"]
+POLICIES: Table = SQLModel.metadata.tables["sla_policy"]
+CLOCKS: Table = SQLModel.metadata.tables["case_clock"]
 
 # The exported fields of each record type, in file order (after "type").
 # tests/test_transfer.py checks that they cover every column of the tables.
@@ -86,6 +99,7 @@ CASE_FIELDS = (
     "last_inbound_at",
     "csat",
     "nps",
+    "due_at",  # the earliest due time of the case's running clocks (schema 0009)
     "version",
     "tags",  # from the case_tag table: the case's tags, sorted as case JSON shows them
 )
@@ -106,14 +120,41 @@ ARTICLE_FIELDS = (
 REVISION_FIELDS = ("id", "article_id", "at", "agent", "changes")
 USE_FIELDS = ("case_id", "article_id", "at", "agent")
 SEARCH_FIELDS = ("id", "at", "agent", "query", "results")
+CALENDAR_FIELDS = ("name", "tz", "hours", "holidays")
+POLICY_FIELDS = (
+    "priority",
+    "first_response_seconds",
+    "next_reply_seconds",
+    "resolution_seconds",
+    "calendar",
+)
+CLOCK_FIELDS = (
+    "id",
+    "case_id",
+    "name",
+    "cycle",
+    "target_seconds",
+    "calendar",
+    "started_at",
+    "segment_started_at",
+    "used_seconds",
+    "due_at",
+    "stopped_at",
+    "paused",
+    "breached",
+)
 TIME_FIELDS = frozenset(
     {"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at"}
-    | {"follow_up_at", "at", "last_inbound_at"}
+    | {"follow_up_at", "at", "last_inbound_at", "due_at"}
+    | {"started_at", "segment_started_at", "stopped_at"}
 )
 CSV_FILES = {
+    "calendars.csv": CALENDAR_FIELDS,
+    "policies.csv": POLICY_FIELDS,
     "customers.csv": CUSTOMER_FIELDS,
     "cases.csv": CASE_FIELDS,
     "events.csv": EVENT_FIELDS,
+    "clocks.csv": CLOCK_FIELDS,
     "articles.csv": ARTICLE_FIELDS,
     "revisions.csv": REVISION_FIELDS,
     "uses.csv": USE_FIELDS,
@@ -126,9 +167,12 @@ WRITE_CHUNK = 500  # records per lookup and executemany while importing (SQLite'
 
 @dataclass
 class ExportCounts:
+    calendars: int = 0
+    policies: int = 0
     customers: int = 0
     cases: int = 0
     events: int = 0
+    clocks: int = 0
     articles: int = 0
     revisions: int = 0
     uses: int = 0
@@ -137,9 +181,12 @@ class ExportCounts:
 
 @dataclass
 class ImportSummary:
+    calendars: int = 0  # added
+    policies: int = 0  # set (a default replaced)
     customers: int = 0  # added
     cases: int = 0
     events: int = 0
+    clocks: int = 0
     articles: int = 0
     revisions: int = 0
     uses: int = 0
@@ -157,9 +204,12 @@ CASE_ROW_FIELDS = tuple(f for f in CASE_FIELDS if f != "tags")
 ARTICLE_ROW_FIELDS = tuple(f for f in ARTICLE_FIELDS if f != "tags")
 # Record types in file order, with the counter (ExportCounts, ImportSummary) of each.
 RECORD_TYPES = {
+    "calendar": "calendars",
+    "policy": "policies",
     "customer": "customers",
     "case": "cases",
     "event": "events",
+    "clock": "clocks",
     "article": "articles",
     "revision": "revisions",
     "use": "uses",
