@@ -372,3 +372,156 @@ def test_calendar_names_complete(db_path: Path, dj: Json) -> None:
 def test_set_json_is_the_show_json(dj: Json) -> None:
     out = dj("sla", "calendar", "set", "x", "--tz", "UTC", "--hours", "mon 09:00-10:00")
     assert json.dumps(out) == json.dumps(dj("sla", "calendar", "show", "x"))
+
+
+# -- export and import ------------------------------------------------------------
+
+
+def write_lines(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def calendar_line(name: str = "madrid", **more: Any) -> dict[str, Any]:
+    return {
+        "type": "calendar",
+        "name": name,
+        "tz": "Europe/Madrid",
+        "hours": [{"days": [0, 1, 2, 3, 4], "from": "09:00", "to": "18:00"}],
+        "holidays": ["2026-12-25"],
+    } | more
+
+
+def policy_line(priority: str = "high", **more: Any) -> dict[str, Any]:
+    return {
+        "type": "policy",
+        "priority": priority,
+        "first_response_seconds": 7200,
+        "next_reply_seconds": 7200,
+        "resolution_seconds": 86400,
+        "calendar": "madrid",
+    } | more
+
+
+def clock_line(clock_id: int, case_id: int = 1, **more: Any) -> dict[str, Any]:
+    return {
+        "type": "clock",
+        "id": clock_id,
+        "case_id": case_id,
+        "name": "first_response",
+        "cycle": 0,
+        "target_seconds": 3600,
+        "calendar": "madrid",
+        "started_at": "2026-03-06T17:30:00+00:00",
+        "segment_started_at": "2026-03-06T17:30:00+00:00",
+        "used_seconds": 0,
+        "due_at": "2026-03-06T18:30:00+00:00",  # not what madrid gives: kept as it is
+        "stopped_at": None,
+        "paused": False,
+        "breached": False,
+    } | more
+
+
+CUSTOMER = {"type": "customer", "crn": "C-9", "name": "Ana", "email": None, "phone": None,
+            "created_at": "2026-03-06T17:00:00+00:00"}  # fmt: skip
+CASE = {
+    "type": "case", "id": 1, "customer_crn": "C-9", "subject": "Down", "description": "",
+    "channel": "email", "category": None, "priority": "high", "status": "new",
+    "assignee": None, "team": None, "tier": 1, "created_at": "2026-03-06T17:30:00+00:00",
+    "updated_at": "2026-03-06T17:30:00+00:00", "first_response_at": None,
+    "resolved_at": None, "closed_at": None, "resolution": None, "root_cause": None,
+    "follow_up_at": None, "reopen_count": 0, "handling_seconds": 0,
+    "due_at": "2026-03-06T18:30:00+00:00", "version": 1,
+}  # fmt: skip
+
+
+def test_an_import_sets_default_policies_and_keeps_clocks_as_they_are(
+    desk: Desk, dj: Json, sql: Sql, tmp_path: Path
+) -> None:
+    dump = write_lines(tmp_path / "a.jsonl",
+                       [calendar_line(), policy_line(), CUSTOMER, CASE, clock_line(1)])  # fmt: skip
+    summary = dj("import", str(dump))
+    assert (summary["calendars"], summary["policies"], summary["clocks"]) == (1, 1, 1)
+    assert dj("sla", "calendar", "show", "madrid")["hours"] == [
+        {"days": "mon-fri", "from": "09:00", "to": "18:00"}
+    ]
+    assert dj("sla", "policy", "list")[1]["calendar"] == "madrid"
+    # Nothing recomputed: the due times are the file's.
+    assert clocks(sql, 1)["first_response/0"][2] == "2026-03-06T18:30:00+00:00"
+    assert case_due(sql, 1) == "2026-03-06T18:30:00+00:00"
+    again = dj("import", str(dump))
+    assert (again["policies"], again["clocks"], again["skipped"]) == (0, 0, 5)
+
+
+def test_an_import_never_overrides_a_chosen_setting(desk: Desk, dj: Json, tmp_path: Path) -> None:
+    dj("sla", "calendar", "set", "madrid", "--tz", "UTC", "--hours", "mon-fri 08:00-16:00")
+    result = desk("import", str(write_lines(tmp_path / "a.jsonl", [calendar_line()])))
+    assert result.exit_code == 4
+    assert "line 1: calendar madrid differs from the one in the database (tz, hours, holidays)" in (
+        result.stderr
+    )
+    dj("sla", "policy", "set", "high", "--resolution", "3d")  # chosen here: not a default
+    lines = [policy_line(calendar="always"), CUSTOMER]
+    result = desk("import", str(write_lines(tmp_path / "b.jsonl", lines)))
+    assert result.exit_code == 4
+    assert "line 1: policy of high differs from the one in the database" in result.stderr
+    assert dj("sla", "policy", "list")[1]["resolution_seconds"] == 3 * 86400
+    assert dj("customer", "list") == []  # nothing was imported
+    always = calendar_line("always", tz="UTC")
+    result = desk("import", str(write_lines(tmp_path / "c.jsonl", [always])))
+    assert result.exit_code == 4 and "calendar always differs" in result.stderr
+
+
+def test_a_clock_run_the_database_holds_under_another_id_is_refused(
+    desk: Desk, dj: Json, tmp_path: Path
+) -> None:
+    dj("import", str(write_lines(tmp_path / "a.jsonl",
+                                 [calendar_line(), CUSTOMER, CASE, clock_line(1)])))  # fmt: skip
+    result = desk("import", str(write_lines(tmp_path / "b.jsonl", [clock_line(2)])))
+    assert result.exit_code == 4
+    assert "line 1: clock 2 is run 0 of the first_response clock of case 1, which the database" \
+        " holds as clock 1" in result.stderr  # fmt: skip
+
+
+def test_bad_service_level_lines_are_reported_and_nothing_is_imported(
+    desk: Desk, dj: Json, tmp_path: Path
+) -> None:
+    lines = [
+        calendar_line(),  # 1
+        calendar_line("mars", tz="Mars/Olympus"),  # 2
+        calendar_line("late", hours=[{"days": [0], "from": "18:00", "to": "09:00"}]),  # 3
+        calendar_line("twice", hours=[{"days": [0, 1], "from": "09:00", "to": "18:00"},
+                                      {"days": [1], "from": "17:00", "to": "19:00"}]),  # 4
+        calendar_line("xmas", holidays=["christmas"]),  # 5
+        calendar_line("madrid"),  # 6: again
+        policy_line(first_response_seconds=0),  # 7
+        policy_line("low", calendar="nowhere"),  # 8
+        CUSTOMER,  # 9
+        CASE,  # 10
+        clock_line(1, paused=True),  # 11: paused with a segment and a due time
+        clock_line(2, case_id=99),  # 12: no such case
+        clock_line(3),  # 13
+        clock_line(4),  # 14: the same run as 13
+        clock_line(5, name="wait_time", cycle=1),  # 15
+    ]  # fmt: skip
+    result = desk("import", str(write_lines(tmp_path / "bad.jsonl", lines)))
+    assert result.exit_code == 2, result.output
+    stderr = result.stderr
+    for expected in (
+        "line 2: calendar.tz: Value error, unknown time zone 'Mars/Olympus'",
+        "line 3: calendar.hours: Value error, hours 'mon 18:00-09:00': the end must be later",
+        "line 4: calendar.hours: Value error, the hours 'mon,tue 09:00-18:00' and"
+        " 'tue 17:00-19:00' overlap on tue",
+        "line 5: calendar.holidays: Value error, holiday 'christmas' is not a date",
+        "line 6: calendar madrid again (first on line 1)",
+        "line 7: policy.first_response_seconds: Input should be greater than or equal to 1",
+        "line 8: policy of low: calendar nowhere is neither on an earlier line nor in the database",
+        "line 11: clock: Value error, a paused clock has no segment_started_at and no due_at",
+        "line 12: clock 2: case 99 is neither on an earlier line nor in the database",
+        "line 14: clock 4: first_response clock 0 of case 1 again (first on line 13)",
+        "line 15: clock.name: Input should be 'first_response', 'next_reply' or 'resolution'",
+        "11 invalid lines; nothing was imported",
+    ):
+        assert expected in stderr, expected
+    assert dj("sla", "calendar", "list") == [ALWAYS]
+    assert dj("customer", "list") == []
