@@ -525,3 +525,28 @@ def test_bad_service_level_lines_are_reported_and_nothing_is_imported(
         assert expected in stderr, expected
     assert dj("sla", "calendar", "list") == [ALWAYS]
     assert dj("customer", "list") == []
+
+
+# -- damaged settings ---------------------------------------------------------------
+
+
+@pytest.mark.sqlite_only
+def test_a_damaged_calendar_is_exit_5_and_doctor_names_it(
+    db_path: Path, desk: Desk, dj: Json
+) -> None:
+    import sqlite3
+
+    dj("sla", "calendar", "set", "office", "--tz", "UTC", "--hours", "mon-fri 09:00-18:00")
+    healthy = desk("doctor", "--json")  # calendars hold lists, and have no id column
+    assert healthy.exit_code == 0, healthy.output
+    with sqlite3.connect(db_path) as connection:
+        connection.execute("UPDATE sla_calendar SET hours = '{bad' WHERE name = 'office'")
+    for args in (("sla", "calendar", "show", "office"), ("sla", "calendar", "list", "--json")):
+        result = desk(*args)
+        assert result.exit_code == 5, result.output
+        assert "damaged value in sla_calendar office, column hours" in result.stderr
+    doctor = desk("doctor", "--json")
+    assert doctor.exit_code == 5
+    assert any(
+        "sla_calendar office, column hours" in p for p in json.loads(doctor.stdout)["problems"]
+    )

@@ -20,7 +20,7 @@ from typing import Any
 
 from deskcli import limits, times
 from deskcli.domain import PRIORITY_RANK, Priority
-from deskcli.errors import Conflict, InvalidValue, NotFound, unknown_choice
+from deskcli.errors import Conflict, InvalidValue, NotFound, StorageError, unknown_choice
 from deskcli.reads.rows import to_time
 from deskcli.reads.source import Source, in_list
 from deskcli.sla.calendar import (
@@ -76,15 +76,23 @@ def get_calendar(source: Source, name: str) -> Calendar:
 
 
 def calendar_of(name: str, tz: str, hours: Any, holidays: Any) -> Calendar:
-    """A stored calendar row as a Calendar (SQLite keeps JSON as text)."""
-    hours = json.loads(hours) if isinstance(hours, str) else hours
-    holidays = json.loads(holidays) if isinstance(holidays, str) else holidays
-    return Calendar(
-        name,
-        tz,
-        tuple(Hours(tuple(h["days"]), _clock_time(h["from"]), _clock_time(h["to"])) for h in hours),
-        frozenset(date.fromisoformat(d) for d in holidays),
-    )
+    """A stored calendar row as a Calendar (SQLite keeps JSON as text); a
+    value that is not one (SQLite keeps whatever was written) is exit 5."""
+    column = "hours"
+    try:
+        hours = json.loads(hours) if isinstance(hours, str) else hours
+        ranges = tuple(
+            Hours(tuple(h["days"]), _clock_time(h["from"]), _clock_time(h["to"])) for h in hours
+        )
+        column = "holidays"
+        holidays = json.loads(holidays) if isinstance(holidays, str) else holidays
+        return Calendar(name, tz, ranges, frozenset(date.fromisoformat(d) for d in holidays))
+    except (ValueError, TypeError, KeyError):
+        raise StorageError(
+            f"the database holds a damaged value in sla_calendar {name}, column {column}:"
+            " run desk doctor",
+            hint="restore the database from a backup, or set the calendar again",
+        ) from None
 
 
 def hours_json(calendar: Calendar) -> list[dict[str, Any]]:
