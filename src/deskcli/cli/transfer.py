@@ -45,17 +45,17 @@ def export(
     """Export customers, cases, events, service levels and the knowledge base (JSON Lines or CSV).
 
     One consistent snapshot, streamed.  JSON Lines: one object a line with a
-    "type": calendars (all but the built-in always) and policies, then
-    customers, cases, events, clocks (each case clock as it stands),
-    articles (with their tags), revisions, uses (an article used on a case)
-    and searches (the search log), each by id, with every column; cases name
-    their customer by customer_crn; times are ISO 8601 in UTC with the
-    offset, to the microsecond when stored so.  The search index is not
-    exported: import rebuilds it.  desk import reads it back.
+    "type": customers, then cases, events, articles (with their tags),
+    revisions, uses (an article used on a case), searches (the search log),
+    calendars (all but the built-in always), policies and clocks (each case
+    clock as it stands), each by id, with every column; cases name their
+    customer by customer_crn; times are ISO 8601 in UTC with the offset, to
+    the microsecond when stored so.  The search index is not exported:
+    import rebuilds it.  desk import reads it back.
 
-    CSV writes one file per type (calendars.csv, policies.csv, customers.csv,
-    cases.csv, events.csv, clocks.csv, articles.csv, revisions.csv, uses.csv,
-    searches.csv) into the --out
+    CSV writes one file per type (customers.csv, cases.csv, events.csv,
+    articles.csv, revisions.csv, uses.csv, searches.csv, calendars.csv,
+    policies.csv, clocks.csv) into the --out
     directory (created if missing), same fields, a header row; cells that a
     spreadsheet would run as a formula (starting with = + - @, tab or CR) get
     a leading '.  CSV is for reading, not for desk import.
@@ -104,13 +104,13 @@ _COUNTED = (
     ("customers", "customer", True),
     ("cases", "case", True),
     ("events", "event", True),
-    ("clocks", "clock", False),
     ("articles", "article", False),
     ("revisions", "revision", False),
     ("uses", "use", False),
     ("searches", "search", False),
     ("calendars", "calendar", False),
     ("policies", "policy", False),
+    ("clocks", "clock", False),
 )
 
 
@@ -198,10 +198,10 @@ def import_(
     its calendar, a clock after its case and calendar.  Clocks and case due
     times are imported as they are: nothing is recomputed.
 
-    --json prints {"calendars": n, "policies": n, "customers": n, "cases":
-    n, "events": n, "clocks": n, "articles": n, "revisions": n, "uses": n,
-    "searches": n, "skipped": n, "invalid": n}: records added (policies:
-    set), records already there, bad lines.
+    --json prints {"customers": n, "cases": n, "events": n, "articles": n,
+    "revisions": n, "uses": n, "searches": n, "calendars": n, "policies": n,
+    "clocks": n, "skipped": n, "invalid": n}: records added (policies: set),
+    records already there, bad lines.
 
     \b
     Usage:

@@ -173,16 +173,16 @@ def search_records(session: Session) -> Iterator[dict[str, Any]]:
 
 # Each record type's records, in file order (see transfer.RECORD_TYPES).
 SOURCES: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
-    "calendar": calendar_records,
-    "policy": policy_records,
     "customer": customer_records,
     "case": case_records,
     "event": event_records,
-    "clock": clock_records,
     "article": article_records,
     "revision": revision_records,
     "use": use_records,
     "search": search_records,
+    "calendar": calendar_records,
+    "policy": policy_records,
+    "clock": clock_records,
 }
 
 
@@ -309,8 +309,8 @@ def export_jsonl_file(session: Session, path: Path, database: Path | None = None
 
 def export_csv(session: Session, directory: Path) -> ExportCounts:
     """Write one CSV file per record type into `directory` (transfer.CSV_FILES:
-    calendars.csv, policies.csv, customers.csv, cases.csv, events.csv,
-    clocks.csv, articles.csv, revisions.csv, uses.csv, searches.csv).
+    customers.csv, cases.csv, events.csv, articles.csv, revisions.csv,
+    uses.csv, searches.csv, calendars.csv, policies.csv, clocks.csv).
 
     UTF-8, a header row, every cell quoted, CRLF line ends (RFC 4180), empty
     cells for nulls, event data, tags, revision changes and a calendar's

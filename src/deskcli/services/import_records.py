@@ -337,7 +337,7 @@ Record = (
     | UseRecord
     | SearchRecord
 )
-TYPE_NAMES = "calendar, policy, customer, case, event, clock, article, revision, use or search"
+TYPE_NAMES = "customer, case, event, article, revision, use, search, calendar, policy or clock"
 AnyRecord = Annotated[Record, Field(discriminator="type")]
 _RECORD: TypeAdapter[Record] = TypeAdapter(AnyRecord)
 

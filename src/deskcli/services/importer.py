@@ -310,7 +310,7 @@ class _Importer:
     # Chunks ---------------------------------------------------------------
 
     def finish(self) -> ImportSummary:
-        self._flush_searches()  # flushes every earlier type first (settings, ..., clocks, ...)
+        self._flush_clocks()  # flushes every earlier type first
         if self.summary.invalid and not self.skip_invalid:
             n = self.summary.invalid
             raise InvalidValue(
@@ -334,6 +334,7 @@ class _Importer:
         )
 
     def _flush_calendars(self) -> None:
+        self._flush_searches()
         batch, self.calendars = self.calendars, []
         if not batch or not self.writing:
             return
@@ -382,7 +383,6 @@ class _Importer:
             self.summary.policies += 1
 
     def _flush_customers(self) -> None:
-        self._flush_policies()
         batch, self.customers = self.customers, []
         if not batch or not self.writing:
             return
@@ -490,7 +490,7 @@ class _Importer:
             self.summary.events += len(new)
 
     def _flush_clocks(self) -> None:
-        self._flush_events()
+        self._flush_policies()
         batch, self.clocks = self.clocks, []
         if not batch or not self.writing:
             return
@@ -524,7 +524,7 @@ class _Importer:
             self.summary.clocks += len(new)
 
     def _flush_articles(self) -> None:
-        self._flush_clocks()
+        self._flush_events()
         batch, self.articles = self.articles, []
         if not batch or not self.writing:
             return

@@ -1,12 +1,12 @@
 """Export and import: the whole desk as JSON Lines, and CSV for spreadsheets.
 
 JSON Lines (what `desk export` writes and `desk import` reads): one JSON object
-per line, each with a `"type"`: the service-level settings first (every
-calendar but the built-in `always`, by name, and the policy of every
-priority), then every customer, every case, every event, every case clock
-(its state, every column), then the knowledge base: every article (with its
-tags), revision, use of an article on a case, and logged search; each ordered
-by id.  A setting's `updated_at` is bookkeeping and is not exported.  A record
+per line, each with a `"type"`: every customer, then every case, then every
+event, then the knowledge base: every article (with its tags), revision, use
+of an article on a case, and logged search; each ordered by id; then the
+service levels: every calendar but the built-in `always` (by name), the
+policy of every priority, and every case clock (its state, every column, by
+id).  A setting's `updated_at` is bookkeeping and is not exported.  A record
 carries every column of its table, with these substitutions: a customer is
 identified by its CRN (its numeric id is internal to one database and is not
 exported) and a case names its customer by `customer_crn`; a use is found by
@@ -149,16 +149,16 @@ TIME_FIELDS = frozenset(
     | {"started_at", "segment_started_at", "stopped_at"}
 )
 CSV_FILES = {
-    "calendars.csv": CALENDAR_FIELDS,
-    "policies.csv": POLICY_FIELDS,
     "customers.csv": CUSTOMER_FIELDS,
     "cases.csv": CASE_FIELDS,
     "events.csv": EVENT_FIELDS,
-    "clocks.csv": CLOCK_FIELDS,
     "articles.csv": ARTICLE_FIELDS,
     "revisions.csv": REVISION_FIELDS,
     "uses.csv": USE_FIELDS,
     "searches.csv": SEARCH_FIELDS,
+    "calendars.csv": CALENDAR_FIELDS,
+    "policies.csv": POLICY_FIELDS,
+    "clocks.csv": CLOCK_FIELDS,
 }
 
 READ_BATCH = 1000  # rows per fetch while exporting
@@ -167,30 +167,30 @@ WRITE_CHUNK = 500  # records per lookup and executemany while importing (SQLite'
 
 @dataclass
 class ExportCounts:
-    calendars: int = 0
-    policies: int = 0
     customers: int = 0
     cases: int = 0
     events: int = 0
-    clocks: int = 0
     articles: int = 0
     revisions: int = 0
     uses: int = 0
     searches: int = 0
+    calendars: int = 0
+    policies: int = 0
+    clocks: int = 0
 
 
 @dataclass
 class ImportSummary:
-    calendars: int = 0  # added
-    policies: int = 0  # set (a default replaced)
     customers: int = 0  # added
     cases: int = 0
     events: int = 0
-    clocks: int = 0
     articles: int = 0
     revisions: int = 0
     uses: int = 0
     searches: int = 0
+    calendars: int = 0
+    policies: int = 0  # set (a default replaced)
+    clocks: int = 0
     skipped: int = 0  # already in the database, identical
     invalid: int = 0  # bad lines (reported; skipped with --skip-invalid)
 
@@ -204,16 +204,16 @@ CASE_ROW_FIELDS = tuple(f for f in CASE_FIELDS if f != "tags")
 ARTICLE_ROW_FIELDS = tuple(f for f in ARTICLE_FIELDS if f != "tags")
 # Record types in file order, with the counter (ExportCounts, ImportSummary) of each.
 RECORD_TYPES = {
-    "calendar": "calendars",
-    "policy": "policies",
     "customer": "customers",
     "case": "cases",
     "event": "events",
-    "clock": "clocks",
     "article": "articles",
     "revision": "revisions",
     "use": "uses",
     "search": "searches",
+    "calendar": "calendars",
+    "policy": "policies",
+    "clock": "clocks",
 }
 
 
