@@ -126,6 +126,16 @@ def event_line(event_id: int, case_id: int, body: str = "") -> dict[str, Any]:
     }
 
 
+def clock_line(clock_id: int, case_id: int) -> dict[str, Any]:
+    """A stopped resolution clock (migration 0009 defines the columns)."""
+    return {
+        "type": "clock", "id": clock_id, "case_id": case_id, "name": "resolution", "cycle": 0,
+        "target_seconds": 3600, "calendar": "always", "started_at": "2026-01-02T03:04:05+00:00",
+        "segment_started_at": None, "used_seconds": 60.5, "due_at": "2026-01-02T04:04:05+00:00",
+        "stopped_at": "2026-01-02T03:05:05.500000+00:00", "paused": False, "breached": False,
+    }  # fmt: skip
+
+
 def summary_of(**counted: int) -> dict[str, int]:
     """What `desk import --json` prints: these counts, the others 0."""
     kinds = ("customers", "cases", "events", "articles", "revisions", "uses", "searches",
@@ -431,10 +441,11 @@ def test_large_import_crosses_chunks(desk: Desk, dj: Callable[..., Any], tmp_pat
     records: list[dict[str, Any] | str] = [customer_line(f"C-{i}") for i in range(3)]
     records += [case_line(i, f"C-{i % 3}") for i in range(1, n_cases + 1)]
     records += [event_line(i, (i % n_cases) + 1) for i in range(1, 2 * n_cases + 1)]
+    records += [clock_line(i, n_cases + 1 - i) for i in range(1, n_cases + 1)]
     dump = write_lines(tmp_path / "big.jsonl", records)
     summary = dj("import", str(dump))
-    assert summary == summary_of(customers=3, cases=n_cases, events=2 * n_cases)
-    assert dj("import", str(dump))["skipped"] == 3 + 3 * n_cases
+    assert summary == summary_of(customers=3, cases=n_cases, events=2 * n_cases, clocks=n_cases)
+    assert dj("import", str(dump))["skipped"] == 3 + 4 * n_cases
     assert dj("customer", "show", "C-1", "--limit", "0")["case_count"] == len(
         range(1, n_cases + 1, 3)
     )
