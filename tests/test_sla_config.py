@@ -129,7 +129,14 @@ def test_bad_calendar_names_and_unknown_calendars(desk: Desk) -> None:
 
 
 def test_every_priority_has_a_policy_from_the_start(dj: Json, desk: Desk) -> None:
+    from deskcli.services.sla_config import DEFAULT_POLICIES as KNOWN
+
     assert dj("sla", "policy", "list") == DEFAULT_POLICIES
+    # What an import may replace is what the migration seeds.
+    assert [(p["priority"], (p["first_response_seconds"], p["next_reply_seconds"],
+             p["resolution_seconds"], p["calendar"])) for p in DEFAULT_POLICIES] == list(
+        KNOWN.items()
+    )  # fmt: skip
     table = desk("sla", "policy", "list").stdout
     assert table.splitlines()[1].split() == ["urgent", "1h", "1h", "4h", "always"]
 
