@@ -54,6 +54,9 @@ READS = [
     ("feedback", "due"),
     ("feedback", "due", "--not-asked-within", "60d", "--limit", "5"),
     ("feedback", "list", "--since", "7d", "--agent", "alice"),
+    ("sla", "calendar", "show", "always"),
+    ("sla", "calendar", "list"),
+    ("sla", "policy", "list"),
 ]
 MACHINE = [
     ("case", "list", "--json"),
@@ -71,6 +74,9 @@ MACHINE = [
     ("feedback", "due", "--json"),
     ("feedback", "due", "--ids"),
     ("feedback", "list", "--json"),
+    ("sla", "calendar", "show", "always", "--json"),
+    ("sla", "calendar", "list", "--json"),
+    ("sla", "policy", "list", "--json"),
 ]
 
 
@@ -158,6 +164,9 @@ WRITES = [
     ("kb", "search", "wi-fi router"),
     ("kb", "search", "wi-fi", "--all", "--json"),
     ("kb", "archive", "2", "--json"),
+    ("sla", "calendar", "set", "office", "--tz", "UTC", "--hours", "mon-fri 09:00-18:00"),
+    ("sla", "calendar", "set", "office", "--tz", "Europe/Madrid", "--hours", "mon 09:00-10:00"),
+    ("sla", "policy", "set", "high", "--first-response", "2h", "--calendar", "office", "--json"),
 ]
 
 

@@ -126,10 +126,25 @@ def event_line(event_id: int, case_id: int, body: str = "") -> dict[str, Any]:
     }
 
 
+def clock_line(clock_id: int, case_id: int) -> dict[str, Any]:
+    """A stopped resolution clock (migration 0009 defines the columns)."""
+    return {
+        "type": "clock", "id": clock_id, "case_id": case_id, "name": "resolution", "cycle": 0,
+        "target_seconds": 3600, "calendar": "always", "started_at": "2026-01-02T03:04:05+00:00",
+        "segment_started_at": None, "used_seconds": 60.5, "due_at": "2026-01-02T04:04:05+00:00",
+        "stopped_at": "2026-01-02T03:05:05.500000+00:00", "paused": False, "breached": False,
+    }  # fmt: skip
+
+
 def summary_of(**counted: int) -> dict[str, int]:
     """What `desk import --json` prints: these counts, the others 0."""
-    kinds = ("customers", "cases", "events", "articles", "revisions", "uses", "searches")
+    kinds = ("customers", "cases", "events", "articles", "revisions", "uses", "searches",
+             "calendars", "policies", "clocks")  # fmt: skip
     return dict.fromkeys((*kinds, "skipped", "invalid"), 0) | counted
+
+
+# Every desk has a policy per priority from the start: an export carries them.
+POLICIES = 4
 
 
 def counts(desk: Desk, env: dict[str, str] | None = None) -> dict[str, int]:
@@ -144,15 +159,16 @@ def test_jsonl_has_every_column_in_order(desk: Desk, dj: Callable[..., Any]) -> 
     populate(desk, dj)
     records = lines_of(export_bytes(desk))
     kinds = [r["type"] for r in records]
-    assert kinds == sorted(kinds, key=["customer", "case", "event"].index)
+    assert kinds == sorted(kinds, key=["customer", "case", "event", "policy"].index)
     for kind, fields in (
+        ("policy", transfer.POLICY_FIELDS),
         ("customer", transfer.CUSTOMER_FIELDS),
         ("case", transfer.CASE_FIELDS),
         ("event", transfer.EVENT_FIELDS),
     ):
         of_kind = [r for r in records if r["type"] == kind]
         assert of_kind and all(list(r) == ["type", *fields] for r in of_kind)
-        if kind != "customer":
+        if kind not in ("customer", "policy"):
             assert [r["id"] for r in of_kind] == sorted(r["id"] for r in of_kind)
     assert [r["crn"] for r in records if r["type"] == "customer"] == ["C-1", "C-2", "C-3"]
     case = next(r for r in records if r["type"] == "case")
@@ -185,6 +201,23 @@ def test_fields_cover_every_column(table: str, fields: tuple[str, ...]) -> None:
     assert set(fields) - {"customer_crn", "tags"} == columns - substituted
 
 
+@pytest.mark.parametrize(
+    ("table", "fields", "left_out"),
+    [
+        (transfer.CALENDARS, transfer.CALENDAR_FIELDS, {"updated_at"}),
+        (transfer.POLICIES, transfer.POLICY_FIELDS, {"updated_at"}),
+        (transfer.CLOCKS, transfer.CLOCK_FIELDS, set()),
+    ],
+)
+def test_service_level_fields_cover_every_column(
+    table: Any, fields: tuple[str, ...], left_out: set[str]
+) -> None:
+    # A setting's updated_at is bookkeeping of the desk it was set on; a
+    # clock is exported whole, so that its state survives the trip.
+    assert set(fields) == {c.name for c in table.columns} - left_out
+    assert "due_at" in transfer.CASE_FIELDS
+
+
 def test_export_to_a_file_is_private_and_same_as_stdout(
     desk: Desk, dj: Callable[..., Any], tmp_path: Path
 ) -> None:
@@ -194,14 +227,18 @@ def test_export_to_a_file_is_private_and_same_as_stdout(
     assert summary == {
         "format": "jsonl", "out": str(out), "customers": 3, "cases": 3, "events": 14,
         "articles": 0, "revisions": 0, "uses": 0, "searches": 0,
+        "calendars": 0, "policies": POLICIES, "clocks": 0,
     }  # fmt: skip
     assert out.read_bytes() == export_bytes(desk)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".desk.jsonl")] == []
 
 
-def test_export_of_an_empty_desk_is_empty(desk: Desk) -> None:
-    assert export_bytes(desk) == b""
+def test_export_of_an_empty_desk_is_its_default_policies(desk: Desk) -> None:
+    records = lines_of(export_bytes(desk))
+    assert [(r["type"], r["priority"], r["calendar"]) for r in records] == [
+        ("policy", p, "always") for p in ("high", "low", "normal", "urgent")
+    ]
 
 
 # -- round trip and idempotency -------------------------------------------------
@@ -232,6 +269,31 @@ def populate_kb(dj: Callable[..., Any], sql: Callable[..., list[Any]]) -> None:
     dj("kb", "search", "nothing like this")
 
 
+def populate_sla(dj: Callable[..., Any], sql: Callable[..., list[Any]]) -> None:
+    """Service levels on a populated desk: a calendar, a changed policy, and
+    clocks in every state (rows as migration 0009 defines them; deliberately
+    not what a recomputation would give, which an import must not do)."""
+    dj("sla", "calendar", "set", "madrid", "--tz", "Europe/Madrid",
+       "--hours", "mon-fri 09:00-18:00", "--holiday", "2026-12-25")  # fmt: skip
+    dj("sla", "policy", "set", "high", "--first-response", "2h", "--calendar", "madrid")
+    sql("DELETE FROM case_clock")  # whatever the commands made: these rows are the test's
+    for case_id, name, cycle, segment, used, due, stopped, paused, breached in (
+        (2, "first_response", 0, "2026-01-02 09:00:00.123456", 0.0,
+         "2026-01-02 10:00:00.5", None, False, False),
+        (2, "resolution", 0, None, 1800.25, None, None, True, False),
+        (1, "next_reply", 1, None, 7200.0, "2026-01-03 09:00:00", "2026-01-03 11:00:00",
+         False, True),
+    ):  # fmt: skip
+        sql(
+            "INSERT INTO case_clock (case_id, name, cycle, target_seconds, calendar, started_at,"
+            " segment_started_at, used_seconds, due_at, stopped_at, paused, breached) VALUES"
+            " (:c, :n, :k, 3600, 'madrid', '2026-01-02 08:59:59.5', :s, :u, :d, :t, :p, :b)",
+            c=case_id, n=name, k=cycle, s=segment, u=used, d=due, t=stopped, p=paused,
+            b=breached,
+        )  # fmt: skip
+    sql("UPDATE \"case\" SET due_at = '2026-01-02 10:00:00.5' WHERE id = 2")
+
+
 def test_round_trip_into_an_empty_database(
     desk: Desk,
     dj: Callable[..., Any],
@@ -241,19 +303,32 @@ def test_round_trip_into_an_empty_database(
 ) -> None:
     populate(desk, dj)
     populate_kb(dj, sql)
+    populate_sla(dj, sql)
     original = export_bytes(desk)
     records = lines_of(original)
     kb = ["article"] * 3 + ["revision"] * 5 + ["use"] * 3 + ["search"] * 3
-    assert [r["type"] for r in records[-len(kb) :]] == kb
+    sla = ["calendar"] + ["policy"] * POLICIES + ["clock"] * 3
+    assert [r["type"] for r in records[-len(kb) - len(sla) :]] == kb + sla
+    clocks = [r for r in records if r["type"] == "clock"]
+    assert [list(c) for c in clocks] == [["type", *transfer.CLOCK_FIELDS]] * 3
+    assert (clocks[0]["due_at"], clocks[1]["paused"], clocks[1]["used_seconds"]) == (
+        "2026-01-02T10:00:00.500000+00:00", True, 1800.25
+    )  # fmt: skip
+    assert next(r for r in records if r["type"] == "case" and r["id"] == 2)["due_at"] == (
+        "2026-01-02T10:00:00.500000+00:00"
+    )
     assert "title_fold" not in original.decode() and "query_key" not in original.decode()
     dump = tmp_path / "dump.jsonl"
     dump.write_bytes(original)
 
     summary = dj("import", str(dump), env=other)
     assert summary == summary_of(
-        customers=3, cases=3, events=14, articles=3, revisions=5, uses=3, searches=3
-    )
-    assert export_bytes(desk, env=other) == original  # byte for byte
+        calendars=1, policies=1, customers=3, cases=3, events=14, clocks=3, articles=3,
+        revisions=5, uses=3, searches=3, skipped=POLICIES - 1,
+    )  # fmt: skip
+    assert export_bytes(desk, env=other) == original  # byte for byte, clock state included
+    for command in (("sla", "calendar", "list"), ("sla", "policy", "list")):
+        assert dj(*command, env=other) == dj(*command)
 
     # The commands see the same data, too.
     for command in (
@@ -284,6 +359,21 @@ def test_round_trip_into_an_empty_database(
     assert [r["id"] for r in history] == [6]
     after = lines_of(export_bytes(desk, env=other))
     assert [r["id"] for r in after if r["type"] == "search"] == [1, 2, 3, 4, 5, 6, 7]
+    # The clocks' id sequence moved too.
+    from sqlalchemy import text
+
+    from deskcli import store
+
+    moved = store.open_database(other.get("DESK_DB"), other.get("DESK_DB_URL"))
+    with moved.engine.begin() as connection:
+        new_clock = connection.execute(
+            text(
+                "INSERT INTO case_clock (case_id, name, cycle, target_seconds, calendar,"
+                " started_at) VALUES (4, 'resolution', 7, 60, 'always', '2026-01-02 00:00:00')"
+                " RETURNING id"
+            )
+        ).scalar()
+    assert new_clock == 4
 
 
 def test_markup_and_escapes_round_trip_exactly(
@@ -301,7 +391,7 @@ def test_markup_and_escapes_round_trip_exactly(
     assert dj("case", "show", "2", env=other)["description"] == "\x1b[2J line1\nline2"
     # On the way the escape sequence stays JSON-escaped: one line per record.
     assert b"\\u001b[31mred" in dump.read_bytes()
-    assert len(dump.read_bytes().splitlines()) == 20
+    assert len(dump.read_bytes().splitlines()) == 20 + POLICIES
 
 
 def test_reimport_changes_nothing(
@@ -314,11 +404,11 @@ def test_reimport_changes_nothing(
 
     dj("import", str(dump), env=other)
     again = dj("import", str(dump), env=other)
-    assert again == summary_of(skipped=20)
+    assert again == summary_of(skipped=20 + POLICIES)
     assert export_bytes(desk, env=other) == original
 
     # Into the database it came from: everything is already there.
-    assert dj("import", str(dump))["skipped"] == 20
+    assert dj("import", str(dump))["skipped"] == 20 + POLICIES
     assert export_bytes(desk) == original
 
 
@@ -339,7 +429,9 @@ def test_import_reads_stdin_and_says_what_it_did(
     populate(desk, dj)
     result = desk("import", "-", input=export_bytes(desk).decode(), env=other)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == ("Imported 3 customers, 3 cases and 14 events; 0 already present.\n")
+    assert result.stdout == (
+        f"Imported 3 customers, 3 cases and 14 events; {POLICIES} already present.\n"
+    )
     assert counts(desk, other) == {"customer": 3, "case": 3, "event": 14}
 
 
@@ -349,10 +441,11 @@ def test_large_import_crosses_chunks(desk: Desk, dj: Callable[..., Any], tmp_pat
     records: list[dict[str, Any] | str] = [customer_line(f"C-{i}") for i in range(3)]
     records += [case_line(i, f"C-{i % 3}") for i in range(1, n_cases + 1)]
     records += [event_line(i, (i % n_cases) + 1) for i in range(1, 2 * n_cases + 1)]
+    records += [clock_line(i, n_cases + 1 - i) for i in range(1, n_cases + 1)]
     dump = write_lines(tmp_path / "big.jsonl", records)
     summary = dj("import", str(dump))
-    assert summary == summary_of(customers=3, cases=n_cases, events=2 * n_cases)
-    assert dj("import", str(dump))["skipped"] == 3 + 3 * n_cases
+    assert summary == summary_of(customers=3, cases=n_cases, events=2 * n_cases, clocks=n_cases)
+    assert dj("import", str(dump))["skipped"] == 3 + 4 * n_cases
     assert dj("customer", "show", "C-1", "--limit", "0")["case_count"] == len(
         range(1, n_cases + 1, 3)
     )
@@ -539,8 +632,8 @@ def test_csv_writes_a_file_per_type_with_formulas_neutralised(
     assert (summary["articles"], summary["revisions"], summary["uses"]) == (4, 6, 3)
     assert summary["searches"] == 3
     assert sorted(p.name for p in out.iterdir()) == [
-        "articles.csv", "cases.csv", "customers.csv", "events.csv",
-        "revisions.csv", "searches.csv", "uses.csv",
+        "articles.csv", "calendars.csv", "cases.csv", "clocks.csv", "customers.csv",
+        "events.csv", "policies.csv", "revisions.csv", "searches.csv", "uses.csv",
     ]  # fmt: skip
     articles = {int(a["id"]): a for a in read_csv(out / "articles.csv")}
     assert list(articles[1]) == list(transfer.ARTICLE_FIELDS)
@@ -853,8 +946,8 @@ def test_unknown_type_names_every_record_type(desk: Desk, tmp_path: Path) -> Non
     result = desk("import", str(write_lines(tmp_path / "a.jsonl", [{"type": "ticket"}])))
     assert result.exit_code == 2
     assert (
-        'line 1: unknown "type" (use customer, case, event, article, revision, use or search)'
-        in result.stderr
+        'line 1: unknown "type" (use customer, case, event, article, revision, use, search,'
+        " calendar, policy or clock)" in result.stderr
     )
 
 
@@ -907,7 +1000,7 @@ def test_the_demo_desk_round_trips(
     assert desk("demo").exit_code == 0
     original = export_bytes(desk)
     kinds = {r["type"] for r in lines_of(original)}
-    assert kinds == {"customer", "case", "event", "article", "revision", "use", "search"}
+    assert kinds == {"policy", "customer", "case", "event", "article", "revision", "use", "search"}
     dump = tmp_path / "demo.jsonl"
     dump.write_bytes(original)
     summary = dj("import", str(dump), env=other)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, time
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict, TypeVar, cast
 
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         RevisionRow,
         SearchHit,
     )
+    from deskcli.sla.calendar import Calendar
 
 CaseFields: TypeAlias = "Case | CaseRow"
 CustomerFields: TypeAlias = "Customer | CustomerRow"
@@ -615,3 +616,55 @@ class DoctorReport:
             "problems": self.problems,
             "ok": not self.problems,
         }
+
+
+# -- service levels (issue 13) ---------------------------------------------------
+
+
+# One range of a calendar's weekly hours: {"days": "mon-fri", "from": "09:00",
+# "to": "18:00"} ("from" is a keyword: the functional form names it).
+HoursJSON = TypedDict("HoursJSON", {"days": str, "from": str, "to": str})
+
+
+class CalendarRecord(TypedDict):
+    """`desk sla calendar show --json` (documented in the README, "For scripts")."""
+
+    name: str
+    tz: str
+    hours: list[HoursJSON]
+    holidays: list[str]  # YYYY-MM-DD, in order
+
+
+def _clock_text(at: time) -> str:
+    """A calendar's HH:MM (time.max, the end of a day, is 24:00)."""
+    return "24:00" if at == time.max else at.strftime("%H:%M")
+
+
+def calendar_record(calendar: Calendar) -> CalendarRecord:
+    from deskcli.sla.calendar import days_text
+
+    return {
+        "name": calendar.name,
+        "tz": calendar.tz,
+        "hours": [
+            {"days": days_text(h.days), "from": _clock_text(h.start), "to": _clock_text(h.end)}
+            for h in calendar.hours
+        ],
+        "holidays": [d.isoformat() for d in sorted(calendar.holidays)],
+    }
+
+
+class PolicyRecord(TypedDict):
+    """One priority's service level (`desk sla policy list --json`), in
+    business seconds of its calendar."""
+
+    priority: str
+    first_response_seconds: int
+    next_reply_seconds: int
+    resolution_seconds: int
+    calendar: str
+
+
+def policy_record(policy: object) -> PolicyRecord:
+    """A policy (services.sla_config.Policy, or anything with its attributes)."""
+    return _picked(policy, PolicyRecord)

@@ -573,14 +573,19 @@ def _base_type(kind: Any) -> Any:
     return kind.impl_instance if isinstance(kind, TypeDecorator) else kind
 
 
+# JSON columns that hold a list (migration 0009); every other one holds an object.
+_JSON_LISTS = {("sla_calendar", "hours"), ("sla_calendar", "holidays")}
+
+
 def _valid_sql(column: Any) -> str | None:
     """A SQLite condition true when `column` holds a value of its declared type."""
     name = f'"{column.name}"'
     kind = _base_type(column.type)
     if isinstance(kind, JSON):
+        shape = "array" if (column.table.name, column.name) in _JSON_LISTS else "object"
         return (
             f"typeof({name}) = 'text' AND json_valid({name}) "
-            f"AND json_type({name}) IN ('object', 'null')"
+            f"AND json_type({name}) IN ('{shape}', 'null')"
         )
     if isinstance(kind, DateTime):
         # What SQLAlchemy writes ("2024-05-01 10:00:00.000000"); SQLite's
@@ -606,7 +611,12 @@ def _damage_query(table: Any) -> tuple[str, list[str]] | None:
         return None
     which = " ".join(f"WHEN {bad} THEN '{name}'" for name, bad in checks)
     where = " OR ".join(bad for _name, bad in checks)
-    query = f'SELECT id, CASE {which} END FROM "{table.name}" WHERE {where} ORDER BY id LIMIT :n'
+    # The row is named by its id, or by its key where it has no id (sla_calendar: name).
+    key = "id" if "id" in table.columns else next(iter(table.primary_key.columns)).name
+    query = (
+        f'SELECT "{key}", CASE {which} END FROM "{table.name}" WHERE {where}'
+        f' ORDER BY "{key}" LIMIT :n'
+    )
     return query, [name for name, _bad in checks]
 
 

@@ -1,4 +1,4 @@
-"""Tab completion of case ids, CRNs, agents, teams and categories.
+"""Tab completion of case ids, CRNs, agents, teams, categories and calendars.
 
 Every Tab press runs the whole program, so these use the standard library's
 sqlite3 on a read-only connection with small, bounded, indexed queries, and
@@ -174,3 +174,16 @@ def usable_article_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
         LIMIT,
     )
     return [(str(found), f"{status}: {_one_line(title)}") for found, status, title in rows]
+
+
+def calendars(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
+    """Service-level calendars by name (the primary key), with their time zone as help."""
+    low, high = _prefix_range(incomplete)
+    rows = _rows(
+        ctx,
+        "SELECT name, tz FROM sla_calendar WHERE name >= ? AND name < ? ORDER BY name LIMIT ?",
+        low,
+        high,
+        LIMIT,
+    )
+    return [(str(name), _one_line(tz)) for name, tz in rows]

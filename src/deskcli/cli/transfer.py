@@ -42,18 +42,20 @@ def export(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Export customers, cases, events and the knowledge base (JSON Lines or CSV).
+    """Export customers, cases, events, service levels and the knowledge base (JSON Lines or CSV).
 
     One consistent snapshot, streamed.  JSON Lines: one object a line with a
     "type": customers, then cases, events, articles (with their tags),
-    revisions, uses (an article used on a case) and searches (the search
-    log), each by id, with every column; cases name their customer by
-    customer_crn; times are ISO 8601 in UTC with the offset, to the
-    microsecond when stored so.  The search index is not exported: import
-    rebuilds it.  desk import reads it back.
+    revisions, uses (an article used on a case), searches (the search log),
+    calendars (all but the built-in always), policies and clocks (each case
+    clock as it stands), each by id, with every column; cases name their
+    customer by customer_crn; times are ISO 8601 in UTC with the offset, to
+    the microsecond when stored so.  The search index is not exported:
+    import rebuilds it.  desk import reads it back.
 
     CSV writes one file per type (customers.csv, cases.csv, events.csv,
-    articles.csv, revisions.csv, uses.csv, searches.csv) into the --out
+    articles.csv, revisions.csv, uses.csv, searches.csv, calendars.csv,
+    policies.csv, clocks.csv) into the --out
     directory (created if missing), same fields, a header row; cells that a
     spreadsheet would run as a formula (starting with = + - @, tab or CR) get
     a leading '.  CSV is for reading, not for desk import.
@@ -96,7 +98,8 @@ def export(
 
 
 # What an export or import counts, as words: customers, cases and events
-# always, the knowledge base's records when there are any.
+# always; clocks, the knowledge base's records and the service-level
+# settings when there are any.
 _COUNTED = (
     ("customers", "customer", True),
     ("cases", "case", True),
@@ -105,6 +108,9 @@ _COUNTED = (
     ("revisions", "revision", False),
     ("uses", "use", False),
     ("searches", "search", False),
+    ("calendars", "calendar", False),
+    ("policies", "policy", False),
+    ("clocks", "clock", False),
 )
 
 
@@ -187,9 +193,15 @@ def import_(
     already), as desk export writes them.  Articles are searchable at once:
     their search index is rebuilt as they are imported.
 
+    Service levels: calendars match by name, policies by priority; a policy
+    still at the desk's default is replaced by the file's.  A policy after
+    its calendar, a clock after its case and calendar.  Clocks and case due
+    times are imported as they are: nothing is recomputed.
+
     --json prints {"customers": n, "cases": n, "events": n, "articles": n,
-    "revisions": n, "uses": n, "searches": n, "skipped": n, "invalid": n}:
-    records added, records already there, bad lines.
+    "revisions": n, "uses": n, "searches": n, "calendars": n, "policies": n,
+    "clocks": n, "skipped": n, "invalid": n}: records added (policies: set),
+    records already there, bad lines.
 
     \b
     Usage:

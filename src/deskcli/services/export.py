@@ -22,13 +22,19 @@ from deskcli.services.transfer import (
     ARTICLE_ROW_FIELDS,
     ARTICLE_TAGS,
     ARTICLES,
+    CALENDAR_FIELDS,
+    CALENDARS,
     CASE_ROW_FIELDS,
     CASES,
+    CLOCK_FIELDS,
+    CLOCKS,
     CSV_FILES,
     CUSTOMER_FIELDS,
     CUSTOMERS,
     EVENT_FIELDS,
     EVENTS,
+    POLICIES,
+    POLICY_FIELDS,
     READ_BATCH,
     RECORD_TYPES,
     REVISION_FIELDS,
@@ -42,6 +48,7 @@ from deskcli.services.transfer import (
     ExportCounts,
     case_columns,
 )
+from deskcli.sla.calendar import ALWAYS
 from deskcli.times import as_utc
 
 
@@ -62,6 +69,31 @@ def _export_record(kind: str, fields: Sequence[str], row: Any) -> dict[str, Any]
     for name in TIME_FIELDS.intersection(record):
         record[name] = iso(record[name])
     return record
+
+
+def calendar_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every calendar but the built-in `always` (the same on every desk), by name."""
+    query = (
+        select(*(CALENDARS.c[f] for f in CALENDAR_FIELDS))
+        .where(CALENDARS.c.name != ALWAYS)
+        .order_by(CALENDARS.c.name)
+    )
+    for row in _stream(session, query):
+        yield _export_record("calendar", CALENDAR_FIELDS, row)
+
+
+def policy_records(session: Session) -> Iterator[dict[str, Any]]:
+    """The policy of every priority, by priority."""
+    query = select(*(POLICIES.c[f] for f in POLICY_FIELDS)).order_by(POLICIES.c.priority)
+    for row in _stream(session, query):
+        yield _export_record("policy", POLICY_FIELDS, row)
+
+
+def clock_records(session: Session) -> Iterator[dict[str, Any]]:
+    """Every case clock, by id, as it stands (import recomputes nothing)."""
+    query = select(*(CLOCKS.c[f] for f in CLOCK_FIELDS)).order_by(CLOCKS.c.id)
+    for row in _stream(session, query):
+        yield _export_record("clock", CLOCK_FIELDS, row)
 
 
 def customer_records(session: Session) -> Iterator[dict[str, Any]]:
@@ -148,6 +180,9 @@ SOURCES: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
     "revision": revision_records,
     "use": use_records,
     "search": search_records,
+    "calendar": calendar_records,
+    "policy": policy_records,
+    "clock": clock_records,
 }
 
 
@@ -176,7 +211,7 @@ def neutralize(cell: str) -> str:
 def _csv_cell(name: str, value: Any) -> Any:
     if value is None:
         return ""
-    if name in ("data", "tags", "changes"):
+    if name in ("data", "tags", "changes", "hours", "holidays"):
         value = json.dumps(value, ensure_ascii=False)
     return neutralize(value) if isinstance(value, str) else value
 
@@ -275,10 +310,11 @@ def export_jsonl_file(session: Session, path: Path, database: Path | None = None
 def export_csv(session: Session, directory: Path) -> ExportCounts:
     """Write one CSV file per record type into `directory` (transfer.CSV_FILES:
     customers.csv, cases.csv, events.csv, articles.csv, revisions.csv,
-    uses.csv, searches.csv).
+    uses.csv, searches.csv, calendars.csv, policies.csv, clocks.csv).
 
     UTF-8, a header row, every cell quoted, CRLF line ends (RFC 4180), empty
-    cells for nulls, event data, tags and revision changes as JSON text,
+    cells for nulls, event data, tags, revision changes and a calendar's
+    hours and holidays as JSON text,
     formula-like cells neutralized.  The files are replaced together at the
     end, or none is.
     """

@@ -3,8 +3,8 @@ the commands handle."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Any, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal, Self
 
 from pydantic import (
     AfterValidator,
@@ -14,14 +14,17 @@ from pydantic import (
     Field,
     TypeAdapter,
     ValidationError,
+    model_validator,
 )
 
 from deskcli import limits
 from deskcli.domain import ArticleStatus, Channel, EventKind, Priority, Status
-from deskcli.errors import InvalidValue
+from deskcli.errors import DeskError, InvalidValue
 from deskcli.limits import control_character
 from deskcli.services.kb import QUERY_LIMIT
+from deskcli.services.sla_config import MAX_TARGET, calendar_name, calendar_of, check_zone
 from deskcli.services.tags import tag_key
+from deskcli.sla.calendar import check_no_overlap
 from deskcli.times import MAX_YEAR, MIN_YEAR
 
 # Ranges the commands handle on both backends, so that an imported record
@@ -143,6 +146,8 @@ class CaseRecord(_Record):
     last_inbound_at: Time | None = None
     csat: Csat | None = None
     nps: Nps | None = None
+    # Optional: an export made before schema 0009 has no service levels.
+    due_at: Time | None = None
     version: Counter
     # Optional: an export made before tags existed still imports.
     tags: Tags = Field(default_factory=list)
@@ -214,8 +219,117 @@ class SearchRecord(_Record):
     results: Count
 
 
+# Service levels (schema 0009): the same checks as `desk sla calendar set` and
+# `desk sla policy set`; clocks as they stand (nothing is recomputed).
+
+
+def _desk_rule(check: Any) -> Any:
+    """A check of the commands (raising DeskError) as a validator (ValueError)."""
+
+    def validate(value: Any) -> Any:
+        try:
+            check(value)
+        except DeskError as exc:
+            raise ValueError(exc.message) from None
+        return value
+
+    return AfterValidator(validate)
+
+
+def _stored_hours(hours: list[dict[str, Any]]) -> None:
+    """Hours as sla_calendar stores them: [{"days": [0..6], "from", "to"}]."""
+    for item in hours:
+        if set(item) != {"days", "from", "to"}:
+            raise InvalidValue('each range has exactly "days", "from" and "to"')
+        days = item["days"]
+        if not (
+            isinstance(days, list) and days and all(type(d) is int and 0 <= d <= 6 for d in days)
+        ):
+            raise InvalidValue("days are numbers from 0 (Monday) to 6 (Sunday)")
+        for key in ("from", "to"):
+            if not isinstance(item[key], str) or len(item[key]) != 5:
+                raise InvalidValue(f'"{key}" is a time HH:MM (24:00 ends a day)')
+    try:
+        calendar = calendar_of("x", "UTC", hours, [])
+    except ValueError:
+        raise InvalidValue('"from" and "to" are times HH:MM (24:00 ends a day)') from None
+    for one in calendar.hours:
+        if one.seconds() <= 0:
+            raise InvalidValue(f"hours {one.spec()!r}: the end must be later than the start")
+    check_no_overlap(calendar.hours)
+
+
+def _holidays(days: list[str]) -> None:
+    for text in days:
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            raise InvalidValue(f"holiday {text!r} is not a date YYYY-MM-DD") from None
+        if len(text) != 10:
+            raise InvalidValue(f"holiday {text!r} is not a date YYYY-MM-DD")
+
+
+CalendarName = Annotated[str, _desk_rule(calendar_name)]
+Zone = Annotated[str, Field(max_length=64), _desk_rule(check_zone)]
+Target = Annotated[int, Field(ge=1, le=int(MAX_TARGET.total_seconds()))]
+
+
+class CalendarRecord(_Record):
+    """A `"type": "calendar"` line (a calendar's updated_at is not exported)."""
+
+    type: Literal["calendar"]
+    name: CalendarName
+    tz: Zone
+    hours: Annotated[list[dict[str, Any]], Field(min_length=1), _desk_rule(_stored_hours)]
+    holidays: Annotated[list[str], _desk_rule(_holidays)]
+
+
+class PolicyRecord(_Record):
+    """A `"type": "policy"` line: one priority's targets (seconds) and calendar."""
+
+    type: Literal["policy"]
+    priority: Priority
+    first_response_seconds: Target
+    next_reply_seconds: Target
+    resolution_seconds: Target
+    calendar: CalendarName
+
+
+class ClockRecord(_Record):
+    """A `"type": "clock"` line: a case clock as it stands (see migration 0009)."""
+
+    type: Literal["clock"]
+    id: Id
+    case_id: Id
+    name: Literal["first_response", "next_reply", "resolution"]  # sla_config.CLOCKS
+    cycle: Count
+    target_seconds: Target
+    calendar: CalendarName
+    started_at: Time
+    segment_started_at: Time | None
+    used_seconds: Annotated[float, Field(ge=0, le=MAX_COUNTER * 10, allow_inf_nan=False)]
+    due_at: Time | None
+    stopped_at: Time | None
+    paused: bool
+    breached: bool
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Self:
+        # What later commands rely on: a running clock has a segment and a
+        # due time; a paused one has neither.
+        if self.stopped_at is None and self.paused:
+            if self.segment_started_at is not None or self.due_at is not None:
+                raise ValueError("a paused clock has no segment_started_at and no due_at")
+        elif self.stopped_at is None and (self.segment_started_at is None or self.due_at is None):
+            raise ValueError("a running clock has a segment_started_at and a due_at")
+        return self
+
+
 Record = (
-    CustomerRecord
+    CalendarRecord
+    | PolicyRecord
+    | ClockRecord
+    | CustomerRecord
     | CaseRecord
     | EventRecord
     | ArticleRecord
@@ -223,7 +337,7 @@ Record = (
     | UseRecord
     | SearchRecord
 )
-TYPE_NAMES = "customer, case, event, article, revision, use or search"
+TYPE_NAMES = "customer, case, event, article, revision, use, search, calendar, policy or clock"
 AnyRecord = Annotated[Record, Field(discriminator="type")]
 _RECORD: TypeAdapter[Record] = TypeAdapter(AnyRecord)
 

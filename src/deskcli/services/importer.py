@@ -6,9 +6,10 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import IO, Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select, text, update
 from sqlmodel import Session
 
+from deskcli import times
 from deskcli.errors import Conflict, InvalidValue
 from deskcli.folding import (
     SEARCHED_EVENT_KINDS,
@@ -21,27 +22,37 @@ from deskcli.folding import (
 from deskcli.services.feedback import PROJECTED_KINDS, project_events
 from deskcli.services.import_records import (
     ArticleRecord,
+    CalendarRecord,
     CaseRecord,
+    ClockRecord,
     CustomerRecord,
     EventRecord,
+    PolicyRecord,
     Record,
     RevisionRecord,
     SearchRecord,
     UseRecord,
     parse_line,
 )
+from deskcli.services.sla_config import DEFAULT_POLICIES
 from deskcli.services.tags import tag_key
 from deskcli.services.transfer import (
     ARTICLE_FIELDS,
     ARTICLE_ROW_FIELDS,
     ARTICLE_TAGS,
     ARTICLES,
+    CALENDAR_FIELDS,
+    CALENDARS,
     CASE_FIELDS,
     CASES,
+    CLOCK_FIELDS,
+    CLOCKS,
     CUSTOMER_FIELDS,
     CUSTOMERS,
     EVENT_FIELDS,
     EVENTS,
+    POLICIES,
+    POLICY_FIELDS,
     REVISION_FIELDS,
     REVISIONS,
     SEARCH_FIELDS,
@@ -123,6 +134,11 @@ class _Importer:
         self.file_revisions: dict[int, int] = {}
         self.file_uses: dict[tuple[int, int], int] = {}
         self.file_searches: dict[int, int] = {}
+        self.file_calendars: dict[str, int] = {}
+        self.file_policies: dict[str, int] = {}
+        self.file_clocks: dict[int, int] = {}
+        self.file_clock_runs: dict[tuple[int, str, int], int] = {}
+        self.db_calendars: dict[str, bool] = {}
         # Customer ids by CRN (those written or matched), and what the
         # database held before the import (looked up once per key).
         self.customer_ids: dict[str, int] = {}
@@ -136,6 +152,9 @@ class _Importer:
         self.revisions: list[tuple[int, RevisionRecord]] = []
         self.uses: list[tuple[int, UseRecord]] = []
         self.searches: list[tuple[int, SearchRecord]] = []
+        self.calendars: list[tuple[int, CalendarRecord]] = []
+        self.policies: list[tuple[int, PolicyRecord]] = []
+        self.clocks: list[tuple[int, ClockRecord]] = []
         # Cases that received a note, reply or customer message: their search
         # text is recomputed at the end.
         self.searched_cases: set[int] = set()
@@ -157,7 +176,9 @@ class _Importer:
             self.report(number, exc.message)
 
     def _accept(self, number: int, record: Record) -> None:
-        if isinstance(record, CustomerRecord):
+        if isinstance(record, CalendarRecord | PolicyRecord | ClockRecord):
+            self._accept_service_levels(number, record)
+        elif isinstance(record, CustomerRecord):
             _unique(self.file_crns, name_key(record.crn), f"customer {record.crn}")
             self.file_crns[name_key(record.crn) or ""] = number
             self.customers.append((number, record))
@@ -224,6 +245,41 @@ class _Importer:
             if len(self.searches) >= WRITE_CHUNK:
                 self._flush_searches()
 
+    def _accept_service_levels(
+        self, number: int, record: CalendarRecord | PolicyRecord | ClockRecord
+    ) -> None:
+        if isinstance(record, CalendarRecord):
+            _unique(self.file_calendars, record.name, f"calendar {record.name}")
+            self.file_calendars[record.name] = number
+            self.calendars.append((number, record))
+        elif isinstance(record, PolicyRecord):
+            what = f"policy of {record.priority}"
+            _unique(self.file_policies, record.priority, what)
+            _earlier(self._calendar_known(record.calendar), f"{what}: calendar {record.calendar}")
+            self.file_policies[record.priority] = number
+            self.policies.append((number, record))
+        else:
+            what = f"clock {record.id}"
+            _unique(self.file_clocks, record.id, what)
+            run = (record.case_id, record.name, record.cycle)
+            _unique(self.file_clock_runs, run, f"{what}: {record.name} clock {record.cycle} "
+                    f"of case {record.case_id}")  # fmt: skip
+            _earlier(self._case_known(record.case_id), f"{what}: case {record.case_id}")
+            _earlier(self._calendar_known(record.calendar), f"{what}: calendar {record.calendar}")
+            self.file_clocks[record.id] = number
+            self.file_clock_runs[run] = number
+            self.clocks.append((number, record))
+            if len(self.clocks) >= WRITE_CHUNK:
+                self._flush_clocks()
+
+    def _calendar_known(self, name: str) -> bool:
+        if name in self.file_calendars:
+            return True
+        if name not in self.db_calendars:
+            query = select(CALENDARS.c.name).where(CALENDARS.c.name == name)
+            self.db_calendars[name] = self.session.execute(query).first() is not None
+        return self.db_calendars[name]
+
     # A key not among the earlier lines cannot have been written by this
     # import yet, so these lookups see the database as it was before it.
 
@@ -254,7 +310,7 @@ class _Importer:
     # Chunks ---------------------------------------------------------------
 
     def finish(self) -> ImportSummary:
-        self._flush_searches()  # flushes every earlier type first
+        self._flush_clocks()  # flushes every earlier type first
         if self.summary.invalid and not self.skip_invalid:
             n = self.summary.invalid
             raise InvalidValue(
@@ -266,7 +322,7 @@ class _Importer:
         refresh_search_text(tx_of(self.session), self.searched_cases)
         project_events(tx_of(self.session), self.projected_events)
         s = self.summary
-        if s.cases or s.events or s.articles or s.revisions or s.searches:
+        if s.cases or s.events or s.clocks or s.articles or s.revisions or s.searches:
             _advance_sequences(self.session)
         return self.summary
 
@@ -276,6 +332,55 @@ class _Importer:
             f"({', '.join(fields)}); nothing was imported",
             hint="an import adds records and never changes existing ones",
         )
+
+    def _flush_calendars(self) -> None:
+        self._flush_searches()
+        batch, self.calendars = self.calendars, []
+        if not batch or not self.writing:
+            return
+        query = select(*(CALENDARS.c[f] for f in CALENDAR_FIELDS)).where(
+            CALENDARS.c.name.in_([r.name for _, r in batch])
+        )
+        existing = {row.name: row for row in self.session.execute(query)}
+        new: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _row(record, CALENDAR_FIELDS)
+            found = existing.get(record.name)
+            if found is None:
+                new.append(row | {"updated_at": times.now()})
+            elif differences := _differences(row, found):
+                return self._refuse(number, f"calendar {record.name}", differences)
+            else:
+                self.summary.skipped += 1
+        if new:
+            self.session.execute(insert(CALENDARS), new)
+            self.summary.calendars += len(new)
+
+    def _flush_policies(self) -> None:
+        self._flush_calendars()
+        batch, self.policies = self.policies, []
+        if not batch or not self.writing:
+            return
+        query = select(*(POLICIES.c[f] for f in POLICY_FIELDS))
+        existing = {row.priority: row for row in self.session.execute(query)}
+        for number, record in batch:
+            row = _row(record, POLICY_FIELDS)
+            found = existing.get(record.priority)
+            if found is None:
+                self.session.execute(insert(POLICIES), [row | {"updated_at": times.now()}])
+            elif not (differences := _differences(row, found)):
+                self.summary.skipped += 1
+                continue
+            elif tuple(found)[1:] == DEFAULT_POLICIES.get(record.priority):
+                # The database never chose its own: the file's policy is the desk's.
+                self.session.execute(
+                    update(POLICIES)
+                    .where(POLICIES.c.priority == record.priority)
+                    .values(**row, updated_at=times.now())
+                )
+            else:
+                return self._refuse(number, f"policy of {record.priority}", differences)
+            self.summary.policies += 1
 
     def _flush_customers(self) -> None:
         batch, self.customers = self.customers, []
@@ -383,6 +488,40 @@ class _Importer:
         if new:
             self.session.execute(insert(EVENTS), new)
             self.summary.events += len(new)
+
+    def _flush_clocks(self) -> None:
+        self._flush_policies()
+        batch, self.clocks = self.clocks, []
+        if not batch or not self.writing:
+            return
+        query = select(*(CLOCKS.c[f] for f in CLOCK_FIELDS)).where(
+            CLOCKS.c.case_id.in_({r.case_id for _, r in batch})
+        )
+        rows = list(self.session.execute(query))
+        existing = {row.id: row for row in rows}
+        runs = {(row.case_id, row.name, row.cycle): row.id for row in rows}
+        new: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _row(record, CLOCK_FIELDS)
+            found = existing.get(record.id)
+            if found is None:
+                taken = runs.get((record.case_id, record.name, record.cycle))
+                if taken is not None:
+                    self.conflict = Conflict(
+                        f"line {number}: clock {record.id} is run {record.cycle} of the "
+                        f"{record.name} clock of case {record.case_id}, which the database "
+                        f"holds as clock {taken}; nothing was imported",
+                        hint="an import adds records and never changes existing ones",
+                    )
+                    return
+                new.append(row)
+            elif differences := _differences(row, found):
+                return self._refuse(number, f"clock {record.id}", differences)
+            else:
+                self.summary.skipped += 1
+        if new:
+            self.session.execute(insert(CLOCKS), new)
+            self.summary.clocks += len(new)
 
     def _flush_articles(self) -> None:
         self._flush_events()
@@ -503,7 +642,7 @@ def _advance_sequences(session: Session) -> None:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    for table in (CASES, EVENTS, ARTICLES, REVISIONS, SEARCHES):
+    for table in (CASES, EVENTS, CLOCKS, ARTICLES, REVISIONS, SEARCHES):
         quoted = bind.dialect.identifier_preparer.format_table(table)
         session.execute(
             text(

@@ -3,7 +3,10 @@
 JSON Lines (what `desk export` writes and `desk import` reads): one JSON object
 per line, each with a `"type"`: every customer, then every case, then every
 event, then the knowledge base: every article (with its tags), revision, use
-of an article on a case, and logged search; each ordered by id.  A record
+of an article on a case, and logged search; each ordered by id; then the
+service levels: every calendar but the built-in `always` (by name), the
+policy of every priority, and every case clock (its state, every column, by
+id).  A setting's `updated_at` is bookkeeping and is not exported.  A record
 carries every column of its table, with these substitutions: a customer is
 identified by its CRN (its numeric id is internal to one database and is not
 exported) and a case names its customer by `customer_crn`; a use is found by
@@ -23,6 +26,13 @@ append-only, are only ever added.  References point backwards,
 as an export writes them: a case to a customer on an earlier line or already in
 the database, an event to such a case, an article to the case it was promoted
 from, a revision to its article, a use to its case and article.
+
+Settings are matched by name (calendars) and priority (policies): identical
+ones are skipped, a calendar the database lacks is added, and a policy that
+differs replaces the database's only while that one is still the default the
+desk was created with (so a desk moves to a new database with its policies);
+otherwise it is a conflict, like any other record.  Clocks and the case's
+`due_at` are imported as they are: import recomputes no due time.
 
 There is no format version: a record type or field a desk does not know is
 refused (so a newer file is never half imported), and what later schemas
@@ -57,6 +67,9 @@ ARTICLE_TAGS: Table = SQLModel.metadata.tables["kb_article_tag"]
 REVISIONS: Table = SQLModel.metadata.tables["kb_revision"]
 USES: Table = SQLModel.metadata.tables["kb_use"]
 SEARCHES: Table = SQLModel.metadata.tables["kb_search"]
+CALENDARS: Table = SQLModel.metadata.tables["sla_calendar"]
+POLICIES: Table = SQLModel.metadata.tables["sla_policy"]
+CLOCKS: Table = SQLModel.metadata.tables["case_clock"]
 
 # The exported fields of each record type, in file order (after "type").
 # tests/test_transfer.py checks that they cover every column of the tables.
@@ -86,6 +99,7 @@ CASE_FIELDS = (
     "last_inbound_at",
     "csat",
     "nps",
+    "due_at",  # the earliest due time of the case's running clocks (schema 0009)
     "version",
     "tags",  # from the case_tag table: the case's tags, sorted as case JSON shows them
 )
@@ -106,9 +120,33 @@ ARTICLE_FIELDS = (
 REVISION_FIELDS = ("id", "article_id", "at", "agent", "changes")
 USE_FIELDS = ("case_id", "article_id", "at", "agent")
 SEARCH_FIELDS = ("id", "at", "agent", "query", "results")
+CALENDAR_FIELDS = ("name", "tz", "hours", "holidays")
+POLICY_FIELDS = (
+    "priority",
+    "first_response_seconds",
+    "next_reply_seconds",
+    "resolution_seconds",
+    "calendar",
+)
+CLOCK_FIELDS = (
+    "id",
+    "case_id",
+    "name",
+    "cycle",
+    "target_seconds",
+    "calendar",
+    "started_at",
+    "segment_started_at",
+    "used_seconds",
+    "due_at",
+    "stopped_at",
+    "paused",
+    "breached",
+)
 TIME_FIELDS = frozenset(
     {"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at"}
-    | {"follow_up_at", "at", "last_inbound_at"}
+    | {"follow_up_at", "at", "last_inbound_at", "due_at"}
+    | {"started_at", "segment_started_at", "stopped_at"}
 )
 CSV_FILES = {
     "customers.csv": CUSTOMER_FIELDS,
@@ -118,6 +156,9 @@ CSV_FILES = {
     "revisions.csv": REVISION_FIELDS,
     "uses.csv": USE_FIELDS,
     "searches.csv": SEARCH_FIELDS,
+    "calendars.csv": CALENDAR_FIELDS,
+    "policies.csv": POLICY_FIELDS,
+    "clocks.csv": CLOCK_FIELDS,
 }
 
 READ_BATCH = 1000  # rows per fetch while exporting
@@ -133,6 +174,9 @@ class ExportCounts:
     revisions: int = 0
     uses: int = 0
     searches: int = 0
+    calendars: int = 0
+    policies: int = 0
+    clocks: int = 0
 
 
 @dataclass
@@ -144,6 +188,9 @@ class ImportSummary:
     revisions: int = 0
     uses: int = 0
     searches: int = 0
+    calendars: int = 0
+    policies: int = 0  # set (a default replaced)
+    clocks: int = 0
     skipped: int = 0  # already in the database, identical
     invalid: int = 0  # bad lines (reported; skipped with --skip-invalid)
 
@@ -164,6 +211,9 @@ RECORD_TYPES = {
     "revision": "revisions",
     "use": "uses",
     "search": "searches",
+    "calendar": "calendars",
+    "policy": "policies",
+    "clock": "clocks",
 }
 
 
