@@ -36,6 +36,7 @@ DeskGroup.lazy_commands = {
     "board": "deskcli.cli.case:board",
     "follow-ups": "deskcli.cli.case:follow_ups",
     "feedback": "deskcli.cli.feedback:app",
+    "sla": "deskcli.cli.sla:app",
     "init": "deskcli.cli.admin:init",
     "demo": "deskcli.cli.admin:demo",
     "export": "deskcli.cli.transfer:export",
