@@ -41,7 +41,7 @@ _FINISHED = frozenset({str(Status.RESOLVED), str(Status.CLOSED)})
 _PENDING = str(Status.PENDING)
 
 _SELECTED = ", ".join(CLOCK_COLUMNS)
-CLOCKS_OF_CASE = f"SELECT {_SELECTED} FROM case_clock WHERE case_id = :case_id ORDER BY id"
+CLOCKS_OF_CASE = f"SELECT {_SELECTED} FROM case_clock WHERE case_id = :case_id ORDER BY name, cycle"
 CLOCKS_OF_CASES = f"SELECT {_SELECTED} FROM case_clock WHERE "
 _STORED = [name for name in CLOCK_COLUMNS if name != "id"]
 INSERT_CLOCK = (
@@ -55,11 +55,13 @@ UPDATE_CLOCK = (
     " WHERE id = :id"
 )
 # Running clocks due before :until, earliest first: a range of the partial
-# index ix_case_clock_running_due (paused clocks have no due time).
+# index ix_case_clock_running_due (paused clocks have no due time).  CROSS
+# JOIN keeps SQLite on that walk with a --team filter too (instead of every
+# case the team ever had); on PostgreSQL it is a plain join.
 RUNNING_DUE = (
     "SELECT k.case_id, k.name, k.due_at, c.priority, c.assignee, c.team"
-    ' FROM case_clock k JOIN "case" c ON c.id = k.case_id'
-    " WHERE k.stopped_at IS NULL AND k.due_at <= :until"
+    ' FROM case_clock k CROSS JOIN "case" c'
+    " WHERE c.id = k.case_id AND k.stopped_at IS NULL AND k.due_at <= :until"
 )
 RUNNING_DUE_ORDER = " ORDER BY k.due_at, k.id"
 OF_TEAM = " AND c.team_key = :team_key"
@@ -270,7 +272,7 @@ def attach(source: Source, views: Iterable[tuple[Any, Any]]) -> None:
     for start in range(0, len(ids), 500):
         params: dict[str, Any] = {}
         sql = CLOCKS_OF_CASES + in_list("case_id", "c", ids[start : start + 500], params)
-        for row in source.rows(sql + " ORDER BY id", params):
+        for row in source.rows(sql, params):
             clock = ClockRow.of(row)
             clock.used_now = used_now(clock, calendars, now)
             clocks = cases[clock.case_id].clocks
