@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from deskcli import times
 from deskcli.render.console import out, say, show_rows, user
@@ -16,7 +16,6 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from deskcli.reads.rows import ClockRow
-    from deskcli.services.sla_clocks import Breach, Explanation
 
 # A case due within this long is marked at risk in the tables.
 AT_RISK_SECONDS = 3600
@@ -88,11 +87,15 @@ def clock_rows(clocks: Sequence[ClockRow] | None) -> list[tuple[str, Text | str]
     ]
 
 
-def breaches(found: Sequence[Breach], *, empty: str) -> None:
+# Breaches and explanations are services.sla_clocks' Breach and Explanation
+# (render sits below services, so they are typed loosely here).
+
+
+def breaches(found: Sequence[Any], *, empty: str) -> None:
     show_rows(found, breaches_table, empty)
 
 
-def breaches_table(found: Sequence[Breach]) -> Table:
+def breaches_table(found: Sequence[Any]) -> Table:
     from rich.table import Table
     from rich.text import Text
 
@@ -117,7 +120,7 @@ def breaches_table(found: Sequence[Breach]) -> Table:
     return table
 
 
-def explanation(found: Explanation) -> None:
+def explanation(found: Any) -> None:
     """`desk sla explain`: each clock's story and how its due time follows."""
     from rich.text import Text
 
