@@ -116,7 +116,9 @@ def clock_breached(clock: ClockRow, now: datetime) -> bool:
 
 
 def clock_record(clock: ClockRow, now: datetime) -> ClockRecord:
-    used = clock.used_seconds if clock.used_now is None else clock.used_now
+    """`business_seconds_used` is as stored: the business time of the clock's
+    finished runs (a running clock's current run counts once it pauses or
+    stops; `desk sla explain` counts it up to now)."""
     return {
         "target_seconds": clock.target_seconds,
         "started_at": times.iso(clock.started_at),
@@ -124,7 +126,7 @@ def clock_record(clock: ClockRow, now: datetime) -> ClockRecord:
         "stopped_at": times.iso(clock.stopped_at),
         "paused": clock.paused,
         "breached": clock_breached(clock, now),
-        "business_seconds_used": round(used),
+        "business_seconds_used": round(clock.used_seconds),
     }
 
 

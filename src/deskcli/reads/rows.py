@@ -150,7 +150,7 @@ class ClockRow(_Row):
     stopped_at: datetime | None
     paused: bool
     breached: bool
-    # Business seconds used up to now, current run included (filled when shown).
+    # Business seconds used up to now, current run included (desk sla explain).
     used_now: float | None = None
 
 

@@ -261,20 +261,17 @@ def stop_many(tx: Any, case_ids: Sequence[int], at: datetime) -> None:
 
 def attach(source: Source, views: Iterable[tuple[Any, Any]]) -> None:
     """Fill in the clocks of the cases in `views` (cases with their
-    customers; one query per 500 cases), with the business time each has
-    used up to now."""
+    customers; one query per 500 cases), as stored: a read computes nothing,
+    so the same case reads the same in a batch and alone."""
     cases: dict[int | None, CaseRow] = {v[0].id: v[0] for v in views}
     for case_ in cases.values():
         case_.clocks = []
     ids = [i for i in cases if i is not None]
-    calendars = Calendars(source)
-    now = times.now()
     for start in range(0, len(ids), 500):
         params: dict[str, Any] = {}
         sql = CLOCKS_OF_CASES + in_list("case_id", "c", ids[start : start + 500], params)
         for row in source.rows(sql, params):
             clock = ClockRow.of(row)
-            clock.used_now = used_now(clock, calendars, now)
             clocks = cases[clock.case_id].clocks
             assert clocks is not None
             clocks.append(clock)
