@@ -174,7 +174,7 @@ def test_follow_up_done_without_one_scheduled_is_a_conflict(
         (
             ("case", "list", "--sort", "newset"),
             "desk: error: unknown sort 'newset' (did you mean 'newest'?); use one of: "
-            "newest, oldest, id, priority, updated, follow-up",
+            "newest, oldest, id, priority, updated, follow-up, due",
         ),
         (
             ("export", "--format", "xml"),

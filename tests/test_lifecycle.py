@@ -36,6 +36,8 @@ JSON_FIELDS = {
     "nps",
     "version",
     "tags",  # issue 10
+    "due_at",  # issue 13: the earliest running service-level due time
+    "sla",  # issue 13: the case's clocks
 }
 
 

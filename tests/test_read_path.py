@@ -57,6 +57,10 @@ READS = [
     ("sla", "calendar", "show", "always"),
     ("sla", "calendar", "list"),
     ("sla", "policy", "list"),
+    ("case", "list", "--sort", "due"),
+    ("sla", "breaches", "--at-risk", "1h", "--team", "billing"),
+    ("sla", "check"),
+    ("sla", "explain", "1"),
 ]
 MACHINE = [
     ("case", "list", "--json"),
@@ -77,6 +81,10 @@ MACHINE = [
     ("sla", "calendar", "show", "always", "--json"),
     ("sla", "calendar", "list", "--json"),
     ("sla", "policy", "list", "--json"),
+    ("case", "list", "--sort", "due", "--json"),
+    ("sla", "breaches", "--json"),
+    ("sla", "check", "--json"),
+    ("sla", "explain", "1", "--json"),
 ]
 
 
@@ -137,6 +145,8 @@ WRITES = [
     ("case", "reply", "2", "on it", "--json"),
     ("case", "tag", "2", "vip"),
     ("case", "edit", "2", "--priority", "high"),
+    ("case", "pending", "2"),
+    ("case", "inbound", "2", "here it is"),
     ("assist", "2", "--step", "acknowledge", "--text", "I hear you"),
     ("case", "use-article", "1", "1"),
     ("case", "resolve", "2", "--resolution", "reset", "--article", "1"),
@@ -294,7 +304,7 @@ def test_everyday_queries_use_an_index(database: object) -> None:
     from deskcli.reads import queries
     from deskcli.reads.filters import CaseFilter
     from deskcli.reads.source import open_sqlite
-    from deskcli.services import assist, cases, customers, feedback, kb, write_path
+    from deskcli.services import assist, cases, customers, feedback, kb, sla_clocks, write_path
 
     source = open_sqlite(database.path)  # type: ignore[attr-defined]
     assert source is not None
@@ -351,6 +361,20 @@ def test_everyday_queries_use_an_index(database: object) -> None:
             {"since": "2026-01-01", "per_group": 5, "groups": 10},
         ),
         "gap searches": (kb.GAP_SEARCHES, {"since": "2026-01-01", "limit": 10}),
+        # Issue 13: the clocks of a case, of the cases shown, and what breaches next.
+        "clocks of case": (sla_clocks.CLOCKS_OF_CASE, {"case_id": 1}),
+        "clocks of cases": (
+            sla_clocks.CLOCKS_OF_CASES + "case_id IN (:a, :b)",
+            {"a": 1, "b": 2},
+        ),
+        "breaches": (
+            sla_clocks.RUNNING_DUE + sla_clocks.RUNNING_DUE_ORDER,
+            {"until": "2026-01-01"},
+        ),
+        "breaches of team": (
+            sla_clocks.RUNNING_DUE + sla_clocks.OF_TEAM + sla_clocks.RUNNING_DUE_ORDER,
+            {"until": "2026-01-01", "team_key": "billing"},
+        ),
     }
     narrow = {
         "by agent": CaseFilter(assignee="Sam"),
@@ -365,6 +389,13 @@ def test_everyday_queries_use_an_index(database: object) -> None:
         where, params = queries._where(source, filters)
         order = queries.ORDER[queries.SortKey.NEWEST]
         checked[name] = (f"{queries.CASES_WITH_CUSTOMERS}{where} ORDER BY {order} LIMIT 20", params)
+        if name == "default list":  # --sort due: cases with a due time, by ix_case_due
+            due = queries.ORDER[queries.SortKey.DUE]
+            checked["sort due"] = (
+                f"{queries.CASES_WITH_CUSTOMERS}{where} AND c.due_at IS NOT NULL"
+                f" ORDER BY {due} LIMIT 20",
+                params,
+            )
     try:
         for name, (sql, params) in checked.items():
             plan = [str(row[-1]) for row in source.rows("EXPLAIN QUERY PLAN " + sql, params)]

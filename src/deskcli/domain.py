@@ -85,6 +85,7 @@ class SortKey(StrEnum):
     PRIORITY = "priority"  # urgent first, then newest
     UPDATED = "updated"  # most recently changed first
     FOLLOW_UP = "follow-up"  # soonest follow-up first
+    DUE = "due"  # earliest service-level due time first (cases without one last)
 
 
 # -- status transitions ------------------------------------------------------

@@ -17,6 +17,7 @@ class ExitCode(IntEnum):
     NOT_FOUND = 3  # no such case, customer, ...
     CONFLICT = 4  # refused: transition not allowed, owned by someone else, stale write
     STORAGE = 5  # locked past the timeout, read-only, corrupt, schema newer than this program
+    BREACHED = 6  # `desk sla check`: a service-level clock is past its due time
     INTERRUPTED = 130  # Ctrl-C (128 + SIGINT, as shells report it)
 
 

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from deskcli.reads.rows import (
         ArticleRow,
         CaseRow,
+        ClockRow,
         CustomerRow,
         EventRow,
         FeedbackRow,
@@ -86,6 +87,138 @@ class CaseRecord(TypedDict):
     nps: int | None
     version: int
     tags: list[str]
+    due_at: str | None
+    sla: SlaRecord | None
+
+
+class ClockRecord(TypedDict):
+    """One service-level clock of a case (documented in the README, "For scripts")."""
+
+    target_seconds: int
+    started_at: str | None
+    due_at: str | None  # null while paused
+    stopped_at: str | None
+    paused: bool
+    breached: bool
+    business_seconds_used: int
+
+
+class SlaRecord(TypedDict):
+    first_response: ClockRecord | None
+    next_reply: ClockRecord | None
+    resolution: ClockRecord | None
+
+
+def clock_breached(clock: ClockRow, now: datetime) -> bool:
+    """Stored when the clock paused or stopped past due; a running clock
+    has breached once its due time has passed."""
+    running = clock.stopped_at is None and not clock.paused
+    return clock.breached or (running and clock.due_at is not None and now > clock.due_at)
+
+
+def clock_record(clock: ClockRow, now: datetime) -> ClockRecord:
+    """`business_seconds_used` is as stored: the business time of the clock's
+    finished runs (a running clock's current run counts once it pauses or
+    stops; `desk sla explain` counts it up to now)."""
+    return {
+        "target_seconds": clock.target_seconds,
+        "started_at": times.iso(clock.started_at),
+        "due_at": times.iso(clock.due_at),
+        "stopped_at": times.iso(clock.stopped_at),
+        "paused": clock.paused,
+        "breached": clock_breached(clock, now),
+        "business_seconds_used": round(clock.used_seconds),
+    }
+
+
+def current_clocks(clocks: Sequence[ClockRow]) -> dict[str, ClockRow | None]:
+    """Each clock by name; of the next-reply clocks, the latest cycle."""
+    found: dict[str, ClockRow | None] = dict.fromkeys(SLA_CLOCKS)
+    for clock in clocks:
+        shown = found.get(clock.name)
+        if clock.name in found and (shown is None or clock.cycle >= shown.cycle):
+            found[clock.name] = clock
+    return found
+
+
+SLA_CLOCKS = ("first_response", "next_reply", "resolution")
+
+
+def sla_record(clocks: Sequence[ClockRow] | None) -> SlaRecord | None:
+    """A case's clocks (None: the command did not read them)."""
+    if clocks is None:
+        return None
+    now = times.now()
+    shown = current_clocks(clocks)
+    return cast(
+        SlaRecord,
+        {name: None if c is None else clock_record(c, now) for name, c in shown.items()},
+    )
+
+
+class BreachRecord(TypedDict):
+    """`desk sla breaches --json`: a running clock past due (a negative
+    `overdue_seconds`: due within --at-risk)."""
+
+    case_id: int
+    clock: str
+    due_at: str | None
+    overdue_seconds: int
+    priority: str
+    assignee: str | None
+    team: str | None
+
+
+def breach_records(found: Sequence[Any]) -> list[BreachRecord]:
+    """From services.sla_clocks.Breach (not imported: shapes sit below services)."""
+    return [_picked(b, BreachRecord) for b in found]
+
+
+SegmentRecord = TypedDict(  # noqa: UP013  ("from" is a keyword)
+    "SegmentRecord",
+    {"from": str | None, "to": str | None, "state": str, "business_seconds": int},
+)
+
+
+class ExplainedClock(TypedDict):
+    target_seconds: int
+    calendar: str
+    due_at: str | None
+    breached: bool
+    segments: list[SegmentRecord]
+
+
+class ExplainRecord(TypedDict):
+    """`desk sla explain --json`."""
+
+    case_id: int | None
+    clocks: dict[str, ExplainedClock]
+
+
+def explain_record(found: Any) -> ExplainRecord:
+    """From services.sla_clocks.Explanation (not imported: shapes sit below services)."""
+    now = times.now()
+    return {
+        "case_id": found.view.case.id,
+        "clocks": {
+            name: {
+                "target_seconds": story.clock.target_seconds,
+                "calendar": story.clock.calendar,
+                "due_at": times.iso(story.clock.due_at),
+                "breached": clock_breached(story.clock, now),
+                "segments": [
+                    {
+                        "from": times.iso(seg.start),
+                        "to": times.iso(seg.end),
+                        "state": seg.state,
+                        "business_seconds": round(seg.business_seconds),
+                    }
+                    for seg in story.segments
+                ],
+            }
+            for name, story in found.stories.items()
+        },
+    }
 
 
 def case_record(case: CaseFields, customer: CustomerFields) -> CaseRecord:
@@ -117,6 +250,8 @@ def case_record(case: CaseFields, customer: CustomerFields) -> CaseRecord:
         "nps": case.nps,
         "version": case.version,
         "tags": list(case.tags),
+        "due_at": times.iso(case.due_at),
+        "sla": sla_record(getattr(case, "clocks", None)),
     }
 
 

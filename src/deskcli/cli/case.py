@@ -28,9 +28,10 @@ from deskcli.domain import Channel, Priority, RemedyKind, SortKey
 from deskcli.errors import InvalidValue
 
 if TYPE_CHECKING:
-    from deskcli.reads.queries import CaseDetail
+    from deskcli.reads.queries import CaseDetail, FollowUps
     from deskcli.reads.rows import ArticleRow, CaseView
     from deskcli.reads.source import Source
+    from deskcli.shapes import Board
     from deskcli.tx import Tx
 
 
@@ -100,6 +101,10 @@ def _write(
     st = state(ctx)
     with st.writing() as tx:
         result = action(tx, st.agent)
+        if as_json:  # the case's clocks, as the change left them
+            from deskcli.services import sla_clocks
+
+            sla_clocks.attach(tx, [result[0] if unchanged else result])
     view, changed = result if unchanged else (result, None)
     if unchanged and not changed:
         render.note(unchanged(view))
@@ -221,11 +226,18 @@ def _list(
     # asked for (0: all) is taken as meant, without a note.
     default_limit = limit is None and not (as_json or ids)
     fetch = HUMAN_DEFAULT_LIMIT + 1 if default_limit else limit
-    views = st.read(
-        lambda source: queries.list_cases(
+
+    def read(source: Source) -> list[CaseView]:
+        views = queries.list_cases(
             source, wanted, sort=sort, limit=fetch or None, first_assignee=first
         )
-    )
+        if as_json:  # tables show the case's due time only
+            from deskcli.services import sla_clocks
+
+            sla_clocks.attach(source, views)
+        return views
+
+    views = st.read(read)
     if as_json:
         render.emit_json(case_records(views))
     elif ids:
@@ -251,19 +263,26 @@ def case_show(
     how much more there is; --full prints them whole (--json always does)."""
     from deskcli import render
     from deskcli.reads import queries
+    from deskcli.services import sla_clocks
     from deskcli.shapes import detail_record
     from deskcli.workflow.state import state_from_events
 
     st = state(ctx)
+
+    def clocked(source: Source) -> CaseDetail:
+        found = queries.show_case(source, case_id)
+        sla_clocks.attach(source, [found.view])
+        return found
+
     if as_json:
-        detail = st.read(lambda source: queries.show_case(source, case_id))
+        detail = st.read(clocked)
         suggested: list[ArticleRow] = []
     else:
         # People also see the articles that may help, read in the same snapshot.
         from deskcli.services import kb
 
         def read(source: Source) -> tuple[CaseDetail, list[ArticleRow]]:
-            found = queries.show_case(source, case_id)
+            found = clocked(source)
             texts = kb.case_texts(found.view.case, found.events)
             return found, kb.suggest(source, texts)
 
@@ -868,11 +887,18 @@ def follow_ups(
     from deskcli.shapes import case_records
 
     # None due: people are told when the next one is; JSON stays a list.
-    found = state(ctx).read(
-        lambda source: queries.follow_up_list(
+
+    def read(source: Source) -> FollowUps:
+        found = queries.follow_up_list(
             source, due_only=due, limit=limit or None, say_next=not (as_json or ids)
         )
-    )
+        if as_json:
+            from deskcli.services import sla_clocks
+
+            sla_clocks.attach(source, found.views)
+        return found
+
+    found = state(ctx).read(read)
     if as_json:
         render.emit_json(case_records(found.views))
     elif ids:
@@ -886,7 +912,15 @@ def board(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     from deskcli import render
     from deskcli.reads import queries
 
-    data = state(ctx).read(queries.board)
+    def read(source: Source) -> Board:
+        found = queries.board(source)
+        if as_json:  # the board's tables show the due time only
+            from deskcli.services import sla_clocks
+
+            sla_clocks.attach(source, [v for views in found.columns.values() for v in views])
+        return found
+
+    data = state(ctx).read(read)
     if as_json:
         render.emit_json(data.record())
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -11,6 +11,10 @@ from deskcli.cli._context import state
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import IdsOpt, JsonOpt, LimitOpt, value_option
 from deskcli.errors import InvalidValue
+
+if TYPE_CHECKING:
+    from deskcli.reads.rows import CaseView
+    from deskcli.reads.source import Source
 
 
 class FeedbackGroup(LazyGroup):
@@ -75,15 +79,22 @@ def feedback_due(
     recent = parse_duration(resolved_within)
     default_limit = limit is None and not (as_json or ids)
     fetch = HUMAN_DEFAULT_LIMIT + 1 if default_limit else limit
-    views = state(ctx).read(
-        lambda source: queries.feedback_due(
+
+    def read(source: Source) -> list[CaseView]:
+        views = queries.feedback_due(
             source,
             resolved_before=parse_duration(RESOLVED_BEFORE),
             resolved_within=recent,
             not_asked_within=window,
             limit=fetch or None,
         )
-    )
+        if as_json:  # a case object carries its clocks
+            from deskcli.services import sla_clocks
+
+            sla_clocks.attach(source, views)
+        return views
+
+    views = state(ctx).read(read)
     if as_json:
         render.emit_json(case_records(views))
     elif ids:

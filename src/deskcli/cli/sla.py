@@ -1,6 +1,7 @@
 """`desk sla ...`: service levels.  Each subcommand (or group of them) has its
 own entry in SlaGroup.lazy_commands, loaded only when used; this module holds
-the settings: `desk sla calendar` and `desk sla policy`."""
+the settings (`desk sla calendar`, `desk sla policy`), cli/sla_clocks.py the
+clocks (breaches, check, explain)."""
 
 from __future__ import annotations
 
@@ -20,6 +21,9 @@ class SlaGroup(LazyGroup):
     lazy_commands = {
         "calendar": "deskcli.cli.sla:calendar_app",
         "policy": "deskcli.cli.sla:policy_app",
+        "breaches": "deskcli.cli.sla_clocks:sla_breaches",
+        "check": "deskcli.cli.sla_clocks:sla_check",
+        "explain": "deskcli.cli.sla_clocks:sla_explain",
     }
 
 

@@ -82,6 +82,8 @@ ORDER = {
     SortKey.PRIORITY: f"{_PRIORITY_RANK} DESC, c.created_at DESC, c.id DESC",
     SortKey.UPDATED: "c.updated_at DESC, c.id DESC",
     SortKey.FOLLOW_UP: "c.follow_up_at IS NULL, c.follow_up_at, c.id",
+    # Cases with a due time, by ix_case_due; see _cases for those without one.
+    SortKey.DUE: "c.due_at, c.id",
 }
 
 
@@ -218,7 +220,24 @@ def list_cases(
 def _cases(
     source: Source, where: str, params: dict[str, Any], sort: SortKey, limit: int | None
 ) -> list[CaseView]:
-    sql = f"{CASES_WITH_CUSTOMERS}{where} ORDER BY {ORDER[sort]}"
+    if sort == SortKey.DUE:
+        # Earliest due time first, then the cases with none (newest first):
+        # two index walks (ix_case_due, ix_case_created) that stop at the
+        # limit, the same on both backends (which sort NULLs apart).
+        joined = f"{where} AND" if where else " WHERE"
+        due = _walk(source, f"{joined} c.due_at IS NOT NULL", params, ORDER[sort], limit)
+        if limit and len(due) >= limit:
+            return due
+        rest = limit - len(due) if limit else None
+        newest = ORDER[SortKey.NEWEST]
+        return due + _walk(source, f"{joined} c.due_at IS NULL", params, newest, rest)
+    return _walk(source, where, params, ORDER[sort], limit)
+
+
+def _walk(
+    source: Source, where: str, params: dict[str, Any], order: str, limit: int | None
+) -> list[CaseView]:
+    sql = f"{CASES_WITH_CUSTOMERS}{where} ORDER BY {order}"
     if limit:
         sql += " LIMIT :limit"
         params = {**params, "limit": limit}

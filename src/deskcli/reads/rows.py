@@ -46,7 +46,7 @@ def _columns(row_class: Any) -> tuple[tuple[str, str, bool], ...]:
 
 
 def _kind(annotation: str) -> str:
-    for kind in ("datetime", "int", "str", "dict"):
+    for kind in ("datetime", "int", "str", "dict", "float", "bool"):
         if annotation.startswith(kind):
             return kind
     raise TypeError(f"no column kind for {annotation}")
@@ -71,6 +71,14 @@ def _checked(kind: str, value: Any) -> Any:
         if data is not None and not isinstance(data, dict):
             raise ValueError(kind)
         return data
+    if kind == "float":
+        if type(value) not in (int, float):  # SQLite may keep a whole number as an integer
+            raise ValueError(kind)
+        return float(value)
+    if kind == "bool":
+        if value not in (0, 1):  # SQLite: 0/1; PostgreSQL: a boolean
+            raise ValueError(kind)
+        return bool(value)
     if type(value) is not {"int": int, "str": str}[kind]:  # not a bool, not bytes
         raise ValueError(kind)
     return value
@@ -118,7 +126,32 @@ class CaseRow(_Row):
     csat: int | None
     nps: int | None
     version: int
+    due_at: datetime | None  # the earliest due time of its running clocks
     tags: list[str] = field(default_factory=list)  # sorted case-insensitively
+    # Its service-level clocks, when the command shows them (services.sla_clocks.attach).
+    clocks: list[ClockRow] | None = None
+
+
+@dataclass
+class ClockRow(_Row):
+    """One run of a service-level clock (table case_clock; the migration 0009
+    docstring says what each column means)."""
+
+    id: int | None
+    case_id: int
+    name: str
+    cycle: int
+    target_seconds: int
+    calendar: str
+    started_at: datetime
+    segment_started_at: datetime | None
+    used_seconds: float
+    due_at: datetime | None
+    stopped_at: datetime | None
+    paused: bool
+    breached: bool
+    # Business seconds used up to now, current run included (desk sla explain).
+    used_now: float | None = None
 
 
 @dataclass
@@ -194,6 +227,7 @@ CUSTOMER_COLUMNS = columns(CustomerRow)
 EVENT_COLUMNS = columns(EventRow)
 ARTICLE_COLUMNS = columns(ArticleRow)
 REVISION_COLUMNS = columns(RevisionRow)
+CLOCK_COLUMNS = columns(ClockRow)
 
 
 @dataclass

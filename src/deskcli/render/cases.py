@@ -21,6 +21,7 @@ from deskcli.render.console import (
     user,
     when,
 )
+from deskcli.render.sla_clocks import clock_rows, due_text
 
 if TYPE_CHECKING:
     from rich.console import Group
@@ -51,6 +52,8 @@ def case_table(views: Sequence[CaseAndCustomer], *, title: str | None = None) ->
     table.add_column("Assignee", no_wrap=True, max_width=capped(12), overflow="ellipsis")
     table.add_column("Team", no_wrap=True, max_width=capped(14), overflow="ellipsis")
     table.add_column("Age", justify="right", no_wrap=True)
+    table.add_column("Due", no_wrap=True)  # the earliest service-level due time
+    now = times.now()
     for c, customer in views:
         table.add_row(
             str(c.id),
@@ -61,6 +64,7 @@ def case_table(views: Sequence[CaseAndCustomer], *, title: str | None = None) ->
             user(c.assignee or "-", "" if c.assignee else "dim"),
             user(c.team or ""),
             Text(times.age(c.created_at), style="dim"),
+            due_text(getattr(c, "due_at", None), now),
         )
     return table
 
@@ -130,6 +134,7 @@ def case_detail_view(detail: CaseDetail, *, full: bool = False) -> Group:
     if c.csat is not None:
         rating = f"CSAT {c.csat}/5" + (f", NPS {c.nps}/10" if c.nps is not None else "")
         rows.append(("Rating", rating))
+    rows += clock_rows(getattr(c, "clocks", None))
     rows.append(("Version", str(c.version)))
     parts: list[Any] = [fields(rows)]
     if c.description:

@@ -22,7 +22,7 @@ from deskcli.errors import InvalidValue, TransitionNotAllowed
 from deskcli.reads import queries
 from deskcli.reads.rows import EVENT_COLUMNS, CaseRow, EventRow
 from deskcli.reads.source import Source
-from deskcli.services import cases
+from deskcli.services import cases, sla_clocks
 from deskcli.services.write_path import EventRow as NewEvent
 from deskcli.services.write_path import (
     apply_change,
@@ -170,10 +170,15 @@ def record_step(
             changes["first_response_at"] = now
         status = TRANSITIONS["reply"].target(changes.get("status", case_.status))
         changes["status"] = str(status)
-        events.append(make_event(case_id, agent, EventKind.REPLY, body, {"first": first}))
+        reply = make_event(case_id, agent, EventKind.REPLY, body, {"first": first})
+        reply["at"] = now  # the time the clocks stop at
+        events.append(reply)
     if step == "analyze":
         changes["root_cause"] = body
     events.append(make_event(case_id, agent, EventKind.ASSIST_STEP, body, data))
+    if step in CUSTOMER_FACING and not skip:  # a reply: the reply clocks stop
+        status = changes.get("status", case_.status)
+        changes["due_at"] = sla_clocks.follow(tx, case_, now, status=status, replied=True)
     return _state_of(tx, apply_change(tx, view, events, **changes).case)
 
 

@@ -11,6 +11,7 @@ from deskcli import times
 from deskcli.domain import CLOSE_ADVICE, TRANSITIONS, EventKind, Status
 from deskcli.errors import NotFound, StaleWrite, TransitionNotAllowed
 from deskcli.reads.source import in_list
+from deskcli.services import sla_clocks
 from deskcli.services.write_path import apply_change_to_many, require_text
 from deskcli.shapes import CloseSummary
 from deskcli.tx import Tx
@@ -82,7 +83,9 @@ def close_cases(
         (closed_ids, close.allowed, [(EventKind.CLOSED, "", bulk)], closing),
     ]
     if resolution is not None:
-        resolving = {**closing, "resolved_at": now, "resolution": resolution}
+        # Resolving stops the cases' clocks (set-based, like the close).
+        sla_clocks.stop_many(tx, resolved_ids, now)
+        resolving = {**closing, "resolved_at": now, "resolution": resolution, "due_at": None}
         if root_cause is not None:
             resolving["root_cause"] = root_cause
         events = [

@@ -18,7 +18,7 @@ from deskcli.errors import Conflict, InvalidValue, TransitionNotAllowed
 from deskcli.folding import name_key
 from deskcli.reads import queries
 from deskcli.reads.rows import CASE_COLUMNS, CaseRow, CaseView
-from deskcli.services import kb
+from deskcli.services import kb, sla_clocks
 from deskcli.services.bulk_close import close_cases
 from deskcli.services.write_path import (
     EventRow,
@@ -70,6 +70,8 @@ def open_case(
         assignee = spelled_agent(tx, assignee)
     subject = require_text(subject, "the subject", limits.SUBJECT, one_line=True)
     description = optional_text(description, "the description")
+    # The clocks start with the case, on the policy of its priority.
+    clocks = sla_clocks.opening_clocks(tx, str(Priority(priority)), now)
     values: dict[str, Any] = {
         "customer_id": customer.id,
         "subject": subject,
@@ -99,6 +101,7 @@ def open_case(
         "csat": None,
         "nps": None,
         "version": 1,
+        "due_at": sla_clocks.earliest_due(clocks),
     }
     stored = {
         **values,
@@ -106,12 +109,15 @@ def open_case(
         "search_text": case_search_text((subject, description), ()),
     }
     case_id = tx.insert(INSERT_CASE, stored)
+    sla_clocks.insert_clocks(tx, case_id, clocks)
     case_ = CaseRow(id=case_id, **values)  # a new case has no tags
     opened = {"channel": case_.channel, "priority": case_.priority, "customer": customer.crn}
     events = [make_event(case_id, agent, EventKind.OPENED, case_.subject, opened)]
     if case_.assignee:
         assigned = {"from": None, "to": case_.assignee}
         events.append(make_event(case_id, agent, EventKind.ASSIGNED, case_.assignee, assigned))
+    for event in events:
+        event["at"] = now  # the clocks started when the case was opened
     append_events(tx, events)
     return CaseView(case_, customer)
 
@@ -210,6 +216,7 @@ def add_reply(
     event = make_event(
         case_id, agent, EventKind.REPLY, body, {"first": "first_response_at" in changes}
     )
+    changes["due_at"] = sla_clocks.follow_verb(tx, view, "reply", event["at"], replied=True)
     return apply_change(tx, view, [event], verb="reply", **changes)
 
 
@@ -233,7 +240,8 @@ def set_pending(
     view = load_for_write(tx, case_id, if_version, verb="pending")
     case_ = view.case
     event = _status_event(case_, agent, "pending", optional_text(reason, "the reason"))
-    return apply_change(tx, view, [event], verb="pending")
+    due = sla_clocks.follow_verb(tx, view, "pending", event["at"])
+    return apply_change(tx, view, [event], verb="pending", due_at=due)
 
 
 def resume(tx: Tx, *, agent: str, case_id: int, if_version: int | None = None) -> CaseView:
@@ -241,7 +249,8 @@ def resume(tx: Tx, *, agent: str, case_id: int, if_version: int | None = None) -
     view = load_for_write(tx, case_id, if_version, verb="resume")
     case_ = view.case
     event = _status_event(case_, agent, "resume")
-    return apply_change(tx, view, [event], verb="resume")
+    due = sla_clocks.follow_verb(tx, view, "resume", event["at"])
+    return apply_change(tx, view, [event], verb="resume", due_at=due)
 
 
 def escalate(
@@ -279,6 +288,8 @@ def escalate(
         team=team,
         tier=case_.tier + 1,
         assignee=None,
+        # Escalating a pending case works it again: its resolution clock resumes.
+        due_at=sla_clocks.follow_verb(tx, view, "escalate", event["at"]),
     )
 
 
@@ -320,6 +331,7 @@ def resolve(
         used = kb.use_event(tx, view, agent, article_id)
         if used is not None:  # else it was already used on this case
             events.append(used)
+    changes["due_at"] = sla_clocks.follow_verb(tx, view, "resolve", events[0]["at"])
     return apply_change(tx, view, events, verb="resolve", **changes)
 
 
@@ -348,6 +360,7 @@ def reopen(
         closed_at=None,
         resolution=None,
         reopen_count=case_.reopen_count + 1,
+        due_at=sla_clocks.follow_verb(tx, view, "reopen", event["at"]),
     )
 
 
@@ -447,5 +460,8 @@ def edit_case(
         return view, {}
     summary = ", ".join(changes)
     event = make_event(case_id, agent, EventKind.EDITED, summary, changes)
+    if "priority" in values:
+        # The running clocks switch to the new policy's targets.
+        values["due_at"] = sla_clocks.follow(tx, case_, event["at"], priority=values["priority"])
     changed = apply_change(tx, view, [event], verb="edit", **values)
     return CaseView(changed.case, customer), changes

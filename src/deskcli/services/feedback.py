@@ -22,6 +22,7 @@ from deskcli.errors import Conflict, InvalidValue, unknown_choice
 from deskcli.folding import name_key
 from deskcli.reads.rows import CaseView, to_time
 from deskcli.reads.source import in_list
+from deskcli.services import sla_clocks
 from deskcli.services.cases import schedule_follow_up
 from deskcli.services.write_path import (
     apply_change,
@@ -65,7 +66,10 @@ def add_inbound(
         "to": str(to),
     }
     event = make_event(case_id, agent, EventKind.INBOUND, body, data)
-    return apply_change(tx, view, [event], verb="inbound", last_inbound_at=event["at"])
+    # A pending case resumes its resolution clock; after the first reply a
+    # message starts a next-reply clock (see services.sla_clocks).
+    due = sla_clocks.follow_verb(tx, view, "inbound", event["at"], inbound=True)
+    return apply_change(tx, view, [event], verb="inbound", last_inbound_at=event["at"], due_at=due)
 
 
 def check_score(value: int | None, what: str, low: int, high: int) -> int | None:
