@@ -54,6 +54,7 @@ READS = [
     ("feedback", "due"),
     ("feedback", "due", "--not-asked-within", "60d", "--limit", "5"),
     ("feedback", "list", "--since", "7d", "--agent", "alice"),
+    ("next", "--peek"),
 ]
 MACHINE = [
     ("case", "list", "--json"),
@@ -71,6 +72,7 @@ MACHINE = [
     ("feedback", "due", "--json"),
     ("feedback", "due", "--ids"),
     ("feedback", "list", "--json"),
+    ("next", "--peek", "--json"),
 ]
 
 
@@ -127,6 +129,7 @@ WRITES = [
     ("customer", "edit", "C-2", "--email", "bo@example.com"),
     ("case", "open", "--customer", "C-2", "--subject", "No signal", "--json"),
     ("case", "take", "2"),
+    ("next", "--json"),  # takes case 1, the one nobody owns
     ("case", "note", "2", "checked"),
     ("case", "reply", "2", "on it", "--json"),
     ("case", "tag", "2", "vip"),
@@ -258,6 +261,7 @@ def test_a_read_of_an_older_file_migrates_it(db_path: Path, desk: Desk) -> None:
         for table in ("case_clock", "sla_policy", "sla_calendar"):
             connection.execute(f"DROP TABLE {table}")
         connection.execute("DROP INDEX ix_case_due")
+        connection.execute("DROP INDEX ix_case_next")
         connection.execute('ALTER TABLE "case" DROP COLUMN due_at')
         connection.execute("UPDATE alembic_version SET version_num = '0004'")
     result = desk("case", "list", "--ids")
@@ -285,7 +289,7 @@ def test_everyday_queries_use_an_index(database: object) -> None:
     from deskcli.reads import queries
     from deskcli.reads.filters import CaseFilter
     from deskcli.reads.source import open_sqlite
-    from deskcli.services import assist, cases, customers, feedback, kb, write_path
+    from deskcli.services import assist, cases, customers, feedback, kb, next_case, write_path
 
     source = open_sqlite(database.path)  # type: ignore[attr-defined]
     assert source is not None
@@ -342,6 +346,10 @@ def test_everyday_queries_use_an_index(database: object) -> None:
             {"since": "2026-01-01", "per_group": 5, "groups": 10},
         ),
         "gap searches": (kb.GAP_SEARCHES, {"since": "2026-01-01", "limit": 10}),
+        # Issue 13: desk next, a search of ix_case_next per priority.
+        "next due": (next_case.NEXT_DUE.format(team="", skipped=""), {"priority": "high"}),
+        "next undue": (next_case.NEXT_UNDUE.format(team="", skipped=""), {"priority": "low"}),
+        "next claim": (next_case.CLAIM, {"case_id": 1}),
     }
     narrow = {
         "by agent": CaseFilter(assignee="Sam"),

@@ -78,8 +78,8 @@ class Case(SQLModel, table=True):
         # `desk next`: the unowned active cases, most urgent first (0009).
         Index(
             "ix_case_next",
-            "due_at",
             "priority",
+            "due_at",
             "created_at",
             "id",
             sqlite_where=text(NEXT_WHERE),

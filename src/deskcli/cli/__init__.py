@@ -35,6 +35,7 @@ DeskGroup.lazy_commands = {
     "kb": "deskcli.cli.kb:app",
     "board": "deskcli.cli.case:board",
     "follow-ups": "deskcli.cli.case:follow_ups",
+    "next": "deskcli.cli.next:next_case",
     "feedback": "deskcli.cli.feedback:app",
     "init": "deskcli.cli.admin:init",
     "demo": "deskcli.cli.admin:demo",

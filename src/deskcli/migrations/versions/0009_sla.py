@@ -17,7 +17,7 @@ and the clocks of each case.
   clock is breached when its `due_at` has passed.
 - `case.due_at`: the earliest due time of the case's running clocks (NULL:
   none), indexed for "what breaches next" at any size.
-- `ix_case_next`: the unowned active cases by due time, priority and age,
+- `ix_case_next`: the unowned active cases by priority, due time and age,
   for `desk next` (the WHERE is written out as that query writes it, so
   SQLite matches the partial index).
 
@@ -100,7 +100,7 @@ def upgrade() -> None:
     op.create_index(
         "ix_case_next",
         "case",
-        ["due_at", "priority", "created_at", "id"],
+        ["priority", "due_at", "created_at", "id"],
         sqlite_where=sa.text(NEXT_WHERE),
         postgresql_where=sa.text(NEXT_WHERE),
     )
