@@ -55,6 +55,7 @@ READS = [
     ("feedback", "due", "--not-asked-within", "60d", "--limit", "5"),
     ("feedback", "list", "--since", "7d", "--agent", "alice"),
     ("next", "--peek"),
+    ("sla", "what-if", "--priority", "high", "--first-response", "2h", "--since", "7d"),
 ]
 MACHINE = [
     ("case", "list", "--json"),
@@ -73,6 +74,7 @@ MACHINE = [
     ("feedback", "due", "--ids"),
     ("feedback", "list", "--json"),
     ("next", "--peek", "--json"),
+    ("sla", "what-if", "--priority", "high", "--resolution", "2d", "--json"),
 ]
 
 
@@ -289,7 +291,16 @@ def test_everyday_queries_use_an_index(database: object) -> None:
     from deskcli.reads import queries
     from deskcli.reads.filters import CaseFilter
     from deskcli.reads.source import open_sqlite
-    from deskcli.services import assist, cases, customers, feedback, kb, next_case, write_path
+    from deskcli.services import (
+        assist,
+        cases,
+        customers,
+        feedback,
+        kb,
+        next_case,
+        sla_whatif,
+        write_path,
+    )
 
     source = open_sqlite(database.path)  # type: ignore[attr-defined]
     assert source is not None
@@ -350,6 +361,10 @@ def test_everyday_queries_use_an_index(database: object) -> None:
         "next due": (next_case.NEXT_DUE.format(team="", skipped=""), {"priority": "high"}),
         "next undue": (next_case.NEXT_UNDUE.format(team="", skipped=""), {"priority": "low"}),
         "next claim": (next_case.CLAIM, {"case_id": 1}),
+        "what-if events": (
+            sla_whatif.EVENTS_OF_CASES.format(cases="case_id IN (1, 2)", kinds="kind = 'reply'"),
+            {},
+        ),
     }
     narrow = {
         "by agent": CaseFilter(assignee="Sam"),

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
         RevisionRow,
         SearchHit,
     )
+    from deskcli.services.sla_whatif import WhatIf
 
 CaseFields: TypeAlias = "Case | CaseRow"
 CustomerFields: TypeAlias = "Customer | CustomerRow"
@@ -615,3 +616,16 @@ class DoctorReport:
             "problems": self.problems,
             "ok": not self.problems,
         }
+
+
+def what_if_record(result: WhatIf) -> dict[str, Any]:
+    """`desk sla what-if --json`: per clock, the cases that ran it and its
+    runs met and breached, under the policies as they are and with the change."""
+    return {
+        clock: {
+            "cases": tally.cases,
+            "before": {"met": tally.before.met, "breached": tally.before.breached},
+            "after": {"met": tally.after.met, "breached": tally.after.breached},
+        }
+        for clock, tally in result.clocks.items()
+    }

@@ -36,6 +36,7 @@ DeskGroup.lazy_commands = {
     "board": "deskcli.cli.case:board",
     "follow-ups": "deskcli.cli.case:follow_ups",
     "next": "deskcli.cli.next:next_case",
+    "sla": "deskcli.cli.sla:app",
     "feedback": "deskcli.cli.feedback:app",
     "init": "deskcli.cli.admin:init",
     "demo": "deskcli.cli.admin:demo",
