@@ -32,7 +32,7 @@ if TYPE_CHECKING:
         RevisionRow,
         SearchHit,
     )
-    from deskcli.services.sla_whatif import WhatIf
+    from deskcli.sla.whatif import WhatIf
 
 CaseFields: TypeAlias = "Case | CaseRow"
 CustomerFields: TypeAlias = "Customer | CustomerRow"

@@ -10,7 +10,7 @@ from deskcli.render.console import out, say
 if TYPE_CHECKING:
     from rich.table import Table
 
-    from deskcli.services.sla_whatif import Tally, WhatIf
+    from deskcli.sla.whatif import Tally, WhatIf
 
 
 def what_if(result: WhatIf) -> None:

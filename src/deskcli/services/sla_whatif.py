@@ -8,8 +8,8 @@ only: nothing is written.  Standard library only.
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from deskcli import times
@@ -20,6 +20,7 @@ from deskcli.reads.source import Source, in_list
 from deskcli.services.sla_config import get_calendar, get_policy
 from deskcli.sla.calendar import Calendar
 from deskcli.sla.replay import CLOCK_EVENT_KINDS, CLOCKS, Event, Terms, replay
+from deskcli.sla.whatif import ClockTally, WhatIf
 
 CASES_OF_PERIOD = (
     'SELECT c.id, c.priority FROM "case" c'
@@ -29,32 +30,6 @@ EVENTS_OF_CASES = (
     "SELECT case_id, kind, at, data FROM event WHERE {cases} AND {kinds} ORDER BY case_id, id"
 )
 CHUNK = 500  # cases whose events are read at a time
-
-
-@dataclass
-class Tally:
-    met: int = 0
-    breached: int = 0
-
-
-@dataclass
-class ClockTally:
-    """One clock: the cases that ran it, and its runs' verdicts before and after."""
-
-    cases: int = 0
-    before: Tally = field(default_factory=Tally)
-    after: Tally = field(default_factory=Tally)
-
-
-@dataclass
-class WhatIf:
-    priority: str
-    since: datetime
-    cases: int
-    # The targets of `priority` as they are and as asked (seconds, calendar name).
-    now_terms: dict[str, Any]
-    changed_terms: dict[str, Any]
-    clocks: dict[str, ClockTally]
 
 
 def target_seconds(text: str, option: str) -> int:
@@ -123,16 +98,13 @@ def what_if(
         timelines = _timelines(source, [int(case_id) for case_id, _ in chunk])
         for case_id, case_priority in chunk:
             events = timelines[int(case_id)]
-            then = replay(events, before, now, priority=str(case_priority))
-            changed_clocks = replay(events, after, now, priority=str(case_priority))
+            was = replay(events, before, now, priority=str(case_priority)).runs
+            would = replay(events, after, now, priority=str(case_priority)).runs
             for clock in CLOCKS:
-                runs_before = [run for run in then.runs if run.name == clock]
-                if runs_before:
-                    tallies[clock].cases += 1
-                _count(tallies[clock].before, runs_before, now)
-                _count(
-                    tallies[clock].after, [r for r in changed_clocks.runs if r.name == clock], now
-                )
+                ran = [run for run in was if run.name == clock]
+                tallies[clock].cases += bool(ran)
+                tallies[clock].before.count(ran, now)
+                tallies[clock].after.count([run for run in would if run.name == clock], now)
     return WhatIf(str(priority), start, len(found), _described(mine), _described(changed), tallies)
 
 
@@ -159,12 +131,3 @@ def _data(value: Any) -> dict[str, Any] | None:
         except ValueError:
             return None  # unreadable data moves no clock
     return value if isinstance(value, dict) else None
-
-
-def _count(tally: Tally, runs: list[Any], now: datetime) -> None:
-    for run in runs:
-        verdict = run.verdict(now)
-        if verdict == "met":
-            tally.met += 1
-        elif verdict == "breached":
-            tally.breached += 1
