@@ -25,6 +25,8 @@ STDLIB_ONLY = [
     "reads/queries.py",
     "reads/rows.py",
     "reads/source.py",
+    "sla/replay.py",
+    "sla/whatif.py",
 ]
 HEAVY = ("sqlalchemy", "sqlmodel", "pydantic", "alembic", "rich", "typer")
 

@@ -61,6 +61,8 @@ READS = [
     ("sla", "breaches", "--at-risk", "1h", "--team", "billing"),
     ("sla", "check"),
     ("sla", "explain", "1"),
+    ("next", "--peek"),
+    ("sla", "what-if", "--priority", "high", "--first-response", "2h", "--since", "7d"),
 ]
 MACHINE = [
     ("case", "list", "--json"),
@@ -85,6 +87,8 @@ MACHINE = [
     ("sla", "breaches", "--json"),
     ("sla", "check", "--json"),
     ("sla", "explain", "1", "--json"),
+    ("next", "--peek", "--json"),
+    ("sla", "what-if", "--priority", "high", "--resolution", "2d", "--json"),
 ]
 
 
@@ -141,6 +145,7 @@ WRITES = [
     ("customer", "edit", "C-2", "--email", "bo@example.com"),
     ("case", "open", "--customer", "C-2", "--subject", "No signal", "--json"),
     ("case", "take", "2"),
+    ("next", "--json"),  # takes case 1, the one nobody owns
     ("case", "note", "2", "checked"),
     ("case", "reply", "2", "on it", "--json"),
     ("case", "tag", "2", "vip"),
@@ -277,6 +282,7 @@ def test_a_read_of_an_older_file_migrates_it(db_path: Path, desk: Desk) -> None:
         for table in ("case_clock", "sla_policy", "sla_calendar"):
             connection.execute(f"DROP TABLE {table}")
         connection.execute("DROP INDEX ix_case_due")
+        connection.execute("DROP INDEX ix_case_next")
         connection.execute('ALTER TABLE "case" DROP COLUMN due_at')
         connection.execute("UPDATE alembic_version SET version_num = '0004'")
     result = desk("case", "list", "--ids")
@@ -304,7 +310,17 @@ def test_everyday_queries_use_an_index(database: object) -> None:
     from deskcli.reads import queries
     from deskcli.reads.filters import CaseFilter
     from deskcli.reads.source import open_sqlite
-    from deskcli.services import assist, cases, customers, feedback, kb, sla_clocks, write_path
+    from deskcli.services import (
+        assist,
+        cases,
+        customers,
+        feedback,
+        kb,
+        next_case,
+        sla_clocks,
+        sla_whatif,
+        write_path,
+    )
 
     source = open_sqlite(database.path)  # type: ignore[attr-defined]
     assert source is not None
@@ -374,6 +390,14 @@ def test_everyday_queries_use_an_index(database: object) -> None:
         "breaches of team": (
             sla_clocks.RUNNING_DUE + sla_clocks.OF_TEAM + sla_clocks.RUNNING_DUE_ORDER,
             {"until": "2026-01-01", "team_key": "billing"},
+        ),
+        # Issue 13: desk next, a search of ix_case_next per priority.
+        "next due": (next_case.NEXT_DUE.format(team="", skipped=""), {"priority": "high"}),
+        "next undue": (next_case.NEXT_UNDUE.format(team="", skipped=""), {"priority": "low"}),
+        "next claim": (next_case.CLAIM, {"case_id": 1}),
+        "what-if events": (
+            sla_whatif.EVENTS_OF_CASES.format(cases="case_id IN (1, 2)", kinds="kind = 'reply'"),
+            {},
         ),
     }
     narrow = {

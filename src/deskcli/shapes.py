@@ -34,6 +34,7 @@ if TYPE_CHECKING:
         SearchHit,
     )
     from deskcli.sla.calendar import Calendar
+    from deskcli.sla.whatif import WhatIf
 
 CaseFields: TypeAlias = "Case | CaseRow"
 CustomerFields: TypeAlias = "Customer | CustomerRow"
@@ -803,3 +804,16 @@ class PolicyRecord(TypedDict):
 def policy_record(policy: object) -> PolicyRecord:
     """A policy (services.sla_config.Policy, or anything with its attributes)."""
     return _picked(policy, PolicyRecord)
+
+
+def what_if_record(result: WhatIf) -> dict[str, Any]:
+    """`desk sla what-if --json`: per clock, the cases that ran it and its
+    runs met and breached, under the policies as they are and with the change."""
+    return {
+        clock: {
+            "cases": tally.cases,
+            "before": {"met": tally.before.met, "breached": tally.before.breached},
+            "after": {"met": tally.after.met, "breached": tally.after.breached},
+        }
+        for clock, tally in result.clocks.items()
+    }

@@ -1,7 +1,7 @@
 """`desk sla ...`: service levels.  Each subcommand (or group of them) has its
 own entry in SlaGroup.lazy_commands, loaded only when used; this module holds
 the settings (`desk sla calendar`, `desk sla policy`), cli/sla_clocks.py the
-clocks (breaches, check, explain)."""
+clocks (breaches, check, explain), cli/sla_whatif.py `what-if`."""
 
 from __future__ import annotations
 
@@ -24,6 +24,7 @@ class SlaGroup(LazyGroup):
         "breaches": "deskcli.cli.sla_clocks:sla_breaches",
         "check": "deskcli.cli.sla_clocks:sla_check",
         "explain": "deskcli.cli.sla_clocks:sla_explain",
+        "what-if": "deskcli.cli.sla_whatif:sla_what_if",
     }
 
 

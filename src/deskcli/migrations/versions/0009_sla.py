@@ -17,12 +17,22 @@ and the clocks of each case.
   clock is breached when its `due_at` has passed.
 - `case.due_at`: the earliest due time of the case's running clocks (NULL:
   none), indexed for "what breaches next" at any size.
+- `ix_case_next`: the unowned active cases by priority, due time and age,
+  for `desk next` (the WHERE is written out as that query writes it, so
+  SQLite matches the partial index).
+
+Data: every existing case gets the clocks its events give under the seeded
+policies (`deskcli.sla.replay`, the same rules the write path follows):
+active cases running clocks and `case.due_at`, resolved and closed cases
+their historical verdicts.  Read and written a chunk of cases at a time.
 
 Self-contained (no import of deskcli.models).
 
 Revision ID: 0009
 Revises: 0008
 """
+
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
@@ -87,8 +97,13 @@ def upgrade() -> None:
     with op.batch_alter_table("case") as batch:
         batch.add_column(sa.Column("due_at", sa.DateTime(), nullable=True))
     op.create_index("ix_case_due", "case", ["due_at"])
-    from datetime import UTC, datetime
-
+    op.create_index(
+        "ix_case_next",
+        "case",
+        ["priority", "due_at", "created_at", "id"],
+        sqlite_where=sa.text(NEXT_WHERE),
+        postgresql_where=sa.text(NEXT_WHERE),
+    )
     now = datetime.now(UTC).replace(tzinfo=None)
     op.bulk_insert(
         calendars,
@@ -116,6 +131,116 @@ def upgrade() -> None:
             for p, first, resolution in DEFAULTS
         ],  # fmt: skip
     )
+    _backfill()
+
+
+# What `desk next` takes from (services.next_case.WAITING): unowned active cases.
+NEXT_WHERE = "assignee IS NULL AND status IN ('new', 'open', 'pending', 'escalated')"
+CHUNK = 500  # cases replayed at a time: a million-case file is never read whole
+
+
+def _backfill() -> None:
+    """The clocks of the cases already there, replayed from their events."""
+    from collections import defaultdict
+
+    from deskcli import times
+    from deskcli.sla.calendar import always_calendar
+    from deskcli.sla.replay import CLOCK_EVENT_KINDS, Event, Terms, replay
+
+    always = always_calendar()
+    terms = {p: Terms(first, first, resolution, always) for p, first, resolution in DEFAULTS}
+    now = times.now()
+    case = sa.table(
+        "case",
+        sa.column("id", sa.Integer),
+        sa.column("priority", sa.String),
+        sa.column("due_at", sa.DateTime),
+    )
+    event = sa.table(
+        "event",
+        sa.column("id", sa.Integer),
+        sa.column("case_id", sa.Integer),
+        sa.column("at", sa.DateTime),
+        sa.column("kind", sa.String),
+        sa.column("data", sa.Text),  # parsed below: SQLite gives text, PostgreSQL a dict
+    )
+    clock = sa.table(
+        "case_clock",
+        sa.column("case_id", sa.Integer),
+        sa.column("name", sa.String),
+        sa.column("cycle", sa.Integer),
+        sa.column("target_seconds", sa.Integer),
+        sa.column("calendar", sa.String),
+        sa.column("started_at", sa.DateTime),
+        sa.column("segment_started_at", sa.DateTime),
+        sa.column("used_seconds", sa.Float),
+        sa.column("due_at", sa.DateTime),
+        sa.column("stopped_at", sa.DateTime),
+        sa.column("paused", sa.Boolean),
+        sa.column("breached", sa.Boolean),
+    )
+    set_due = (
+        sa.update(case)
+        .where(case.c.id == sa.bindparam("case_id_"))
+        .values(due_at=sa.bindparam("due_at_", type_=sa.DateTime))
+    )
+    connection = op.get_bind()
+    last = 0
+    while True:
+        cases = connection.execute(
+            sa.select(case.c.id, case.c.priority)
+            .where(case.c.id > last)
+            .order_by(case.c.id)
+            .limit(CHUNK)
+        ).all()
+        if not cases:
+            break
+        first_id, last = cases[0][0], cases[-1][0]
+        timelines: dict[int, list[Event]] = defaultdict(list)
+        found = connection.execute(
+            sa.select(event.c.case_id, event.c.at, event.c.kind, event.c.data)
+            .where(event.c.case_id.between(first_id, last), event.c.kind.in_(CLOCK_EVENT_KINDS))
+            .order_by(event.c.case_id, event.c.id)
+        )
+        for case_id, at, kind, data in found:
+            timelines[case_id].append(Event(kind, _utc(at), _data(data)))
+        clocks, dues = [], []
+        for case_id, priority in cases:
+            if priority not in terms:
+                continue  # not a priority desk knows: no policy, no clocks
+            replayed = replay(timelines[case_id], terms, now, priority=priority)
+            clocks += [
+                {key: _naive(value) for key, value in run.row().items()} | {"case_id": case_id}
+                for run in replayed.runs
+            ]
+            if replayed.due_at is not None:
+                dues.append({"case_id_": case_id, "due_at_": _naive(replayed.due_at)})
+        if clocks:
+            connection.execute(clock.insert(), clocks)
+        if dues:
+            connection.execute(set_due, dues)
+
+
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _naive(value: object) -> object:
+    """Times are stored as naive UTC."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _data(value: object) -> dict[str, object] | None:
+    import json
+
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return None  # unreadable data moves no clock
+    return value if isinstance(value, dict) else None
 
 
 def _json(text: str) -> object:
@@ -125,6 +250,7 @@ def _json(text: str) -> object:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_case_next", "case")
     op.drop_index("ix_case_due", "case")
     with op.batch_alter_table("case") as batch:
         batch.drop_column("due_at")
