@@ -18,6 +18,9 @@ The rules (issue 13, "Clocks on a case"):
   pending (waiting on the customer) and stops at `resolved`; a reopen starts
   it again from where it stopped: the business time already used still
   counts, and a clock that had breached stays breached.
+- Resolving stops every clock still running (nothing is owed on a solved
+  case), and a customer message on a resolved or closed case starts no
+  next-reply clock (reopening is the agent's call).
 - A priority change (the priority at open, then `edited` events) switches
   every clock that has not stopped to the new priority's target and
   calendar, counted from the clock's start.
@@ -256,6 +259,7 @@ class _Case:
         self.first_response: ClockRun | None = None
         self.resolution: ClockRun | None = None
         self.next_reply: ClockRun | None = None  # the latest cycle
+        self.solved = False  # resolved (or closed) and not reopened since
 
     def start(self, name: str, cycle: int, at: datetime) -> ClockRun:
         terms = self.terms[self.priority]
@@ -284,10 +288,12 @@ class _Case:
         elif kind == "escalated":
             self._set_pending(False, at)
         elif kind == "resolved":
-            self.pending = False
-            self.resolution.stop(at)
+            self.pending, self.solved = False, True
+            for run in self.runs:  # every clock still running stops: nothing is owed now
+                if run.stopped_at is None:
+                    run.stop(at)
         elif kind == "reopened":
-            self.pending = False
+            self.pending, self.solved = False, False
             self.resolution.reopen(at, self.terms[self.priority])
         elif kind == "edited":
             change = data.get("priority")
@@ -307,7 +313,7 @@ class _Case:
         assert self.first_response is not None
         replied = self.first_response.stopped_at is not None
         waiting = self.next_reply is not None and self.next_reply.stopped_at is None
-        if replied and not waiting:
+        if replied and not waiting and not self.solved:  # a solved case owes no reply
             cycle = self.next_reply.cycle + 1 if self.next_reply is not None else 1
             self.next_reply = self.start(NEXT_REPLY, cycle, at)
 
