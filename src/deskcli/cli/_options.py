@@ -35,16 +35,20 @@ def value_option(
 
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON on stdout and nothing else.")]
 IdsOpt = Annotated[bool, typer.Option("--ids", "-q", help="Print case ids only, one a line.")]
-IfVersionOpt = Annotated[
-    int | None,
-    typer.Option(
+
+
+def if_version_option(what: str) -> Any:
+    """`--if-version N` for a record that carries a version (`what`: "case")."""
+    return typer.Option(
         "--if-version",
         min=1,
         max=MAX_ID,
         metavar="N",
-        help="Refuse (exit 4) if the case is no longer at version N.",
-    ),
-]
+        help=f"Refuse (exit 4) if the {what} is no longer at version N.",
+    )
+
+
+IfVersionOpt = Annotated[int | None, if_version_option("case")]
 CaseIdArg = Annotated[
     int,
     typer.Argument(

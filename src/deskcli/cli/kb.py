@@ -9,7 +9,7 @@ import typer
 from deskcli.cli import _complete
 from deskcli.cli._context import read_text, state
 from deskcli.cli._group import LazyGroup
-from deskcli.cli._options import MAX_ID, CaseIdArg, JsonOpt, value_option
+from deskcli.cli._options import MAX_ID, CaseIdArg, JsonOpt, if_version_option, value_option
 from deskcli.domain import ArticleStatus
 from deskcli.errors import InvalidValue
 
@@ -49,16 +49,7 @@ ArticleIdArg = Annotated[
         autocompletion=_complete.article_ids,
     ),
 ]
-ArticleIfVersionOpt = Annotated[
-    int | None,
-    typer.Option(
-        "--if-version",
-        min=1,
-        max=MAX_ID,
-        metavar="N",
-        help="Refuse (exit 4) if the article is no longer at version N.",
-    ),
-]
+ArticleIfVersionOpt = Annotated[int | None, if_version_option("article")]
 CategoryOpt = Annotated[
     str | None,
     value_option("--category", "NAME", "Free-text category, e.g. billing.", show_default=False),

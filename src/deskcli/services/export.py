@@ -82,27 +82,6 @@ def calendar_records(session: Session) -> Iterator[dict[str, Any]]:
         yield _export_record("calendar", CALENDAR_FIELDS, row)
 
 
-def policy_records(session: Session) -> Iterator[dict[str, Any]]:
-    """The policy of every priority, by priority."""
-    query = select(*(POLICIES.c[f] for f in POLICY_FIELDS)).order_by(POLICIES.c.priority)
-    for row in _stream(session, query):
-        yield _export_record("policy", POLICY_FIELDS, row)
-
-
-def clock_records(session: Session) -> Iterator[dict[str, Any]]:
-    """Every case clock, by id, as it stands (import recomputes nothing)."""
-    query = select(*(CLOCKS.c[f] for f in CLOCK_FIELDS)).order_by(CLOCKS.c.id)
-    for row in _stream(session, query):
-        yield _export_record("clock", CLOCK_FIELDS, row)
-
-
-def customer_records(session: Session) -> Iterator[dict[str, Any]]:
-    """Every customer, by id, as export records."""
-    query = select(*(CUSTOMERS.c[f] for f in CUSTOMER_FIELDS)).order_by(CUSTOMERS.c.id)
-    for row in _stream(session, query):
-        yield _export_record("customer", CUSTOMER_FIELDS, row)
-
-
 def _with_tags(
     session: Session, records: Iterator[dict[str, Any]], tags_query: Any
 ) -> Iterator[dict[str, Any]]:
@@ -133,13 +112,6 @@ def case_records(session: Session) -> Iterator[dict[str, Any]]:
     return _with_tags(session, cases, tags)
 
 
-def event_records(session: Session) -> Iterator[dict[str, Any]]:
-    """Every event, by id."""
-    query = select(*(EVENTS.c[f] for f in EVENT_FIELDS)).order_by(EVENTS.c.id)
-    for row in _stream(session, query):
-        yield _export_record("event", EVENT_FIELDS, row)
-
-
 def article_records(session: Session) -> Iterator[dict[str, Any]]:
     """Every knowledge base article, by id, with its tags (not its folded words)."""
     query = select(*(ARTICLES.c[f] for f in ARTICLE_ROW_FIELDS)).order_by(ARTICLES.c.id)
@@ -150,26 +122,28 @@ def article_records(session: Session) -> Iterator[dict[str, Any]]:
     return _with_tags(session, articles, tags)
 
 
-def revision_records(session: Session) -> Iterator[dict[str, Any]]:
-    """Every article revision, by id."""
-    query = select(*(REVISIONS.c[f] for f in REVISION_FIELDS)).order_by(REVISIONS.c.id)
-    for row in _stream(session, query):
-        yield _export_record("revision", REVISION_FIELDS, row)
+def _rows_of(
+    kind: str, table: Any, fields: Sequence[str]
+) -> Callable[[Session], Iterator[dict[str, Any]]]:
+    """The records of a table exported as it is: `fields` of every row,
+    in the order of its key (its id; a policy's priority)."""
+    key = table.c.id if "id" in table.c else table.c.priority
+
+    def records(session: Session) -> Iterator[dict[str, Any]]:
+        query = select(*(table.c[f] for f in fields)).order_by(key)
+        for row in _stream(session, query):
+            yield _export_record(kind, fields, row)
+
+    return records
 
 
-def use_records(session: Session) -> Iterator[dict[str, Any]]:
-    """Every use of an article on a case, in the order they were recorded."""
-    query = select(*(USES.c[f] for f in USE_FIELDS)).order_by(USES.c.id)
-    for row in _stream(session, query):
-        yield _export_record("use", USE_FIELDS, row)
-
-
-def search_records(session: Session) -> Iterator[dict[str, Any]]:
-    """The knowledge base's search log, by id (without the derived query_key)."""
-    query = select(*(SEARCHES.c[f] for f in SEARCH_FIELDS)).order_by(SEARCHES.c.id)
-    for row in _stream(session, query):
-        yield _export_record("search", SEARCH_FIELDS, row)
-
+customer_records = _rows_of("customer", CUSTOMERS, CUSTOMER_FIELDS)
+event_records = _rows_of("event", EVENTS, EVENT_FIELDS)
+revision_records = _rows_of("revision", REVISIONS, REVISION_FIELDS)
+use_records = _rows_of("use", USES, USE_FIELDS)  # in the order they were recorded
+search_records = _rows_of("search", SEARCHES, SEARCH_FIELDS)  # without the derived query_key
+policy_records = _rows_of("policy", POLICIES, POLICY_FIELDS)
+clock_records = _rows_of("clock", CLOCKS, CLOCK_FIELDS)  # as they stand: import recomputes nothing
 
 # Each record type's records, in file order (see transfer.RECORD_TYPES).
 SOURCES: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {

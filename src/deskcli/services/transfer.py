@@ -180,17 +180,10 @@ class ExportCounts:
 
 
 @dataclass
-class ImportSummary:
-    customers: int = 0  # added
-    cases: int = 0
-    events: int = 0
-    articles: int = 0
-    revisions: int = 0
-    uses: int = 0
-    searches: int = 0
-    calendars: int = 0
-    policies: int = 0  # set (a default replaced)
-    clocks: int = 0
+class ImportSummary(ExportCounts):
+    """What an import added, per record type (a policy counts when it
+    replaced a default), and the lines it left."""
+
     skipped: int = 0  # already in the database, identical
     invalid: int = 0  # bad lines (reported; skipped with --skip-invalid)
 
