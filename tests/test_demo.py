@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +15,10 @@ Dj = Callable[..., Any]
 def test_demo_fills_a_database_and_shows_the_board(desk: Desk, dj: Callable[..., Any]) -> None:
     result = desk("demo")
     assert result.exit_code == 0, result.output
-    assert "Demo database with 40 cases" in result.stdout
+    assert "Demo database with 42 cases" in result.stdout
     assert "Active cases:" in result.stdout
     every = dj("case", "list", "--all")
-    assert len(every) == 40
+    assert len(every) == 42
     statuses = {c["status"] for c in every}
     assert {"new", "open", "escalated", "resolved", "closed"} <= statuses
     assert len({c["customer_crn"] for c in every}) >= 5
@@ -25,7 +26,7 @@ def test_demo_fills_a_database_and_shows_the_board(desk: Desk, dj: Callable[...,
     assert any(c["tier"] > 1 for c in every)
     again = desk("demo")
     assert "already filled" in again.stdout
-    assert len(dj("case", "list", "--all")) == 40
+    assert len(dj("case", "list", "--all")) == 42
 
 
 @pytest.mark.sqlite_only
@@ -74,7 +75,7 @@ def test_demo_says_where_its_file_is_and_how_to_run_desk(
     result = desk("demo")
     demo_file = tmp_path / "xdg" / "desk" / "demo.db"
     bin_dir = os.path.relpath(Path(sys.executable).parent)
-    assert f"Demo database with 40 cases: {demo_file}" in result.stdout
+    assert f"Demo database with 42 cases: {demo_file}" in result.stdout
     assert f"Try: DESK_DB={demo_file} {bin_dir}/desk case list" in result.stdout
     assert f". {bin_dir}/activate" in result.stdout
 
@@ -146,8 +147,109 @@ def test_demo_is_the_same_every_time(desk: Desk, tmp_path: Path, monkeypatch: An
     for name in ("one.db", "two.db"):
         monkeypatch.setenv("DESK_DB", str(tmp_path / name))
         made = desk("demo")
-        assert made.exit_code == 0 and "Demo database with 40 cases" in made.stdout
+        assert made.exit_code == 0 and "Demo database with 42 cases" in made.stdout
         result = desk("export")
         assert result.exit_code == 0
         exports.append(result.stdout_bytes)
     assert exports[0] == exports[1] and b'"type":"article"' in exports[0]
+
+
+# -- service levels ------------------------------------------------------------
+
+# Times the demo may be made at (Madrid's offsets): before the office opens on
+# a Monday, a Monday morning, a Friday night, a Sunday afternoon, a holiday
+# (Tuesday 8 December), the night the clocks go forward, and a Monday after the
+# new year's holidays (the demo's two weeks span two years).
+DEMO_NOWS = [
+    "2026-06-01T07:30:00+02:00",
+    "2026-06-01T10:15:00+02:00",
+    "2026-06-05T23:00:00+02:00",
+    "2026-06-07T16:00:00+02:00",
+    "2026-12-08T12:00:00+01:00",
+    "2026-03-29T03:30:00+02:00",
+    "2027-01-04T09:30:00+01:00",
+]
+
+
+def _levels(desk: Desk, dj: Dj, now: str) -> tuple[set[int], set[int], set[int]]:
+    """Make the demo at `now`; its breached, at-risk (due within the hour) and
+    in-time active cases, as `desk sla breaches` and `desk case list` say."""
+    result = desk("demo", env={"DESK_NOW": now})
+    assert result.exit_code == 0, result.output
+    breached = dj("sla", "breaches", env={"DESK_NOW": now})
+    soon = dj("sla", "breaches", "--at-risk", "1h", env={"DESK_NOW": now})
+    assert all(b["overdue_seconds"] > 0 for b in breached)
+    assert soon[: len(breached)] == breached  # most overdue first, then the ones due soon
+    assert all(-3600 <= b["overdue_seconds"] <= 0 for b in soon[len(breached) :])
+    late = {b["case_id"] for b in breached}
+    at_risk = {b["case_id"] for b in soon} - late
+    active = dj("case", "list", "--limit", "0", env={"DESK_NOW": now})
+    at = datetime.fromisoformat(now)
+    in_time = {
+        c["id"]
+        for c in active
+        if c["due_at"] and datetime.fromisoformat(c["due_at"]) > at + timedelta(hours=1)
+    }
+    running = {c["id"] for c in active if c["due_at"]}
+    assert running == late | at_risk | in_time
+    return late, at_risk, in_time
+
+
+def test_demo_sets_calendars_and_policies_before_its_cases(desk: Desk, dj: Dj) -> None:
+    assert desk("demo", env={"DESK_NOW": DEMO_NOWS[0]}).exit_code == 0
+    calendars = {c["name"]: c for c in dj("sla", "calendar", "list")}
+    assert set(calendars) == {"always", "office", "weekend-support"}
+    office = calendars["office"]
+    assert office["tz"] == "Europe/Madrid"
+    assert office["hours"] == [{"days": "mon-fri", "from": "09:00", "to": "18:00"}]
+    assert {"2026-12-25", "2027-01-01"} <= set(office["holidays"])
+    saturday = {"days": "sat", "from": "10:00", "to": "14:00"}
+    assert saturday in calendars["weekend-support"]["hours"]
+    policies = {p["priority"]: p for p in dj("sla", "policy", "list")}
+    assert policies["urgent"]["calendar"] == "always"
+    assert policies["urgent"]["first_response_seconds"] == 3600
+    assert policies["high"]["calendar"] == "weekend-support"
+    assert {policies[p]["calendar"] for p in ("normal", "low")} == {"office"}
+    assert policies["high"]["first_response_seconds"] < policies["normal"]["first_response_seconds"]
+    # Every case's clocks were timed on its priority's policy from its opening.
+    for case in dj("case", "list", "--all", "--limit", "0"):
+        policy = policies[case["priority"]]
+        first = case["sla"]["first_response"]
+        assert first["target_seconds"] == policy["first_response_seconds"], case["id"]
+        assert first["started_at"] == case["created_at"]
+
+
+@pytest.mark.parametrize("now", DEMO_NOWS)
+def test_demo_has_a_few_breaches_some_at_risk_and_the_rest_in_time(
+    desk: Desk, dj: Dj, now: str
+) -> None:
+    late, at_risk, in_time = _levels(desk, dj, now)
+    assert 3 <= len(late) <= 6, late
+    assert at_risk, "nothing due within the hour"
+    assert len(in_time) >= 6 and len(in_time) > len(late), (late, at_risk, in_time)
+    env = {"DESK_NOW": now}
+    shown = desk("sla", "breaches", "--at-risk", "1h", env=env)
+    assert shown.exit_code == 0 and "breached" in shown.stdout and "at risk" in shown.stdout
+    assert desk("sla", "check", env=env).exit_code == 6
+    # desk next --peek shows the most urgent case nobody owns, and leaves it so.
+    peeked = dj("next", "--peek", env=env)
+    assert peeked["assignee"] is None and peeked["status"] in ("new", "open", "escalated")
+    assert peeked["due_at"] is not None
+    assert dj("case", "show", str(peeked["id"]), env=env)["assignee"] is None
+    unowned = dj("case", "list", "--unassigned", "--limit", "0", env=env)
+    assert peeked["due_at"] == min(c["due_at"] for c in unowned if c["due_at"])
+
+
+@pytest.mark.sqlite_only
+def test_demo_service_levels_hold_at_any_hour_of_the_week(
+    desk: Desk, dj: Dj, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Every 5 hours through a week (each hour of the day on some weekday):
+    # the breached cases stay a few, and a case is always at risk.  A demo
+    # file per hour, so SQLite only (the test above runs on both backends).
+    start = datetime.fromisoformat("2026-06-08T00:00:00+02:00")
+    for step in range(7 * 24 // 5 + 1):
+        now = (start + timedelta(hours=5 * step)).isoformat()
+        monkeypatch.setenv("DESK_DB", str(tmp_path / f"demo{step}.db"))
+        late, at_risk, in_time = _levels(desk, dj, now)
+        assert 3 <= len(late) <= 6 and at_risk and len(in_time) >= 6, (now, late, at_risk)

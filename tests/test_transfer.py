@@ -1002,12 +1002,14 @@ def test_the_demo_desk_round_trips(
 ) -> None:
     # Every kind of record at once, written by the services: articles in every
     # status, revisions, uses with their kb_used events, searches, customer
-    # messages, ratings and remedies (rebuilt from their events on import).
+    # messages, ratings and remedies (rebuilt from their events on import),
+    # the demo's calendars and policies and the clocks they timed.
     assert desk("demo").exit_code == 0
     original = export_bytes(desk)
     kinds = {r["type"] for r in lines_of(original)}
     assert kinds == {
-        "policy", "clock", "customer", "case", "event", "article", "revision", "use", "search"
+        "calendar", "policy", "clock", "customer", "case", "event", "article", "revision", "use",
+        "search",
     }  # fmt: skip
     dump = tmp_path / "demo.jsonl"
     dump.write_bytes(original)

@@ -1,12 +1,15 @@
 """A demo desk: a few dozen realistic cases over the last two weeks, a
 knowledge base of a dozen articles used on some of them, a few customer
-messages, ratings (some unhappy) and remedies.
+messages, ratings (some unhappy) and remedies, and service levels: office
+calendars and a policy per priority, under which a few cases have breached,
+one or two are at risk and the rest are in time.
 
 Built through the same services as real work (with the clock set back for
 each step), so every case has a consistent timeline.  Deterministic: the
 cases draw from one seeded generator, the knowledge base, messages, ratings
-and remedies from a second one, so adding to the latter never reshuffles
-the cases.
+and remedies from a second one, the agents' answers to customer messages
+and the calls of the last hour from a third, so adding to a later one never
+reshuffles an earlier one.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from datetime import datetime, timedelta
 
 from deskcli import times
 from deskcli.domain import ArticleStatus, Channel, Priority, RemedyKind
-from deskcli.services import cases, customers, feedback, kb
+from deskcli.services import cases, customers, feedback, kb, sla_config
 from deskcli.services.bulk_close import close_cases
 from deskcli.tx import Tx
 
@@ -374,6 +377,43 @@ SEARCHES = [
     ("maria", "esim"),
 ]
 
+# Service levels.  The team works office hours in Madrid, and a few agents
+# also take high-priority cases on Saturday mornings; urgent cases stay on the
+# built-in 24x7 calendar `always` with the default policy (1h to first
+# response, 4h to resolution).  Targets are business time of the calendar
+# (`4d` is 96 business hours, about ten office days).  Only the alignment of
+# the demo's two weeks with the week moves with the time the demo is made,
+# and the targets keep each verdict clear of it: the three old urgent cases
+# and the new case nobody answered for twelve days have breached at any time,
+# every other clock of the older cases is short of its target at any time,
+# and only the two high cases of last evening depend on the office hours
+# since (breached, or due soon): 4 or 6 cases breached, and the urgent call of
+# the last hour at risk.  tests/test_demo.py walks DESK_NOW through a week.
+CALENDARS = {
+    "office": ["mon-fri 09:00-18:00"],
+    "weekend-support": ["mon-fri 09:00-18:00", "sat 10:00-14:00"],
+}
+CALENDAR_ZONE = "Europe/Madrid"
+# Spain's national holidays on fixed dates (month, day), of the demo's year and the next.
+HOLIDAYS = [(1, 1), (1, 6), (5, 1), (8, 15), (10, 12), (11, 1), (12, 6), (12, 8), (12, 25)]
+# priority: first response, next reply, resolution, calendar
+POLICIES = {
+    Priority.HIGH: ("2h", "4h", "4d", "weekend-support"),
+    Priority.NORMAL: ("8h", "8h", "5d", "office"),
+    Priority.LOW: ("1d", "1d", "1w", "office"),
+}
+# What agents answer to a customer message, by the case's status then.
+ANSWERS = {
+    "pending": "Thanks for the screenshot; I'm checking it against our records now.",
+    "open": "Sorry for the wait: I'm on it and will update you by the end of the day.",
+}
+# The calls of the last hour (crn, problem subject, channel, minutes ago): the
+# urgent one is due within the hour, so the demo always has a case at risk.
+ARRIVALS = [
+    ("C-1005", "Service down for the whole office", Channel.PHONE, (20, 40)),
+    ("C-1006", "Router not delivered", Channel.WEB, (5, 15)),
+]
+
 OUTCOMES = [
     "new",
     "open",
@@ -392,8 +432,10 @@ def seed_demo(tx: Tx, *, cases_wanted: int = 40, seed: int = 7) -> int:
     """Fill an empty database; returns the number of cases created."""
     rng = random.Random(seed)
     extra = _Extras(tx, random.Random(seed + 1))
+    desk = _Desk(tx, random.Random(seed + 2))
     start = times.now() - timedelta(days=14)
     with times.frozen(start - timedelta(days=30)):
+        service_levels(tx, start.year)
         for crn, name, email, phone in CUSTOMERS:
             customers.add_customer(tx, crn=crn, name=name, email=email, phone=phone)
     extra.knowledge_base(start)
@@ -401,9 +443,22 @@ def seed_demo(tx: Tx, *, cases_wanted: int = 40, seed: int = 7) -> int:
         start + timedelta(minutes=rng.randint(0, 14 * 24 * 60 - 120)) for _ in range(cases_wanted)
     )
     for when in opened_at:
-        _one_case(tx, rng, when, extra)
+        _one_case(tx, rng, when, extra, desk)
     extra.searches(start)
-    return len(opened_at)
+    return len(opened_at) + desk.arrivals()
+
+
+def service_levels(tx: Tx, year: int) -> None:
+    """The calendars and the policies of high, normal and low (urgent keeps
+    its default on `always`), set before the first case opens."""
+    holidays = [f"{y}-{m:02d}-{d:02d}" for y in (year, year + 1) for m, d in HOLIDAYS]
+    for name, hours in CALENDARS.items():
+        sla_config.set_calendar(tx, name, tz=CALENDAR_ZONE, hours=hours, holidays=holidays)
+    for priority, (first, following, resolution, calendar) in POLICIES.items():
+        sla_config.set_policy(
+            tx, priority, first_response=first, next_reply=following, resolution=resolution,
+            calendar=calendar,
+        )  # fmt: skip
 
 
 class _Clock:
@@ -464,23 +519,32 @@ class _Extras:
         with times.frozen(start - timedelta(days=2, hours=1)):
             kb.archive_article(tx, agent="sam", article_id=ids[11])
 
-    def _at(self, clock: _Clock, low: int, high: int) -> AbstractContextManager[None]:
-        """Freeze the clock `low` to `high` minutes after the case's last step
-        (never past the present), without moving the case's own clock."""
+    def _when(self, clock: _Clock, low: int, high: int) -> datetime:
+        """`low` to `high` minutes after the case's last step (never past the
+        present), without moving the case's own clock."""
         latest = times.now() - timedelta(minutes=1)
-        return times.frozen(min(clock.at + timedelta(minutes=self.rng.randint(low, high)), latest))
+        return min(clock.at + timedelta(minutes=self.rng.randint(low, high)), latest)
 
-    def inbound(self, clock: _Clock, agent: str, case_id: int, how: str, chance: float) -> None:
+    def _at(self, clock: _Clock, low: int, high: int) -> AbstractContextManager[None]:
+        """Freeze the clock at `_when`."""
+        return times.frozen(self._when(clock, low, high))
+
+    def inbound(
+        self, clock: _Clock, agent: str, case_id: int, how: str, chance: float
+    ) -> datetime | None:
         """Perhaps a customer message: hours after the last step of an open or
         pending case (its last), within the hour after a resolution (before
-        any close)."""
-        if self.rng.random() < chance:
-            channel = Channel.EMAIL if how == "pending" else Channel.PHONE
-            low, high = {"open": (120, 1800), "pending": (60, 1440), "resolved": (5, 50)}[how]
-            with self._at(clock, low, high):
-                feedback.add_inbound(
-                    self.tx, agent=agent, case_id=case_id, text=INBOUND[how], channel=channel
-                )
+        any close).  Returns when it came, if it did."""
+        if self.rng.random() >= chance:
+            return None
+        channel = Channel.EMAIL if how == "pending" else Channel.PHONE
+        low, high = {"open": (120, 1800), "pending": (60, 1440), "resolved": (5, 50)}[how]
+        at = self._when(clock, low, high)
+        with times.frozen(at):
+            feedback.add_inbound(
+                self.tx, agent=agent, case_id=case_id, text=INBOUND[how], channel=channel
+            )
+        return at
 
     def before_resolving(
         self, clock: _Clock, agent: str, case_id: int, crn: str, subject: str, resolution: str
@@ -532,7 +596,40 @@ class _Extras:
                 kb.search(self.tx, agent=agent, query=query)
 
 
-def _one_case(tx: Tx, rng: random.Random, opened: datetime, extra: _Extras) -> None:
+class _Desk:
+    """What keeps the desk's service levels, from a generator of its own: the
+    agent answers a customer's message on an active case, and the calls of
+    the last hour."""
+
+    def __init__(self, tx: Tx, rng: random.Random) -> None:
+        self.tx, self.rng = tx, rng
+
+    def answer(self, agent: str, case_id: int, how: str, message_at: datetime | None) -> None:
+        """The reply to a message that came at `message_at` (which starts the
+        next-reply clock), half an hour to four hours later; a message of the
+        last few hours may still be waiting."""
+        if message_at is None:
+            return
+        at = message_at + timedelta(minutes=self.rng.randint(30, 240))
+        if at < times.now() - timedelta(minutes=1):
+            with times.frozen(at):
+                cases.add_reply(self.tx, agent=agent, case_id=case_id, text=ANSWERS[how])
+
+    def arrivals(self) -> int:
+        """The calls of the last hour, nobody's yet; returns how many."""
+        problems = {p[0]: p for p in PROBLEMS}
+        for crn, subject, channel, (low, high) in ARRIVALS:
+            _, description, category, _, priority = problems[subject]
+            with times.frozen(times.now() - timedelta(minutes=self.rng.randint(low, high))):
+                cases.open_case(
+                    self.tx, agent=self.rng.choice(AGENTS), customer_crn=crn, subject=subject,
+                    description=description, channel=channel, priority=priority,
+                    category=category,
+                )  # fmt: skip
+        return len(ARRIVALS)
+
+
+def _one_case(tx: Tx, rng: random.Random, opened: datetime, extra: _Extras, desk: _Desk) -> None:
     subject, description, category, channel, priority = rng.choice(PROBLEMS)
     crn = rng.choice(CUSTOMERS)[0]
     agent = rng.choice(AGENTS)
@@ -563,14 +660,15 @@ def _one_case(tx: Tx, rng: random.Random, opened: datetime, extra: _Extras) -> N
             text="Thanks for reaching out; I'm looking into this now.",
         )
     if outcome == "open":
-        extra.inbound(clock, agent, case_id, "open", 0.3)
+        desk.answer(agent, case_id, "open", extra.inbound(clock, agent, case_id, "open", 0.3))
         return
     if outcome == "pending":
         with clock.after(10, 120):
             cases.set_pending(
                 tx, agent=agent, case_id=case_id, reason="Asked for a screenshot of the bill"
             )
-        extra.inbound(clock, agent, case_id, "pending", 0.4)
+        message = extra.inbound(clock, agent, case_id, "pending", 0.4)
+        desk.answer(agent, case_id, "pending", message)  # it reopened the case
         return
     if outcome == "escalated" or rng.random() < 0.3:
         with clock.after(10, 240):
