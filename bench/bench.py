@@ -586,23 +586,11 @@ def check_clocks(connection: sqlite3.Connection, now: datetime, sample: int, see
         expected = sorted(
             tuple(_stored(value) for value in run.row().values()) for run in clocks.runs
         )
-        stored = sorted(
-            (
-                name,
-                cycle,
-                target,
-                calendar,
-                started,
-                segment,
-                used,
-                due,
-                stopped,
-                bool(paused),
-                bool(breached),
-            )  # fmt: skip
-            for name, cycle, target, calendar, started, segment, used, due, stopped, paused, breached in connection.execute(
-                f"SELECT {', '.join(CLOCK_COLUMNS[1:])} FROM case_clock WHERE case_id = ?",
-                (case_id,),
+        columns = ", ".join(CLOCK_COLUMNS[1:])
+        stored = sorted(  # paused and breached: SQLite keeps 0 and 1
+            (*row[:9], bool(row[9]), bool(row[10]))
+            for row in connection.execute(
+                f"SELECT {columns} FROM case_clock WHERE case_id = ?", (case_id,)
             )
         )
         want_due = _stored(clocks.due_at)
@@ -1031,7 +1019,7 @@ def prepare_size(
     """Build (or reuse) the database of one size and the commands to time on it."""
     db = workdir / f"cases-{n_cases}.db"
     env = desk_env(base, db)
-    if not (reuse and _case_count(db) == n_cases):
+    if not (reuse and _case_count(db) == n_cases and data_now(db)):
         start = time.perf_counter()
         build_database(db, n_cases, seed, env)
         print(f"built {db} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
@@ -1157,6 +1145,7 @@ def prepare_size(
             "due",
             verify=lambda out: bool(out.strip()),
         ),  # fmt: skip
+        *sla_benches(db, env, n_cases, notes),
         Bench(
             "complete",
             "Tab: `desk case show <Tab>` (case ids from the database)",
@@ -1197,6 +1186,96 @@ def prepare_size(
             "take --steal, reply, note, resolve, close (on a working copy of this database)"
         )
     return SizeResult(n_cases, benches, notes)
+
+
+RANK = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
+
+
+def _leading_ids(out: str) -> list[int]:
+    """The case ids that begin the rows of a table, in order."""
+    firsts = [line.split()[0] for line in out.splitlines() if line.strip()]
+    return [int(first) for first in firsts if first.isdigit()]
+
+
+def sla_benches(db: Path, env: dict[str, str], n_cases: int, notes: list[str]) -> list[Bench]:
+    """Issue 13: `desk sla breaches`, `desk next --peek`, `desk case list --sort due`.
+
+    They run at the instant the data was made for (DESK_NOW), and each check
+    compares the output with what the stored clocks say, read here with SQL.
+    """
+    now = data_now(db)
+    assert now is not None  # prepare_size builds a database without one
+    at = _ts(datetime.fromisoformat(now).astimezone(UTC).replace(tzinfo=None))
+    sla_env = {**env, "DESK_NOW": now}
+    statuses = ", ".join(f"'{status}'" for status in ACTIVE)
+    breached = [
+        int(str(row[0]))
+        for row in query(
+            db,
+            "SELECT case_id FROM case_clock WHERE stopped_at IS NULL AND due_at < ?"
+            " ORDER BY due_at, id",
+            at,
+        )
+    ]
+    waiting = query(
+        db,
+        f'SELECT id FROM "case" WHERE assignee IS NULL AND status IN ({statuses})'
+        f" AND due_at IS NOT NULL ORDER BY due_at, {RANK}, created_at, id LIMIT 1",
+    )
+    soonest = [
+        int(str(row[0]))
+        for row in query(
+            db,
+            f'SELECT id FROM "case" WHERE status IN ({statuses}) AND due_at IS NOT NULL'
+            " ORDER BY due_at, id LIMIT 20",
+        )
+    ]
+    counts = query(
+        db,
+        "SELECT count(*), count(DISTINCT case_id), sum(due_at < ?) FROM case_clock"
+        " WHERE stopped_at IS NULL AND NOT paused",
+        at,
+    )[0]
+    notes.append(
+        f"service levels at {now}: {counts[0]:,} running clocks on {counts[1]:,} cases, "
+        f"{len(breached):,} past due (on {len(set(breached)):,} cases); desk next: case "
+        f"{waiting[0][0] if waiting else None}"
+    )
+    if not breached or not waiting or len(soonest) < 20:
+        raise SystemExit(f"{db}: the clocks give breaches and next nothing to do")
+    next_id = int(str(waiting[0][0]))
+    desk_bin = str(DESK)
+
+    def sla_read(key: str, label: str, *args: str, verify: Callable[[str], bool]) -> Bench:
+        return Bench(key, label, sla_env, [desk_bin, *args], n_cases, verify=verify)
+
+    return [
+        sla_read(
+            "sla_breaches",
+            "`desk sla breaches` (running clocks past due)",
+            "sla",
+            "breaches",
+            verify=lambda out: _leading_ids(out) == breached,
+        ),  # fmt: skip
+        sla_read(
+            "next_peek",
+            "`desk next --peek` (the most urgent case nobody owns)",
+            "next",
+            "--peek",
+            verify=lambda out: out.startswith(f"Next up: case {next_id} "),
+        ),  # fmt: skip
+        sla_read(
+            "list_due",
+            "`desk case list --sort due --limit 20`",
+            "case",
+            "list",
+            "--sort",
+            "due",
+            "--limit",
+            "20",
+            verify=lambda out: _leading_ids(out) == soonest,
+        ),  # fmt: skip
+    ]
 
 
 def check_commands(benches: list[Bench], scratch: Path) -> None:
@@ -1358,7 +1437,8 @@ def report(
     lines += ["- heaviest top-level imports (cumulative, one run, `-X importtime`): "]
     lines[-1] += ", ".join(f"{name} {ms:.0f} ms" for name, ms in heavy)
 
-    lines += ["", "## Goals (issues 11 and 12)", "", "```", *goals(results, references), "```", ""]
+    lines += ["", "## Goals (issues 11, 12 and 13)", "", "```", *goals(results, references)]
+    lines += ["```", ""]
     return "\n".join(lines)
 
 
@@ -1406,6 +1486,21 @@ def goals(results: list[SizeResult], references: list[Bench]) -> list[str]:
                     growth <= READ_MAX_GROWTH,
                     f"{low.label} at {short(big.n_cases)} within {READ_MAX_GROWTH}× of "
                     f"{short(small.n_cases)}: {growth:.2f}×",
+                )
+    for r in results:  # issue 13
+        for key in SLA_READS:
+            bench = r.get(key)
+            if bench is not None:
+                at_most(bench, SLA_MAX_FLOOR_RATIO, f"at {short(r.n_cases)} (issue 13)")
+    if big is not small:
+        for key in SLA_READS:
+            low, high = small.get(key), big.get(key)
+            if low is not None and high is not None:
+                growth = high.ratio / low.ratio
+                verdict(
+                    growth <= SLA_MAX_GROWTH,
+                    f"{low.label} at {short(big.n_cases)} within {SLA_MAX_GROWTH}× of "
+                    f"{short(small.n_cases)} (issue 13): {growth:.2f}×",
                 )
     for key, minimum in (("batch_atomic", BATCH_ATOMIC_MIN_RATE), ("batch", BATCH_EACH_MIN_RATE)):
         bench = big.get(key)
