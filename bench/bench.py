@@ -395,7 +395,8 @@ def _case(
             at = resumed if resumed is not None else later(last, 0.1, 2)
             last = event(at, "escalated", "Needs a specialist.", data)
     else:  # resolved, closed
-        last = event(later(last, 0.05, 2), "assigned", agent, {"from": None, "to": agent})
+        if status == "resolved":
+            last = event(later(last, 0.05, 2), "assigned", agent, {"from": None, "to": agent})
         first_response = last = event(
             later(last, 0.1, 8), "reply", "We are looking into it.", {"first": True}
         )
