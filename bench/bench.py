@@ -77,6 +77,21 @@ N_SEARCHES = 20_000  # the search log, 15% of them finding nothing
 SEARCH_HIT = "Called AGAIN"  # in the notes of many cases, in another case
 SEARCH_MISS = "xyzzy"
 
+# Issue 13: service levels.  The clocks are built under the default policies
+# (read from the new database: migration 0009's seed, all on `always`, 24x7
+# UTC), so a due time is plain arithmetic: start + target - used.
+SLA_MAX_FLOOR_RATIO = 0.5  # desk sla breaches, desk next --peek, case list --sort due
+SLA_MAX_GROWTH = 1.15
+SLA_READS = ("sla_breaches", "next_peek", "list_due")
+# Clocks past due at every size: the desk's overdue work now, which does not
+# grow with its history (every other running clock is due in the next hours
+# or days), so `desk sla breaches` prints about as much at 1,000,000 cases as
+# at 1,000 and the timing compares the reads, not the lengths of the lists.
+BREACHED_CASES = 30  # expected active cases with a clock past due
+BREACH_WINDOW = 3 * 86400  # how long ago they fell due (seconds, at most)
+SLA_SAMPLE = 2000  # cases per database checked against deskcli.sla.replay
+RUNNING_SHARE = ("new", "open", "escalated")  # active statuses with a running clock
+
 # -- synthetic data ---------------------------------------------------------
 
 # Share of cases per status.  Active cases are mostly recent, closed ones old.
@@ -196,8 +211,23 @@ CASE_COLUMNS = (
     "follow_up_at",
     "reopen_count",
     "version",
+    "due_at",
 )
 EVENT_COLUMNS = ("case_id", "at", "agent", "kind", "body", "data")
+CLOCK_COLUMNS = (
+    "case_id",
+    "name",
+    "cycle",
+    "target_seconds",
+    "calendar",
+    "started_at",
+    "segment_started_at",
+    "used_seconds",
+    "due_at",
+    "stopped_at",
+    "paused",
+    "breached",
+)
 
 
 @dataclass
@@ -205,16 +235,60 @@ class Rows:
     customers: list[tuple[object, ...]] = field(default_factory=list)
     cases: list[tuple[object, ...]] = field(default_factory=list)
     events: list[tuple[object, ...]] = field(default_factory=list)
+    clocks: list[tuple[object, ...]] = field(default_factory=list)
 
 
-def generate(n_cases: int, seed: int, chunk: int = CHUNK) -> Iterator[Rows]:
+@dataclass(frozen=True)
+class Sla:
+    """The default policies (first response and resolution targets, seconds,
+    by priority) and the share of running cases to put past due."""
+
+    targets: dict[str, tuple[int, int]]
+    breach_share: float
+
+    def due_offset(self, rng: random.Random, ahead: float) -> float:
+        """Seconds from now to a running clock's due time: past due for about
+        BREACHED_CASES cases per database, else within the next `ahead` seconds."""
+        if rng.random() < self.breach_share:
+            return -rng.uniform(60, BREACH_WINDOW)
+        return rng.uniform(60, max(120.0, ahead - 60))
+
+
+def default_policies(path: Path) -> dict[str, tuple[int, int]]:
+    """The seeded policies of a new database; the arithmetic below needs `always`."""
+    rows = query(
+        path,
+        "SELECT p.priority, p.first_response_seconds, p.resolution_seconds, c.tz, c.hours,"
+        " c.holidays FROM sla_policy p JOIN sla_calendar c ON c.name = p.calendar",
+    )
+    targets: dict[str, tuple[int, int]] = {}
+    for priority, first, resolution, tz, hours, holidays in rows:
+        days = json.loads(str(hours))
+        if tz != "UTC" or json.loads(str(holidays)) or len(days) != 1 or days[0] != {
+            "days": list(range(7)), "from": "00:00", "to": "24:00"
+        }:  # fmt: skip
+            raise SystemExit(f"{path}: policy {priority} is not on a 24x7 UTC calendar")
+        targets[str(priority)] = (int(str(first)), int(str(resolution)))
+    if set(targets) != set(PRIORITIES):
+        raise SystemExit(f"{path}: policies for {sorted(targets)}, not {sorted(PRIORITIES)}")
+    return targets
+
+
+def generate(
+    n_cases: int,
+    seed: int,
+    now: datetime,
+    targets: dict[str, tuple[int, int]],
+    chunk: int = CHUNK,
+) -> Iterator[Rows]:
     """Customers, then cases with their 2-4 timeline events, `chunk` cases at a time.
 
     Chunks keep the memory of a 1,000,000-case build small; the random stream
     (and so the data for a seed) does not depend on the chunk size.
     """
     rng = random.Random(seed)
-    now = datetime.now(UTC).replace(tzinfo=None)
+    running = sum(STATUS_MIX[status] for status in RUNNING_SHARE) * n_cases
+    sla = Sla(targets, min(1.0, BREACHED_CASES / max(running, 1.0)))
     rows = Rows()
     n_customers = max(10, n_cases // 100)
     for cid in range(1, n_customers + 1):
@@ -233,7 +307,7 @@ def generate(n_cases: int, seed: int, chunk: int = CHUNK) -> Iterator[Rows]:
         zip(reversed(offsets), statuses, strict=True), start=1
     ):
         created = now - timedelta(seconds=offset)
-        rows.cases.append(_case(rng, case_id, n_customers, status, created, now, rows.events))
+        rows.cases.append(_case(rng, case_id, n_customers, status, created, now, rows, sla))
         if len(rows.cases) == chunk:
             yield rows
             rows = Rows()
@@ -248,46 +322,84 @@ def _case(
     status: str,
     created: datetime,
     now: datetime,
-    events: list[tuple[object, ...]],
+    rows: Rows,
+    sla: Sla,
 ) -> tuple[object, ...]:
-    """One case row; appends its events to `events`."""
+    """One case row; appends its events and its clock rows to `rows`.
+
+    Active cases get due times around `now` (see Sla.due_offset): a new case
+    (nobody has answered, its first-response clock runs) arrived within its
+    target of that due time; an open or escalated one was answered, waited on
+    the customer (its resolution clock paused) and came back with the rest of
+    its target left, or, when recent, has run since it was opened.
+    """
     subject, description, category = rng.choice(PROBLEMS)
     channel, priority = _pick(rng, CHANNELS), _pick(rng, PRIORITIES)
     # A few customers have many cases.
     customer_id = int(n_customers * rng.random() ** 1.5) + 1
     agent = rng.choice(AGENTS)
     team, tier = TEAMS.get(category), 1
+    first_target, target = sla.targets[priority]
 
     def later(start: datetime, low_hours: float, high_hours: float) -> datetime:
         return min(now, start + timedelta(hours=rng.uniform(low_hours, high_hours)))
 
+    def within(start: datetime, low: float, high: float) -> datetime:
+        """A share of the resolution target after `start` (not clamped to now)."""
+        return start + timedelta(seconds=target * rng.uniform(low, high))
+
+    events = rows.events
     first_event = len(events)
 
     def event(at: datetime, kind: str, body: str, data: dict[str, object] | None) -> datetime:
         events.append((case_id, _ts(at), agent, kind, body, json.dumps(data) if data else None))
         return at
 
-    opened = {"channel": channel, "priority": priority, "customer": f"C-{100000 + customer_id}"}
-    last = event(created, "opened", subject, opened)
     assignee = None if status == "new" else agent
     first_response = resolved = closed = follow_up = None
     resolution = root_cause = None
+    paused = resumed = None  # the resolution clock's wait on the customer
+    if status == "new":
+        due = now + timedelta(seconds=sla.due_offset(rng, first_target))
+        created = max(created, due - timedelta(seconds=first_target))
+    opened = {"channel": channel, "priority": priority, "customer": f"C-{100000 + customer_id}"}
+    last = event(created, "opened", subject, opened)
     if status == "new":
         last = event(later(last, 0.1, 4), "note", "Customer called again.", None)
-    elif status in ("open", "pending", "escalated", "resolved"):
-        last = event(later(last, 0.05, 2), "assigned", agent, {"from": None, "to": agent})
-    if status in ("open", "pending", "resolved", "closed"):
+    elif status in ("open", "pending", "escalated"):
+        assigned = within(created, 0.02, 0.1)
+        replied = within(assigned, 0.05, 0.3)
+        paused = within(replied, 0.05, 0.3)
+        if status != "pending":
+            left = target - (paused - created).total_seconds()
+            due = now + timedelta(seconds=sla.due_offset(rng, left))
+            resumed = due - timedelta(seconds=left)
+            if resumed <= paused:  # too recent for a wait: running since it was opened
+                paused = resumed = None
+        assigned, replied = min(now, assigned), min(now, replied)
+        event(assigned, "assigned", agent, {"from": None, "to": agent})
+        first_response = last = event(replied, "reply", "We are looking into it.", {"first": True})
+        if paused is not None:
+            paused = last = event(
+                min(now, paused),
+                "status",
+                "Waiting for the bank statement.",
+                {"from": "open", "to": "pending"},
+            )
+        if status == "open" and resumed is not None:
+            change = {"from": "pending", "to": "open"}
+            last = event(resumed, "status", "The customer sent the statement.", change)
+        elif status == "escalated":
+            team, tier, assignee = "tier2", 2, None
+            data = {"from_team": TEAMS.get(category), "to": team, "tier": 2, "from_assignee": agent}
+            at = resumed if resumed is not None else later(last, 0.1, 2)
+            last = event(at, "escalated", "Needs a specialist.", data)
+    else:  # resolved, closed
+        if status == "resolved":
+            last = event(later(last, 0.05, 2), "assigned", agent, {"from": None, "to": agent})
         first_response = last = event(
             later(last, 0.1, 8), "reply", "We are looking into it.", {"first": True}
         )
-    if status == "pending":
-        change = {"from": "open", "to": "pending"}
-        last = event(later(last, 0.1, 24), "status", "Waiting for the bank statement.", change)
-    elif status == "escalated":
-        team, tier, assignee = "tier2", 2, None
-        data = {"from_team": TEAMS.get(category), "to": team, "tier": 2, "from_assignee": agent}
-        last = event(later(last, 1, 48), "escalated", "Needs a specialist.", data)
-    elif status in ("resolved", "closed"):
         resolution, root_cause = rng.choice(RESOLUTIONS)
         data = {"root_cause": root_cause, "from": "open"}
         resolved = last = event(later(last, 1, 240), "resolved", resolution, data)
@@ -296,6 +408,8 @@ def _case(
         elif rng.random() < 0.1:
             follow_up = resolved + timedelta(days=3)
     version = len(events) - first_event  # one write per event
+    due_at = _clocks(rows.clocks, case_id, created, (first_target, target), first_response,
+                     paused, resumed, resolved)  # fmt: skip
     return (
         case_id,
         customer_id,
@@ -318,7 +432,62 @@ def _case(
         _ts(follow_up) if follow_up else None,
         0,
         version,
+        _ts(due_at) if due_at else None,
     )
+
+
+def _clocks(
+    clocks: list[tuple[object, ...]],
+    case_id: int,
+    opened: datetime,
+    targets: tuple[int, int],
+    replied: datetime | None,
+    paused: datetime | None,
+    resumed: datetime | None,
+    resolved: datetime | None,
+) -> datetime | None:
+    """Append the case's first_response and resolution rows of `case_clock`,
+    as the write path keeps them on `always` (24x7 UTC, so business time is
+    wall-clock time); return the case's `due_at`, the earliest running due.
+
+    A stopped clock keeps its due time; a paused one has none and no segment;
+    `breached` is stored when a clock stops or pauses past its due time.
+    """
+    running: list[datetime] = []
+
+    def row(
+        name: str, target: int, segment: datetime | None, used: float, due: datetime | None,
+        stopped: datetime | None, paused: bool, breached: bool,
+    ) -> None:  # fmt: skip
+        if segment is not None and due is not None and stopped is None:
+            running.append(due)
+        clocks.append((case_id, name, 0, target, "always", _ts(opened),
+                       _ts(segment) if segment else None, used, _ts(due) if due else None,
+                       _ts(stopped) if stopped else None, int(paused), int(breached)))  # fmt: skip
+
+    first_target, target = targets
+    first_due = opened + timedelta(seconds=first_target)
+    if replied is None:
+        row("first_response", first_target, opened, 0.0, first_due, None, False, False)
+    else:
+        late = replied > first_due
+        used = (replied - opened).total_seconds()
+        row("first_response", first_target, None, used, first_due, replied, False, late)
+    due = opened + timedelta(seconds=target)
+    if resolved is not None:
+        used = (resolved - opened).total_seconds()
+        row("resolution", target, None, used, due, resolved, False, resolved > due)
+    elif paused is None:
+        row("resolution", target, opened, 0.0, due, None, False, False)
+    else:
+        used = (paused - opened).total_seconds()
+        if resumed is None:
+            row("resolution", target, None, used, None, None, True, paused > due)
+        else:
+            left = max(target - used, 0.0)
+            resumed_due = resumed + timedelta(seconds=left) if left > 0 else resumed
+            row("resolution", target, resumed, used, resumed_due, None, False, paused > due)
+    return min(running) if running else None
 
 
 def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> None:
@@ -328,11 +497,13 @@ def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> 
     built again); afterwards the file gets back the journal mode `desk init`
     gave it (WAL) and is checkpointed, like a database in use.
     """
-    for leftover in (path, *_sidecars(path)):
+    for leftover in (path, *_sidecars(path), _now_file(path)):
         leftover.unlink(missing_ok=True)
     subprocess.run(
         [str(DESK), "--db", str(path), "init"], env=env, check=True, stdout=subprocess.DEVNULL
     )
+    targets = default_policies(path)
+    now = datetime.now(UTC).replace(tzinfo=None)
     connection = sqlite3.connect(path, isolation_level=None)
     try:
         journal_mode = connection.execute("PRAGMA journal_mode").fetchone()[0]
@@ -340,11 +511,12 @@ def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> 
         connection.execute("PRAGMA synchronous=OFF")
         connection.execute("PRAGMA cache_size=-262144")  # 256 MiB: index pages stay cached
         connection.execute("BEGIN")
-        for rows in generate(n_cases, seed):
+        for rows in generate(n_cases, seed, now, targets):
             for table, columns, values in (
                 ("customer", CUSTOMER_COLUMNS, rows.customers),
                 ('"case"', CASE_COLUMNS, rows.cases),
                 ("event", EVENT_COLUMNS, rows.events),
+                ("case_clock", CLOCK_COLUMNS, rows.clocks),
             ):
                 # Columns by name: later migrations may add columns (with defaults).
                 names, marks = ", ".join(columns), ", ".join("?" * len(columns))
@@ -354,16 +526,107 @@ def build_database(path: Path, n_cases: int, seed: int, env: dict[str, str]) -> 
         connection.execute("COMMIT")
         connection.execute(f"PRAGMA journal_mode={journal_mode}")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        check_clocks(connection, now, SLA_SAMPLE, seed)
     finally:
         connection.close()
+    # The instant the data was made for: the service-level commands run at it
+    # (DESK_NOW), so no clock falls due while the benchmark runs or a reused
+    # database waits.
+    _now_file(path).write_text(now.replace(tzinfo=UTC).isoformat())
+
+
+def _now_file(path: Path) -> Path:
+    return path.with_name(path.name + ".now")
+
+
+def data_now(path: Path) -> str | None:
+    """The DESK_NOW of a built database (ISO 8601, UTC), or None."""
+    try:
+        return _now_file(path).read_text().strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def check_clocks(connection: sqlite3.Connection, now: datetime, sample: int, seed: int) -> None:
+    """Replay the events of `sample` cases (all kinds of status) with
+    `deskcli.sla.replay`, the rules of the write path, under the database's
+    policies, and check that the stored clocks and `case.due_at` are those."""
+    _import_src()
+    from deskcli.sla.calendar import always_calendar
+    from deskcli.sla.replay import CLOCK_EVENT_KINDS, Event, Terms, replay
+
+    always = always_calendar()
+    terms = {
+        str(priority): Terms(int(first), int(reply), int(resolution), always)
+        for priority, first, reply, resolution in connection.execute(
+            "SELECT priority, first_response_seconds, next_reply_seconds, resolution_seconds"
+            " FROM sla_policy"
+        )
+    }
+    n_cases = connection.execute('SELECT max(id) FROM "case"').fetchone()[0]
+    ids = sorted(random.Random(seed + 13).sample(range(1, n_cases + 1), min(sample, n_cases)))
+    # Every active case put past due is checked too (the ones breaches lists).
+    past_due = connection.execute('SELECT id FROM "case" WHERE due_at < ?', (_ts(now),)).fetchall()
+    ids = sorted({*ids, *(int(row[0]) for row in past_due)})
+    utc = lambda text: datetime.fromisoformat(text).replace(tzinfo=UTC)  # noqa: E731
+    marks = ", ".join("?" * len(CLOCK_EVENT_KINDS))
+    statuses: dict[str, int] = {}
+    for case_id in ids:
+        priority, status, due_at = connection.execute(
+            'SELECT priority, status, due_at FROM "case" WHERE id = ?', (case_id,)
+        ).fetchone()
+        timeline = [
+            Event(kind, utc(at), json.loads(data) if data else None)
+            for kind, at, data in connection.execute(
+                f"SELECT kind, at, data FROM event WHERE case_id = ? AND kind IN ({marks})"
+                " ORDER BY id",
+                (case_id, *CLOCK_EVENT_KINDS),
+            )
+        ]
+        clocks = replay(timeline, terms, now.replace(tzinfo=UTC), priority=priority)
+        expected = sorted(
+            tuple(_stored(value) for value in run.row().values()) for run in clocks.runs
+        )
+        columns = ", ".join(CLOCK_COLUMNS[1:])
+        stored = sorted(  # paused and breached: SQLite keeps 0 and 1
+            (*row[:9], bool(row[9]), bool(row[10]))
+            for row in connection.execute(
+                f"SELECT {columns} FROM case_clock WHERE case_id = ?", (case_id,)
+            )
+        )
+        want_due = _stored(clocks.due_at)
+        if stored != expected or due_at != want_due:
+            raise SystemExit(
+                f"case {case_id} ({status}): clocks {stored} due {due_at}, "
+                f"but its events give {expected} due {want_due}"
+            )
+        statuses[status] = statuses.get(status, 0) + 1
+    print(
+        f"  clocks of {len(ids):,} cases match deskcli.sla.replay ("
+        + ", ".join(f"{status} {count:,}" for status, count in sorted(statuses.items()))
+        + ")",
+        file=sys.stderr,
+    )
+
+
+def _stored(value: object) -> object:
+    """A replayed value as the database holds it (naive UTC text)."""
+    if isinstance(value, datetime):
+        return _ts(value.astimezone(UTC).replace(tzinfo=None))
+    return value
+
+
+def _import_src() -> None:
+    """desk's own functions come from src/ (the code under test)."""
+    if str(ROOT / "src") not in sys.path:
+        sys.path.insert(0, str(ROOT / "src"))
 
 
 def _fill_derived(connection: sqlite3.Connection, window: int = 50_000) -> None:
     """The derived columns desk keeps itself (name keys, folded search text),
     computed by desk's own functions, as its write path and import do; a
     window of cases at a time, so memory stays flat at 1,000,000."""
-    if str(ROOT / "src") not in sys.path:
-        sys.path.insert(0, str(ROOT / "src"))
+    _import_src()
     from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_text
     from deskcli.services.write_path import SEARCHED_FIELDS, case_search_text
 
@@ -757,7 +1020,7 @@ def prepare_size(
     """Build (or reuse) the database of one size and the commands to time on it."""
     db = workdir / f"cases-{n_cases}.db"
     env = desk_env(base, db)
-    if not (reuse and _case_count(db) == n_cases):
+    if not (reuse and _case_count(db) == n_cases and data_now(db)):
         start = time.perf_counter()
         build_database(db, n_cases, seed, env)
         print(f"built {db} in {time.perf_counter() - start:.1f} s", file=sys.stderr)
@@ -883,6 +1146,7 @@ def prepare_size(
             "due",
             verify=lambda out: bool(out.strip()),
         ),  # fmt: skip
+        *sla_benches(db, env, n_cases, notes),
         Bench(
             "complete",
             "Tab: `desk case show <Tab>` (case ids from the database)",
@@ -923,6 +1187,96 @@ def prepare_size(
             "take --steal, reply, note, resolve, close (on a working copy of this database)"
         )
     return SizeResult(n_cases, benches, notes)
+
+
+RANK = "CASE priority WHEN 'urgent' THEN 0 WHEN 'high' THEN 1 WHEN 'normal' THEN 2 ELSE 3 END"
+
+
+def _leading_ids(out: str) -> list[int]:
+    """The case ids that begin the rows of a table, in order."""
+    firsts = [line.split()[0] for line in out.splitlines() if line.strip()]
+    return [int(first) for first in firsts if first.isdigit()]
+
+
+def sla_benches(db: Path, env: dict[str, str], n_cases: int, notes: list[str]) -> list[Bench]:
+    """Issue 13: `desk sla breaches`, `desk next --peek`, `desk case list --sort due`.
+
+    They run at the instant the data was made for (DESK_NOW), and each check
+    compares the output with what the stored clocks say, read here with SQL.
+    """
+    now = data_now(db)
+    assert now is not None  # prepare_size builds a database without one
+    at = _ts(datetime.fromisoformat(now).astimezone(UTC).replace(tzinfo=None))
+    sla_env = {**env, "DESK_NOW": now}
+    statuses = ", ".join(f"'{status}'" for status in ACTIVE)
+    breached = [
+        int(str(row[0]))
+        for row in query(
+            db,
+            "SELECT case_id FROM case_clock WHERE stopped_at IS NULL AND due_at < ?"
+            " ORDER BY due_at, id",
+            at,
+        )
+    ]
+    waiting = query(
+        db,
+        f'SELECT id FROM "case" WHERE assignee IS NULL AND status IN ({statuses})'
+        f" AND due_at IS NOT NULL ORDER BY due_at, {RANK}, created_at, id LIMIT 1",
+    )
+    soonest = [
+        int(str(row[0]))
+        for row in query(
+            db,
+            f'SELECT id FROM "case" WHERE status IN ({statuses}) AND due_at IS NOT NULL'
+            " ORDER BY due_at, id LIMIT 20",
+        )
+    ]
+    counts = query(
+        db,
+        "SELECT count(*), count(DISTINCT case_id), sum(due_at < ?) FROM case_clock"
+        " WHERE stopped_at IS NULL AND NOT paused",
+        at,
+    )[0]
+    notes.append(
+        f"service levels at {now}: {counts[0]:,} running clocks on {counts[1]:,} cases, "
+        f"{len(breached):,} past due (on {len(set(breached)):,} cases); desk next: case "
+        f"{waiting[0][0] if waiting else None}"
+    )
+    if not breached or not waiting or len(soonest) < 20:
+        raise SystemExit(f"{db}: the clocks give breaches and next nothing to do")
+    next_id = int(str(waiting[0][0]))
+    desk_bin = str(DESK)
+
+    def sla_read(key: str, label: str, *args: str, verify: Callable[[str], bool]) -> Bench:
+        return Bench(key, label, sla_env, [desk_bin, *args], n_cases, verify=verify)
+
+    return [
+        sla_read(
+            "sla_breaches",
+            "`desk sla breaches` (running clocks past due)",
+            "sla",
+            "breaches",
+            verify=lambda out: _leading_ids(out) == breached,
+        ),  # fmt: skip
+        sla_read(
+            "next_peek",
+            "`desk next --peek` (the most urgent case nobody owns)",
+            "next",
+            "--peek",
+            verify=lambda out: out.startswith(f"Next up: case {next_id} "),
+        ),  # fmt: skip
+        sla_read(
+            "list_due",
+            "`desk case list --sort due --limit 20`",
+            "case",
+            "list",
+            "--sort",
+            "due",
+            "--limit",
+            "20",
+            verify=lambda out: _leading_ids(out) == soonest,
+        ),  # fmt: skip
+    ]
 
 
 def check_commands(benches: list[Bench], scratch: Path) -> None:
@@ -1084,7 +1438,8 @@ def report(
     lines += ["- heaviest top-level imports (cumulative, one run, `-X importtime`): "]
     lines[-1] += ", ".join(f"{name} {ms:.0f} ms" for name, ms in heavy)
 
-    lines += ["", "## Goals (issues 11 and 12)", "", "```", *goals(results, references), "```", ""]
+    lines += ["", "## Goals (issues 11, 12 and 13)", "", "```", *goals(results, references)]
+    lines += ["```", ""]
     return "\n".join(lines)
 
 
@@ -1132,6 +1487,21 @@ def goals(results: list[SizeResult], references: list[Bench]) -> list[str]:
                     growth <= READ_MAX_GROWTH,
                     f"{low.label} at {short(big.n_cases)} within {READ_MAX_GROWTH}× of "
                     f"{short(small.n_cases)}: {growth:.2f}×",
+                )
+    for r in results:  # issue 13
+        for key in SLA_READS:
+            bench = r.get(key)
+            if bench is not None:
+                at_most(bench, SLA_MAX_FLOOR_RATIO, f"at {short(r.n_cases)} (issue 13)")
+    if big is not small:
+        for key in SLA_READS:
+            low, high = small.get(key), big.get(key)
+            if low is not None and high is not None:
+                growth = high.ratio / low.ratio
+                verdict(
+                    growth <= SLA_MAX_GROWTH,
+                    f"{low.label} at {short(big.n_cases)} within {SLA_MAX_GROWTH}× of "
+                    f"{short(small.n_cases)} (issue 13): {growth:.2f}×",
                 )
     for key, minimum in (("batch_atomic", BATCH_ATOMIC_MIN_RATE), ("batch", BATCH_EACH_MIN_RATE)):
         bench = big.get(key)
