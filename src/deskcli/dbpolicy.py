@@ -12,7 +12,7 @@ import re
 
 from deskcli.errors import DeskError, InvalidValue, StorageError
 
-SCHEMA_HEAD = "0009"  # the newest migration in deskcli/migrations/versions
+SCHEMA_HEAD = "0010"  # the newest migration in deskcli/migrations/versions
 
 MAX_BUSY_TIMEOUT = 3600.0
 

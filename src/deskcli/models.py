@@ -86,6 +86,7 @@ class Case(SQLModel, table=True):
             postgresql_where=text(NEXT_WHERE),
         ),
         Index("ix_case_resolved", "resolved_at"),
+        Index("ix_case_first_response", "first_response_at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -138,7 +139,10 @@ class Case(SQLModel, table=True):
 # The append-only timeline and audit log of a case.  Never updated or deleted.
 class Event(SQLModel, table=True):
     __tablename__ = "event"
-    __table_args__ = (Index("ix_event_case", "case_id", "id"),)
+    __table_args__ = (
+        Index("ix_event_case", "case_id", "id"),
+        Index("ix_event_kind_at", "kind", "at"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     case_id: int = Field(foreign_key="case.id")
@@ -204,6 +208,7 @@ class Remedy(SQLModel, table=True):
     __table_args__ = (
         Index("ix_remedy_customer_at", "customer_id", "at"),
         Index("ix_remedy_case", "case_id", "id"),
+        Index("ix_remedy_at", "at"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -370,3 +375,45 @@ class CaseClock(SQLModel, table=True):
     stopped_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     paused: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     breached: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+
+
+# QA reviews and handling-time targets (migration 0010; see its docstring).
+class CaseReview(SQLModel, table=True):
+    __tablename__ = "case_review"
+    __table_args__ = (
+        UniqueConstraint("case_id", "reviewer_key", name="uq_case_review_reviewer"),
+        Index("ix_case_review_at", "at"),
+        Index("ix_case_review_agent_at", "agent_key", "at"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    case_id: int = Field(foreign_key="case.id")
+    at: datetime = Field(sa_type=UTCDateTime)
+    reviewer: str
+    reviewer_key: str
+    agent: str | None = None
+    agent_key: str | None = None
+    personalization: int
+    integrity: int
+    expectations: int
+    resolution: int
+    time_effort: int
+    empathy: int
+    professionalism: int | None = None
+    patience: int | None = None
+    people_first: int | None = None
+    score: float
+    flagged: bool
+    comment: str = ""
+
+
+class HandlingTarget(SQLModel, table=True):
+    __tablename__ = "handling_target"
+    __table_args__ = (UniqueConstraint("category_key", name="uq_handling_target_category"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    category: str
+    category_key: str
+    handling_seconds: int
+    set_at: datetime = Field(sa_type=UTCDateTime)
+    set_by: str
