@@ -72,3 +72,16 @@ def test_lower_layers_never_import_upward(name: str) -> None:
         if n.startswith(("deskcli.services", "deskcli.cli", "deskcli.render"))
     }
     assert not upward
+
+
+def test_every_render_name_is_found_where_the_package_says() -> None:
+    """deskcli.render loads its names on first use: each one it exports is in
+    its table of topics, and the topic's module has it."""
+    import deskcli.render as render
+
+    assert sorted(render.__all__) == sorted(render._HOME)
+    # A name that were also a topic's module would be shadowed by the module
+    # once it is imported.
+    assert not set(render._HOME) & set(render._TOPICS)
+    for name in render.__all__:
+        assert callable(getattr(render, name)), name

@@ -323,7 +323,7 @@ def test_everyday_queries_use_an_index(database: object) -> None:
         kb,
         next_case,
         sla_clocks,
-        sla_whatif,
+        sla_replay,
         write_path,
     )
 
@@ -401,9 +401,10 @@ def test_everyday_queries_use_an_index(database: object) -> None:
         "next undue": (next_case.NEXT_UNDUE.format(team="", skipped=""), {"priority": "low"}),
         "next claim": (next_case.CLAIM, {"case_id": 1}),
         "what-if events": (
-            sla_whatif.EVENTS_OF_CASES.format(cases="case_id IN (1, 2)", kinds="kind = 'reply'"),
+            sla_replay.EVENTS_OF_CASES.format(cases="case_id IN (1, 2)", kinds="kind = 'reply'"),
             {},
         ),
+        "replay priorities": (sla_replay.PRIORITIES_OF_CASES.format(cases="id IN (1, 2)"), {}),
     }
     narrow = {
         "by agent": CaseFilter(assignee="Sam"),

@@ -243,9 +243,9 @@ def _list(
     elif ids:
         render.emit_ids([v.case.id for v in views])
     elif default_limit:
-        render.cases(views[:HUMAN_DEFAULT_LIMIT], more=len(views) > HUMAN_DEFAULT_LIMIT)
+        render.case_list(views[:HUMAN_DEFAULT_LIMIT], more=len(views) > HUMAN_DEFAULT_LIMIT)
     else:
-        render.cases(views)
+        render.case_list(views)
 
 
 def case_show(

@@ -196,12 +196,15 @@ def import_(
     Service levels: calendars match by name, policies by priority; a policy
     still at the desk's default is replaced by the file's.  A policy after
     its calendar, a clock after its case and calendar.  Clocks and case due
-    times are imported as they are: nothing is recomputed.
+    times are imported as they are: nothing is recomputed.  Cases from an
+    export older than the clocks (it has none) get the clocks their events
+    give under this desk's policies, and the import says how many.
 
     --json prints {"customers": n, "cases": n, "events": n, "articles": n,
     "revisions": n, "uses": n, "searches": n, "calendars": n, "policies": n,
-    "clocks": n, "skipped": n, "invalid": n}: records added (policies: set),
-    records already there, bad lines.
+    "clocks": n, "skipped": n, "invalid": n, "replayed": n}: records added
+    (policies: set), records already there, bad lines, cases whose clocks
+    were replayed from their events.
 
     \b
     Usage:
@@ -234,3 +237,6 @@ def import_(
         render.say(
             f"Imported {_counted(summary.record())}; {summary.skipped} already present{skipped}."
         )
+        if summary.replayed:
+            cases = render.plural(summary.replayed, "case", "cases")
+            render.say(f"{cases} from an export without clocks got them from their events.")

@@ -69,7 +69,7 @@ def case_table(views: Sequence[CaseAndCustomer], *, title: str | None = None) ->
     return table
 
 
-def cases(views: Sequence[CaseAndCustomer], *, more: bool = False) -> None:
+def case_list(views: Sequence[CaseAndCustomer], *, more: bool = False) -> None:
     if show_rows(views, case_table, "No cases match.") and more:
         note(f"showing the first {len(views)} cases; there are more: pass --limit N (0 for all)")
 

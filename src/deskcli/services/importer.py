@@ -35,6 +35,7 @@ from deskcli.services.import_records import (
     parse_line,
 )
 from deskcli.services.sla_config import DEFAULT_POLICIES
+from deskcli.services.sla_replay import give_clocks
 from deskcli.services.tags import tag_key
 from deskcli.services.transfer import (
     ARTICLE_FIELDS,
@@ -129,6 +130,7 @@ class _Importer:
         # match case-insensitively: by their name_key, here and below.
         self.file_crns: dict[str, int] = {}
         self.file_cases: dict[int, int] = {}
+        self.new_cases: list[int] = []  # inserted by this import
         self.file_events: dict[int, int] = {}
         self.file_articles: dict[int, int] = {}
         self.file_revisions: dict[int, int] = {}
@@ -319,8 +321,14 @@ class _Importer:
             )
         if self.conflict is not None:
             raise self.conflict
-        refresh_search_text(tx_of(self.session), self.searched_cases)
-        project_events(tx_of(self.session), self.projected_events)
+        tx = tx_of(self.session)
+        refresh_search_text(tx, self.searched_cases)
+        project_events(tx, self.projected_events)
+        # An export older than the clocks (schema 0009) has none: its new
+        # cases get the clocks their events give (counted in `replayed`,
+        # never silently).  A newer export's clocks are taken as they are.
+        if not self.file_clock_runs:
+            self.summary.replayed = give_clocks(tx, self.new_cases)
         s = self.summary
         if s.cases or s.events or s.clocks or s.articles or s.revisions or s.searches:
             _advance_sequences(self.session)
@@ -458,6 +466,7 @@ class _Importer:
         if new:
             self.session.execute(insert(CASES), new)
             self.summary.cases += len(new)
+            self.new_cases += [row["id"] for row in new]
         if new_tags:
             self.session.execute(insert(TAGS), new_tags)
 

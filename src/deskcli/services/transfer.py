@@ -186,6 +186,9 @@ class ImportSummary(ExportCounts):
 
     skipped: int = 0  # already in the database, identical
     invalid: int = 0  # bad lines (reported; skipped with --skip-invalid)
+    # New cases from an export older than the clocks (schema 0009), which
+    # got the clocks their events give under the desk's policies.
+    replayed: int = 0
 
     def record(self) -> dict[str, int]:
         """The documented JSON shape of `desk import --json`."""
