@@ -289,6 +289,9 @@ def test_a_read_of_an_older_file_migrates_it(db_path: Path, desk: Desk) -> None:
             connection.execute(f"DROP TABLE {table}")
         for index in ("ix_event_kind_at", "ix_case_first_response"):
             connection.execute(f"DROP INDEX {index}")
+        connection.execute("DROP TABLE case_status_count")  # its triggers are on "case"
+        for trigger in ("insert", "delete", "update"):
+            connection.execute(f"DROP TRIGGER case_status_count_{trigger}")
         connection.execute("UPDATE alembic_version SET version_num = '0004'")
     result = desk("case", "list", "--ids")
     assert result.exit_code == 0 and result.stdout == "1\n"
@@ -446,3 +449,37 @@ def test_everyday_queries_use_an_index(database: object) -> None:
             assert not walks and not sorts, f"{name}: {plan}"
     finally:
         source.close()
+
+
+@pytest.mark.sqlite_only
+def test_the_kept_status_counts_follow_every_write(
+    db_path: Path, desk: Desk, tmp_path: Path
+) -> None:
+    """SQLite's case_status_count (the board's counts) is kept by triggers in
+    the writes' own transactions: after the demo, an import, a bulk close and
+    an undone batch it equals a count of the cases."""
+
+    def kept_and_counted() -> tuple[dict[str, int], dict[str, int]]:
+        with sqlite3.connect(db_path) as connection:
+            kept = dict(connection.execute("SELECT status, n FROM case_status_count WHERE n > 0"))
+            counted = dict(
+                connection.execute('SELECT status, count(*) FROM "case" GROUP BY status')
+            )
+        return kept, counted
+
+    assert desk("demo").exit_code == 0
+    kept, counted = kept_and_counted()
+    assert kept == counted and sum(counted.values()) == 42
+    export = desk("export")
+    other = tmp_path / "other.db"
+    (tmp_path / "desk.jsonl").write_bytes(export.stdout_bytes)
+    assert desk("import", str(tmp_path / "desk.jsonl"), env={"DESK_DB": str(other)}).exit_code == 0
+    with sqlite3.connect(other) as connection:
+        assert dict(connection.execute("SELECT status, n FROM case_status_count")) == counted
+    assert desk("case", "close", "--status", "resolved").exit_code == 0
+    undone = desk("batch", "--atomic", input="case reopen 5 --reason again\ncase take 999999\n")
+    assert undone.exit_code == 3
+    kept, counted = kept_and_counted()
+    assert kept == counted and "resolved" not in counted
+    board = desk("board").stdout
+    assert f"new {counted['new']} " in board and f"open {counted['open']} " in board

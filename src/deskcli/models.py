@@ -241,6 +241,8 @@ Case.__mapper__.add_property(  # type: ignore[attr-defined]
 KB_FTS_TABLE = "kb_fts"
 KB_SEARCH_VECTOR = "search_vector"
 KB_SEARCH_VECTOR_INDEX = "ix_kb_article_search"
+# SQLite's count of cases per status, kept by triggers (migration 0010).
+CASE_STATUS_COUNT_TABLE = "case_status_count"
 
 
 # A knowledge base article: a solution written down for the next agent.

@@ -67,6 +67,8 @@ MOST_URGENT = (
     CASES_WITH_CUSTOMERS + " WHERE c.status = :status AND c.priority = :priority"
     " ORDER BY c.created_at DESC, c.id DESC LIMIT :limit"
 )
+# SQLite keeps the counts (case_status_count, by triggers; migration 0010).
+KEPT_COUNT_BY_STATUS_IN = "SELECT status, n FROM case_status_count WHERE status IN ({statuses})"
 COUNT_DUE_FOLLOW_UPS = 'SELECT count(*) FROM "case" WHERE follow_up_at <= :now'
 FOLLOW_UPS = CASES_WITH_CUSTOMERS + " WHERE c.follow_up_at IS NOT NULL"
 
@@ -296,7 +298,8 @@ def count_due_follow_ups(source: Source) -> int:
 def board(source: Source, *, per_status: int = 10) -> Board:
     """Active cases by status, most urgent first, `per_status` of each."""
     params = {f"status{n}": str(s) for n, s in enumerate(ACTIVE_STATUSES)}
-    sql = COUNT_BY_STATUS_IN.format(statuses=", ".join(":" + name for name in params))
+    counting = KEPT_COUNT_BY_STATUS_IN if source.dialect == "sqlite" else COUNT_BY_STATUS_IN
+    sql = counting.format(statuses=", ".join(":" + name for name in params))
     found = {str(status): int(n) for status, n in source.rows(sql, params)}
     counts = {str(s): found.get(str(s), 0) for s in ACTIVE_STATUSES}
     columns = {str(s): _most_urgent(source, str(s), per_status) for s in ACTIVE_STATUSES}

@@ -8,6 +8,12 @@ by the folded category so "Billing" and "billing" are one target.  The
 indexes let `desk report` find a period's events by kind, its first replies
 and its remedies without reading every row.
 
+On SQLite, `case_status_count` keeps the number of cases in each status,
+kept by triggers in the same transaction as every insert, status change and
+delete of a case: the board's counts are a read of four rows instead of a
+count of every active case (10 ms at 200,000 active cases).  PostgreSQL counts
+with its index as before (its writers would queue on such counter rows).
+
 Self-contained on purpose (no import of deskcli.models).
 
 Revision ID: 0010
@@ -62,9 +68,32 @@ def upgrade() -> None:
     op.create_index("ix_event_kind_at", "event", ["kind", "at"])
     op.create_index("ix_case_first_response", "case", ["first_response_at"])
     op.create_index("ix_remedy_at", "remedy", ["at"])
+    if op.get_bind().dialect.name == "sqlite":
+        for statement in STATUS_COUNT:
+            op.execute(statement)
+
+
+STATUS_COUNT = (
+    "CREATE TABLE case_status_count (status VARCHAR PRIMARY KEY, n INTEGER NOT NULL)",
+    'INSERT INTO case_status_count (status, n) SELECT status, count(*) FROM "case" GROUP BY status',
+    'CREATE TRIGGER case_status_count_insert AFTER INSERT ON "case" BEGIN'
+    " INSERT INTO case_status_count (status, n) VALUES (NEW.status, 1)"
+    " ON CONFLICT (status) DO UPDATE SET n = n + 1; END",
+    'CREATE TRIGGER case_status_count_delete AFTER DELETE ON "case" BEGIN'
+    " UPDATE case_status_count SET n = n - 1 WHERE status = OLD.status; END",
+    'CREATE TRIGGER case_status_count_update AFTER UPDATE OF status ON "case"'
+    " WHEN OLD.status IS NOT NEW.status BEGIN"
+    " UPDATE case_status_count SET n = n - 1 WHERE status = OLD.status;"
+    " INSERT INTO case_status_count (status, n) VALUES (NEW.status, 1)"
+    " ON CONFLICT (status) DO UPDATE SET n = n + 1; END",
+)
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("insert", "delete", "update"):
+            op.execute(f"DROP TRIGGER case_status_count_{trigger}")
+        op.drop_table("case_status_count")
     op.drop_index("ix_remedy_at", "remedy")
     op.drop_index("ix_case_first_response", "case")
     op.drop_index("ix_event_kind_at", "event")
