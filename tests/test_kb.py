@@ -242,6 +242,27 @@ def test_every_search_is_logged_with_its_result_count(
     ]
 
 
+@pytest.mark.sqlite_only
+def test_a_search_finds_even_when_it_cannot_be_logged(
+    desk: Desk, library: dict[str, int], db_path: Path
+) -> None:
+    """A search is a read: with another writer holding the file, it still
+    finds, and says on stderr that the search log missed it (exit 0)."""
+    import sqlite3
+
+    holder = sqlite3.connect(db_path)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        found = desk("kb", "search", "Facturación", "--json", env={"DESK_BUSY_TIMEOUT": "0"})
+    finally:
+        holder.rollback()
+        holder.close()
+    assert found.exit_code == 0, found.stderr
+    assert len(json.loads(found.stdout)) == 2
+    assert found.stderr.startswith("desk: note: this search was not logged: ")
+    assert len(found.stderr.strip().splitlines()) == 1
+
+
 def test_uses_count_distinct_cases(
     dj: Dj, new_case: Callable[..., int], sql: Callable[..., list[Any]]
 ) -> None:

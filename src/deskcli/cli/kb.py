@@ -262,14 +262,21 @@ def kb_search(
     Example: desk kb search "wi-fi drops"
     """
     from deskcli import render
+    from deskcli.errors import StorageError
     from deskcli.services import kb
     from deskcli.shapes import search_hit_record
 
     st = state(ctx)
-    with st.writing() as tx:  # a search is also logged
-        hits = kb.search(
-            tx, agent=st.agent, query=query, limit=limit or None, include_drafts=include_drafts
-        )
+    hits = st.read(
+        lambda source: kb.find(source, query, limit=limit or None, include_drafts=include_drafts)
+    )
+    # Then the search log, in a short write of its own: a search that cannot
+    # be logged (a read-only copy of the desk) still finds, and says so.
+    try:
+        with st.writing() as tx:
+            kb.log_search(tx, agent=st.agent, query=query, results=len(hits))
+    except StorageError as error:
+        render.note(f"this search was not logged: {error.message}")
     if as_json:
         render.emit_json([search_hit_record(hit) for hit in hits])
     else:

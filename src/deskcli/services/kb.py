@@ -460,6 +460,29 @@ def relevance(article: ArticleRow, words: Sequence[str]) -> float:
     return round(score, 4)
 
 
+def find(
+    source: Source, query: str, *, limit: int | None = 10, include_drafts: bool = False
+) -> list[SearchHit]:
+    """Published articles (and drafts, with `include_drafts`) holding every
+    word of `query` (each also as a prefix), best first; the title weighs
+    more than the body.  A read: `log_search` records it."""
+    words = search_words(check_query(query))
+    if not words:
+        return []
+    statuses = [ArticleStatus.PUBLISHED] + ([ArticleStatus.DRAFT] if include_drafts else [])
+    return [
+        SearchHit(article, rank, snippet(article, words))
+        for article, rank in _ranked(source, words, statuses, limit)
+    ]
+
+
+def log_search(tx: Tx, *, agent: str, query: str, results: int) -> None:
+    """The search log's line: what was searched and how many articles it found."""
+    words = search_words(check_query(query))
+    log = {"at": times.now(), "agent": agent, "query": query, "query_key": " ".join(words)}
+    tx.execute(INSERT_SEARCH, {**log, "results": results})
+
+
 def search(
     tx: Tx,
     *,
@@ -468,19 +491,9 @@ def search(
     limit: int | None = 10,
     include_drafts: bool = False,
 ) -> list[SearchHit]:
-    """Published articles (and drafts, with `include_drafts`) holding every
-    word of `query` (each also as a prefix), best first; the title weighs
-    more than the body.  Every search is logged with its result count."""
-    words = search_words(check_query(query))
-    hits: list[SearchHit] = []
-    if words:
-        statuses = [ArticleStatus.PUBLISHED] + ([ArticleStatus.DRAFT] if include_drafts else [])
-        hits = [
-            SearchHit(article, rank, snippet(article, words))
-            for article, rank in _ranked(tx, words, statuses, limit)
-        ]
-    log = {"at": times.now(), "agent": agent, "query": query, "query_key": " ".join(words)}
-    tx.execute(INSERT_SEARCH, {**log, "results": len(hits)})
+    """`find`, logged in the same transaction (the demo's searches)."""
+    hits = find(tx, query, limit=limit, include_drafts=include_drafts)
+    log_search(tx, agent=agent, query=query, results=len(hits))
     return hits
 
 
