@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from deskcli import limits, times
@@ -28,8 +28,10 @@ from deskcli.sla.calendar import (
     Calendar,
     Hours,
     check_no_overlap,
+    hhmm,
     parse_holiday,
     parse_hours,
+    time_of_day,
     zone,
 )
 from deskcli.tx import Tx
@@ -82,7 +84,7 @@ def calendar_of(name: str, tz: str, hours: Any, holidays: Any) -> Calendar:
     try:
         hours = json.loads(hours) if isinstance(hours, str) else hours
         ranges = tuple(
-            Hours(tuple(h["days"]), _clock_time(h["from"]), _clock_time(h["to"])) for h in hours
+            Hours(tuple(h["days"]), time_of_day(h["from"]), time_of_day(h["to"])) for h in hours
         )
         column = "holidays"
         holidays = json.loads(holidays) if isinstance(holidays, str) else holidays
@@ -99,7 +101,7 @@ def hours_json(calendar: Calendar) -> list[dict[str, Any]]:
     """A calendar's hours as stored (days as numbers; `shapes.calendar_record`
     prints them as text, "mon-fri")."""
     return [
-        {"days": list(h.days), "from": _hhmm(h.start), "to": _hhmm(h.end)} for h in calendar.hours
+        {"days": list(h.days), "from": hhmm(h.start), "to": hhmm(h.end)} for h in calendar.hours
     ]
 
 
@@ -110,14 +112,6 @@ def get_policy(source: Source, priority: str) -> Policy:
         raise NotFound(f"no service-level policy for priority {priority}")
     priority_, first, next_reply, resolution, calendar = found[0]
     return Policy(str(priority_), int(first), int(next_reply), int(resolution), str(calendar))
-
-
-def _clock_time(text: str) -> time:
-    return time.max if text == "24:00" else time.fromisoformat(text)
-
-
-def _hhmm(at: time) -> str:
-    return "24:00" if at == time.max else at.strftime("%H:%M")
 
 
 # -- listing -------------------------------------------------------------------

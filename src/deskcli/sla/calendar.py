@@ -40,7 +40,7 @@ class Hours:
 
     def spec(self) -> str:
         """As typed: "mon-fri 09:00-18:00"."""
-        return f"{days_text(self.days)} {_hhmm(self.start)}-{_hhmm(self.end)}"
+        return f"{days_text(self.days)} {hhmm(self.start)}-{hhmm(self.end)}"
 
     def seconds(self) -> int:
         return _second_of_day(self.end) - _second_of_day(self.start)
@@ -150,8 +150,14 @@ def _second_of_day(at: time) -> int:
     return 86400 if at == time.max else at.hour * 3600 + at.minute * 60
 
 
-def _hhmm(at: time) -> str:
+def hhmm(at: time) -> str:
+    """A time of day as stored and shown: "09:00", and "24:00" for a day's end."""
     return "24:00" if at == time.max else at.strftime("%H:%M")
+
+
+def time_of_day(text: str) -> time:
+    """What `hhmm` wrote, back ("24:00" is the end of the day)."""
+    return time.max if text == "24:00" else time.fromisoformat(text)
 
 
 def days_text(days: Sequence[int]) -> str:
