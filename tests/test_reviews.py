@@ -198,10 +198,12 @@ def test_comment_from_stdin_inert_markup_and_its_limit(
     markup = "[bold red]great[/] \x1b[31mcall\x1b[0m"
     review = dj("case", "review", str(case_id), *GOOD, "--comment", "-", input=markup + "\n")
     assert review["comment"] == markup
+    assert "QA reviews" in desk("case", "show", str(case_id)).stdout
     for args in (("review", "list"), ("case", "show", str(case_id))):
         shown = desk(*args)
         assert shown.exit_code == 0
         assert "[bold red]great[/]" in shown.stdout  # printed as typed, not as markup
+        assert "alice" in shown.stdout and "FLAGGED" not in shown.stdout
         assert "\x1b" not in shown.stdout  # control characters never reach the terminal
     other = resolved(dj, new_case)
     too_long = desk("case", "review", str(other), *GOOD, "--comment", "-",

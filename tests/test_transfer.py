@@ -1013,7 +1013,7 @@ def test_the_demo_desk_round_trips(
     kinds = {r["type"] for r in lines_of(original)}
     assert kinds == {
         "calendar", "policy", "clock", "customer", "case", "event", "article", "revision", "use",
-        "search",
+        "search", "review",
     }  # fmt: skip
     dump = tmp_path / "demo.jsonl"
     dump.write_bytes(original)
@@ -1025,6 +1025,7 @@ def test_the_demo_desk_round_trips(
         ("kb", "search", "router", "--all"),
         ("kb", "list", "--status", "archived"),
         ("feedback", "list", "--since", "60d"),
+        ("review", "list", "--since", "60d"),
         ("customer", "show", "C-1002"),
     ):
         assert dj(*command, env=other) == dj(*command)
