@@ -27,7 +27,7 @@ app = typer.Typer(cls=ReviewGroup, rich_markup_mode=None, add_completion=False,
 
 @app.callback()
 def review_group() -> None:
-    """QA reviews of handled cases on the six pillars (desk case review ID ...)."""
+    """QA reviews of handled cases on the six pillars; desk case review records one."""
 
 
 def reviewable_case_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
