@@ -139,7 +139,7 @@ def clock_line(clock_id: int, case_id: int) -> dict[str, Any]:
 def summary_of(**counted: int) -> dict[str, int]:
     """What `desk import --json` prints: these counts, the others 0."""
     kinds = ("customers", "cases", "events", "articles", "revisions", "uses", "searches",
-             "calendars", "policies", "clocks")  # fmt: skip
+             "calendars", "policies", "clocks", "reviews", "targets")  # fmt: skip
     return dict.fromkeys((*kinds, "skipped", "invalid", "replayed"), 0) | counted
 
 
@@ -210,6 +210,9 @@ def test_fields_cover_every_column(table: str, fields: tuple[str, ...]) -> None:
         (transfer.CALENDARS, transfer.CALENDAR_FIELDS, {"updated_at"}),
         (transfer.POLICIES, transfer.POLICY_FIELDS, {"updated_at"}),
         (transfer.CLOCKS, transfer.CLOCK_FIELDS, set()),
+        # Reviews and targets without their folded keys, recomputed on import.
+        (transfer.REVIEWS, transfer.REVIEW_FIELDS, {"reviewer_key", "agent_key"}),
+        (transfer.TARGETS, transfer.TARGET_FIELDS, {"id", "category_key"}),
     ],
 )
 def test_service_level_fields_cover_every_column(
@@ -230,7 +233,7 @@ def test_export_to_a_file_is_private_and_same_as_stdout(
     assert summary == {
         "format": "jsonl", "out": str(out), "customers": 3, "cases": 3, "events": 14,
         "articles": 0, "revisions": 0, "uses": 0, "searches": 0,
-        "calendars": 0, "policies": POLICIES, "clocks": CLOCKS,
+        "calendars": 0, "policies": POLICIES, "clocks": CLOCKS, "reviews": 0, "targets": 0,
     }  # fmt: skip
     assert out.read_bytes() == export_bytes(desk)
     assert stat.S_IMODE(out.stat().st_mode) == 0o600
@@ -639,7 +642,8 @@ def test_csv_writes_a_file_per_type_with_formulas_neutralised(
     assert summary["searches"] == 3
     assert sorted(p.name for p in out.iterdir()) == [
         "articles.csv", "calendars.csv", "cases.csv", "clocks.csv", "customers.csv",
-        "events.csv", "policies.csv", "revisions.csv", "searches.csv", "uses.csv",
+        "events.csv", "policies.csv", "reviews.csv", "revisions.csv", "searches.csv",
+        "targets.csv", "uses.csv",
     ]  # fmt: skip
     articles = {int(a["id"]): a for a in read_csv(out / "articles.csv")}
     assert list(articles[1]) == list(transfer.ARTICLE_FIELDS)
@@ -953,7 +957,7 @@ def test_unknown_type_names_every_record_type(desk: Desk, tmp_path: Path) -> Non
     assert result.exit_code == 2
     assert (
         'line 1: unknown "type" (use customer, case, event, article, revision, use, search,'
-        " calendar, policy or clock)" in result.stderr
+        " calendar, policy, clock, review or target)" in result.stderr
     )
 
 
@@ -1009,7 +1013,7 @@ def test_the_demo_desk_round_trips(
     kinds = {r["type"] for r in lines_of(original)}
     assert kinds == {
         "calendar", "policy", "clock", "customer", "case", "event", "article", "revision", "use",
-        "search",
+        "search", "review",
     }  # fmt: skip
     dump = tmp_path / "demo.jsonl"
     dump.write_bytes(original)
@@ -1021,6 +1025,7 @@ def test_the_demo_desk_round_trips(
         ("kb", "search", "router", "--all"),
         ("kb", "list", "--status", "archived"),
         ("feedback", "list", "--since", "60d"),
+        ("review", "list", "--since", "60d"),
         ("customer", "show", "C-1002"),
     ):
         assert dj(*command, env=other) == dj(*command)
@@ -1039,7 +1044,7 @@ def test_an_export_older_than_the_clocks_gets_clocks_from_its_events(
     older = [
         {k: v for k, v in r.items() if k != "due_at"}
         for r in records
-        if r["type"] not in ("calendar", "policy", "clock")
+        if r["type"] not in ("calendar", "policy", "clock", "review", "target")
     ]
     assert len(levels) > 4 and len(older) > 100
     (tmp_path / "levels.jsonl").write_text("".join(json.dumps(r) + "\n" for r in levels))

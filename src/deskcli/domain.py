@@ -64,6 +64,17 @@ class EventKind(StrEnum):
     EDITED = "edited"  # data: {field: {"from": old, "to": new}, ...}
     TAGGED = "tagged"  # data: {"tags": [added]}
     UNTAGGED = "untagged"  # data: {"tags": [removed]}
+    REVIEW = "review"  # a QA review; data: agent, scores, score, flagged, replaced
+
+
+# A QA review's scores (seed 000), each a whole number from 0 to 10: the six
+# pillars make the score; the three P's are reported beside it.  The names are
+# the case_review columns and the keys of a review's JSON `scores`.
+PILLARS = ("personalization", "integrity", "expectations", "resolution", "time_effort", "empathy")
+THREE_PS = ("professionalism", "patience", "people_first")
+SCORE_RANGE = (0, 10)
+# Integrity is critical: a review below this scores 0 and is flagged.
+INTEGRITY_FLOOR = 5
 
 
 class RemedyKind(StrEnum):
@@ -172,6 +183,17 @@ TRANSITIONS: dict[str, Transition] = {
             dict.fromkeys(
                 ACTIVE_STATUSES,
                 "only a resolved or closed case is rated; resolve it first "
+                "(desk case resolve {case_id} --resolution TEXT)",
+            ),
+        ),
+        # A QA review judges how a case was handled: only a handled (solved) case has that.
+        Transition(
+            "review",
+            frozenset({Status.RESOLVED, Status.CLOSED}),
+            None,
+            dict.fromkeys(
+                ACTIVE_STATUSES,
+                "only a resolved or closed case is reviewed; resolve it first "
                 "(desk case resolve {case_id} --resolution TEXT)",
             ),
         ),

@@ -30,6 +30,7 @@ if TYPE_CHECKING:
         EventRow,
         FeedbackRow,
         RemedyRow,
+        ReviewRow,
         RevisionRow,
         SearchHit,
     )
@@ -348,12 +349,44 @@ class AssistState:
         }
 
 
+class ReviewRecord(TypedDict):
+    """A QA review (`desk case review --json`, `desk review list --json`, and
+    `reviews` of `desk case show --json`)."""
+
+    case_id: int
+    reviewer: str
+    agent: str | None  # who resolved the case
+    scores: dict[str, int]  # the six pillars; the three P's only when given
+    score: float  # the mean of the six pillars (0 when flagged), to two places
+    flagged: bool  # integrity below 5
+    comment: str
+    at: str | None
+
+
+def review_record(row: ReviewRow) -> ReviewRecord:
+    from deskcli.domain import PILLARS, THREE_PS
+
+    scores = {name: getattr(row, name) for name in PILLARS}
+    scores.update({p: getattr(row, p) for p in THREE_PS if getattr(row, p) is not None})
+    return {
+        "case_id": row.case_id,
+        "reviewer": row.reviewer,
+        "agent": row.agent,
+        "scores": scores,
+        "score": round(row.score, 2),
+        "flagged": row.flagged,
+        "comment": row.comment,
+        "at": times.iso(row.at),
+    }
+
+
 class DetailRecord(CaseRecord):
     """`desk case show --json`: the case, its timeline, the customer's other cases."""
 
     events: list[EventRecord]
     customer_history: list[BriefRecord]
     assist: AssistRecord
+    reviews: list[ReviewRecord]  # QA reviews, oldest first
 
 
 def detail_record(
@@ -362,12 +395,14 @@ def detail_record(
     events: Sequence[EventFields],
     history: Sequence[CaseFields],
     assist: AssistState,
+    reviews: Sequence[ReviewRow] = (),
 ) -> DetailRecord:
     return {
         **case_record(case, customer),
         "events": [_picked(e, EventRecord) for e in events],
         "customer_history": [_picked(c, BriefRecord) for c in history],
         "assist": assist.record(),
+        "reviews": [review_record(r) for r in reviews],
     }
 
 

@@ -29,7 +29,7 @@ from deskcli.errors import InvalidValue
 
 if TYPE_CHECKING:
     from deskcli.reads.queries import CaseDetail, FollowUps
-    from deskcli.reads.rows import ArticleRow, CaseView
+    from deskcli.reads.rows import ArticleRow, CaseView, ReviewRow
     from deskcli.reads.source import Source
     from deskcli.shapes import Board
     from deskcli.tx import Tx
@@ -58,6 +58,7 @@ class CaseGroup(LazyGroup):
         "inbound": "case_inbound",
         "feedback": "case_feedback",
         "remedy": "case_remedy",
+        "review": "deskcli.cli.review:case_review",
         "use-article": "case_use_article",
     }
 
@@ -269,29 +270,31 @@ def case_show(
 
     st = state(ctx)
 
-    def clocked(source: Source) -> CaseDetail:
+    def clocked(source: Source) -> tuple[CaseDetail, list[ReviewRow]]:
         found = queries.show_case(source, case_id)
         sla_clocks.attach(source, [found.view])
-        return found
+        return found, queries.case_reviews(source, case_id)
 
     if as_json:
-        detail = st.read(clocked)
+        detail, reviews = st.read(clocked)
         suggested: list[ArticleRow] = []
     else:
         # People also see the articles that may help, read in the same snapshot.
         from deskcli.services import kb
 
-        def read(source: Source) -> tuple[CaseDetail, list[ArticleRow]]:
-            found = clocked(source)
+        def read(source: Source) -> tuple[CaseDetail, list[ReviewRow], list[ArticleRow]]:
+            found, reviewed = clocked(source)
             texts = kb.case_texts(found.view.case, found.events)
-            return found, kb.suggest(source, texts)
+            return found, reviewed, kb.suggest(source, texts)
 
-        detail, suggested = st.read(read)
+        detail, reviews, suggested = st.read(read)
     five_as = state_from_events(case_id, detail.view.case.handling_seconds, detail.events)
     if as_json:
-        render.emit_json(detail_record(*detail.view, detail.events, detail.history, five_as))
+        render.emit_json(
+            detail_record(*detail.view, detail.events, detail.history, five_as, reviews)
+        )
     else:
-        render.case_detail(detail, full=full)
+        render.case_detail(detail, full=full, reviews=reviews)
         render.suggestions(suggested, case_id=case_id)
         if five_as.last_at is not None:
             from deskcli.workflow.i18n import translator

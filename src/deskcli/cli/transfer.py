@@ -47,15 +47,16 @@ def export(
     One consistent snapshot, streamed.  JSON Lines: one object a line with a
     "type": customers, then cases, events, articles (with their tags),
     revisions, uses (an article used on a case), searches (the search log),
-    calendars (all but the built-in always), policies and clocks (each case
-    clock as it stands), each by id, with every column; cases name their
-    customer by customer_crn; times are ISO 8601 in UTC with the offset, to
-    the microsecond when stored so.  The search index is not exported:
-    import rebuilds it.  desk import reads it back.
+    calendars (all but the built-in always), policies, clocks (each case
+    clock as it stands), QA reviews and handling-time targets, each by id,
+    with every column; cases name their customer by customer_crn; times are
+    ISO 8601 in UTC with the offset, to the microsecond when stored so.
+    The search index is not exported: import rebuilds it.  desk import
+    reads it back.
 
     CSV writes one file per type (customers.csv, cases.csv, events.csv,
     articles.csv, revisions.csv, uses.csv, searches.csv, calendars.csv,
-    policies.csv, clocks.csv) into the --out
+    policies.csv, clocks.csv, reviews.csv, targets.csv) into the --out
     directory (created if missing), same fields, a header row; cells that a
     spreadsheet would run as a formula (starting with = + - @, tab or CR) get
     a leading '.  CSV is for reading, not for desk import.
@@ -111,6 +112,8 @@ _COUNTED = (
     ("calendars", "calendar", False),
     ("policies", "policy", False),
     ("clocks", "clock", False),
+    ("reviews", "review", False),
+    ("targets", "target", False),
 )
 
 
@@ -202,9 +205,9 @@ def import_(
 
     --json prints {"customers": n, "cases": n, "events": n, "articles": n,
     "revisions": n, "uses": n, "searches": n, "calendars": n, "policies": n,
-    "clocks": n, "skipped": n, "invalid": n, "replayed": n}: records added
-    (policies: set), records already there, bad lines, cases whose clocks
-    were replayed from their events.
+    "clocks": n, "reviews": n, "targets": n, "skipped": n, "invalid": n,
+    "replayed": n}: records added (policies: set), records already there, bad
+    lines, cases whose clocks were replayed from their events.
 
     \b
     Usage:

@@ -22,12 +22,14 @@ from deskcli.reads.rows import (
     CUSTOMER_COLUMNS,
     EVENT_COLUMNS,
     REMEDY_COLUMNS,
+    REVIEW_COLUMNS,
     CaseRow,
     CaseView,
     CustomerRow,
     EventRow,
     FeedbackRow,
     RemedyRow,
+    ReviewRow,
     case_and_customer,
     to_time,
 )
@@ -539,3 +541,31 @@ def customer_remedies(
         for kind, currency, units, n in source.rows(CUSTOMER_REMEDY_TOTALS, params)
     ]
     return remedies, totals
+
+
+# -- QA reviews ------------------------------------------------------------------
+
+_REVIEW = ", ".join(f"r.{name}" for name in REVIEW_COLUMNS)
+REVIEWS_OF_CASE = (
+    f"SELECT {_REVIEW} FROM case_review r WHERE r.case_id = :case_id ORDER BY r.at, r.id"
+)
+# Newest first, by ix_case_review_at (or ix_case_review_agent_at with --agent).
+REVIEW_LIST = f"SELECT {_REVIEW} FROM case_review r WHERE r.at >= :since"
+REVIEW_OF_AGENT = " AND r.agent_key = :agent_key"
+REVIEW_ORDER = " ORDER BY r.at DESC, r.id DESC"
+
+
+def case_reviews(source: Source, case_id: int) -> list[ReviewRow]:
+    """The QA reviews of a case, oldest first."""
+    return [ReviewRow.of(r) for r in source.rows(REVIEWS_OF_CASE, {"case_id": case_id})]
+
+
+def review_list(source: Source, *, since: timedelta, agent: str | None) -> list[ReviewRow]:
+    """Reviews made since `since` ago, newest first; with `agent`, those of
+    the cases that agent resolved (whatever the case of the name)."""
+    sql = REVIEW_LIST
+    params: dict[str, Any] = {"since": source.time(times.now() - since)}
+    if agent:
+        sql += REVIEW_OF_AGENT
+        params["agent_key"] = name_key(agent)
+    return [ReviewRow.of(r) for r in source.rows(sql + REVIEW_ORDER, params)]

@@ -264,3 +264,30 @@ class RemedyRow(_Row):
 
 FEEDBACK_COLUMNS = columns(FeedbackRow)
 REMEDY_COLUMNS = columns(RemedyRow)
+
+
+@dataclass
+class ReviewRow(_Row):
+    """A QA review of a case (table case_review; migration 0010 says what
+    each column means), without the folded keys it is found by."""
+
+    id: int | None
+    case_id: int
+    at: datetime
+    reviewer: str
+    agent: str | None
+    personalization: int
+    integrity: int
+    expectations: int
+    resolution: int
+    time_effort: int
+    empathy: int
+    professionalism: int | None
+    patience: int | None
+    people_first: int | None
+    score: float
+    flagged: bool
+    comment: str
+
+
+REVIEW_COLUMNS = columns(ReviewRow)

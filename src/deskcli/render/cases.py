@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from rich.text import Text
 
     from deskcli.reads.queries import CaseDetail
+    from deskcli.reads.rows import ReviewRow
     from deskcli.shapes import (
         Board,
         CaseAndCustomer,
@@ -90,13 +91,17 @@ def shortened(text: str, case_id: int | None, *, full: bool = False) -> str:
     )
 
 
-def case_detail(detail: CaseDetail, *, full: bool = False) -> None:
-    out().print(case_detail_view(detail, full=full))
+def case_detail(
+    detail: CaseDetail, *, full: bool = False, reviews: Sequence[ReviewRow] = ()
+) -> None:
+    out().print(case_detail_view(detail, full=full, reviews=reviews))
 
 
-def case_detail_view(detail: CaseDetail, *, full: bool = False) -> Group:
-    """The case's panel, its timeline and the customer's other cases; long
-    texts shortened unless `full`."""
+def case_detail_view(
+    detail: CaseDetail, *, full: bool = False, reviews: Sequence[ReviewRow] = ()
+) -> Group:
+    """The case's panel, its timeline, its QA reviews and the customer's
+    other cases; long texts shortened unless `full`."""
     from rich.console import Group
     from rich.panel import Panel
     from rich.text import Text
@@ -145,6 +150,10 @@ def case_detail_view(detail: CaseDetail, *, full: bool = False) -> Group:
     shown += [
         timeline(detail.events, case_id=c.id, full=full),
     ]
+    if reviews:
+        from deskcli.render.review import reviews_table
+
+        shown.append(reviews_table(reviews))
     if detail.history:
         shown.append(history_table(detail.history, title="Customer history (other cases)"))
     return Group(*shown)
@@ -199,6 +208,7 @@ _EVENT_WORDS = {
     "assist_step": "five A's step",
     "inbound": "customer wrote",
     "feedback": "rating",
+    "review": "QA review",
     "kb_promoted": "made an article",
     "kb_used": "article used",
 }
@@ -254,6 +264,15 @@ def _event_text(e: EventFields, resolution: str = "") -> str:
         text = str(data.get("kind") or "remedy")
         if data.get("amount") is not None:
             text += f" {data['amount']} {data.get('currency')}"
+        return f"{text}: {e.body}" if e.body else text
+    if e.kind == "review":
+        text = f"QA score {data.get('score')}"
+        if data.get("agent"):
+            text += f" for {data['agent']}"
+        if data.get("flagged"):
+            text += " (FLAGGED: integrity below 5)"
+        if data.get("replaced"):
+            text += " (replaces the earlier review)"
         return f"{text}: {e.body}" if e.body else text
     if e.kind in ("kb_promoted", "kb_used"):
         return f"article {data.get('article_id')}: {e.body}"

@@ -19,8 +19,9 @@ from contextlib import AbstractContextManager
 from datetime import datetime, timedelta
 
 from deskcli import times
-from deskcli.domain import ArticleStatus, Channel, Priority, RemedyKind
-from deskcli.services import cases, customers, feedback, kb, sla_config
+from deskcli.domain import PILLARS, THREE_PS, ArticleStatus, Channel, Priority, RemedyKind
+from deskcli.reads.rows import to_time
+from deskcli.services import cases, customers, feedback, kb, reviews, sla_config
 from deskcli.services.bulk_close import close_cases
 from deskcli.tx import Tx
 
@@ -445,7 +446,53 @@ def seed_demo(tx: Tx, *, cases_wanted: int = 40, seed: int = 7) -> int:
     for when in opened_at:
         _one_case(tx, rng, when, extra, desk)
     extra.searches(start)
+    qa_reviews(tx, random.Random(seed + 3))
     return len(opened_at) + desk.arrivals()
+
+
+# QA reviews (seed 000's six pillars): a handful of handled cases, reviewed by
+# a colleague of whoever resolved them; the first one reviewed caught a
+# promise that was not kept (integrity below 5: flagged, score 0).
+REVIEWS_WANTED = 6
+REVIEW_COMMENTS = [
+    "Clear explanation, and the customer knew what would happen next.",
+    "Told the customer the refund was already sent; it went out two days later.",
+    "Good fix, but the customer had to repeat the account details twice.",
+    "",
+    "Warm and patient on a difficult call.",
+    "Solved it on the first contact.",
+]
+# A case is reviewed after its last event, so its timeline stays in order.
+_HANDLED = (
+    'SELECT c.id, max(e.at) FROM "case" c JOIN event e ON e.case_id = c.id'
+    " WHERE c.status IN ('resolved', 'closed') GROUP BY c.id ORDER BY c.id"
+)
+
+
+def qa_reviews(tx: Tx, rng: random.Random) -> None:
+    """A few QA reviews of handled cases, from their own generator (after
+    everything else, so they reshuffle nothing)."""
+    latest = times.now() - timedelta(minutes=1)
+    handled = [
+        (case_id, last)
+        for case_id, at in tx.rows(_HANDLED, {})
+        if (last := to_time(at)) is not None and last < latest - timedelta(hours=3)
+    ]
+    chosen = sorted(rng.sample(handled, min(REVIEWS_WANTED, len(handled))))
+    for n, (case_id, last) in enumerate(chosen):
+        resolver = reviews.resolver(tx, case_id, None)
+        reviewer = rng.choice([a for a in AGENTS if a != resolver])
+        scores: dict[str, str | int | None] = {p: rng.randint(6, 10) for p in PILLARS}
+        if n == 1:
+            scores["integrity"] = 3
+        if n % 2 == 0:  # the three P's, on some
+            scores.update({p: rng.randint(5, 10) for p in THREE_PS})
+        at = min(last + timedelta(minutes=rng.randint(60, 180)), latest)
+        with times.frozen(at):
+            reviews.review_case(
+                tx, agent=reviewer, case_id=case_id, scores=scores,
+                comment=REVIEW_COMMENTS[n % len(REVIEW_COMMENTS)] or None,
+            )  # fmt: skip
 
 
 def service_levels(tx: Tx, year: int) -> None:

@@ -37,11 +37,15 @@ from deskcli.services.transfer import (
     POLICY_FIELDS,
     READ_BATCH,
     RECORD_TYPES,
+    REVIEW_FIELDS,
+    REVIEWS,
     REVISION_FIELDS,
     REVISIONS,
     SEARCH_FIELDS,
     SEARCHES,
     TAGS,
+    TARGET_FIELDS,
+    TARGETS,
     TIME_FIELDS,
     USE_FIELDS,
     USES,
@@ -126,8 +130,8 @@ def _rows_of(
     kind: str, table: Any, fields: Sequence[str]
 ) -> Callable[[Session], Iterator[dict[str, Any]]]:
     """The records of a table exported as it is: `fields` of every row,
-    in the order of its key (its id; a policy's priority)."""
-    key = table.c.id if "id" in table.c else table.c.priority
+    in the order of its key (its id; a policy's priority; a target's category)."""
+    key = table.c[next(k for k in ("id", "priority", "category_key") if k in table.c)]
 
     def records(session: Session) -> Iterator[dict[str, Any]]:
         query = select(*(table.c[f] for f in fields)).order_by(key)
@@ -144,6 +148,8 @@ use_records = _rows_of("use", USES, USE_FIELDS)  # in the order they were record
 search_records = _rows_of("search", SEARCHES, SEARCH_FIELDS)  # without the derived query_key
 policy_records = _rows_of("policy", POLICIES, POLICY_FIELDS)
 clock_records = _rows_of("clock", CLOCKS, CLOCK_FIELDS)  # as they stand: import recomputes nothing
+review_records = _rows_of("review", REVIEWS, REVIEW_FIELDS)  # without the folded keys
+target_records = _rows_of("target", TARGETS, TARGET_FIELDS)
 
 # Each record type's records, in file order (see transfer.RECORD_TYPES).
 SOURCES: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
@@ -157,6 +163,8 @@ SOURCES: dict[str, Callable[[Session], Iterator[dict[str, Any]]]] = {
     "calendar": calendar_records,
     "policy": policy_records,
     "clock": clock_records,
+    "review": review_records,
+    "target": target_records,
 }
 
 
@@ -284,7 +292,8 @@ def export_jsonl_file(session: Session, path: Path, database: Path | None = None
 def export_csv(session: Session, directory: Path) -> ExportCounts:
     """Write one CSV file per record type into `directory` (transfer.CSV_FILES:
     customers.csv, cases.csv, events.csv, articles.csv, revisions.csv,
-    uses.csv, searches.csv, calendars.csv, policies.csv, clocks.csv).
+    uses.csv, searches.csv, calendars.csv, policies.csv, clocks.csv,
+    reviews.csv, targets.csv).
 
     UTF-8, a header row, every cell quoted, CRLF line ends (RFC 4180), empty
     cells for nulls, event data, tags, revision changes and a calendar's

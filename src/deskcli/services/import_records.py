@@ -18,7 +18,15 @@ from pydantic import (
 )
 
 from deskcli import limits
-from deskcli.domain import ArticleStatus, Channel, EventKind, Priority, Status
+from deskcli.domain import (
+    PILLARS,
+    SCORE_RANGE,
+    ArticleStatus,
+    Channel,
+    EventKind,
+    Priority,
+    Status,
+)
 from deskcli.errors import DeskError, InvalidValue
 from deskcli.limits import control_character
 from deskcli.services.kb import QUERY_LIMIT
@@ -325,6 +333,56 @@ class ClockRecord(_Record):
         return self
 
 
+# QA reviews and handling-time targets (schema 0010): the same ranges as
+# `desk case review`; a review's score and flag must follow from its pillars.
+Score = Annotated[int, Field(ge=SCORE_RANGE[0], le=SCORE_RANGE[1])]
+
+
+class ReviewRecord(_Record):
+    """A `"type": "review"` line: a QA review of a case (its keys are recomputed)."""
+
+    type: Literal["review"]
+    id: Id
+    case_id: Id
+    at: Time
+    reviewer: Annotated[NonEmpty, _within(limits.LABEL)]
+    agent: Label | None
+    personalization: Score
+    integrity: Score
+    expectations: Score
+    resolution: Score
+    time_effort: Score
+    empathy: Score
+    professionalism: Score | None
+    patience: Score | None
+    people_first: Score | None
+    score: Annotated[float, Field(ge=0, le=SCORE_RANGE[1], allow_inf_nan=False)]
+    flagged: bool
+    comment: Text
+
+    @model_validator(mode="after")
+    def _scored(self) -> Self:
+        from deskcli.services.reviews import review_score
+
+        score, flagged = review_score({name: getattr(self, name) for name in PILLARS})
+        if flagged != self.flagged or abs(score - self.score) > 1e-9:
+            raise ValueError(
+                f"score {self.score} and flagged {str(self.flagged).lower()} do not follow"
+                f" from the pillars (score {score}, flagged {str(flagged).lower()})"
+            )
+        return self
+
+
+class TargetRecord(_Record):
+    """A `"type": "target"` line: the handling time aimed at in a category."""
+
+    type: Literal["target"]
+    category: Annotated[OneLineLabel, Field(min_length=1)]
+    handling_seconds: Annotated[int, Field(ge=1, le=MAX_COUNTER)]
+    set_at: Time
+    set_by: NonEmpty
+
+
 Record = (
     CalendarRecord
     | PolicyRecord
@@ -336,8 +394,13 @@ Record = (
     | RevisionRecord
     | UseRecord
     | SearchRecord
+    | ReviewRecord
+    | TargetRecord
 )
-TYPE_NAMES = "customer, case, event, article, revision, use, search, calendar, policy or clock"
+TYPE_NAMES = (
+    "customer, case, event, article, revision, use, search, calendar, policy, clock,"
+    " review or target"
+)
 AnyRecord = Annotated[Record, Field(discriminator="type")]
 _RECORD: TypeAdapter[Record] = TypeAdapter(AnyRecord)
 

@@ -29,8 +29,10 @@ from deskcli.services.import_records import (
     EventRecord,
     PolicyRecord,
     Record,
+    ReviewRecord,
     RevisionRecord,
     SearchRecord,
+    TargetRecord,
     UseRecord,
     parse_line,
 )
@@ -54,11 +56,15 @@ from deskcli.services.transfer import (
     EVENTS,
     POLICIES,
     POLICY_FIELDS,
+    REVIEW_FIELDS,
+    REVIEWS,
     REVISION_FIELDS,
     REVISIONS,
     SEARCH_FIELDS,
     SEARCHES,
     TAGS,
+    TARGET_FIELDS,
+    TARGETS,
     USE_FIELDS,
     USES,
     WRITE_CHUNK,
@@ -140,6 +146,9 @@ class _Importer:
         self.file_policies: dict[str, int] = {}
         self.file_clocks: dict[int, int] = {}
         self.file_clock_runs: dict[tuple[int, str, int], int] = {}
+        self.file_reviews: dict[int, int] = {}
+        self.file_reviewers: dict[tuple[int, str], int] = {}
+        self.file_targets: dict[str, int] = {}
         self.db_calendars: dict[str, bool] = {}
         # Customer ids by CRN (those written or matched), and what the
         # database held before the import (looked up once per key).
@@ -157,6 +166,8 @@ class _Importer:
         self.calendars: list[tuple[int, CalendarRecord]] = []
         self.policies: list[tuple[int, PolicyRecord]] = []
         self.clocks: list[tuple[int, ClockRecord]] = []
+        self.reviews: list[tuple[int, ReviewRecord]] = []
+        self.targets: list[tuple[int, TargetRecord]] = []
         # Cases that received a note, reply or customer message: their search
         # text is recomputed at the end.
         self.searched_cases: set[int] = set()
@@ -178,7 +189,9 @@ class _Importer:
             self.report(number, exc.message)
 
     def _accept(self, number: int, record: Record) -> None:
-        if isinstance(record, CalendarRecord | PolicyRecord | ClockRecord):
+        if isinstance(record, ReviewRecord | TargetRecord):
+            self._accept_quality(number, record)
+        elif isinstance(record, CalendarRecord | PolicyRecord | ClockRecord):
             self._accept_service_levels(number, record)
         elif isinstance(record, CustomerRecord):
             _unique(self.file_crns, name_key(record.crn), f"customer {record.crn}")
@@ -274,6 +287,25 @@ class _Importer:
             if len(self.clocks) >= WRITE_CHUNK:
                 self._flush_clocks()
 
+    def _accept_quality(self, number: int, record: ReviewRecord | TargetRecord) -> None:
+        if isinstance(record, TargetRecord):
+            key = name_key(record.category) or ""
+            _unique(self.file_targets, key, f"target {record.category}")
+            self.file_targets[key] = number
+            self.targets.append((number, record))
+            return
+        what = f"review {record.id}"
+        _unique(self.file_reviews, record.id, what)
+        by = (record.case_id, name_key(record.reviewer) or "")
+        _unique(self.file_reviewers, by, f"{what}: a review of case {record.case_id} "
+                f"by {record.reviewer}")  # fmt: skip
+        _earlier(self._case_known(record.case_id), f"{what}: case {record.case_id}")
+        self.file_reviews[record.id] = number
+        self.file_reviewers[by] = number
+        self.reviews.append((number, record))
+        if len(self.reviews) >= WRITE_CHUNK:
+            self._flush_reviews()
+
     def _calendar_known(self, name: str) -> bool:
         if name in self.file_calendars:
             return True
@@ -312,7 +344,7 @@ class _Importer:
     # Chunks ---------------------------------------------------------------
 
     def finish(self) -> ImportSummary:
-        self._flush_clocks()  # flushes every earlier type first
+        self._flush_targets()  # flushes every earlier type first
         if self.summary.invalid and not self.skip_invalid:
             n = self.summary.invalid
             raise InvalidValue(
@@ -330,7 +362,7 @@ class _Importer:
         if not self.file_clock_runs:
             self.summary.replayed = give_clocks(tx, self.new_cases)
         s = self.summary
-        if s.cases or s.events or s.clocks or s.articles or s.revisions or s.searches:
+        if s.cases or s.events or s.clocks or s.articles or s.revisions or s.searches or s.reviews:
             _advance_sequences(self.session)
         return self.summary
 
@@ -532,6 +564,68 @@ class _Importer:
             self.session.execute(insert(CLOCKS), new)
             self.summary.clocks += len(new)
 
+    def _flush_reviews(self) -> None:
+        self._flush_clocks()
+        batch, self.reviews = self.reviews, []
+        if not batch or not self.writing:
+            return
+        # The reviews of these cases: matched by id; a new one may not take
+        # the place of another review by the same reviewer (one per case).
+        query = select(*(REVIEWS.c[f] for f in REVIEW_FIELDS), REVIEWS.c.reviewer_key).where(
+            REVIEWS.c.case_id.in_({r.case_id for _, r in batch})
+        )
+        rows = list(self.session.execute(query))
+        existing = {row.id: row for row in rows}
+        by_reviewer = {(row.case_id, row.reviewer_key): row.id for row in rows}
+        new: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _row(record, REVIEW_FIELDS)
+            found = existing.get(record.id)
+            if found is None:
+                key = name_key(record.reviewer)
+                taken = by_reviewer.get((record.case_id, key))
+                if taken is not None:
+                    self.conflict = Conflict(
+                        f"line {number}: review {record.id} is {record.reviewer}'s review of "
+                        f"case {record.case_id}, which the database holds as review {taken}; "
+                        "nothing was imported",
+                        hint="an import adds records and never changes existing ones",
+                    )
+                    return
+                new.append(row | {"reviewer_key": key, "agent_key": name_key(record.agent)})
+            elif differences := _differences(row, found):
+                return self._refuse(number, f"review {record.id}", differences)
+            else:
+                self.summary.skipped += 1
+        if new:
+            self.session.execute(insert(REVIEWS), new)
+            self.summary.reviews += len(new)
+
+    def _flush_targets(self) -> None:
+        self._flush_reviews()
+        batch, self.targets = self.targets, []
+        if not batch or not self.writing:
+            return
+        keys = [name_key(r.category) for _, r in batch]
+        query = select(*(TARGETS.c[f] for f in TARGET_FIELDS), TARGETS.c.category_key).where(
+            TARGETS.c.category_key.in_(keys)
+        )
+        existing = {row.category_key: row for row in self.session.execute(query)}
+        new: list[dict[str, Any]] = []
+        for number, record in batch:
+            row = _row(record, TARGET_FIELDS)
+            key = name_key(record.category)
+            found = existing.get(key)
+            if found is None:
+                new.append(row | {"category_key": key})
+            elif differences := _differences(row, found):
+                return self._refuse(number, f"target {record.category}", differences)
+            else:
+                self.summary.skipped += 1
+        if new:
+            self.session.execute(insert(TARGETS), new)
+            self.summary.targets += len(new)
+
     def _flush_articles(self) -> None:
         self._flush_events()
         batch, self.articles = self.articles, []
@@ -651,7 +745,7 @@ def _advance_sequences(session: Session) -> None:
     bind = session.get_bind()
     if bind.dialect.name != "postgresql":
         return
-    for table in (CASES, EVENTS, CLOCKS, ARTICLES, REVISIONS, SEARCHES):
+    for table in (CASES, EVENTS, CLOCKS, ARTICLES, REVISIONS, SEARCHES, REVIEWS):
         quoted = bind.dialect.identifier_preparer.format_table(table)
         session.execute(
             text(

@@ -6,7 +6,8 @@ event, then the knowledge base: every article (with its tags), revision, use
 of an article on a case, and logged search; each ordered by id; then the
 service levels: every calendar but the built-in `always` (by name), the
 policy of every priority, and every case clock (its state, every column, by
-id).  A setting's `updated_at` is bookkeeping and is not exported.  A record
+id); then every QA review (by id) and every handling-time target (by
+category).  A setting's `updated_at` is bookkeeping and is not exported.  A record
 carries every column of its table, with these substitutions: a customer is
 identified by its CRN (its numeric id is internal to one database and is not
 exported) and a case names its customer by `customer_crn`; a use is found by
@@ -38,7 +39,9 @@ There is no format version: a record type or field a desk does not know is
 refused (so a newer file is never half imported), and what later schemas
 added is optional on import (an export made before schema 0008 has no
 `last_inbound_at`, `csat` or `nps`; one made before 0007 no knowledge base
-lines), so older exports still import.
+lines; one made before 0010 no reviews or targets), so older exports still
+import.  Reviews match by id (and may not take another review's case and
+reviewer), targets by their folded category.
 
 Both directions stream: export reads rows in batches (`yield_per`), import
 validates one line at a time and writes in chunks with executemany.
@@ -70,6 +73,8 @@ SEARCHES: Table = SQLModel.metadata.tables["kb_search"]
 CALENDARS: Table = SQLModel.metadata.tables["sla_calendar"]
 POLICIES: Table = SQLModel.metadata.tables["sla_policy"]
 CLOCKS: Table = SQLModel.metadata.tables["case_clock"]
+REVIEWS: Table = SQLModel.metadata.tables["case_review"]
+TARGETS: Table = SQLModel.metadata.tables["handling_target"]
 
 # The exported fields of each record type, in file order (after "type").
 # tests/test_transfer.py checks that they cover every column of the tables.
@@ -143,10 +148,32 @@ CLOCK_FIELDS = (
     "paused",
     "breached",
 )
+# QA reviews and handling-time targets (schema 0010), without the folded
+# keys (reviewer_key, agent_key, category_key): recomputed on import.
+REVIEW_FIELDS = (
+    "id",
+    "case_id",
+    "at",
+    "reviewer",
+    "agent",
+    "personalization",
+    "integrity",
+    "expectations",
+    "resolution",
+    "time_effort",
+    "empathy",
+    "professionalism",
+    "patience",
+    "people_first",
+    "score",
+    "flagged",
+    "comment",
+)
+TARGET_FIELDS = ("category", "handling_seconds", "set_at", "set_by")
 TIME_FIELDS = frozenset(
     {"created_at", "updated_at", "first_response_at", "resolved_at", "closed_at"}
     | {"follow_up_at", "at", "last_inbound_at", "due_at"}
-    | {"started_at", "segment_started_at", "stopped_at"}
+    | {"started_at", "segment_started_at", "stopped_at", "set_at"}
 )
 CSV_FILES = {
     "customers.csv": CUSTOMER_FIELDS,
@@ -159,6 +186,8 @@ CSV_FILES = {
     "calendars.csv": CALENDAR_FIELDS,
     "policies.csv": POLICY_FIELDS,
     "clocks.csv": CLOCK_FIELDS,
+    "reviews.csv": REVIEW_FIELDS,
+    "targets.csv": TARGET_FIELDS,
 }
 
 READ_BATCH = 1000  # rows per fetch while exporting
@@ -177,6 +206,8 @@ class ExportCounts:
     calendars: int = 0
     policies: int = 0
     clocks: int = 0
+    reviews: int = 0
+    targets: int = 0
 
 
 @dataclass
@@ -210,6 +241,8 @@ RECORD_TYPES = {
     "calendar": "calendars",
     "policy": "policies",
     "clock": "clocks",
+    "review": "reviews",
+    "target": "targets",
 }
 
 
