@@ -196,7 +196,7 @@ class LiveBoard(App[None]):
         table.clear()
         if self.grouped:
             for status, views in by_status(data.views).items():
-                if not views and status not in data.counts:
+                if not views:
                     continue
                 label = Text(f"{status} ({len(views)})", style=STATUS_STYLE.get(status, "bold"))
                 cells = [Text("")] * (len(table.columns) - 5)
