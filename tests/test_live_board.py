@@ -91,7 +91,7 @@ def test_keys_move_and_take(desk: Desk, dj: Callable[..., Any], new_case: Any) -
         await pilot.press("t")
         assert shown(app, "#message") == f"Case {second} is yours (open)."
         # The take is on screen at once: the case is in the open group, still selected.
-        assert rows(app)[str(second)][5] == "alice"
+        assert rows(app)[str(second)][6] == "alice"
         assert app.selected_id() == second
         await pilot.press("q")
 
@@ -231,7 +231,7 @@ def test_a_change_from_another_process_shows_within_two_seconds(new_case: Any) -
         took = await until(pilot, lambda: "from elsewhere" in shown(app, "#detail"), 2.0)
         assert app.reloads == idle + 1, took
         await asyncio.to_thread(_desk_process, "case", "take", str(second), "--as", "bob")
-        await until(pilot, lambda: rows(app)[str(second)][5] == "bob", 2.0)
+        await until(pilot, lambda: rows(app)[str(second)][6] == "bob", 2.0)
         assert app.selected_id() == first
         await pilot.press("q")
 
@@ -256,7 +256,7 @@ def test_selection_and_scroll_survive_a_refresh(
                                 "--subject", "Newest")  # fmt: skip
         await until(pilot, lambda: app.reloads > before, 2.0)
         await pilot.pause()
-        assert "Newest" in " ".join(cells[8] for cells in rows(app).values())
+        assert "Newest" in " ".join(cells[5] for cells in rows(app).values())
         assert app.selected_id() == selected
         assert table.scroll_y == scrolled
         await pilot.press("q")
@@ -273,8 +273,8 @@ def test_user_text_is_inert(desk: Desk, customer: str) -> None:
 
     async def scenario(app: LiveBoard, pilot: Pilot[None]) -> None:
         cells = rows(app)["1"]
-        assert cells[8] == subject
-        assert cells[5] == "[b]eve[/b]"
+        assert cells[5] == subject
+        assert cells[6] == "[b]eve[/b]"
         detail = shown(app, "#detail")
         assert subject in detail and "\\x1b[5mblink[/]" in detail
         assert "\x1b" not in detail

@@ -34,11 +34,18 @@ POLL_SECONDS = 0.5
 # when nothing changes.
 REDRAW_SECONDS = 30.0
 LAST_EVENTS = 5
+SUBJECT_WIDTH = 36
 GROUP_KEY = "group:"
 
 
 def _line(value: object, style: str = "") -> Text:
     return Text(sanitize.one_line("" if value is None else value), style=style)
+
+
+def _short(value: str, width: int) -> Text:
+    """User text on one line, cut to `width` with an ellipsis."""
+    flat = sanitize.one_line(value)
+    return Text(flat if len(flat) <= width else flat[: width - 1] + "…")
 
 
 def _text(value: object, style: str = "") -> Text:
@@ -117,7 +124,8 @@ class LiveBoard(App[None]):
 
     def on_mount(self) -> None:
         table = self.table
-        for name in ("", "ID", "Pri", "Status", "Due", "Assignee", "Team", "Customer", "Subject"):
+        # The subject before the names: on a narrow terminal it is what stays in sight.
+        for name in ("", "ID", "Pri", "Status", "Due", "Subject", "Assignee", "Team", "Customer"):
             table.add_column(name, key=name or "mark")
         self.reload_list()
         try:
@@ -237,10 +245,10 @@ class LiveBoard(App[None]):
             Text(case.priority, style=PRIORITY_STYLE.get(case.priority, "")),
             Text(case.status, style=STATUS_STYLE.get(case.status, "")),
             due_text(case.due_at, now),
+            _short(case.subject, SUBJECT_WIDTH),
             _line(case.assignee or "-"),
             _line(case.team or "-"),
             _line(customer.crn),
-            _line(case.subject[:60]),
             key=str(case.id),
         )
 
