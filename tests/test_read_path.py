@@ -15,7 +15,8 @@ import pytest
 from deskcli.dbpolicy import SCHEMA_HEAD
 from tests.conftest import DESK, Desk, subprocess_env
 
-HEAVY = {"sqlalchemy", "sqlmodel", "pydantic", "alembic"}
+# Textual (the live board's extra) too: only `desk board --live` at a terminal loads it.
+HEAVY = {"sqlalchemy", "sqlmodel", "pydantic", "alembic", "textual"}
 
 # Runs the real command line, then names the top-level packages it imported.
 PROBE = """
@@ -234,6 +235,14 @@ def test_writes_import_no_database_stack(sqlite_desk: Path, tmp_path: Path) -> N
         assert not loaded & HEAVY, args
         if "--json" in args:
             assert "rich" not in loaded, args
+
+
+@pytest.mark.parametrize("args", [("--help",), ("board", "--help"), ("board", "--live")])
+def test_help_and_the_board_without_a_terminal_import_no_textual(
+    sqlite_desk: Path, args: tuple[str, ...]
+) -> None:
+    loaded = _loaded(sqlite_desk, *args)
+    assert "deskcli" in loaded and not loaded & HEAVY
 
 
 def test_the_probe_sees_the_stack(sqlite_desk: Path) -> None:

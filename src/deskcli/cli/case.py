@@ -910,10 +910,29 @@ def follow_ups(
         render.follow_ups(found.views, next_due=found.next_due)
 
 
-def board(ctx: typer.Context, as_json: JsonOpt = False) -> None:
+def board(
+    ctx: typer.Context,
+    as_json: JsonOpt = False,
+    live: Annotated[
+        bool,
+        typer.Option(
+            "--live",
+            help="A full-screen board that follows the database (needs the `live` extra); "
+            "without a terminal, the ordinary board.",
+        ),
+    ] = False,
+) -> None:
     """The case board: active cases by status, most urgent first."""
     from deskcli import render
     from deskcli.reads import queries
+
+    if live:
+        if as_json:
+            raise InvalidValue("use either --live or --json, not both")
+        from deskcli.live import start
+
+        if start(state(ctx)):
+            return
 
     def read(source: Source) -> Board:
         found = queries.board(source)
