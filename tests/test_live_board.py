@@ -360,11 +360,12 @@ def test_at_a_real_terminal_it_starts_and_quits_with_q(
     try:
         deadline = time.monotonic() + 30
         screen = ""
-        while "Router down" not in screen or "Active cases" not in screen:
+        # The screen draws in parts: wait for the list and the key line both.
+        wanted = ("Router down", "Active cases", "t Take", "q Quit")
+        while not all(part in screen for part in wanted):
             assert time.monotonic() < deadline, screen
             time.sleep(0.2)
             screen = _tmux(socket, "capture-pane", "-p")
-        assert "t Take" in screen and "q Quit" in screen
         # A change by another process shows on the real screen too.
         _desk_process("case", "take", "1", "--as", "bob")
         deadline = time.monotonic() + 5
