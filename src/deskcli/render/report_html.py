@@ -195,6 +195,12 @@ def _plain(value: object) -> str:
     return str(value)
 
 
+def _when(value: object) -> str:
+    """An ISO time of the report as people read it: '2026-11-01 00:00:00 UTC'."""
+    text = str(value)
+    return text.replace("T", " ", 1).removesuffix("+00:00") + (" UTC" if "+00:00" in text else "")
+
+
 def _status(value: object) -> str:
     return _STATUS.get(str(value), str(value))
 
@@ -382,7 +388,9 @@ def _columns(
             tip = f"{name}: {NO_DATA if value is None else _count(value)}"
             x, y = x0 + j * bar_width, height - bottom - h
             parts.append(_bar(scope, path, value, x, y, bar_width, h, css, tip))
-        if i % every == 0 or i == len(columns) - 1:
+        last = len(columns) - 1
+        # Every `every`-th label, and the last one unless it would overlap its neighbour.
+        if i % every == 0 or (i == last and last % every >= every / 2):
             centre = left + i * slot + slot / 2
             parts.append(
                 f'<text x="{centre:.2f}" y="{height - bottom + 16}" text-anchor="middle">'
@@ -809,8 +817,10 @@ def _others(k: dict[str, Any], scope: str) -> str:
 _SECTIONS = (_volume, _times, _sla, _flow, _csat, _handling, _remedies, _qa, _others)
 
 
-def _kpis(k: dict[str, Any], scope: str) -> str:
-    return _headline(k, scope) + "".join(section(k, scope) for section in _SECTIONS)
+def _kpis(k: dict[str, Any], scope: str, myths: str = "") -> str:
+    """The KPI sections, the headline figures first (and the myths after them)."""
+    headline = _section("At a glance", _headline(k, scope))
+    return headline + myths + "".join(section(k, scope) for section in _SECTIONS)
 
 
 def _myths(myths: object) -> str:
@@ -879,14 +889,14 @@ def page(report: dict[str, Any]) -> str:
     by = f"by {_fig('report', 'by', report['by'], _plain)}; " if report.get("by") else ""
     header = (
         "<header><h1>Support desk report</h1>"
-        f'<p class="meta">From {_fig("report", "period.from", _get(period, "from"), _plain)} '
-        f"to {_fig('report', 'period.to', _get(period, 'to'), _plain)}; business times on the "
+        f'<p class="meta">From {_fig("report", "period.from", _get(period, "from"), _when)} '
+        f"to {_fig('report', 'period.to', _get(period, 'to'), _when)}; business times on the "
         f"{_fig('report', 'calendar', report.get('calendar'), _plain)} calendar; "
         f"{by}"
-        f"generated {_fig('report', 'generated_at', report.get('generated_at'), _plain)}.</p>"
+        f"generated {_fig('report', 'generated_at', report.get('generated_at'), _when)}.</p>"
         "</header>"
     )
-    body = header + _myths(report.get("myths")) + _kpis(kpis, "") + _groups(report)
+    body = header + _kpis(kpis, "", _myths(report.get("myths"))) + _groups(report)
     return (
         "<!DOCTYPE html>\n"
         '<html lang="en"><head><meta charset="utf-8"/>'
