@@ -109,6 +109,10 @@ def _kpis(categories: list[str], agents: list[str], scale: int = 1) -> dict[str,
                 {"root_cause": HOSTILE[1], "count": 1},
             ],
             "distribution": {"1": 5, "2": 4, "3": 6, "4": 23, "5": 26},
+            "categories": [
+                {"category": categories[1], "count": 4},
+                {"category": categories[0], "count": 3},
+            ],
         },
         "nps": {
             "count": 22,

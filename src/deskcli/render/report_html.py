@@ -674,6 +674,12 @@ def _csat(k: dict[str, Any], scope: str) -> str:
         _get(csat, "root_causes"),
         [("root_cause", "root cause among dissatisfied cases", _plain), ("count", "cases", _count)],
     )
+    categories = _row_table(
+        scope,
+        ("csat", "categories"),
+        _get(csat, "categories"),
+        [("category", "category among dissatisfied cases", _plain), ("count", "cases", _count)],
+    )
     distribution = _get(csat, "distribution")
     nps = _get(k, "nps")
     nps_fields = (
@@ -696,7 +702,7 @@ def _csat(k: dict[str, Any], scope: str) -> str:
         nps_cards += '<p class="note">Fewer than 30 answers: the score is not meaningful yet.</p>'
     return _section(
         "Customer satisfaction",
-        f"{cards}{warning}<h3>Ratings</h3>{_csat_chart(scope, distribution)}{causes}"
+        f"{cards}{warning}<h3>Ratings</h3>{_csat_chart(scope, distribution)}{causes}{categories}"
         f"<h3>Net Promoter Score</h3>{nps_cards}",
     )
 
