@@ -1,9 +1,10 @@
 # `make demo`: install and show the demo desk.  `make test`: install and run every check.
+# `make report-screenshot`: the demo desk's HTML report and a screenshot of it in build/.
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
 
-.PHONY: demo test install install-test completions catalogs bench
+.PHONY: demo test install install-test completions catalogs bench report-screenshot
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -43,3 +44,17 @@ catalogs: install-test
 
 bench: install
 	$(BIN)/python bench/bench.py --out bench/RESULTS.md
+
+# The demo desk in a throwaway file, its report as a page (build/report.html)
+# and what a browser shows of it (build/report.png, Debian's chromium).
+CHROMIUM ?= chromium
+report-screenshot: install
+	mkdir -p build
+	@work=$$(mktemp -d) && trap 'rm -rf "$$work"' EXIT && \
+	DESK_DB="$$work/demo.db" $(BIN)/desk demo >/dev/null && \
+	DESK_DB="$$work/demo.db" $(BIN)/desk report --html build/report.html && \
+	$(CHROMIUM) --headless --no-sandbox --disable-gpu --disable-quic --no-first-run \
+		--disable-background-networking --disable-component-update --disable-sync \
+		--user-data-dir="$$work/chromium" --window-size=1200,2000 \
+		--screenshot="$(CURDIR)/build/report.png" "file://$(CURDIR)/build/report.html" 2>/dev/null
+	@echo "build/report.html and build/report.png"

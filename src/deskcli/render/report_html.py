@@ -1,0 +1,915 @@
+"""`desk report --html`: the report's JSON dict as one self-contained page.
+
+Standard library only, and no Rich: the page is a string built here.  It runs
+no script and fetches nothing (a Content-Security-Policy says so to the
+browser too): inline CSS, charts as inline SVG drawn below.  Every text that
+comes from the report (root causes, categories, agents, teams, verdicts) goes
+through `_text`: control characters made visible as in the terminal, then
+HTML-escaped for text and attributes alike.
+
+Every figure shown sits in an element carrying `data-kpi` (its dotted path,
+e.g. `csat.average`; a `.` or `%` inside a key is percent-encoded),
+`data-value` (the exact JSON value) and, unless it is a KPI of the whole desk,
+`data-scope` (`report` for the top level, `group:N` for `groups[N].kpis`), so
+a test can read every figure back from the rendered page and compare it with
+`--json`.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from deskcli.sanitize import clean
+
+NO_DATA = "no data"
+
+# The browser must refuse anything the page would load or run.
+_CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
+
+_CSS = """
+body{font:14px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;
+background:#f6f8fa;margin:0;padding:24px}
+main{max-width:1100px;margin:0 auto}
+h1{font-size:24px;margin:0 0 4px}h2{font-size:18px;margin:0 0 12px}
+h3{font-size:15px;margin:16px 0 8px}
+.meta{color:#57606a;margin:0 0 20px}
+section{background:#fff;border:1px solid #d0d7de;border-radius:8px;padding:16px 20px;
+margin:0 0 16px}
+.cards{display:flex;flex-wrap:wrap;gap:12px}
+.card{border:1px solid #d0d7de;border-radius:6px;padding:8px 12px;min-width:130px}
+.card .label{color:#57606a;font-size:12px}.card .fig{font-size:20px;font-weight:600}
+table{border-collapse:collapse;margin:4px 0 8px}
+th,td{padding:4px 10px;border-bottom:1px solid #eaeef2;text-align:right;vertical-align:top}
+th:first-child,td:first-child{text-align:left}
+th{color:#57606a;font-weight:600}
+td.text{text-align:left;white-space:pre-wrap;overflow-wrap:anywhere}
+.nodata{color:#8c959f;font-style:italic}
+.warn{background:#fff1e5;border-left:4px solid #bc4c00;padding:6px 10px;margin:8px 0}
+.note{color:#57606a;font-size:12px}
+.myth{border-left:4px solid #8c959f;padding:6px 12px;margin:0 0 10px;list-style:none}
+.myth.ok{border-color:#1a7f37}.myth.flag{border-color:#cf222e}
+.badge{display:inline-block;border-radius:10px;padding:0 8px;font-size:12px;color:#fff;
+background:#8c959f}
+.ok .badge{background:#1a7f37}.flag .badge{background:#cf222e}
+.verdict{white-space:pre-wrap;overflow-wrap:anywhere}
+dl.figures{display:grid;grid-template-columns:max-content 1fr;gap:2px 12px;margin:4px 0}
+dl.figures dt{color:#57606a}dl.figures dd{margin:0;overflow-wrap:anywhere}
+ul.plain{margin:0;padding-left:18px}
+svg{display:block;max-width:100%;height:auto;margin:8px 0}
+svg text{font:11px system-ui,sans-serif;fill:#57606a}
+.o{fill:#0969da}.r{fill:#8250df}.bad{fill:#cf222e}.mid{fill:#bf8700}.good{fill:#1a7f37}
+.bar{fill:#0969da}.over{fill:#cf222e}.target{stroke:#1f2328;stroke-width:2}
+.axis{stroke:#d0d7de}
+details{margin:6px 0}summary{cursor:pointer;color:#0969da}
+.legend span{display:inline-block;width:10px;height:10px;margin:0 4px 0 10px}
+"""
+
+_BACKLOG = (("lt_1d", "< 1 d"), ("1_3d", "1-3 d"), ("3_7d", "3-7 d"), ("gt_7d", "> 7 d"))
+_BUCKETS = {
+    "lt_1h": "< 1 h",
+    "1_4h": "1-4 h",
+    "4_24h": "4-24 h",
+    "1_3d": "1-3 d",
+    "3_7d": "3-7 d",
+    "gt_7d": "> 7 d",
+}
+_CLOCKS = (
+    ("first_response", "First response"),
+    ("next_reply", "Next reply"),
+    ("resolution", "Resolution"),
+)
+# The five myths of customer service the checks test (seed 003).
+_MYTHS = {
+    1: "the biggest complaint deserves the most attention",
+    2: "the agent is the experience",
+    3: "resolving the problem makes the customer satisfied",
+    4: "more time makes a better experience",
+    5: "a satisfied customer is a loyal customer",
+}
+_STATUS = {"ok": "ok", "flag": "flag", "not_enough_data": "not enough data"}
+
+# The fields each KPI is drawn with; anything else the report carries is
+# shown under "Other figures", so the page never drops a figure of --json.
+_KNOWN: dict[str, set[str]] = {
+    "volume": {"opened", "resolved", "closed", "reopened", "backlog", "by_channel", "by_day"},
+    "first_response": {"count", "median_seconds", "p90_seconds"}
+    | {"business_median_seconds", "business_p90_seconds"},
+    "resolution_time": {"count", "median_seconds", "p90_seconds", "histogram"}
+    | {"business_median_seconds", "business_p90_seconds"},
+    "sla": {"first_response", "next_reply", "resolution"},
+    "fcr": {"resolved", "first_contact", "share"},
+    "reopen_rate": {"resolved", "reopened", "share"},
+    "escalation_rate": {"opened", "escalated", "share", "by_team"},
+    "csat": {"count", "average", "top_box_share", "dissatisfied_share", "dissatisfied_flag"}
+    | {"response_rate", "root_causes", "distribution", "categories"},
+    "nps": {"count", "promoters", "passives", "detractors", "score", "meaningful"},
+    "handling": {"total_seconds", "long_tail_share", "by_category"},
+    "remedies": {"count", "by_kind"},
+    "qa": {"count", "average", "by_pillar", "flagged", "by_agent"},
+}
+
+
+# -- text and figures ---------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    """User text for the page: controls made visible, then escaped (quotes too)."""
+    return html.escape(clean(value), quote=True)
+
+
+def _key(segment: object) -> str:
+    return str(segment).replace("%", "%25").replace(".", "%2E")
+
+
+def kpi_path(*segments: object) -> str:
+    """The `data-kpi` path of a figure: keys and list indexes joined by dots."""
+    return ".".join(_key(segment) for segment in segments)
+
+
+def _get(data: object, *keys: object) -> Any:
+    """data[k1][k2]..., or None where a level is missing (the page never fails on a gap)."""
+    for key in keys:
+        if isinstance(data, dict):
+            data = data.get(key)
+        elif isinstance(data, list) and isinstance(key, int) and 0 <= key < len(data):
+            data = data[key]
+        else:
+            return None
+    return data
+
+
+def _number(value: object) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+def _count(value: object) -> str:
+    number = _number(value)
+    if number is None:
+        return str(value)
+    return f"{int(number):,}" if number == int(number) else f"{number:,.2f}"
+
+
+def _share(value: object) -> str:
+    number = _number(value)
+    return str(value) if number is None else f"{round(number * 100, 1):g}%"
+
+
+def _seconds(value: object) -> str:
+    """Time as people read it: '38 s', '12 min', '1 h 05 min', '2 d 04 h'."""
+    number = _number(value)
+    if number is None:
+        return str(value)
+    seconds = max(0, int(number + 0.5))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = int(seconds / 60 + 0.5)
+    if minutes < 60:
+        return f"{minutes} min"
+    hours, minutes = divmod(minutes, 60)
+    if hours < 24:
+        return f"{hours} h {minutes:02d} min"
+    days, hours = divmod(int(seconds / 3600 + 0.5), 24)
+    return f"{days} d {hours:02d} h"
+
+
+def _average(value: object) -> str:
+    number = _number(value)
+    return str(value) if number is None else f"{number:.2f}"
+
+
+def _score(value: object) -> str:
+    number = _number(value)
+    return str(value) if number is None else f"{round(number, 1):g}"
+
+
+def _yes_no(value: object) -> str:
+    return "yes" if value is True else "no" if value is False else str(value)
+
+
+def _plain(value: object) -> str:
+    return str(value)
+
+
+def _when(value: object) -> str:
+    """An ISO time of the report as people read it: '2026-11-01 00:00:00 UTC'."""
+    text = str(value)
+    return text.replace("T", " ", 1).removesuffix("+00:00") + (" UTC" if "+00:00" in text else "")
+
+
+def _status(value: object) -> str:
+    return _STATUS.get(str(value), str(value))
+
+
+def _bucket(value: object) -> str:
+    return _BUCKETS.get(str(value), str(value))
+
+
+def _money(value: object) -> str:
+    """A decimal string as the report gives it (no float rounding of money)."""
+    return str(value)
+
+
+Format = Callable[[object], str]
+
+
+def _data(scope: str, path: str, value: object) -> str:
+    """The attributes that let a test read a figure back: path, scope, exact value."""
+    scope_attr = f' data-scope="{_text(scope)}"' if scope else ""
+    raw = json.dumps(value, ensure_ascii=True)
+    return f'data-kpi="{_text(path)}"{scope_attr} data-value="{_text(raw)}"'
+
+
+def _fig(
+    scope: str, path: str, value: object, show: Format = _count, tag: str = "span", css: str = ""
+) -> str:
+    """One figure: its text for people, its path and exact value for tests."""
+    classes = " ".join(c for c in ("fig", css, "nodata" if value is None else "") if c)
+    shown = NO_DATA if value is None else show(value)
+    return f'<{tag} class="{classes}" {_data(scope, path, value)}>{_text(shown)}</{tag}>'
+
+
+def _guess(name: str) -> Format:
+    """How to show a figure the page has no layout for, from its name."""
+    if "share" in name or "range" in name or name.endswith(("rate", "attainment")):
+        return _share
+    if name.endswith("seconds"):
+        return _seconds
+    if "average" in name or "csat" in name:
+        return _average
+    return _count
+
+
+def _generic(scope: str, path: list[object], value: object, name: str = "") -> str:
+    """Any JSON value as nested lists, every scalar a figure."""
+    if isinstance(value, dict):
+        items = [
+            f"<dt>{_text(key)}</dt><dd>{_generic(scope, [*path, key], item, str(key))}</dd>"
+            for key, item in value.items()
+            if not _is_ids(key)
+        ]
+        return f'<dl class="figures">{"".join(items)}</dl>' if items else "-"
+    if isinstance(value, list):
+        items = [
+            f"<li>{_generic(scope, [*path, i], item, name)}</li>" for i, item in enumerate(value)
+        ]
+        return f'<ul class="plain">{"".join(items)}</ul>' if items else "-"
+    if isinstance(value, str):
+        return _fig(scope, kpi_path(*path), value, _plain, css="text")
+    if isinstance(value, bool):
+        return _fig(scope, kpi_path(*path), value, _yes_no)
+    return _fig(scope, kpi_path(*path), value, _guess(name))
+
+
+def _is_ids(key: object) -> bool:
+    """Drill-down id lists are for --explain and --json, not for the page."""
+    return str(key) == "ids" or str(key).endswith("_ids")
+
+
+# -- building blocks ------------------------------------------------------------
+
+
+def _card(label: str, figure: str) -> str:
+    return f'<div class="card"><div class="label">{_text(label)}</div>{figure}</div>'
+
+
+def _table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
+    """A table of already-built cells (figures or escaped text)."""
+    head = "".join(f"<th>{_text(h)}</th>" for h in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    if not body:
+        return f'<p class="nodata">{NO_DATA}</p>'
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+Column = tuple[str, str, Format]  # field, header, format
+
+
+def _row_table(scope: str, base: tuple[object, ...], value: object, columns: list[Column]) -> str:
+    """A list of records as a table: the given columns, then any field the
+    page has no layout for (so no figure of the report is dropped)."""
+    rows = _rows(value)
+    known = {field for field, _, _ in columns}
+    extra = [f for row in rows for f in row if f not in known and not _is_ids(f)]
+    columns = columns + [(f, f.replace("_", " "), _guess(f)) for f in dict.fromkeys(extra)]
+    texts = {_plain}
+    return _table(
+        [header for _, header, _ in columns],
+        [
+            [
+                _generic(scope, [*base, i, field], row.get(field), field)
+                if isinstance(row.get(field), dict | list)
+                else _fig(
+                    scope,
+                    kpi_path(*base, i, field),
+                    row.get(field),
+                    show,
+                    css="text" if show in texts else "",
+                )
+                for field, _, show in columns
+            ]
+            for i, row in enumerate(rows)
+        ],
+    )
+
+
+def _dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _rows(value: object) -> list[dict[str, Any]]:
+    return [row for row in value if isinstance(row, dict)] if isinstance(value, list) else []
+
+
+def _entries(value: object) -> list[tuple[str, Any]]:
+    return [(str(k), v) for k, v in value.items()] if isinstance(value, dict) else []
+
+
+def _label(text: str, limit: int = 26) -> str:
+    """A chart label: user text, cut to fit (the full text is in the bar's title)."""
+    cleaned = clean(text)
+    return html.escape(cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…")
+
+
+# -- charts (inline SVG) ----------------------------------------------------------
+
+
+def _height(value: object, top: float, room: float) -> float:
+    number = _number(value) or 0.0
+    return round(room * max(0.0, number) / top, 2) if top > 0 else 0.0
+
+
+def _bar(
+    scope: str, path: str, value: object, x: float, y: float, w: float, h: float, css: str, tip: str
+) -> str:
+    return (
+        f'<rect class="{css}" x="{x:.2f}" y="{y:.2f}" width="{w:.2f}" height="{h:.2f}" '
+        f"{_data(scope, path, value)}><title>{_text(tip)}</title></rect>"
+    )
+
+
+def _svg(width: int, height: int, label: str, body: str) -> str:
+    return (
+        f'<svg viewBox="0 0 {width} {height}" width="{width}" height="{height}" role="img" '
+        f'aria-label="{_text(label)}"><title>{_text(label)}</title>{body}</svg>'
+    )
+
+
+def _columns(
+    scope: str,
+    label: str,
+    columns: list[tuple[str, list[tuple[str, object, str]]]],
+    *,
+    width: int = 1000,
+    every: int = 1,
+) -> str:
+    """Vertical bars: one column per label, one bar per (path, value, class) in it."""
+    if not columns:
+        return f'<p class="nodata">{_text(label)}: {NO_DATA}</p>'
+    height, left, bottom, top_pad = 220, 40, 30, 14
+    room = height - bottom - top_pad
+    top = max((_number(v) or 0.0 for _, bars in columns for _, v, _ in bars), default=0.0)
+    slot = (width - left) / len(columns)
+    parts = [
+        f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width}" '
+        f'y2="{height - bottom}"/>',
+        f'<text x="{left - 4}" y="{top_pad + 4}" text-anchor="end">{_count(top)}</text>',
+        f'<text x="{left - 4}" y="{height - bottom}" text-anchor="end">0</text>',
+    ]
+    for i, (name, bars) in enumerate(columns):
+        x0 = left + i * slot + slot * 0.1
+        bar_width = slot * 0.8 / max(1, len(bars))
+        for j, (path, value, css) in enumerate(bars):
+            h = _height(value, top, room)
+            tip = f"{name}: {NO_DATA if value is None else _count(value)}"
+            x, y = x0 + j * bar_width, height - bottom - h
+            parts.append(_bar(scope, path, value, x, y, bar_width, h, css, tip))
+        last = len(columns) - 1
+        # Every `every`-th label, and the last one unless it would overlap its neighbour.
+        if i % every == 0 or (i == last and last % every >= every / 2):
+            centre = left + i * slot + slot / 2
+            parts.append(
+                f'<text x="{centre:.2f}" y="{height - bottom + 16}" text-anchor="middle">'
+                f"{_label(name, 12)}</text>"
+            )
+    return _svg(width, height, label, "".join(parts))
+
+
+def _volume_chart(scope: str, days: list[dict[str, Any]]) -> str:
+    columns = [
+        (
+            str(day.get("date", "")),
+            [
+                (kpi_path("volume", "by_day", i, "opened"), day.get("opened"), "o"),
+                (kpi_path("volume", "by_day", i, "resolved"), day.get("resolved"), "r"),
+            ],
+        )
+        for i, day in enumerate(days)
+    ]
+    legend = '<p class="legend"><span class="o-key" style="background:#0969da"></span>opened'
+    legend += '<span style="background:#8250df"></span>resolved</p>'
+    every = max(1, len(columns) // 10)
+    return legend + _columns(scope, "Cases opened and resolved per day", columns, every=every)
+
+
+def _histogram_chart(scope: str, buckets: list[dict[str, Any]]) -> str:
+    columns = [
+        (
+            _BUCKETS.get(str(row.get("bucket")), str(row.get("bucket"))),
+            [(kpi_path("resolution_time", "histogram", i, "count"), row.get("count"), "bar")],
+        )
+        for i, row in enumerate(buckets)
+    ]
+    return _columns(scope, "Resolution time of the cases resolved", columns, width=600)
+
+
+def _csat_chart(scope: str, distribution: object) -> str:
+    css = {"1": "bad", "2": "bad", "3": "mid", "4": "good", "5": "good"}
+    columns = [
+        (
+            f"{rating} ★",
+            [(kpi_path("csat", "distribution", rating), count, css.get(rating, "bar"))],
+        )
+        for rating, count in _entries(distribution)
+    ]
+    return _columns(scope, "Ratings from 1 to 5", columns, width=500)
+
+
+def _handling_chart(scope: str, categories: list[dict[str, Any]]) -> str:
+    """Median handling time per category as bars, the target as a mark across each."""
+    if not categories:
+        return f'<p class="nodata">Handling time per category: {NO_DATA}</p>'
+    width, left, row_height = 1000, 200, 26
+    height = row_height * len(categories) + 24
+    top = max(
+        (
+            _number(row.get(field)) or 0.0
+            for row in categories
+            for field in ("median_seconds", "target_seconds")
+        ),
+        default=0.0,
+    )
+    room = width - left - 90
+    parts = [f'<line class="axis" x1="{left}" y1="0" x2="{left}" y2="{height - 20}"/>']
+    for i, row in enumerate(categories):
+        name = str(row.get("category", ""))
+        median, target = row.get("median_seconds"), row.get("target_seconds")
+        y = i * row_height + 4
+        median_n, target_n = _number(median), _number(target)
+        over = median_n is not None and target_n is not None and median_n > target_n
+        length = _height(median, top, room)
+        tip = f"{name}: median {NO_DATA if median is None else _seconds(median)}, target "
+        tip += "none" if target is None else _seconds(target)
+        parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{_label(name)}</text>')
+        path = kpi_path("handling", "by_category", i, "median_seconds")
+        parts.append(
+            _bar(
+                scope, path, median, left, y, length, row_height - 8, "over" if over else "bar", tip
+            )
+        )
+        parts.append(
+            f'<text x="{left + length + 6:.2f}" y="{y + 14}">'
+            f"{_text(NO_DATA if median is None else _seconds(median))}</text>"
+        )
+        if _number(target) is not None:
+            x = left + _height(target, top, room)
+            parts.append(
+                f'<line class="target" x1="{x:.2f}" y1="{y - 2}" x2="{x:.2f}" '
+                f'y2="{y + row_height - 4}"><title>{_text(tip)}</title></line>'
+            )
+    parts.append(
+        f'<text x="{left}" y="{height - 4}">bar: median handling time; black mark: the '
+        f"category's target; red: median over target</text>"
+    )
+    return _svg(width, height, "Handling time per category against target", "".join(parts))
+
+
+# -- sections ---------------------------------------------------------------------
+
+
+def _section(title: str, body: str) -> str:
+    return f"<section><h2>{_text(title)}</h2>{body}</section>"
+
+
+def _headline(k: dict[str, Any], scope: str) -> str:
+    cards = [
+        ("Opened", "volume", "opened", _count),
+        ("Resolved", "volume", "resolved", _count),
+        ("Median resolution", "resolution_time", "median_seconds", _seconds),
+        ("First-contact resolution", "fcr", "share", _share),
+        ("CSAT average", "csat", "average", _average),
+        ("Top-box share (5)", "csat", "top_box_share", _share),
+        ("Dissatisfied share (1-2)", "csat", "dissatisfied_share", _share),
+        ("NPS", "nps", "score", _score),
+    ]
+    return (
+        '<div class="cards">'
+        + "".join(
+            _card(label, _fig(scope, kpi_path(kpi, field), _get(k, kpi, field), show))
+            for label, kpi, field, show in cards
+        )
+        + "</div>"
+    )
+
+
+def _volume(k: dict[str, Any], scope: str) -> str:
+    volume = _get(k, "volume")
+    counts = _table(
+        ["opened", "resolved", "closed", "reopened"],
+        [
+            [
+                _fig(scope, kpi_path("volume", f), _get(volume, f))
+                for f in ("opened", "resolved", "closed", "reopened")
+            ]
+        ],
+    )
+    backlog = _table(
+        [label for _, label in _BACKLOG],
+        [
+            [
+                _fig(scope, kpi_path("volume", "backlog", b), _get(volume, "backlog", b))
+                for b, _ in _BACKLOG
+            ]
+        ],
+    )
+    channels = _table(
+        ["channel", "opened"],
+        [
+            [
+                f'<span class="text">{_text(name)}</span>',
+                _fig(scope, kpi_path("volume", "by_channel", name), n),
+            ]
+            for name, n in _entries(_get(volume, "by_channel"))
+        ],
+    )
+    days = _rows(_get(volume, "by_day"))
+    day_table = _row_table(
+        scope,
+        ("volume", "by_day"),
+        days,
+        [("date", "date", _plain), ("opened", "opened", _count), ("resolved", "resolved", _count)],
+    )
+    return _section(
+        "Volume",
+        f"{counts}<h3>Backlog now, by age</h3>{backlog}<h3>Opened by channel</h3>{channels}"
+        f"<h3>Per day</h3>{_volume_chart(scope, days)}"
+        f"<details><summary>Per day as a table</summary>{day_table}</details>",
+    )
+
+
+def _times(k: dict[str, Any], scope: str) -> str:
+    fields = (
+        ("count", _count),
+        ("median_seconds", _seconds),
+        ("p90_seconds", _seconds),
+        ("business_median_seconds", _seconds),
+        ("business_p90_seconds", _seconds),
+    )
+    rows = [
+        [_text(label)]
+        + [_fig(scope, kpi_path(kpi, f), _get(k, kpi, f), show) for f, show in fields]
+        for kpi, label in (("first_response", "First response"), ("resolution_time", "Resolution"))
+    ]
+    table = _table(["", "cases", "median", "p90", "business median", "business p90"], rows)
+    buckets = _rows(_get(k, "resolution_time", "histogram"))
+    bucket_table = _row_table(
+        scope,
+        ("resolution_time", "histogram"),
+        buckets,
+        [("bucket", "resolution time", _bucket), ("count", "cases", _count)],
+    )
+    return _section(
+        "Response and resolution times",
+        f'{table}<p class="note">Business times count only the open hours of the SLA calendar.</p>'
+        f"<h3>Resolution time distribution</h3>{_histogram_chart(scope, buckets)}"
+        f"<details><summary>Distribution as a table</summary>{bucket_table}</details>",
+    )
+
+
+def _sla(k: dict[str, Any], scope: str) -> str:
+    fields = (("met", _count), ("breached", _count), ("running", _count), ("attainment", _share))
+    rows = [
+        [_text(label)]
+        + [
+            _fig(scope, kpi_path("sla", clock, f), _get(k, "sla", clock, f), show)
+            for f, show in fields
+        ]
+        for clock, label in _CLOCKS
+    ]
+    return _section(
+        "Service levels",
+        _table(["clock", "met", "breached", "running", "attainment"], rows)
+        + '<p class="note">Attainment = met / (met + breached).</p>',
+    )
+
+
+def _flow(k: dict[str, Any], scope: str) -> str:
+    rows = [
+        [
+            _text("First-contact resolution"),
+            _fig(scope, "fcr.resolved", _get(k, "fcr", "resolved")),
+            _fig(scope, "fcr.first_contact", _get(k, "fcr", "first_contact")),
+            _fig(scope, "fcr.share", _get(k, "fcr", "share"), _share),
+        ],
+        [
+            _text("Reopened"),
+            _fig(scope, "reopen_rate.resolved", _get(k, "reopen_rate", "resolved")),
+            _fig(scope, "reopen_rate.reopened", _get(k, "reopen_rate", "reopened")),
+            _fig(scope, "reopen_rate.share", _get(k, "reopen_rate", "share"), _share),
+        ],
+        [
+            _text("Escalated"),
+            _fig(scope, "escalation_rate.opened", _get(k, "escalation_rate", "opened")),
+            _fig(scope, "escalation_rate.escalated", _get(k, "escalation_rate", "escalated")),
+            _fig(scope, "escalation_rate.share", _get(k, "escalation_rate", "share"), _share),
+        ],
+    ]
+    teams = _table(
+        ["escalated to", "cases"],
+        [
+            [
+                f'<span class="text">{_text(team)}</span>',
+                _fig(scope, kpi_path("escalation_rate", "by_team", team), n),
+            ]
+            for team, n in _entries(_get(k, "escalation_rate", "by_team"))
+        ],
+    )
+    return _section(
+        "First contact, reopens and escalations",
+        _table(["", "out of", "cases", "share"], rows) + f"<h3>Escalations by team</h3>{teams}",
+    )
+
+
+def _csat(k: dict[str, Any], scope: str) -> str:
+    csat = _get(k, "csat")
+    fields = (
+        ("count", "ratings", _count),
+        ("average", "average", _average),
+        ("top_box_share", "top-box share (5)", _share),
+        ("dissatisfied_share", "dissatisfied share (1-2)", _share),
+        ("dissatisfied_flag", "dissatisfied above 10%", _yes_no),
+        ("response_rate", "response rate (rated / resolved)", _share),
+    )
+    cards = (
+        '<div class="cards">'
+        + "".join(
+            _card(label, _fig(scope, kpi_path("csat", f), _get(csat, f), show))
+            for f, label, show in fields
+        )
+        + "</div>"
+    )
+    warning = ""
+    if _get(csat, "dissatisfied_flag") is True:
+        warning = (
+            '<p class="warn">More than 10% of the ratings are 1 or 2: look at the process '
+            "behind them (the root causes below), not at the loudest customer.</p>"
+        )
+    causes = _row_table(
+        scope,
+        ("csat", "root_causes"),
+        _get(csat, "root_causes"),
+        [("root_cause", "root cause among dissatisfied cases", _plain), ("count", "cases", _count)],
+    )
+    categories = _row_table(
+        scope,
+        ("csat", "categories"),
+        _get(csat, "categories"),
+        [("category", "category among dissatisfied cases", _plain), ("count", "cases", _count)],
+    )
+    distribution = _get(csat, "distribution")
+    nps = _get(k, "nps")
+    nps_fields = (
+        ("count", "answers", _count),
+        ("promoters", "promoters", _count),
+        ("passives", "passives", _count),
+        ("detractors", "detractors", _count),
+        ("score", "score", _score),
+        ("meaningful", "meaningful (30+ answers)", _yes_no),
+    )
+    nps_cards = (
+        '<div class="cards">'
+        + "".join(
+            _card(label, _fig(scope, kpi_path("nps", f), _get(nps, f), show))
+            for f, label, show in nps_fields
+        )
+        + "</div>"
+    )
+    if _get(nps, "meaningful") is False:
+        nps_cards += '<p class="note">Fewer than 30 answers: the score is not meaningful yet.</p>'
+    return _section(
+        "Customer satisfaction",
+        f"{cards}{warning}<h3>Ratings</h3>{_csat_chart(scope, distribution)}{causes}{categories}"
+        f"<h3>Net Promoter Score</h3>{nps_cards}",
+    )
+
+
+def _handling(k: dict[str, Any], scope: str) -> str:
+    handling = _get(k, "handling")
+    cards = (
+        '<div class="cards">'
+        + _card(
+            "total handling time",
+            _fig(scope, "handling.total_seconds", _get(handling, "total_seconds"), _seconds),
+        )
+        + _card(
+            "time on the slowest 20% of cases",
+            _fig(scope, "handling.long_tail_share", _get(handling, "long_tail_share"), _share),
+        )
+        + "</div>"
+    )
+    categories = _rows(_get(handling, "by_category"))
+    table = _row_table(
+        scope,
+        ("handling", "by_category"),
+        categories,
+        [
+            ("category", "category", _plain),
+            ("cases", "cases", _count),
+            ("median_seconds", "median", _seconds),
+            ("target_seconds", "target", _seconds),
+            ("over_target_share", "over target", _share),
+        ],
+    )
+    return _section(
+        "Handling time",
+        f"{cards}{_handling_chart(scope, categories)}{table}",
+    )
+
+
+def _remedies(k: dict[str, Any], scope: str) -> str:
+    remedies = _get(k, "remedies")
+    kinds = _row_table(
+        scope,
+        ("remedies", "by_kind"),
+        _get(remedies, "by_kind"),
+        [
+            ("kind", "kind", _plain),
+            ("currency", "currency", _plain),
+            ("count", "count", _count),
+            ("total", "total", _money),
+        ],
+    )
+    count = _fig(scope, "remedies.count", _get(remedies, "count"))
+    return _section("Remedies", f'<div class="cards">{_card("remedies", count)}</div>{kinds}')
+
+
+def _qa(k: dict[str, Any], scope: str) -> str:
+    qa = _get(k, "qa")
+    cards = (
+        '<div class="cards">'
+        + "".join(
+            _card(label, _fig(scope, kpi_path("qa", f), _get(qa, f), show))
+            for f, label, show in (
+                ("count", "reviews", _count),
+                ("average", "average score (0-10)", _average),
+                ("flagged", "flagged (integrity below 5)", _count),
+            )
+        )
+        + "</div>"
+    )
+    pillars = _table(
+        ["pillar", "average"],
+        [
+            [
+                _text(name.replace("_", " ")),
+                _fig(scope, kpi_path("qa", "by_pillar", name), value, _average),
+            ]
+            for name, value in _entries(_get(qa, "by_pillar"))
+        ],
+    )
+    agents = _row_table(
+        scope,
+        ("qa", "by_agent"),
+        _get(qa, "by_agent"),
+        [
+            ("agent", "agent", _plain),
+            ("count", "reviews", _count),
+            ("average", "average", _average),
+            ("flagged", "flagged", _count),
+        ],
+    )
+    return _section(
+        "Quality reviews",
+        f"{cards}<h3>By pillar</h3>{pillars}<h3>By agent</h3>{agents}",
+    )
+
+
+def _others(k: dict[str, Any], scope: str) -> str:
+    """Figures of the report this page has no layout for: shown, never dropped."""
+    items = []
+    for name, value in _entries(k):
+        known = _KNOWN.get(name)
+        if known is None:
+            if not _is_ids(name):
+                items.append(
+                    f"<dt>{_text(name)}</dt><dd>{_generic(scope, [name], value, name)}</dd>"
+                )
+            continue
+        for field, item in _entries(value):
+            if field not in known and not _is_ids(field):
+                items.append(
+                    f"<dt>{_text(name)}.{_text(field)}</dt>"
+                    f"<dd>{_generic(scope, [name, field], item, field)}</dd>"
+                )
+    if not items:
+        return ""
+    return _section("Other figures", f'<dl class="figures">{"".join(items)}</dl>')
+
+
+_SECTIONS = (_volume, _times, _sla, _flow, _csat, _handling, _remedies, _qa, _others)
+
+
+def _kpis(k: dict[str, Any], scope: str, myths: str = "") -> str:
+    """The KPI sections, the headline figures first (and the myths after them)."""
+    headline = _section("At a glance", _headline(k, scope))
+    return headline + myths + "".join(section(k, scope) for section in _SECTIONS)
+
+
+def _myths(myths: object) -> str:
+    items = []
+    for i, myth in enumerate(_rows(myths)):
+        status = str(myth.get("status"))
+        number = myth.get("myth")
+        title = _MYTHS.get(number, "") if isinstance(number, int) else ""
+        figures = _generic("report", ["myths", i, "figures"], myth.get("figures") or {})
+        shown = _fig("report", kpi_path("myths", i, "myth"), number, _plain)
+        badge = _fig(
+            "report", kpi_path("myths", i, "status"), myth.get("status"), _status, css="badge"
+        )
+        verdict = _fig(
+            "report", kpi_path("myths", i, "verdict"), myth.get("verdict"), _plain, "p", "verdict"
+        )
+        items.append(
+            f'<li class="myth {_text(status)}" data-myth="{_text(number)}">'
+            f"<strong>Myth {shown}{': ' + _text(title) if title else ''}</strong> {badge}"
+            f"{verdict}{figures}</li>"
+        )
+    if not items:
+        return _section("What the numbers say", f'<p class="nodata">{NO_DATA}</p>')
+    return _section("What the numbers say", f'<ul style="padding:0">{"".join(items)}</ul>')
+
+
+def _groups(report: dict[str, Any]) -> str:
+    by = report.get("by")
+    groups = _rows(report.get("groups"))
+    if not by:
+        return ""
+    columns = (
+        ("opened", ("volume", "opened"), _count),
+        ("resolved", ("volume", "resolved"), _count),
+        ("median resolution", ("resolution_time", "median_seconds"), _seconds),
+        ("FCR", ("fcr", "share"), _share),
+        ("reopened", ("reopen_rate", "share"), _share),
+        ("CSAT", ("csat", "average"), _average),
+        ("top-box", ("csat", "top_box_share"), _share),
+        ("dissatisfied", ("csat", "dissatisfied_share"), _share),
+        ("handling", ("handling", "total_seconds"), _seconds),
+        ("QA", ("qa", "average"), _average),
+    )
+    rows = []
+    details = []
+    for i, group in enumerate(groups):
+        scope = f"group:{i}"
+        kpis = _dict(group.get("kpis"))
+        key = _fig("report", kpi_path("groups", i, "key"), group.get("key"), _plain, css="text")
+        rows.append(
+            [key]
+            + [_fig(scope, kpi_path(*path), _get(kpis, *path), show) for _, path, show in columns]
+        )
+        details.append(
+            f"<details><summary>{_text(by)} {_text(group.get('key'))}</summary>"
+            f"{_kpis(kpis, scope)}</details>"
+        )
+    table = _table([str(by)] + [label for label, _, _ in columns], rows)
+    return _section(f"By {by}", table + "".join(details))
+
+
+def page(report: dict[str, Any]) -> str:
+    """The report (the exact `desk report --json` dict) as one self-contained HTML page."""
+    kpis = _dict(report.get("kpis"))
+    period = report.get("period")
+    by = f"by {_fig('report', 'by', report['by'], _plain)}; " if report.get("by") else ""
+    header = (
+        "<header><h1>Support desk report</h1>"
+        f'<p class="meta">From {_fig("report", "period.from", _get(period, "from"), _when)} '
+        f"to {_fig('report', 'period.to', _get(period, 'to'), _when)}; business times on the "
+        f"{_fig('report', 'calendar', report.get('calendar'), _plain)} calendar; "
+        f"{by}"
+        f"generated {_fig('report', 'generated_at', report.get('generated_at'), _when)}.</p>"
+        "</header>"
+    )
+    body = header + _kpis(kpis, "", _myths(report.get("myths"))) + _groups(report)
+    return (
+        "<!DOCTYPE html>\n"
+        '<html lang="en"><head><meta charset="utf-8"/>'
+        f'<meta http-equiv="Content-Security-Policy" content="{_CSP}"/>'
+        '<meta name="viewport" content="width=device-width, initial-scale=1"/>'
+        '<meta name="referrer" content="no-referrer"/>'
+        "<title>Support desk report</title>"
+        f"<style>{_CSS}</style></head>"
+        f"<body><main>{body}</main></body></html>\n"
+    )
