@@ -69,7 +69,10 @@ def isolated(
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    for name in ("DESK_DB_URL", "DESK_LANG", "DESK_DEBUG", "DESK_BUSY_TIMEOUT"):
+    monkeypatch.setenv("LANG", "C.UTF-8")  # English unless a test asks for a language
+    for name in ("DESK_DB_URL", "DESK_LANG", "DESK_DEBUG", "DESK_BUSY_TIMEOUT", "LC_ALL"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
     if not POSTGRES or request.node.get_closest_marker("sqlite_only"):
         yield db
