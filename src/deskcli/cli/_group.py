@@ -479,6 +479,7 @@ def run_guarded(call: Any) -> int:
     except DeskError as exc:
         if os.environ.get("DESK_DEBUG") == "1":
             raise
+        exc.localize(_)
         print_error(exc.message, exc.hint)
         return int(exc.exit_code)
     except NoArgsIsHelpError as exc:
@@ -489,17 +490,17 @@ def run_guarded(call: Any) -> int:
     except UsageError as exc:
         hint = None
         if exc.ctx is not None:
-            hint = f"see '{exc.ctx.command_path} --help'"
-        print_error(_choice_message(exc) or _first_line(exc.format_message()), hint)
+            hint = _("see '{command} --help'").format(command=exc.ctx.command_path)
+        print_error(_choice_message(exc) or click_words(_first_line(exc.format_message())), hint)
         return int(ExitCode.USAGE)
     except ClickException as exc:
-        print_error(_first_line(exc.format_message()))
+        print_error(click_words(_first_line(exc.format_message())))
         return exc.exit_code
     except typer.Abort:
-        print_error("aborted")
+        print_error(_("aborted"))
         return 130
     except KeyboardInterrupt:  # outside a command (while parsing)
-        print_error("interrupted")
+        print_error(_("interrupted"))
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (`desk case list | head`): not an error.
@@ -515,8 +516,8 @@ def run_guarded(call: Any) -> int:
         if os.environ.get("DESK_DEBUG") == "1":
             raise
         print_error(
-            f"unexpected error: {type(exc).__name__}: {exc}",
-            "this is a bug; DESK_DEBUG=1 shows the traceback",
+            _("unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+            _("this is a bug; DESK_DEBUG=1 shows the traceback"),
         )
         return int(ExitCode.UNEXPECTED)
 
@@ -541,6 +542,57 @@ def _choice_message(exc: Exception) -> str | None:
     names = [*getattr(param, "opts", ()), param.name or "value"]
     what = max(names, key=len).lstrip("-").replace("_", " ").replace("-", " ")
     return unknown_choice(what, str(value), [str(c) for c in choices])
+
+
+# Typer's Click words its parse errors in English f-strings, with no catalog:
+# each shape is matched here and said again through desk's catalogs.
+_CLICK_SHAPES = (
+    (
+        r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.*)\)",
+        N_("no such option: {name} (possible options: {options})"),
+    ),
+    (r"No such option: (?P<name>\S+)", N_("no such option: {name}")),
+    (r"Missing option '(?P<name>[^']+)'\.", N_("missing option '{name}'")),
+    (r"Missing argument '(?P<name>[^']+)'\.", N_("missing argument '{name}'")),
+    (r"Missing parameter: (?P<name>.+)", N_("missing parameter: {name}")),
+    (
+        r"Got unexpected extra arguments? \((?P<args>.*)\)",
+        N_("unexpected extra arguments ({args})"),
+    ),
+    (r"Option '(?P<name>[^']+)' requires an argument\.", N_("option '{name}' needs a value")),
+    (
+        r"Option '(?P<name>[^']+)' requires (?P<n>\d+) arguments\.",
+        N_("option '{name}' needs {n} values"),
+    ),
+    (r"Option '(?P<name>[^']+)' does not take a value\.", N_("option '{name}' takes no value")),
+    (
+        r"No such command '(?P<name>[^']+)'\. Did you mean '(?P<close>[^']+)'\?",
+        N_("no such command '{name}'; did you mean '{close}'?"),
+    ),
+    (r"No such command '(?P<name>[^']+)'\.", N_("no such command '{name}'")),
+    (r"Missing command\.", N_("missing command")),
+    (
+        r"Invalid value for (?P<name>.+?): (?P<reason>.*)",
+        N_("invalid value for {name}: {reason}"),
+    ),
+    (r"Invalid value: (?P<reason>.*)", N_("invalid value: {reason}")),
+    (r"Input should be a valid integer.*", N_("it must be a whole number")),
+    (r"Input should be greater than or equal to (?P<low>\S+)", N_("it must be {low} or more")),
+    (r"Input should be less than or equal to (?P<high>\S+)", N_("it must be {high} or less")),
+)
+
+
+def click_words(message: str) -> str:
+    """A parse error of Typer's Click in the reader's language."""
+    for pattern, template in _CLICK_SHAPES:
+        found = re.fullmatch(pattern, message.strip())
+        if found:
+            parts = {
+                key: click_words(value) if key == "reason" else value
+                for key, value in found.groupdict().items()
+            }
+            return _(template).format(**parts)
+    return message
 
 
 def _first_line(message: str) -> str:
