@@ -32,7 +32,7 @@ from deskcli.cli._typer_private import (
     translate_typer_words,
 )
 from deskcli.errors import DeskError, ExitCode, Interrupted, unknown_choice
-from deskcli.lang import N_, _, detect, set_language
+from deskcli.lang import N_, _, detect, language, set_language
 from deskcli.sanitize import one_line
 
 translate_typer_words(_)  # "Options", "Arguments", "[default: ...]", "[required]"
@@ -583,7 +583,10 @@ _CLICK_SHAPES = (
 
 
 def click_words(message: str) -> str:
-    """A parse error of Typer's Click in the reader's language."""
+    """A parse error of Typer's Click in the reader's language (in English,
+    Typer's own words, as scripts and tests know them)."""
+    if language() == "en":
+        return message
     for pattern, template in _CLICK_SHAPES:
         found = re.fullmatch(pattern, message.strip())
         if found:
