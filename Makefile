@@ -33,12 +33,11 @@ completions: install
 	_DESK_COMPLETE=source_zsh $(BIN)/desk > completions/_desk
 	_DESK_COMPLETE=source_fish $(BIN)/desk > completions/desk.fish
 
-# Messages of the guided flows: extract, merge into each catalog, compile.
-CATALOG_SOURCES = src/deskcli
+# Every message people read (marked ones and the command tree's help):
+# extract, merge into each catalog, compile.
 catalogs: install-test
 	mkdir -p build
-	$(BIN)/pybabel extract --no-default-keywords -k N_ -k t --no-location --sort-output \
-		-o build/deskcli.pot $(CATALOG_SOURCES)
+	$(BIN)/python -m deskcli.catalogs build/deskcli.pot
 	$(BIN)/pybabel update --ignore-obsolete -i build/deskcli.pot -d src/deskcli/locale -D deskcli
 	$(BIN)/pybabel compile -d src/deskcli/locale -D deskcli
 

@@ -22,6 +22,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from deskcli.cli import app
+from deskcli.lang import set_language
 from tests import pgserver
 
 DESK = [sys.executable, "-m", "deskcli"]
@@ -69,7 +70,11 @@ def isolated(
     monkeypatch.setenv("NO_COLOR", "1")
     monkeypatch.setenv("COLUMNS", "120")
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
-    for name in ("DESK_DB_URL", "DESK_LANG", "DESK_DEBUG", "DESK_BUSY_TIMEOUT"):
+    monkeypatch.setenv("LANG", "C.UTF-8")  # English unless a test asks for a language
+    set_language("en")  # a command line's language is process-wide; CliRunner runs in-process
+    for name in ("DESK_DB_URL", "DESK_LANG", "DESK_DEBUG", "DESK_BUSY_TIMEOUT", "LC_ALL"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("LC_MESSAGES", "LANGUAGE"):
         monkeypatch.delenv(name, raising=False)
     if not POSTGRES or request.node.get_closest_marker("sqlite_only"):
         yield db

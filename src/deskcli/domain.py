@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from deskcli.lang import N_, _
+
 
 class Status(StrEnum):
     NEW = "new"
@@ -28,6 +30,32 @@ class Priority(StrEnum):
     NORMAL = "normal"
     HIGH = "high"
     URGENT = "urgent"
+
+
+# As people read them (tables, panels, refusals); JSON keeps the values.
+STATUS_WORDS = {
+    Status.NEW: N_("new"),
+    Status.OPEN: N_("open"),
+    Status.PENDING: N_("pending"),
+    Status.ESCALATED: N_("escalated"),
+    Status.RESOLVED: N_("resolved"),
+    Status.CLOSED: N_("closed"),
+}
+PRIORITY_WORDS = {
+    Priority.LOW: N_("low"),
+    Priority.NORMAL: N_("normal"),
+    Priority.HIGH: N_("high"),
+    Priority.URGENT: N_("urgent"),
+}
+
+
+def shown_status(status: str) -> str:
+    """A status as people read it, in their language."""
+    return _(STATUS_WORDS.get(status, status))  # type: ignore[call-overload]
+
+
+def shown_priority(priority: str) -> str:
+    return _(PRIORITY_WORDS.get(priority, priority))  # type: ignore[call-overload]
 
 
 PRIORITY_RANK = {Priority.LOW: 0, Priority.NORMAL: 1, Priority.HIGH: 2, Priority.URGENT: 3}
@@ -103,8 +131,8 @@ class SortKey(StrEnum):
 # One table for what each verb may do to a case's status: the verbs check it,
 # the README's status table is tested against it, and the SLA rules read it.
 
-REOPEN_ADVICE = "reopen it first: desk case reopen {case_id} --reason TEXT"
-CLOSE_ADVICE = "resolve it first, or pass --resolution to resolve and close in one step"
+REOPEN_ADVICE = N_("reopen it first: desk case reopen {case_id} --reason TEXT")
+CLOSE_ADVICE = N_("resolve it first, or pass --resolution to resolve and close in one step")
 
 
 @dataclass(frozen=True)
@@ -125,7 +153,11 @@ class Transition:
         if status in self.allowed:
             return None
         advice = self.refusals.get(Status(status), REOPEN_ADVICE)
-        return f"case {case_id} is {status}; " + advice.format(case_id=case_id)
+        return (
+            _("case {case_id} is {status}; {advice}")
+            .format(case_id=case_id, status=_(STATUS_WORDS[Status(status)]), advice=_(advice))
+            .format(case_id=case_id)
+        )
 
     def target(self, status: str) -> Status:
         """The status the case has after the verb."""
@@ -157,10 +189,12 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.NEW, Status.OPEN}),
             Status.PENDING,
             {
-                Status.PENDING: "it is already waiting on the customer "
-                "(desk case resume {case_id})",
-                Status.ESCALATED: "resume it first (desk case resume {case_id}), "
-                "then set it pending",
+                Status.PENDING: N_(
+                    "it is already waiting on the customer (desk case resume {case_id})"
+                ),
+                Status.ESCALATED: N_(
+                    "resume it first (desk case resume {case_id}), then set it pending"
+                ),
             },
         ),
         Transition(
@@ -168,7 +202,7 @@ TRANSITIONS: dict[str, Transition] = {
             frozenset({Status.PENDING, Status.ESCALATED}),
             Status.OPEN,
             dict.fromkeys(
-                (Status.NEW, Status.OPEN), "only pending or escalated cases can be resumed"
+                (Status.NEW, Status.OPEN), N_("only pending or escalated cases can be resumed")
             ),
         ),
         Transition("escalate", _ACTIVE, Status.ESCALATED),
@@ -182,8 +216,10 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             dict.fromkeys(
                 ACTIVE_STATUSES,
-                "only a resolved or closed case is rated; resolve it first "
-                "(desk case resolve {case_id} --resolution TEXT)",
+                N_(
+                    "only a resolved or closed case is rated; resolve it first "
+                    "(desk case resolve {case_id} --resolution TEXT)"
+                ),
             ),
         ),
         # A QA review judges how a case was handled: only a handled (solved) case has that.
@@ -206,15 +242,21 @@ TRANSITIONS: dict[str, Transition] = {
             None,
             dict.fromkeys(
                 ACTIVE_STATUSES,
-                "only a resolved or closed case becomes an article; resolve it first "
-                "(desk case resolve {case_id} --resolution TEXT)",
+                N_(
+                    "only a resolved or closed case becomes an article; resolve it first "
+                    "(desk case resolve {case_id} --resolution TEXT)"
+                ),
             ),
         ),
         Transition(
             "resolve",
             _ACTIVE,
             Status.RESOLVED,
-            {Status.RESOLVED: "it is already resolved; close it with desk case close {case_id}"},
+            {
+                Status.RESOLVED: N_(
+                    "it is already resolved; close it with desk case close {case_id}"
+                )
+            },
         ),
         Transition(
             "close",
@@ -226,7 +268,7 @@ TRANSITIONS: dict[str, Transition] = {
             "reopen",
             frozenset({Status.RESOLVED, Status.CLOSED}),
             Status.OPEN,
-            dict.fromkeys(ACTIVE_STATUSES, "only resolved or closed cases can be reopened"),
+            dict.fromkeys(ACTIVE_STATUSES, N_("only resolved or closed cases can be reopened")),
         ),
     )
 }

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from enum import IntEnum
 
+from deskcli.lang import N_, _
+
 
 class ExitCode(IntEnum):
     OK = 0
@@ -37,8 +39,12 @@ class DeskError(Exception):
         super().__init__(self.message)
 
     def localize(self, translate: Callable[[str], str]) -> None:
-        """Show the message in the user's language, when it was raised as a template."""
+        """Show the message in the user's language: a template (raised with
+        `params`) or a fixed message (a message built with an f-string is not in
+        any catalog and stays as it is: raise it as a template instead)."""
         if self.params is None:
+            self.message = translate(self.template)
+            self.hint = translate(self.hint_template) if self.hint_template else None
             return
         self.message = translate(self.template).format(**self.params)
         if self.hint_template:
@@ -77,13 +83,17 @@ class Interrupted(DeskError):
     @classmethod
     def in_a_command(cls) -> Interrupted:
         return cls(
-            "interrupted",
-            hint="a change is made entirely or not at all: check it before running it again",
+            N_("interrupted"),
+            hint=N_("a change is made entirely or not at all: check it before running it again"),
         )
 
 
 def no_case(case_id: int) -> NotFound:
-    return NotFound(f"no case {case_id}", hint="desk case list --all shows every case")
+    return NotFound(
+        N_("no case {case_id}"),
+        hint=N_("desk case list --all shows every case"),
+        params={"case_id": case_id},
+    )
 
 
 def closest(value: str, choices: list[str] | tuple[str, ...]) -> str | None:
@@ -99,5 +109,23 @@ def unknown_choice(what: str, value: str, choices: list[str] | tuple[str, ...]) 
     file field it came from: `unknown status 'opne' (did you mean 'open'?);
     use one of: new, open, ...`."""
     close = closest(value, choices)
-    guess = f" (did you mean {close!r}?)" if close else ""
-    return f"unknown {what} {value!r}{guess}; use one of: {', '.join(choices)}"
+    template = (
+        N_("unknown {what} {value!r} (did you mean {close!r}?); use one of: {choices}")
+        if close
+        else N_("unknown {what} {value!r}; use one of: {choices}")
+    )
+    return _(template).format(what=_(what), value=value, close=close, choices=", ".join(choices))
+
+
+# What `unknown_choice` names (an option's or a field's word), for the catalogs.
+CHOICE_WORDS = (
+    N_("status"),
+    N_("priority"),
+    N_("channel"),
+    N_("sort"),
+    N_("format"),
+    N_("kind"),
+    N_("step"),
+    N_("then"),
+    N_("by"),
+)

@@ -14,7 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 
 from deskcli.errors import InvalidValue
-from deskcli.workflow import N_  # constants only; already loaded by every command line
+from deskcli.lang import N_, _
 
 _frozen: datetime | None = None
 
@@ -144,7 +144,7 @@ def _amount(seconds: float) -> str | None:
 def ago(
     value: datetime | None,
     reference: datetime | None = None,
-    translate: Callable[[str], str] = N_,
+    translate: Callable[[str], str] = _,
 ) -> str:
     """A short relative time: 'just now', '5 min ago', '3 h ago', '2 d ago', 'in 3 d'
     (in the guided flow's language with `translate`)."""
@@ -164,7 +164,7 @@ def age(value: datetime | None, reference: datetime | None = None) -> str:
     value = as_utc(value)
     if value is None:
         return ""
-    return _amount(max(0.0, ((reference or now()) - value).total_seconds())) or "now"
+    return _amount(max(0.0, ((reference or now()) - value).total_seconds())) or _(N_("now"))
 
 
 def duration(seconds: int) -> str:

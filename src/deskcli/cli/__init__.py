@@ -72,25 +72,27 @@ def root(
         ),
     ] = None,
     lang: Annotated[
-        str,
+        str | None,
         typer.Option(
-            "--lang", envvar="DESK_LANG", metavar="LANG", help="Language of guided flows: en, es."
+            "--lang",
+            envvar="DESK_LANG",
+            metavar="LANG",
+            help="Language of what you read: en, es (default: your locale, LANG).",
         ),
-    ] = "en",
+    ] = None,
     _version_flag: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """A terminal support desk.  DESK_DB_URL selects any SQLAlchemy database URL."""
     from deskcli import times
-    from deskcli.errors import InvalidValue
-    from deskcli.workflow.i18n import available
+    from deskcli.lang import from_locale, set_language
+    from deskcli.workflow.i18n import translator
 
     times.now()  # a bad DESK_NOW is refused by every command, not only those reading the clock
-    if lang not in available():
-        raise InvalidValue(
-            f"unknown language {lang!r}", hint=f"use one of: {', '.join(available())}"
-        )
+    lang = lang or from_locale()
+    translator(lang)  # refuses a language without a catalog
+    set_language(lang)
     if isinstance(ctx.obj, AppContext):
         # `desk batch` runs this line and handed over its context (database,
         # session, agent, language); only what the line itself gives wins.

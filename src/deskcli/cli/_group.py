@@ -8,10 +8,12 @@ only with DESK_DEBUG=1.
 from __future__ import annotations
 
 import ast
+import inspect
 import os
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, get_args
@@ -27,18 +29,73 @@ from deskcli.cli._typer_private import (
     build_runtime_param,
     coerce_cli_choice,
     escape_control_characters,
+    translate_typer_words,
 )
 from deskcli.errors import DeskError, ExitCode, Interrupted, unknown_choice
+from deskcli.lang import N_, _, detect, language, set_language
 from deskcli.sanitize import one_line
+
+translate_typer_words(_)  # "Options", "Arguments", "[default: ...]", "[required]"
 
 
 def print_error(message: str, hint: str | None = None) -> None:
     # One line each, whatever they echo: a value holding a newline must not
     # be able to print a second, forged "desk: error:" line.
-    sys.stderr.write(f"desk: error: {one_line(message)}\n")
+    sys.stderr.write(_("desk: error: {message}").format(message=one_line(message)) + "\n")
     if hint:
-        sys.stderr.write(f"hint: {one_line(hint)}\n")
+        sys.stderr.write(_("hint: {hint}").format(hint=one_line(hint)) + "\n")
     sys.stderr.flush()
+
+
+# -- what people read of the command tree, in their language -------------------
+#
+# Help texts (docstrings, `help=`) stay English in the source and are
+# translated here, when shown, so a command module is the same object in any
+# language; deskcli/catalogs.py extracts them from the command tree.  The
+# words Typer and its Click put around them are these (Typer's own
+# `_("Options")` calls go through `_` too, above).
+FRAMEWORK_WORDS = (
+    N_("Usage: "),
+    N_("[OPTIONS]"),
+    N_("COMMAND [ARGS]..."),
+    N_("Commands"),
+    N_("Options"),
+    N_("Arguments"),
+    N_("default: {default}"),
+    N_("required"),
+    N_("env var: {var}"),
+    N_("(dynamic)"),
+    N_("Show this message and exit."),
+    N_("TEXT"),
+    N_("INTEGER"),
+    N_("BOOLEAN"),
+    N_("FLOAT"),
+    N_("PATH"),
+    N_("FILENAME"),
+)
+
+
+def help_key(text: str) -> str:
+    """The catalog's message for a help text: as Click shows it (dedented)."""
+    return inspect.cleandoc(text)
+
+
+def shown(text: str | None) -> str | None:
+    """A help text (or metavar) in the reader's language."""
+    return _(help_key(text)) if text else text
+
+
+@contextmanager
+def _in_language(obj: Any, *names: str) -> Iterator[None]:
+    """Show `obj`'s help attributes translated while Click formats them."""
+    saved = {name: getattr(obj, name, None) for name in names}
+    for name, value in saved.items():
+        setattr(obj, name, shown(value))
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(obj, name, value)
 
 
 # Global options that take a value; they may also be given after the command
@@ -206,15 +263,19 @@ class MeaningArgument(_PlainValues, TyperArgument):
     is coerced without Pydantic (above)."""
 
     def _usage_display_name(self) -> str:
-        name = self.metavar or (self.name or "").upper()
+        name = _(self.metavar or (self.name or "").upper())
         name = name if self.required else f"[{name}]"
         return name + ("..." if self.nargs != 1 else "")
 
     def _rich_display_name(self) -> str:
-        return self.metavar or (self.name or "").upper()
+        return _(self.metavar or (self.name or "").upper())
 
     def display_type_rich(self, ctx: Any) -> str | None:  # noqa: ARG002 - Click passes it
         return None
+
+    def get_help_record(self, ctx: Any) -> Any:
+        with _in_language(self, "help"):
+            return super().get_help_record(ctx)
 
     def _get_number_range_help_str(self) -> str | None:
         return None
@@ -229,7 +290,12 @@ class MeaningOption(_PlainValues, TyperOption):
         described = self.type_descriptor
         if self.metavar is None and (described.is_ranged or described.annotation is int):
             return "N"
-        return super().display_type_rich(ctx)
+        shown_type = super().display_type_rich(ctx)
+        return _(shown_type) if shown_type else shown_type
+
+    def get_help_record(self, ctx: Any) -> Any:
+        with _in_language(self, "help"):
+            return super().get_help_record(ctx)
 
     def _get_number_range_help_str(self) -> str | None:
         return None
@@ -252,6 +318,29 @@ class _MeaningParams(Command):
         for param in params:
             _mean(param)
         return params
+
+    # What a person reads, in their language (see FRAMEWORK_WORDS above).
+    def format_usage(self, ctx: Any, formatter: Any) -> None:
+        pieces = [_(piece) for piece in self.collect_usage_pieces(ctx)]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=_("Usage: "))
+
+    def format_help_text(self, ctx: Any, formatter: Any) -> None:
+        with _in_language(self, "help"):
+            super().format_help_text(ctx, formatter)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        with _in_language(self, "epilog"):
+            super().format_epilog(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        with _in_language(self, "help", "short_help"):
+            return str(super().get_short_help_str(limit))
+
+    def get_help_option(self, ctx: Any) -> Any:
+        option = super().get_help_option(ctx)
+        if option is not None:
+            option.help = _("Show this message and exit.")
+        return option
 
 
 class MeaningCommand(_MeaningParams, TyperCommand):
@@ -305,7 +394,7 @@ class LazyGroup(_MeaningParams, TyperGroup):
             if command is not None and not command.hidden:
                 rows.append((name, command.get_short_help_str(limit=1000)))
         if rows:
-            with formatter.section("Commands"):
+            with formatter.section(_("Commands")):
                 formatter.write_dl(rows)
 
     def resolve_command(self, ctx: Any, args: list[str]) -> Any:
@@ -342,6 +431,9 @@ class DeskGroup(LazyGroup):
     ) -> Any:
         if args is None:
             args = sys.argv[1:]
+        # Help texts and parse errors are shown before the root callback
+        # reads --lang: the language is known from the raw command line.
+        set_language(detect(args))
         code = run_guarded(
             lambda: super(DeskGroup, self).main(
                 args=hoist_global_options(args),
@@ -387,6 +479,7 @@ def run_guarded(call: Any) -> int:
     except DeskError as exc:
         if os.environ.get("DESK_DEBUG") == "1":
             raise
+        exc.localize(_)
         print_error(exc.message, exc.hint)
         return int(exc.exit_code)
     except NoArgsIsHelpError as exc:
@@ -397,17 +490,17 @@ def run_guarded(call: Any) -> int:
     except UsageError as exc:
         hint = None
         if exc.ctx is not None:
-            hint = f"see '{exc.ctx.command_path} --help'"
-        print_error(_choice_message(exc) or _first_line(exc.format_message()), hint)
+            hint = _("see '{command} --help'").format(command=exc.ctx.command_path)
+        print_error(_choice_message(exc) or click_words(_first_line(exc.format_message())), hint)
         return int(ExitCode.USAGE)
     except ClickException as exc:
-        print_error(_first_line(exc.format_message()))
+        print_error(click_words(_first_line(exc.format_message())))
         return exc.exit_code
     except typer.Abort:
-        print_error("aborted")
+        print_error(_("aborted"))
         return 130
     except KeyboardInterrupt:  # outside a command (while parsing)
-        print_error("interrupted")
+        print_error(_("interrupted"))
         return int(ExitCode.INTERRUPTED)
     except BrokenPipeError:
         # The reader went away (`desk case list | head`): not an error.
@@ -423,8 +516,8 @@ def run_guarded(call: Any) -> int:
         if os.environ.get("DESK_DEBUG") == "1":
             raise
         print_error(
-            f"unexpected error: {type(exc).__name__}: {exc}",
-            "this is a bug; DESK_DEBUG=1 shows the traceback",
+            _("unexpected error: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+            _("this is a bug; DESK_DEBUG=1 shows the traceback"),
         )
         return int(ExitCode.UNEXPECTED)
 
@@ -449,6 +542,60 @@ def _choice_message(exc: Exception) -> str | None:
     names = [*getattr(param, "opts", ()), param.name or "value"]
     what = max(names, key=len).lstrip("-").replace("_", " ").replace("-", " ")
     return unknown_choice(what, str(value), [str(c) for c in choices])
+
+
+# Typer's Click words its parse errors in English f-strings, with no catalog:
+# each shape is matched here and said again through desk's catalogs.
+_CLICK_SHAPES = (
+    (
+        r"No such option: (?P<name>\S+) \(Possible options: (?P<options>.*)\)",
+        N_("no such option: {name} (possible options: {options})"),
+    ),
+    (r"No such option: (?P<name>\S+)", N_("no such option: {name}")),
+    (r"Missing option '(?P<name>[^']+)'\.", N_("missing option '{name}'")),
+    (r"Missing argument '(?P<name>[^']+)'\.", N_("missing argument '{name}'")),
+    (r"Missing parameter: (?P<name>.+)", N_("missing parameter: {name}")),
+    (
+        r"Got unexpected extra arguments? \((?P<args>.*)\)",
+        N_("unexpected extra arguments ({args})"),
+    ),
+    (r"Option '(?P<name>[^']+)' requires an argument\.", N_("option '{name}' needs a value")),
+    (
+        r"Option '(?P<name>[^']+)' requires (?P<n>\d+) arguments\.",
+        N_("option '{name}' needs {n} values"),
+    ),
+    (r"Option '(?P<name>[^']+)' does not take a value\.", N_("option '{name}' takes no value")),
+    (
+        r"No such command '(?P<name>[^']+)'\. Did you mean '(?P<close>[^']+)'\?",
+        N_("no such command '{name}'; did you mean '{close}'?"),
+    ),
+    (r"No such command '(?P<name>[^']+)'\.", N_("no such command '{name}'")),
+    (r"Missing command\.", N_("missing command")),
+    (
+        r"Invalid value for (?P<name>.+?): (?P<reason>.*)",
+        N_("invalid value for {name}: {reason}"),
+    ),
+    (r"Invalid value: (?P<reason>.*)", N_("invalid value: {reason}")),
+    (r"Input should be a valid integer.*", N_("it must be a whole number")),
+    (r"Input should be greater than or equal to (?P<low>\S+)", N_("it must be {low} or more")),
+    (r"Input should be less than or equal to (?P<high>\S+)", N_("it must be {high} or less")),
+)
+
+
+def click_words(message: str) -> str:
+    """A parse error of Typer's Click in the reader's language (in English,
+    Typer's own words, as scripts and tests know them)."""
+    if language() == "en":
+        return message
+    for pattern, template in _CLICK_SHAPES:
+        found = re.fullmatch(pattern, message.strip())
+        if found:
+            parts = {
+                key: click_words(value) if key == "reason" else value
+                for key, value in found.groupdict().items()
+            }
+            return _(template).format(**parts)
+    return message
 
 
 def _first_line(message: str) -> str:

@@ -10,6 +10,9 @@ this adapter is the only module that imports Typer's private parts; if Typer
 renames them, only this file changes (tests/test_no_pydantic.py pins them).
 """
 
+from collections.abc import Callable
+
+import typer.core
 from typer._click.core import Command, Context
 from typer._click.exceptions import ClickException, NoArgsIsHelpError, UsageError
 from typer._click.utils import PacifyFlushWrapper
@@ -17,6 +20,13 @@ from typer._click.utils import _escape_control_characters as escape_control_char
 from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 from typer._param_types import coerce_cli_choice
 from typer.core import _TyperParameter as TyperParameter
+
+
+def translate_typer_words(translate: Callable[[str], str]) -> None:
+    """Typer words its help ("Options", "[default: x]") through the standard
+    library's global gettext; send those words to desk's catalogs instead."""
+    typer.core._ = translate  # type: ignore[assignment,attr-defined]
+
 
 __all__ = [
     "ClickException",
@@ -31,4 +41,5 @@ __all__ = [
     "build_runtime_param",
     "coerce_cli_choice",
     "escape_control_characters",
+    "translate_typer_words",
 ]

@@ -16,6 +16,7 @@ import typer
 
 from deskcli.cli._context import AppContext, require_stdin, state
 from deskcli.cli._group import GLOBAL_OPTIONS, hoist_global_options, run_guarded
+from deskcli.lang import set_language
 from deskcli.sanitize import json_text
 
 
@@ -78,6 +79,7 @@ def batch(
             runner = _Runner(root, context)
             for number, line in enumerate(_lines(sys.stdin), start=1):
                 record = runner.run_line(number, line)
+                set_language(st.lang)  # a line's own --lang is for that line only
                 if record is None:
                     continue
                 emit(record)

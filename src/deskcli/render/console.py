@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskcli import sanitize, times
+from deskcli.domain import shown_priority, shown_status
+from deskcli.lang import _
 from deskcli.sanitize import clean, json_text
 
 T = TypeVar("T")
@@ -164,7 +166,7 @@ def show_rows(
     """Print what `build` makes of `rows`, or say `empty` when there are none.
     Returns whether there were rows."""
     if not rows:
-        say(empty)
+        say(_(empty))
         return False
     out().print(build(rows))
     return True
@@ -217,7 +219,7 @@ def say(message: str) -> None:
 
 
 def note(message: str) -> None:
-    err().print(user(f"desk: note: {message}"), soft_wrap=True)
+    err().print(user(_("desk: note: {message}").format(message=message)), soft_wrap=True)
 
 
 def hint(message: str) -> None:
@@ -230,13 +232,13 @@ def hint(message: str) -> None:
 def status_text(status: str) -> Text:
     from rich.text import Text
 
-    return Text(status, style=STATUS_STYLE.get(status, ""))
+    return Text(shown_status(status), style=STATUS_STYLE.get(status, ""))
 
 
 def priority_text(priority: str) -> Text:
     from rich.text import Text
 
-    return Text(priority, style=PRIORITY_STYLE.get(priority, ""))
+    return Text(shown_priority(priority), style=PRIORITY_STYLE.get(priority, ""))
 
 
 def fields(rows: Sequence[tuple[str, Text | str]]) -> Table:

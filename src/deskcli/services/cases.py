@@ -16,6 +16,7 @@ from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, Channel, EventKind, Priority, Status
 from deskcli.errors import Conflict, InvalidValue, TransitionNotAllowed
 from deskcli.folding import name_key
+from deskcli.lang import N_
 from deskcli.reads import queries
 from deskcli.reads.rows import CASE_COLUMNS, CaseRow, CaseView
 from deskcli.services import kb, sla_clocks
@@ -178,8 +179,9 @@ def take(
         return view
     if case_.assignee and not steal:
         raise TransitionNotAllowed(
-            f"case {case_id} is owned by {case_.assignee}",
-            hint=f"pass --steal to take it anyway, or ask {case_.assignee}",
+            N_("case {case_id} is owned by {agent}"),
+            hint=N_("pass --steal to take it anyway, or ask {agent}"),
+            params={"case_id": case_id, "agent": case_.assignee},
         )
     return _assign(tx, view, agent, spelled_agent(tx, agent))
 

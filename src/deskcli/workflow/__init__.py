@@ -7,15 +7,11 @@ goes through the message catalogs in deskcli/locale (see i18n.py).
 from __future__ import annotations
 
 from deskcli.errors import closest as closest  # the steps' and actions' too
+from deskcli.lang import N_ as N_
 
 STEPS = ("acknowledge", "apologize", "answer", "analyze", "adjust")
 SKIPPABLE = frozenset({"apologize"})  # an apology only when one is warranted
 ACTIONS = ("resolve", "escalate", "follow-up", "pending", "leave")  # what adjust may do
-
-
-def N_(message: str) -> str:
-    """Mark a message for the catalog; translate it later, where it is shown."""
-    return message
 
 
 # Names and guidance, in the words of the seed article (DOMAIN.md).
