@@ -38,6 +38,7 @@ DeskGroup.lazy_commands = {
     "next": "deskcli.cli.next:next_case",
     "sla": "deskcli.cli.sla:app",
     "feedback": "deskcli.cli.feedback:app",
+    "report": "deskcli.cli.report:app",
     "init": "deskcli.cli.admin:init",
     "demo": "deskcli.cli.admin:demo",
     "export": "deskcli.cli.transfer:export",

@@ -56,8 +56,12 @@ from deskcli.render.kb import (
     suggestions,
     suggestions_view,
 )
+from deskcli.render.report import report, report_explanation, report_targets
 
 __all__ = [
+    "report",
+    "report_explanation",
+    "report_targets",
     "compact_json",
     "already_closed",
     "article_detail",
