@@ -29,8 +29,9 @@ GROUP_COLUMNS = {
 def seconds_between(dialect: str, later: str, earlier: str) -> str:
     if dialect == "postgresql":
         return f"CAST(EXTRACT(EPOCH FROM ({later} - {earlier})) AS double precision)"
-    # julianday keeps about 10 microseconds at today's dates: rounded later.
-    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+    # julianday keeps about 10 microseconds at today's dates: rounded to the
+    # millisecond, so that 4 h is 14400, never 14399.99999 (buckets compare).
+    return f"round((julianday({later}) - julianday({earlier})) * 86400.0, 3)"
 
 
 def day_of(dialect: str, column: str) -> str:

@@ -487,8 +487,11 @@ def _myth_loudest(csat: dict[str, Any]) -> dict[str, Any]:
 
 
 def _spread(rows: Sequence[Sequence[Any]]) -> tuple[float, float] | None:
-    """The lowest and highest FCR share among groups of at least MIN_GROUP cases."""
-    shares = [int(fcr or 0) / int(n) for _key, n, fcr in rows if int(n) >= MIN_GROUP]
+    """The lowest and highest FCR share among groups of at least MIN_GROUP
+    cases (cases without a category or an owner are no group)."""
+    shares = [
+        int(fcr or 0) / int(n) for key, n, fcr in rows if key is not None and int(n) >= MIN_GROUP
+    ]
     return (round(min(shares), 4), round(max(shares), 4)) if len(shares) >= 2 else None
 
 
