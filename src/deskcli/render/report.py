@@ -90,14 +90,14 @@ def kpi_lines(kpis: dict[str, Any]) -> list[Line]:
     )
     lines += _bars([(_name(ch), n, str(n)) for ch, n in v["by_channel"].items()])
     lines.append(_heading("Times"))
-    for label, t in (("first response", fr), ("resolution", rt)):
+    for label, timing in (("first response", fr), ("resolution", rt)):
         lines.append(
             (
                 "",
-                f"  {label}: {t['count']} cases, median {_dur(t['median_seconds'])}, "
-                f"p90 {_dur(t['p90_seconds'])}; business time median "
-                f"{_dur(t['business_median_seconds'])}, p90 "
-                f"{_dur(t['business_p90_seconds'])}",
+                f"  {label}: {timing['count']} cases, median {_dur(timing['median_seconds'])}, "
+                f"p90 {_dur(timing['p90_seconds'])}; business time median "
+                f"{_dur(timing['business_median_seconds'])}, p90 "
+                f"{_dur(timing['business_p90_seconds'])}",
             )
         )
     lines.append(_heading("Service levels"))
@@ -293,14 +293,15 @@ def report_targets(targets: Sequence[dict[str, Any]]) -> None:
             ]
         )
         return
-    width = max(len(one_line(t["category"])) for t in targets)
-    print_lines(
-        [
+    width = max(len(one_line(target["category"])) for target in targets)
+    lines: list[Line] = []
+    for target in targets:
+        aimed = times.duration(target["handling_seconds"])
+        lines.append(
             (
                 "",
-                f"{one_line(t['category']):<{width}}  {times.duration(t['handling_seconds'])}"
-                f"  (set by {one_line(t['set_by'])}, {t['set_at']})",
+                f"{one_line(target['category']):<{width}}  {aimed}  "
+                f"(set by {one_line(target['set_by'])}, {target['set_at']})",
             )
-            for t in targets
-        ]
-    )
+        )
+    print_lines(lines)
