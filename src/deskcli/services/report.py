@@ -294,7 +294,7 @@ def _sla(run: _Query, now: datetime) -> dict[str, Any]:
 
 
 def _escalation(run: _Query) -> dict[str, Any]:
-    opened, escalated = (int(v or 0) for v in run.one(q.ESCALATION))
+    opened, escalated = (int(v or 0) for v in run.one(q.escalation(run.dialect)))
     by_team = sorted(
         ((str(team), int(n)) for team, n in run.rows(q.escalated_to(run.dialect)) if team),
         key=lambda item: (-item[1], item[0].casefold()),
