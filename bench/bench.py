@@ -83,6 +83,7 @@ SEARCH_MISS = "xyzzy"
 SLA_MAX_FLOOR_RATIO = 0.5  # desk sla breaches, desk next --peek, case list --sort due
 SLA_MAX_GROWTH = 1.15
 SLA_READS = ("sla_breaches", "next_peek", "list_due")
+REPORT_MAX_FLOOR_RATIO = 2.0  # desk report, the last 30 days (issue 14, at 100,000 cases)
 # Clocks past due at every size: the desk's overdue work now, which does not
 # grow with its history (every other running clock is due in the next hours
 # or days), so `desk sla breaches` prints about as much at 1,000,000 cases as
@@ -1147,6 +1148,7 @@ def prepare_size(
             verify=lambda out: bool(out.strip()),
         ),  # fmt: skip
         *sla_benches(db, env, n_cases, notes),
+        report_bench(db, env, n_cases),
         Bench(
             "complete",
             "Tab: `desk case show <Tab>` (case ids from the database)",
@@ -1277,6 +1279,29 @@ def sla_benches(db: Path, env: dict[str, str], n_cases: int, notes: list[str]) -
             verify=lambda out: _leading_ids(out) == soonest,
         ),  # fmt: skip
     ]
+
+
+def report_bench(db: Path, env: dict[str, str], n_cases: int) -> Bench:
+    """Issue 14: `desk report` (the last 30 days, every KPI and myth check) at
+    the instant the data was made for; checked against the cases opened in
+    those 30 days, counted here with SQL."""
+    now = data_now(db)
+    assert now is not None
+    instant = datetime.fromisoformat(now).astimezone(UTC).replace(tzinfo=None)
+    opened = query(
+        db,
+        'SELECT count(*) FROM "case" WHERE created_at BETWEEN ? AND ?',
+        _ts(instant - timedelta(days=30)),
+        _ts(instant),
+    )[0][0]
+    return Bench(
+        "report",
+        "`desk report` (the last 30 days)",
+        {**env, "DESK_NOW": now},
+        [str(DESK), "report"],
+        n_cases,
+        verify=lambda out: f"opened {opened} " in out and "What the numbers say" in out,
+    )
 
 
 def check_commands(benches: list[Bench], scratch: Path) -> None:
@@ -1503,6 +1528,10 @@ def goals(results: list[SizeResult], references: list[Bench]) -> list[str]:
                     f"{low.label} at {short(big.n_cases)} within {SLA_MAX_GROWTH}× of "
                     f"{short(small.n_cases)} (issue 13): {growth:.2f}×",
                 )
+    for r in results:  # issue 14
+        bench = r.get("report")
+        if bench is not None and r.n_cases >= 100_000:
+            at_most(bench, REPORT_MAX_FLOOR_RATIO, f"at {short(r.n_cases)} (issue 14)")
     for key, minimum in (("batch_atomic", BATCH_ATOMIC_MIN_RATE), ("batch", BATCH_EACH_MIN_RATE)):
         bench = big.get(key)
         if bench is not None:

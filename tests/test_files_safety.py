@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from deskcli.services import export
+from deskcli import outfiles
 from tests.conftest import DESK, Desk, subprocess_env
 
 
@@ -189,7 +189,7 @@ def test_export_refuses_the_database_journal_through_a_link(
     link = tmp_path / "j.jsonl"
     link.symlink_to(db_path.with_name(db_path.name + "-journal"))
     result = desk("export", "--out", str(link))
-    assert result.exit_code == 2 and "is the database being exported" in result.stderr
+    assert result.exit_code == 2 and "is the desk's own database" in result.stderr
 
 
 # -- item 6: new database files are private; only regular files are databases
@@ -286,7 +286,7 @@ def test_export_to_a_full_disk_is_exit_5_and_leaves_nothing(
     dj("export", "--format", fmt, "--out", str(out))  # an earlier export, kept
     before = {p: p.read_bytes() for p in out_dir.rglob("*") if p.is_file()}
     dj("customer", "add", "--crn", "C-2", "--name", "Bo")
-    monkeypatch.setattr(export, "_open_temp", lambda fd: io.BufferedWriter(_FullDisk(fd, "w")))
+    monkeypatch.setattr(outfiles, "open_temp", lambda fd: io.BufferedWriter(_FullDisk(fd, "w")))
     result = desk("export", "--format", fmt, "--out", str(out))
     assert result.exit_code == 5, result.output
     assert result.stderr.splitlines() == [

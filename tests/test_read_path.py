@@ -66,6 +66,10 @@ READS = [
     ("sla", "explain", "1"),
     ("next", "--peek"),
     ("sla", "what-if", "--priority", "high", "--first-response", "2h", "--since", "7d"),
+    ("report",),
+    ("report", "--since", "7d", "--by", "agent"),
+    ("report", "--explain", "fcr"),
+    ("report", "target", "list"),
 ]
 MACHINE = [
     ("case", "list", "--json"),
@@ -93,6 +97,10 @@ MACHINE = [
     ("sla", "explain", "1", "--json"),
     ("next", "--peek", "--json"),
     ("sla", "what-if", "--priority", "high", "--resolution", "2d", "--json"),
+    ("report", "--json"),
+    ("report", "--from", "2026-01-01", "--to", "2026-12-31", "--by", "category", "--json"),
+    ("report", "--explain", "handling", "--json"),
+    ("report", "target", "list", "--json"),
 ]
 
 

@@ -737,7 +737,7 @@ def test_export_never_replaces_the_database_itself(
 ) -> None:
     result = desk("export", "--out", str(db_path))
     assert result.exit_code == 2
-    assert f"{db_path} is the database being exported" in result.stderr
+    assert f"{db_path} is the desk's own database" in result.stderr
     assert [c["crn"] for c in dj("customer", "list")] == [customer]
     assert db_path.read_bytes().startswith(b"SQLite format 3\0")
 

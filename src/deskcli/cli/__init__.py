@@ -39,6 +39,7 @@ DeskGroup.lazy_commands = {
     "sla": "deskcli.cli.sla:app",
     "feedback": "deskcli.cli.feedback:app",
     "review": "deskcli.cli.review:app",
+    "report": "deskcli.cli.report:app",
     "init": "deskcli.cli.admin:init",
     "demo": "deskcli.cli.admin:demo",
     "export": "deskcli.cli.transfer:export",

@@ -87,6 +87,10 @@ class AppContext:
         path = self._file()
         return open_sqlite(path) if path is not None else None
 
+    def database_file(self) -> Path | None:
+        """The SQLite file this desk is (None on a server), not opened."""
+        return self._file()
+
     def _file(self) -> Path | None:
         from deskcli.location import database_file
 

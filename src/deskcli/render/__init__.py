@@ -69,8 +69,12 @@ if TYPE_CHECKING:
         suggestions,
         suggestions_view,
     )
+    from deskcli.render.report import report_explanation, report_targets, show_report
 
 __all__ = [
+    "report_explanation",
+    "report_targets",
+    "show_report",
     "compact_json",
     "already_closed",
     "article_detail",
@@ -121,6 +125,7 @@ __all__ = [
 
 # Where each name lives.
 _TOPICS: dict[str, tuple[str, ...]] = {
+    "report": ("report_explanation", "report_targets", "show_report"),
     "admin": ("doctor",),
     "assist": (
         "assist_step",

@@ -4,19 +4,22 @@ from __future__ import annotations
 
 import csv
 import json
-import os
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager, suppress
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from deskcli.errors import InvalidValue, StorageError
 from deskcli.folding import sorted_tags
-from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
+from deskcli.outfiles import (
+    TextSink,
+    check_out_file,
+    neutralize,
+    prepare_out_dir,
+    replacing,
+)
 from deskcli.sanitize import json_text
 from deskcli.services.transfer import (
     ARTICLE_ROW_FIELDS,
@@ -184,12 +187,6 @@ def write_jsonl(session: Session, write: Callable[[bytes], object]) -> ExportCou
     return counts
 
 
-def neutralize(cell: str) -> str:
-    """A CSV cell a spreadsheet will not run as a formula (OWASP CSV injection):
-    a cell starting with =, +, -, @, tab or carriage return gets a leading '."""
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@", "\t", "\r") else cell
-
-
 def _csv_cell(name: str, value: Any) -> Any:
     if value is None:
         return ""
@@ -198,94 +195,10 @@ def _csv_cell(name: str, value: Any) -> Any:
     return neutralize(value) if isinstance(value, str) else value
 
 
-def check_out_file(path: Path, database: Path | None = None) -> None:
-    """Raise InvalidValue unless `path` can be the JSON Lines export file.
-
-    `database`, the file being exported, must not be replaced by its own export.
-    """
-    try:
-        if database is not None and is_database_file(path, database):
-            raise InvalidValue(
-                f"{path} is the database being exported", hint="choose another --out"
-            )
-        if path.is_dir():
-            raise InvalidValue(f"{path} is a directory", hint="give a file name for --out")
-        if not path.parent.is_dir():
-            raise InvalidValue(f"cannot write {path}: directory {path.parent} does not exist")
-    except OSError as exc:  # a name too long for the filesystem, a loop of symlinks
-        raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None
-
-
-def prepare_out_dir(path: Path) -> None:
-    """Create the CSV export directory (owner only) if needed; InvalidValue if it cannot be."""
-    try:
-        if path.exists() and not path.is_dir():
-            raise InvalidValue(
-                f"{path} is not a directory", hint="--format csv writes three files into --out DIR"
-            )
-        if not path.parent.is_dir():
-            raise InvalidValue(f"cannot create {path}: directory {path.parent} does not exist")
-        path.mkdir(mode=0o700, exist_ok=True)
-    except OSError as exc:  # no permission, a name too long for the filesystem
-        raise InvalidValue(f"cannot create {path}: {exc.strerror or exc}") from None
-
-
-def _open_temp(fd: int) -> IO[bytes]:
-    """The writer for a temporary export file (a seam for tests of a full disk)."""
-    return open(fd, "wb")  # noqa: SIM115 - closed by _replacing
-
-
-@contextmanager
-def _replacing(targets: Sequence[Path]) -> Iterator[list[IO[bytes]]]:
-    """New files that replace `targets` only when the block succeeds, so a
-    failed export never leaves a half-written file (or one of three) behind.
-
-    Each is written to a private temporary file beside its target (see
-    deskcli.safefile: 0600, O_EXCL, an unpredictable name), synced, then
-    renamed over the target, which replaces a symlink there rather than
-    writing through it.  Any failure, Ctrl-C or SIGTERM removes the temporary
-    files; a write error (a full disk) is a StorageError (exit 5).
-    """
-    temps: list[tuple[Path, IO[bytes]]] = []
-    where = targets[0] if len(targets) == 1 else targets[0].parent
-    try:
-        with cleanup_on_termination():
-            for target in targets:
-                try:
-                    fd, temp = private_temp(target)
-                except OSError as exc:  # no such directory, no permission
-                    raise InvalidValue(f"cannot write {target}: {exc.strerror}") from None
-                temps.append((temp, _open_temp(fd)))
-            yield [f for _, f in temps]
-            for _, f in temps:
-                f.flush()
-                os.fsync(f.fileno())  # on disk before it replaces the old file
-                f.close()
-            for (temp, _), target in zip(temps, targets, strict=True):
-                os.replace(temp, target)
-    except OSError as exc:
-        raise StorageError(f"cannot write {where}: {exc.strerror or exc}") from None
-    finally:
-        for temp, f in temps:
-            with suppress(OSError):
-                f.close()  # a full disk fails the flush again; the file goes anyway
-            discard(temp)
-
-
-class _TextSink:
-    """What csv.writer needs (a `write(str)`), encoding UTF-8 into a byte stream."""
-
-    def __init__(self, stream: IO[bytes]) -> None:
-        self.stream = stream
-
-    def write(self, text: str) -> int:
-        return self.stream.write(text.encode())
-
-
 def export_jsonl_file(session: Session, path: Path, database: Path | None = None) -> ExportCounts:
     """Write the JSON Lines export to `path`, whole or not at all (see check_out_file)."""
     check_out_file(path, database)
-    with _replacing([path]) as (stream,):
+    with replacing([path]) as (stream,):
         return write_jsonl(session, stream.write)
 
 
@@ -303,9 +216,9 @@ def export_csv(session: Session, directory: Path) -> ExportCounts:
     """
     prepare_out_dir(directory)
     counts = ExportCounts()
-    with _replacing([directory / name for name in CSV_FILES]) as streams:
+    with replacing([directory / name for name in CSV_FILES]) as streams:
         for kind, fields, stream in zip(RECORD_TYPES, CSV_FILES.values(), streams, strict=True):
-            writer = csv.writer(_TextSink(stream), quoting=csv.QUOTE_ALL)
+            writer = csv.writer(TextSink(stream), quoting=csv.QUOTE_ALL)
             writer.writerow(fields)
             n = 0
             for record in SOURCES[kind](session):
