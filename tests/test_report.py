@@ -738,3 +738,12 @@ def test_html_is_never_written_over_the_desk_or_into_a_directory(
         assert result.exit_code == 2, result.stderr
         assert result.stderr.startswith("desk: error: ") and "--html" in result.stderr
     assert desk("report", "--explain", "fcr", "--html", "x.html").exit_code == 2
+
+
+def test_the_readme_publishes_every_definition() -> None:
+    """The definitions `--explain` shows are the README's, word for word."""
+    from deskcli.services.report import DEFINITIONS
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text()
+    for kpi, definition in DEFINITIONS.items():
+        assert f"- **`{kpi}`**: {definition}" in readme, kpi
