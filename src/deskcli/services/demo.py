@@ -767,6 +767,26 @@ TARGETS = {
     "account": "10m", "app": "15m", "billing": "15m", "delivery": "10m",
     "field": "20m", "network": "25m", "retention": "20m", "sales": "8m",
 }  # fmt: skip
+# The customers of the history (the live two weeks keep their eight):
+# crn, name, email, phone, the currency they pay in.
+HISTORY_CUSTOMERS = [
+    ("C-1009", "Sofia Rossi", "sofia.rossi@example.it", "+39 347 555 0101", "EUR"),
+    ("C-1010", "Adventure Works", "helpdesk@adventure-works.example", "+1 555 0142", "USD"),
+    ("C-1011", "Jonas Becker", "jonas.becker@example.de", None, "EUR"),
+    ("C-1012", "Priya Nair", "priya.nair@example.co.uk", "+44 161 496 0733", "GBP"),
+    ("C-1013", "Tailspin Toys", "accounts@tailspin.example", "+1 555 0177", "USD"),
+    ("C-1014", "Carmen Ruiz", "carmen.ruiz@example.es", "+34 622 555 019", "EUR"),
+    ("C-1015", "Yusuf Demir", None, "+90 532 555 0144", "EUR"),
+    ("C-1016", "Wide World Importers", "it@wideworld.example", "+1 555 0163", "USD"),
+    ("C-1017", "Hannah Müller", "hannah.mueller@example.de", "+49 30 5550 1234", "EUR"),
+    ("C-1018", "Kenji Sato", "kenji.sato@example.jp", None, "USD"),
+    ("C-1019", "Aoife Byrne", "aoife.byrne@example.ie", "+353 85 555 0190", "EUR"),
+    ("C-1020", "Litware Ltd", "support@litware.example", "+44 20 7946 0555", "GBP"),
+    ("C-1021", "Pedro Alves", "pedro.alves@example.pt", "+351 912 555 021", "EUR"),
+    ("C-1022", "Fatima Zahra", "fatima.zahra@example.ma", "+212 661 555 022", "EUR"),
+    ("C-1023", "Tom Hughes", "tom.hughes@example.co.uk", None, "GBP"),
+    ("C-1024", "Marta Nowak", "marta.nowak@example.pl", "+48 501 555 024", "EUR"),
+]
 HISTORY_DAYS = 18  # before the two weeks: with them, the report's last 30 days
 HISTORY_PER_DAY = 4
 # The month's incident: for two days the billing batch ran twice, and the
@@ -807,11 +827,15 @@ class _History:
     def __init__(self, tx: Tx, rng: random.Random, start: datetime) -> None:
         self.tx, self.rng, self.start = tx, rng, start
         self.case_ids: list[int] = []
+        self.currency: dict[str, str] = {}
 
     def month(self) -> int:
         """Write it all; returns the number of cases."""
         rng, begin = self.rng, self.start - timedelta(days=HISTORY_DAYS)
         with times.frozen(begin - timedelta(hours=2)):
+            for crn, name, email, phone, currency in HISTORY_CUSTOMERS:
+                customers.add_customer(self.tx, crn=crn, name=name, email=email, phone=phone)
+                self.currency[crn] = currency
             for category, target in TARGETS.items():
                 report.set_target(self.tx, category, target, "maria")
         plans: list[tuple[datetime, bool]] = []
@@ -837,7 +861,7 @@ class _History:
         if incident:
             problem = next(p for p in PROBLEMS if p[0] == INCIDENT[0])
         subject, description, category, channel, priority = problem
-        crn, agent = rng.choice(CUSTOMERS)[0], rng.choice(AGENTS)
+        crn, agent = rng.choice(HISTORY_CUSTOMERS)[0], rng.choice(AGENTS)
         clock = _Clock(rng, opened)
         with clock.after(0, 0):
             view = cases.open_case(
@@ -958,7 +982,7 @@ class _History:
             with clock.after(1, 10):
                 feedback.add_remedy(
                     self.tx, agent=agent, case_id=case_id, kind=kind, note=note,
-                    amount=amount, currency=CURRENCIES[crn],
+                    amount=amount, currency=self.currency[crn],
                 )  # fmt: skip
 
     def _rating(self, clock: _Clock, agent: str, case_id: int, crn: str, path: str) -> None:
@@ -979,7 +1003,7 @@ class _History:
             with clock.after(5, 15):
                 feedback.add_remedy(
                     self.tx, agent=agent, case_id=case_id, kind=RemedyKind.CREDIT,
-                    amount="15.00", currency=CURRENCIES[crn],
+                    amount="15.00", currency=self.currency[crn],
                     note=f"Goodwill credit after a poor experience (CSAT {csat})",
                 )  # fmt: skip
 
