@@ -15,18 +15,27 @@ Dj = Callable[..., Any]
 def test_demo_fills_a_database_and_shows_the_board(desk: Desk, dj: Callable[..., Any]) -> None:
     result = desk("demo")
     assert result.exit_code == 0, result.output
-    assert "Demo database with 42 cases" in result.stdout
+    assert "Demo database with 123 cases" in result.stdout
     assert "Active cases:" in result.stdout
-    every = dj("case", "list", "--all")
-    assert len(every) == 42
-    statuses = {c["status"] for c in every}
+    every = dj("case", "list", "--all", "--limit", "0")
+    assert len(every) == 123
+    # The live two weeks (ids 1-42, the board's cases), then the closed
+    # history of the weeks before them.
+    live, history = every_by_id(every)[:42], every_by_id(every)[42:]
+    statuses = {c["status"] for c in live}
     assert {"new", "open", "escalated", "resolved", "closed"} <= statuses
+    assert {c["status"] for c in history} == {"closed"}
+    assert max(c["created_at"] for c in history) < min(c["created_at"] for c in live)
     assert len({c["customer_crn"] for c in every}) >= 5
     assert len({c["channel"] for c in every}) >= 4
     assert any(c["tier"] > 1 for c in every)
     again = desk("demo")
     assert "already filled" in again.stdout
-    assert len(dj("case", "list", "--all")) == 42
+    assert len(dj("case", "list", "--all", "--limit", "0")) == 123
+
+
+def every_by_id(cases: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return sorted(cases, key=lambda c: c["id"])
 
 
 @pytest.mark.sqlite_only
@@ -75,7 +84,7 @@ def test_demo_says_where_its_file_is_and_how_to_run_desk(
     result = desk("demo")
     demo_file = tmp_path / "xdg" / "desk" / "demo.db"
     bin_dir = os.path.relpath(Path(sys.executable).parent)
-    assert f"Demo database with 42 cases: {demo_file}" in result.stdout
+    assert f"Demo database with 123 cases: {demo_file}" in result.stdout
     assert f"Try: DESK_DB={demo_file} {bin_dir}/desk case list" in result.stdout
     assert f". {bin_dir}/activate" in result.stdout
 
@@ -147,7 +156,7 @@ def test_demo_is_the_same_every_time(desk: Desk, tmp_path: Path, monkeypatch: An
     for name in ("one.db", "two.db"):
         monkeypatch.setenv("DESK_DB", str(tmp_path / name))
         made = desk("demo")
-        assert made.exit_code == 0 and "Demo database with 42 cases" in made.stdout
+        assert made.exit_code == 0 and "Demo database with 123 cases" in made.stdout
         result = desk("export")
         assert result.exit_code == 0
         exports.append(result.stdout_bytes)

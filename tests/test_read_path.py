@@ -527,7 +527,7 @@ def test_the_kept_status_counts_follow_every_write(
 
     assert desk("demo").exit_code == 0
     kept, counted = kept_and_counted()
-    assert kept == counted and sum(counted.values()) == 42
+    assert kept == counted and sum(counted.values()) == 123
     export = desk("export")
     other = tmp_path / "other.db"
     (tmp_path / "desk.jsonl").write_bytes(export.stdout_bytes)

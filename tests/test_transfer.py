@@ -1013,7 +1013,7 @@ def test_the_demo_desk_round_trips(
     kinds = {r["type"] for r in lines_of(original)}
     assert kinds == {
         "calendar", "policy", "clock", "customer", "case", "event", "article", "revision", "use",
-        "search", "review",
+        "search", "review", "target",
     }  # fmt: skip
     dump = tmp_path / "demo.jsonl"
     dump.write_bytes(original)
@@ -1027,6 +1027,7 @@ def test_the_demo_desk_round_trips(
         ("feedback", "list", "--since", "60d"),
         ("review", "list", "--since", "60d"),
         ("customer", "show", "C-1002"),
+        ("report", "target", "list"),
     ):
         assert dj(*command, env=other) == dj(*command)
 

@@ -1,4 +1,6 @@
-"""A demo desk: a few dozen realistic cases over the last two weeks, a
+"""A demo desk: a few dozen realistic cases over the last two weeks, the
+closed history of the month before them (handled with the five A's, rated,
+reviewed: enough for every section of `desk report` and its myth checks), a
 knowledge base of a dozen articles used on some of them, a few customer
 messages, ratings (some unhappy) and remedies, and service levels: office
 calendars and a policy per priority, under which a few cases have breached,
@@ -21,7 +23,7 @@ from datetime import datetime, timedelta
 from deskcli import times
 from deskcli.domain import PILLARS, THREE_PS, ArticleStatus, Channel, Priority, RemedyKind
 from deskcli.reads.rows import to_time
-from deskcli.services import cases, customers, feedback, kb, reviews, sla_config
+from deskcli.services import assist, cases, customers, feedback, kb, report, reviews, sla_config
 from deskcli.services.bulk_close import close_cases
 from deskcli.tx import Tx
 
@@ -447,7 +449,11 @@ def seed_demo(tx: Tx, *, cases_wanted: int = 40, seed: int = 7) -> int:
         _one_case(tx, rng, when, extra, desk)
     extra.searches(start)
     qa_reviews(tx, random.Random(seed + 3))
-    return len(opened_at) + desk.arrivals()
+    arrived = desk.arrivals()
+    # The month before: closed history, after everything else so it shifts
+    # no id and reshuffles nothing of the two weeks above.
+    past = _History(tx, random.Random(seed + 4), start)
+    return len(opened_at) + arrived + past.month()
 
 
 # QA reviews (seed 000's six pillars): a handful of handled cases, reviewed by
@@ -751,3 +757,273 @@ def _one_case(tx: Tx, rng: random.Random, opened: datetime, extra: _Extras, desk
 
 def is_empty(tx: Tx) -> bool:
     return not tx.rows('SELECT id FROM "case" LIMIT 1', {})
+
+
+# -- the month before the two weeks: closed history ------------------------------
+
+# Handling time aimed at per category (`desk report target set`), set by the
+# team lead when the month began.
+TARGETS = {
+    "account": "10m", "app": "15m", "billing": "15m", "delivery": "10m",
+    "field": "20m", "network": "25m", "retention": "20m", "sales": "8m",
+}  # fmt: skip
+# The customers of the history (the live two weeks keep their eight):
+# crn, name, email, phone, the currency they pay in.
+HISTORY_CUSTOMERS = [
+    ("C-1009", "Sofia Rossi", "sofia.rossi@example.it", "+39 347 555 0101", "EUR"),
+    ("C-1010", "Adventure Works", "helpdesk@adventure-works.example", "+1 555 0142", "USD"),
+    ("C-1011", "Jonas Becker", "jonas.becker@example.de", None, "EUR"),
+    ("C-1012", "Priya Nair", "priya.nair@example.co.uk", "+44 161 496 0733", "GBP"),
+    ("C-1013", "Tailspin Toys", "accounts@tailspin.example", "+1 555 0177", "USD"),
+    ("C-1014", "Carmen Ruiz", "carmen.ruiz@example.es", "+34 622 555 019", "EUR"),
+    ("C-1015", "Yusuf Demir", None, "+90 532 555 0144", "EUR"),
+    ("C-1016", "Wide World Importers", "it@wideworld.example", "+1 555 0163", "USD"),
+    ("C-1017", "Hannah Müller", "hannah.mueller@example.de", "+49 30 5550 1234", "EUR"),
+    ("C-1018", "Kenji Sato", "kenji.sato@example.jp", None, "USD"),
+    ("C-1019", "Aoife Byrne", "aoife.byrne@example.ie", "+353 85 555 0190", "EUR"),
+    ("C-1020", "Litware Ltd", "support@litware.example", "+44 20 7946 0555", "GBP"),
+    ("C-1021", "Pedro Alves", "pedro.alves@example.pt", "+351 912 555 021", "EUR"),
+    ("C-1022", "Fatima Zahra", "fatima.zahra@example.ma", "+212 661 555 022", "EUR"),
+    ("C-1023", "Tom Hughes", "tom.hughes@example.co.uk", None, "GBP"),
+    ("C-1024", "Marta Nowak", "marta.nowak@example.pl", "+48 501 555 024", "EUR"),
+]
+HISTORY_DAYS = 18  # before the two weeks: with them, the report's last 30 days
+HISTORY_PER_DAY = 4
+# The month's incident: for two days the billing batch ran twice, and the
+# customers it charged twice called, chased, and rated the desk low (myth 1:
+# the dissatisfied share is a process's, not a few loud customers').
+INCIDENT = ("Charged twice for November", 9, 9)  # subject, days before the two weeks, cases
+INCIDENT_FIX = FIXES["Charged twice for November"][0]
+REOPENS = 3  # cases whose problem came back after the fix
+HISTORY_REVIEWS = 10
+# What the agent says or does at each of the five A's (the adjust step's text
+# is the decision; the analyze step's is the root cause).
+SAID = {
+    "acknowledge": "I can see what happened on your account, and I'm on it now.",
+    "apologize": "I'm sorry: this should not have happened, and it cost you time.",
+    "answer": "Here is what I'm doing: {resolution}.",
+}
+NO_APOLOGY = "A question about the plan; nothing went wrong"
+CHASE = "I tried that and it is still happening. Can someone call me?"
+CAME_BACK = "It has started again since yesterday."
+QUICK_ANSWER = "Done on my side: {resolution}. Let me know if anything else comes up."
+# CSAT by how the case went: solved at first contact, worked over several
+# contacts, one of the sore problems, or the incident.
+CSAT_BY_PATH = {
+    "first": [3, 4, 5, 5, 5, 5, 5, 4],
+    "worked": [2, 3, 4, 4, 4, 5, 5],
+    "sore": [1, 2, 3, 3, 4, 4],
+    "incident": [1, 1, 1, 2, 2, 3],
+}
+
+
+class _History:
+    """The closed cases of the weeks before the live two weeks, from their own
+    generator: simple questions answered in one reply, harder cases worked
+    through the five A's (handling time against the category's target),
+    some escalated, chased by the customer or reopened, then rated, given
+    remedies, closed, and a few reviewed."""
+
+    def __init__(self, tx: Tx, rng: random.Random, start: datetime) -> None:
+        self.tx, self.rng, self.start = tx, rng, start
+        self.case_ids: list[int] = []
+        self.currency: dict[str, str] = {}
+
+    def month(self) -> int:
+        """Write it all; returns the number of cases."""
+        rng, begin = self.rng, self.start - timedelta(days=HISTORY_DAYS)
+        with times.frozen(begin - timedelta(hours=2)):
+            for crn, name, email, phone, currency in HISTORY_CUSTOMERS:
+                customers.add_customer(self.tx, crn=crn, name=name, email=email, phone=phone)
+                self.currency[crn] = currency
+            for category, target in TARGETS.items():
+                report.set_target(self.tx, category, target, "maria")
+        plans: list[tuple[datetime, bool]] = []
+        for day in range(HISTORY_DAYS):
+            for _ in range(HISTORY_PER_DAY):
+                hours = 7 + rng.random() * 13  # calls and mail come in the day
+                plans.append((begin + timedelta(days=day, hours=hours), False))
+        subject, days_before, count = INCIDENT
+        incident_day = self.start - timedelta(days=days_before)
+        plans += [
+            (incident_day + timedelta(hours=8 + rng.random() * 30), True) for _ in range(count)
+        ]
+        plans.sort()
+        reopen = set(rng.sample(range(len(plans)), REOPENS))
+        for n, (opened, incident) in enumerate(plans):
+            self._case(opened, incident=incident, reopen=n in reopen)
+        self._reviews()
+        return len(plans)
+
+    def _case(self, opened: datetime, *, incident: bool, reopen: bool) -> None:
+        tx, rng = self.tx, self.rng
+        problem = rng.choice(PROBLEMS)
+        if incident:
+            problem = next(p for p in PROBLEMS if p[0] == INCIDENT[0])
+        subject, description, category, channel, priority = problem
+        crn, agent = rng.choice(HISTORY_CUSTOMERS)[0], rng.choice(AGENTS)
+        clock = _Clock(rng, opened)
+        with clock.after(0, 0):
+            view = cases.open_case(
+                tx, agent=agent, customer_crn=crn, subject=subject, description=description,
+                channel=channel, priority=priority, category=category,
+            )  # fmt: skip
+        case_id = view.case.id
+        assert case_id is not None
+        self.case_ids.append(case_id)
+        fixes = [f for f in FIXES[subject] if f[1] is not None] or FIXES[subject]
+        resolution, root_cause = INCIDENT_FIX if incident else rng.choice(fixes)
+        # Questions and the easy fixes are answered in one reply; the rest
+        # are worked through the five A's, which a chasing customer, an
+        # escalation or a reopen make longer.
+        simple = not incident and (root_cause is None or rng.random() < 0.4)
+        chased = incident or (not simple and rng.random() < 0.3)
+        escalated = not simple and not incident and rng.random() < 0.25
+        if simple:
+            with clock.after(5, 120):
+                cases.take(tx, agent=agent, case_id=case_id)
+            with clock.after(2, 40):
+                cases.add_reply(
+                    tx, agent=agent, case_id=case_id,
+                    text=QUICK_ANSWER.format(resolution=resolution[0].lower() + resolution[1:]),
+                )  # fmt: skip
+        else:
+            agent = self._five_as(clock, agent, case_id, category, resolution, root_cause,
+                                  chased=chased, escalated=escalated)  # fmt: skip
+        self._remedies(clock, agent, case_id, crn, resolution)
+        with clock.after(1, 30 if simple else 600):
+            cases.resolve(
+                tx, agent=agent, case_id=case_id, resolution=resolution, root_cause=root_cause
+            )
+        if reopen:
+            with clock.after(20 * 60, 50 * 60):
+                feedback.add_inbound(
+                    tx, agent=agent, case_id=case_id, text=CAME_BACK, channel=Channel.PHONE
+                )
+            with clock.after(5, 60):
+                cases.reopen(tx, agent=agent, case_id=case_id, reason=CAME_BACK)
+            with clock.after(10, 90):
+                cases.add_reply(tx, agent=agent, case_id=case_id, text=ANSWERS["open"])
+            with clock.after(120, 1440):
+                cases.resolve(
+                    tx, agent=agent, case_id=case_id, resolution=resolution, root_cause=root_cause
+                )
+        path = "sore" if subject in SORE_SUBJECTS else "first" if simple else "worked"
+        if reopen or escalated:
+            path = "sore" if path == "sore" else "worked"
+        if incident:
+            path = "incident"
+        self._rating(clock, agent, case_id, crn, path)
+        with clock.after(24 * 60, 72 * 60):
+            close_cases(tx, agent=agent, ids=[case_id])
+
+    def _spend(self, clock: _Clock, seconds: int) -> AbstractContextManager[None]:
+        """A step that took `seconds`, ending now on the case's clock."""
+        latest = times.now() - timedelta(minutes=1)
+        clock.at = min(clock.at + timedelta(seconds=seconds + self.rng.randint(5, 60)), latest)
+        return times.frozen(clock.at)
+
+    def _five_as(
+        self, clock: _Clock, agent: str, case_id: int, category: str, resolution: str,
+        root_cause: str | None, *, chased: bool, escalated: bool,
+    ) -> str:  # fmt: skip
+        """The five A's with the seconds each took (a few cases take far
+        longer than the rest: the long tail); returns who resolves the case."""
+        tx, rng = self.tx, self.rng
+        target = times.parse_duration(TARGETS[category]).total_seconds()
+        tail = rng.lognormvariate(0, 0.6)  # this case's difficulty
+        spent = {
+            "acknowledge": rng.randint(20, 90),
+            "apologize": rng.randint(15, 60),
+            "answer": round(target * 0.3 * tail),
+            "analyze": round(target * 0.4 * tail),
+            "adjust": rng.randint(30, 180),
+        }
+        with clock.after(3, 60):
+            pass  # the call is picked up
+        answer = SAID["answer"].format(resolution=resolution[0].lower() + resolution[1:])
+        texts = {**SAID, "answer": answer, "analyze": root_cause or "no fault found"}
+        for step in ("acknowledge", "apologize", "answer", "analyze"):
+            with self._spend(clock, spent[step]):
+                if step == "apologize" and category == "sales":
+                    assist.record_step(tx, agent=agent, case_id=case_id, step=step,
+                                       skip_reason=NO_APOLOGY, seconds=spent[step])  # fmt: skip
+                else:
+                    assist.record_step(tx, agent=agent, case_id=case_id, step=step,
+                                       text=texts[step], seconds=spent[step])  # fmt: skip
+            if step == "answer" and chased:
+                with clock.after(60, 1200):
+                    feedback.add_inbound(
+                        tx, agent=agent, case_id=case_id, text=CHASE, channel=Channel.PHONE
+                    )
+                with clock.after(20, 180):
+                    cases.add_reply(tx, agent=agent, case_id=case_id, text=ANSWERS["open"])
+        team = TEAMS.get(category, "tier2")
+        decision = f"Escalate to {team}" if escalated else f"Resolve: {resolution}"
+        with self._spend(clock, spent["adjust"]):
+            assist.record_step(tx, agent=agent, case_id=case_id, step="adjust", text=decision,
+                               seconds=spent["adjust"])  # fmt: skip
+        if not escalated:
+            return agent
+        with clock.after(1, 5):
+            cases.escalate(
+                tx, agent=agent, case_id=case_id, team=team,
+                reason="Needs access to systems the front line does not have",
+            )  # fmt: skip
+        agent = rng.choice([a for a in AGENTS if a != agent])
+        with clock.after(30, 480):
+            cases.take(tx, agent=agent, case_id=case_id)
+        with clock.after(10, 240):
+            cases.add_reply(tx, agent=agent, case_id=case_id, text=ANSWERS["open"])
+        return agent
+
+    def _remedies(self, clock: _Clock, agent: str, case_id: int, crn: str, fix: str) -> None:
+        for kind, amount, note in REMEDIES.get(fix, []):
+            with clock.after(1, 10):
+                feedback.add_remedy(
+                    self.tx, agent=agent, case_id=case_id, kind=kind, note=note,
+                    amount=amount, currency=self.currency[crn],
+                )  # fmt: skip
+
+    def _rating(self, clock: _Clock, agent: str, case_id: int, crn: str, path: str) -> None:
+        """The follow-up call a day or two later (most customers answer; most
+        of those give an NPS too); an unhappy one also gets a goodwill credit."""
+        rng = self.rng
+        if rng.random() >= 0.8:
+            return
+        csat = rng.choice(CSAT_BY_PATH[path])
+        low, high = {1: (0, 3), 2: (2, 6), 3: (5, 7), 4: (7, 9), 5: (9, 10)}[csat]
+        nps = rng.randint(low, high) if rng.random() < 0.85 else None
+        comment = rng.choice(COMMENTS[csat]) or None
+        with clock.after(20 * 60, 48 * 60):
+            feedback.rate(
+                self.tx, agent=agent, case_id=case_id, csat=csat, nps=nps, comment=comment
+            )
+        if csat <= 2:
+            with clock.after(5, 15):
+                feedback.add_remedy(
+                    self.tx, agent=agent, case_id=case_id, kind=RemedyKind.CREDIT,
+                    amount="15.00", currency=self.currency[crn],
+                    note=f"Goodwill credit after a poor experience (CSAT {csat})",
+                )  # fmt: skip
+
+    def _reviews(self) -> None:
+        """QA reviews of some of these cases by a colleague of whoever
+        resolved them, an hour or a few after the case's last event."""
+        tx, rng = self.tx, self.rng
+        latest = times.now() - timedelta(minutes=1)
+        last = {int(i): to_time(at) for i, at in tx.rows(_HANDLED, {})}
+        chosen = sorted(rng.sample(self.case_ids, min(HISTORY_REVIEWS, len(self.case_ids))))
+        for n, case_id in enumerate(chosen):
+            resolver = reviews.resolver(tx, case_id, None)
+            reviewer = rng.choice([a for a in AGENTS if a != resolver])
+            scores: dict[str, str | int | None] = {p: rng.randint(5, 10) for p in PILLARS}
+            if n == 3:
+                scores["integrity"] = 4  # a promise not kept: flagged, scores 0
+            scores.update({p: rng.randint(5, 10) for p in THREE_PS})
+            ended = last.get(case_id) or latest
+            with times.frozen(min(ended + timedelta(minutes=rng.randint(60, 240)), latest)):
+                reviews.review_case(
+                    tx, agent=reviewer, case_id=case_id, scores=scores,
+                    comment=REVIEW_COMMENTS[(n + 1) % len(REVIEW_COMMENTS)] or None,
+                )  # fmt: skip
