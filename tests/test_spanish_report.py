@@ -128,3 +128,53 @@ def test_refusals_are_spanish(desk: Desk, args: list[str], said: str) -> None:
     assert result.exit_code == 2, result.output
     assert said in result.stderr, result.stderr
     assert english_words(result.stderr, {"mood", "joy"}) == [], result.stderr
+
+
+def test_init_doctor_backup_export_import_are_spanish(
+    desk: Desk, thirty: None, tmp_path: Any
+) -> None:
+    allowed = {str(tmp_path), "ext4", "tmpfs", "xfs", "btrfs", "overlay", "wal", "0o600"}
+    export = tmp_path / "desk.jsonl"
+    said = spanish(desk, "export", "--out", str(export))
+    assert (
+        said.startswith("Exportado a ") and "30 casos" in said and "1 revisión de calidad" in said
+    )
+    assert english_words(said, allowed) == [], said
+    other = tmp_path / "other.db"
+    created = desk("--lang", "es", "--db", str(other), "init")
+    assert created.stdout.startswith("Base de datos creada: ")
+    imported = desk("--lang", "es", "--db", str(other), "import", str(export))
+    assert imported.exit_code == 0, imported.stderr
+    assert imported.stdout.startswith("Importado: 1 cliente, 30 casos, ")
+    assert english_words(imported.stdout, allowed) == [], imported.stdout
+    again = desk("--lang", "es", "--db", str(other), "import", str(export))
+    assert " ya estaban." in again.stdout and english_words(again.stdout, allowed) == []
+    doctor = desk("--lang", "es", "--db", str(other), "doctor")
+    assert doctor.exit_code == 0 and "Modo de registro" in doctor.stdout
+    assert "Todo en orden." in doctor.stdout
+    assert english_words(doctor.stdout, allowed) == [], doctor.stdout
+    copy = desk("--lang", "es", "--db", str(other), "backup", str(tmp_path / "copy.db"))
+    assert copy.exit_code == 0 and copy.stdout.startswith("Copia de ")
+    refused = desk("--lang", "es", "--db", str(other), "backup", str(tmp_path / "copy.db"))
+    assert refused.exit_code == 4
+    assert "ya existe" in refused.stderr and "use --force para sustituirlo" in refused.stderr
+    assert english_words(refused.stderr, allowed) == [], refused.stderr
+    # The same commands' JSON stays English.
+    shown = json.loads(desk("--lang", "es", "--db", str(other), "doctor", "--json").stdout)
+    assert shown["integrity"] == "ok" and shown["warnings"] == []
+
+
+@pytest.mark.sqlite_only
+def test_a_doctor_warning_is_spanish_and_english_in_json(desk: Desk, db_path: Any) -> None:
+    desk("init")
+    db_path.chmod(0o666)
+    shown = desk("--lang", "es", "doctor")
+    assert (
+        "desk: aviso: " in shown.stderr and "lo puede modificar cualquier usuario" in shown.stderr
+    )
+    assert english_words(shown.stderr, {str(db_path)}) == [], shown.stderr
+    data = json.loads(desk("--lang", "es", "doctor", "--json").stdout)
+    assert data["warnings"][0].endswith(
+        "is writable by every user on this machine; chmod 600 it (or 660 for a team group: "
+        "desk init --shared)"
+    )

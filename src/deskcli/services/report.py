@@ -19,9 +19,10 @@ from typing import Any
 from deskcli import limits, times
 from deskcli.errors import InvalidValue
 from deskcli.folding import name_key
-from deskcli.lang import N_, _
+from deskcli.lang import N_
 from deskcli.reads import report_queries as q
 from deskcli.reads.source import Source
+from deskcli.said import Said
 
 # The one text of each KPI's definition: `desk report --explain KPI` shows it
 # and the README publishes it.  The order is the report's.
@@ -479,24 +480,6 @@ def _qa(run: _Query) -> dict[str, Any]:
 
 def _percent(share: float | None) -> str:
     return "-" if share is None else f"{share * 100:.0f}%"
-
-
-class Said(str):
-    """A sentence for JSON in English that keeps its template and values, so
-    a person reads it in their language (`shown()`); values that are Said
-    themselves are translated too.  JSON sees a plain string."""
-
-    template: str
-    params: dict[str, Any]
-
-    def __new__(cls, template: str, **params: Any) -> Said:
-        said = super().__new__(cls, template.format(**params) if params else template)
-        said.template, said.params = template, params
-        return said
-
-    def shown(self) -> str:
-        values = {k: v.shown() if isinstance(v, Said) else v for k, v in self.params.items()}
-        return _(self.template).format(**values) if values else _(self.template)
 
 
 def _said(
