@@ -130,6 +130,7 @@ def test_refusals_are_spanish(desk: Desk, args: list[str], said: str) -> None:
     assert english_words(result.stderr, {"mood", "joy"}) == [], result.stderr
 
 
+@pytest.mark.sqlite_only  # a second desk file, and desk backup copies SQLite files
 def test_init_doctor_backup_export_import_are_spanish(
     desk: Desk, thirty: None, tmp_path: Any
 ) -> None:
