@@ -8,6 +8,7 @@ import typer
 
 from deskcli.cli._context import state
 from deskcli.cli._options import JsonOpt
+from deskcli.lang import N_, _
 
 
 def init(
@@ -34,8 +35,11 @@ def init(
         record = InitRecord(database=where, schema=store.SCHEMA_HEAD, created=db.created)
         render.emit_json(record)
     else:
-        verb = "Created" if db.created else "Using"
-        render.say(f"{verb} database {where} (schema {store.SCHEMA_HEAD}).")
+        if db.created:
+            said = _("Created database {where} (schema {schema}).")
+        else:
+            said = _("Using database {where} (schema {schema}).")
+        render.say(said.format(where=where, schema=store.SCHEMA_HEAD))
 
 
 def demo(
@@ -64,19 +68,27 @@ def demo(
                 path.with_name(path.name + suffix).unlink(missing_ok=True)
         st.db_path = str(path)
     elif fresh:
-        raise Conflict("--fresh only applies to the default demo file; remove your file yourself")
+        raise Conflict(
+            N_("--fresh only applies to the default demo file; remove your file yourself")
+        )
+    where = st.db_path or st.db_url
     with st.writing() as tx:
         created = demo_data.seed_demo(tx) if demo_data.is_empty(tx) else 0
     if created:
-        render.say(f"Demo database with {created} cases: {st.db_path or st.db_url}")
+        said = _("Demo database with {count} cases: {where}").format(count=created, where=where)
     else:
-        render.say(f"Demo database (already filled): {st.db_path or st.db_url}")
+        said = _("Demo database (already filled): {where}").format(where=where)
+    render.say(said)
     # Quoted for the shell: the path may hold spaces, '#', '?' or '%'.
     try_db = f"DESK_DB={shlex.quote(st.db_path)} " if st.db_path else ""
     program, activate = _how_to_run_desk()
-    render.say(f"Try: {try_db}{shlex.quote(program)} case list")
+    render.say(_("Try: {command}").format(command=f"{try_db}{shlex.quote(program)} case list"))
     if activate is not None:
-        render.say(f"(or `. {shlex.quote(activate)}` to put desk on your PATH)")
+        render.say(
+            _("(or `{command}` to put desk on your PATH)").format(
+                command=f". {shlex.quote(activate)}"
+            )
+        )
     board(ctx)
 
 
@@ -112,7 +124,13 @@ def doctor(ctx: typer.Context, as_json: JsonOpt = False) -> None:
     else:
         render.doctor(report)
     if report.problems:
-        raise StorageError(report.problems[0], hint="restore from a backup (desk backup)")
+        problem = report.problems[0]
+        template = getattr(problem, "template", problem)
+        raise StorageError(
+            template,
+            params=getattr(problem, "params", None),
+            hint=N_("restore from a backup (desk backup)"),
+        )
 
 
 def backup(
@@ -137,4 +155,8 @@ def backup(
     if as_json:
         render.emit_json(BackupRecord(database=str(db.path), backup=destination, size_bytes=size))
     else:
-        render.say(f"Backed up {db.path} to {destination} ({size:,} bytes).")
+        render.say(
+            _("Backed up {database} to {file} ({size} bytes).").format(
+                database=db.path, file=destination, size=f"{size:,}"
+            )
+        )

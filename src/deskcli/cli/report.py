@@ -11,6 +11,7 @@ from deskcli.cli import _complete
 from deskcli.cli._context import state
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import JsonOpt, value_option
+from deskcli.lang import N_, _
 
 
 class ReportGroup(LazyGroup):
@@ -72,7 +73,7 @@ def report(
     period = service.period_of(since, start, end)
     if explain is not None:
         if by is not None or csv_dir is not None or html_file is not None:
-            raise InvalidValue("--explain shows one KPI: leave out --by, --csv and --html")
+            raise InvalidValue(N_("--explain shows one KPI: leave out --by, --csv and --html"))
         kpi = service.check_kpi(explain)
         found = state(ctx).read(lambda source: service.explain(source, period, kpi))
         if as_json:
@@ -95,7 +96,9 @@ def report(
 
         written = write_csv(data, Path(csv_dir))
         if not as_json:
-            render.note(f"wrote {len(written)} CSV files into {csv_dir}")
+            render.note(
+                _("wrote {count} CSV files into {dir}").format(count=len(written), dir=csv_dir)
+            )
     if html_file is not None:
         from pathlib import Path
 
@@ -105,7 +108,7 @@ def report(
         with replacing([Path(html_file)]) as (stream,):
             stream.write(page(data).encode())
         if not as_json:
-            render.note(f"wrote the report's page to {html_file}")
+            render.note(_("wrote the report's page to {file}").format(file=html_file))
     if as_json:
         render.emit_json(data)
     else:
@@ -155,7 +158,9 @@ def target_set(
         render.emit_json(target)
     else:
         render.say(
-            f"handling target of {target['category']}: {duration(target['handling_seconds'])}"
+            _("handling target of {category}: {duration}").format(
+                category=target["category"], duration=duration(target["handling_seconds"])
+            )
         )
 
 

@@ -18,6 +18,7 @@ import typer
 from deskcli.cli._context import require_stdin, state
 from deskcli.cli._options import JsonOpt
 from deskcli.errors import InvalidValue, StorageError
+from deskcli.lang import N_, _
 
 
 class ExportFormat(StrEnum):
@@ -76,11 +77,11 @@ def export(
     to_stdout = out is None or out == "-"
     if fmt is ExportFormat.CSV and to_stdout:
         raise InvalidValue(
-            "--format csv needs --out DIR",
-            hint="it writes customers.csv, cases.csv and events.csv into DIR",
+            N_("--format csv needs --out DIR"),
+            hint=N_("it writes customers.csv, cases.csv and events.csv into DIR"),
         )
     if as_json and to_stdout:
-        raise InvalidValue("--json needs --out: stdout carries the export itself")
+        raise InvalidValue(N_("--json needs --out: stdout carries the export itself"))
     st = state(ctx)
     with st.store_reading() as session:
         if to_stdout:
@@ -95,38 +96,39 @@ def export(
     if as_json:
         render.emit_json({"format": str(fmt), "out": out} | vars(counts))
     else:
-        render.say(f"Exported {_counted(vars(counts))} to {out}.")
+        render.say(_("Exported {counts} to {out}.").format(counts=_counted(vars(counts)), out=out))
 
 
 # What an export or import counts, as words: customers, cases and events
 # always; clocks, the knowledge base's records and the service-level
 # settings when there are any.
 _COUNTED = (
-    ("customers", "customer", True),
-    ("cases", "case", True),
-    ("events", "event", True),
-    ("articles", "article", False),
-    ("revisions", "revision", False),
-    ("uses", "use", False),
-    ("searches", "search", False),
-    ("calendars", "calendar", False),
-    ("policies", "policy", False),
-    ("clocks", "clock", False),
-    ("reviews", "review", False),
-    ("targets", "target", False),
+    ("customers", N_("{count} customer"), N_("{count} customers"), True),
+    ("cases", N_("{count} case"), N_("{count} cases"), True),
+    ("events", N_("{count} event"), N_("{count} events"), True),
+    ("articles", N_("{count} article"), N_("{count} articles"), False),
+    ("revisions", N_("{count} revision"), N_("{count} revisions"), False),
+    ("uses", N_("{count} use"), N_("{count} uses"), False),
+    ("searches", N_("{count} search"), N_("{count} searches"), False),
+    ("calendars", N_("{count} calendar"), N_("{count} calendars"), False),
+    ("policies", N_("{count} policy"), N_("{count} policies"), False),
+    ("clocks", N_("{count} clock"), N_("{count} clocks"), False),
+    ("reviews", N_("{count} review"), N_("{count} reviews"), False),
+    ("targets", N_("{count} target"), N_("{count} targets"), False),
 )
+
+
+def _count(n: int, one: str, many: str) -> str:
+    """'1 case', '3 cases': Spanish, like English, uses the singular for 1
+    only, so two catalog messages do what ngettext would."""
+    return _(one if n == 1 else many).format(count=n)
 
 
 def _counted(counts: dict[str, int]) -> str:
     """'3 customers, 3 cases and 14 events' (with '2 articles, ...' when any)."""
-    from deskcli import render
-
-    parts = [
-        render.plural(counts[key], one, key)
-        for key, one, always in _COUNTED
-        if always or counts[key]
-    ]
-    return ", ".join(parts[:-1]) + " and " + parts[-1]
+    parts = [_count(counts[key], one, many) for key, one, many, always in _COUNTED
+             if always or counts[key]]  # fmt: skip
+    return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
 
 
 def _to_stdout(export: Callable[[Callable[[bytes], object]], object]) -> None:
@@ -141,7 +143,10 @@ def _to_stdout(export: Callable[[Callable[[bytes], object]], object]) -> None:
         raise  # the reader went away: handled (quietly) by the command line
     except OSError as exc:
         _silence_stdout()
-        raise StorageError(f"cannot write the export to stdout: {exc.strerror or exc}") from None
+        raise StorageError(
+            N_("cannot write the export to stdout: {reason}"),
+            params={"reason": exc.strerror or exc},
+        ) from None
 
 
 def _silence_stdout() -> None:
@@ -220,26 +225,43 @@ def import_(
     if file == "-":
         require_stdin("desk import -")
     if file == "-" and sys.stdin.isatty():
-        raise InvalidValue("desk import - reads an export from stdin", hint="desk import - < FILE")
+        raise InvalidValue(
+            N_("desk import - reads an export from stdin"), hint=N_("desk import - < FILE")
+        )
     stdin = getattr(sys.stdin, "buffer", None) or (line.encode() for line in sys.stdin)
     with importer.open_source(file, stdin) as (lines, total):
-        with state(ctx).store_writing() as session, render.progress(total, "Importing") as tick:
+        with state(ctx).store_writing() as session, render.progress(total, _("Importing")) as tick:
             summary = importer.import_jsonl(
                 session,
                 lines,
                 skip_invalid=skip_invalid,
-                report=lambda number, message: render.note(f"line {number}: {message}"),
+                report=lambda number, message: render.note(
+                    _("line {number}: {message}").format(number=number, message=_shown(message))
+                ),
                 progress=tick,
                 total=total,
             )
     if as_json:
         render.emit_json(summary.record())
     else:
-        invalid = render.plural(summary.invalid, "invalid line", "invalid lines")
-        skipped = f"; {invalid} skipped" if summary.invalid else ""
+        invalid = _count(summary.invalid, N_("{count} invalid line"), N_("{count} invalid lines"))
+        skipped = _("; {invalid} skipped").format(invalid=invalid) if summary.invalid else ""
         render.say(
-            f"Imported {_counted(summary.record())}; {summary.skipped} already present{skipped}."
+            _("Imported {counts}; {skipped} already present{invalid}.").format(
+                counts=_counted(summary.record()), skipped=summary.skipped, invalid=skipped
+            )
         )
         if summary.replayed:
-            cases = render.plural(summary.replayed, "case", "cases")
-            render.say(f"{cases} from an export without clocks got them from their events.")
+            cases = _count(summary.replayed, N_("{count} case"), N_("{count} cases"))
+            render.say(
+                _("{cases} from an export without clocks got them from their events.").format(
+                    cases=cases
+                )
+            )
+
+
+def _shown(message: str) -> str:
+    """A bad line's message in the reader's language when the importer built
+    it as a deskcli.said.Said."""
+    shown = getattr(message, "shown", None)
+    return shown() if callable(shown) else message

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from deskcli.domain import shown_status
+from deskcli.lang import _
 from deskcli.render.console import err, fields, out, say, user
 
 if TYPE_CHECKING:
@@ -15,23 +17,34 @@ if TYPE_CHECKING:
 def doctor(report: Report) -> None:
     """`desk doctor`: one line per fact, then warnings and problems."""
 
-    size = f"{report.size_bytes:,} bytes" if report.size_bytes is not None else "-"
+    size = "-"
+    if report.size_bytes is not None:
+        size = _("{size} bytes").format(size=f"{report.size_bytes:,}")
     schema = report.schema or "-"
     if report.schema != report.program_schema:
-        schema += f" (this program: {report.program_schema})"
-    counts = ", ".join(f"{status} {n}" for status, n in report.counts.items()) or "no cases"
+        schema += _(" (this program: {schema})").format(schema=report.program_schema)
+    counts = ", ".join(f"{shown_status(status)} {n}" for status, n in report.counts.items())
+    integrity = report.integrity or "-"
     rows: list[tuple[str, Text | str]] = [
-        ("Database", user(report.database)),
-        ("Size", size),
-        ("Schema", schema),
-        ("Journal mode", report.journal_mode or "-"),
-        ("Integrity", report.integrity or "-"),
-        ("Filesystem", report.filesystem or "-"),
-        ("Permissions", report.mode or "-"),
-        ("Cases", counts),
+        (_("Database"), user(report.database)),
+        (_("Size"), size),
+        (_("Schema"), schema),
+        (_("Journal mode"), report.journal_mode or "-"),
+        (_("Integrity"), _(integrity) if integrity == "ok" else integrity),
+        (_("Filesystem"), report.filesystem or "-"),
+        (_("Permissions"), report.mode or "-"),
+        (_("Cases"), counts or _("no cases")),
     ]
     out().print(fields(rows))
     for warning in report.warnings:
-        err().print(user(f"desk: warning: {warning}"), soft_wrap=True)
+        text = _("desk: warning: {warning}").format(warning=_shown(warning))
+        err().print(user(text), soft_wrap=True)
     if not report.problems and not report.warnings:
-        say("All good.")
+        say(_("All good."))
+
+
+def _shown(said: str) -> str:
+    """A warning in the reader's language (services.maintenance builds each
+    as a deskcli.said.Said; JSON keeps the English)."""
+    shown = getattr(said, "shown", None)
+    return shown() if callable(shown) else said

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from deskcli import times
+from deskcli.lang import N_, _
 from deskcli.render.console import out
 from deskcli.sanitize import one_line
 
@@ -41,18 +42,30 @@ def _dur(seconds: float | None) -> str:
     return "-" if seconds is None else times.duration(int(round(seconds)))
 
 
-def _name(value: Any, empty: str = "(none)") -> str:
-    return empty if value is None else one_line(value)
+def _name(value: Any, empty: str = N_("(none)")) -> str:
+    return _(empty) if value is None else one_line(value)
 
 
 def _heading(text: str) -> Line:
-    return ("bold", text)
+    return ("bold", _(text))
+
+
+def _line(template: str, **params: Any) -> Line:
+    """A plain line: `template` in the reader's language, then its figures."""
+    return ("", _(template).format(**params))
+
+
+def said(value: Any) -> str:
+    """A sentence the service built (a myth's verdict): in the reader's
+    language when it carries its template (services.report.Said), else as is."""
+    shown = getattr(value, "shown", None)
+    return one_line(shown() if callable(shown) else value)
 
 
 def _bars(rows: Sequence[tuple[str, float, str]]) -> list[Line]:
     """One line a row: name, bar, figure; names padded to the longest."""
     if not rows:
-        return [("dim", "  none")]
+        return [("dim", "  " + _("none"))]
     width = max(len(name) for name, _v, _t in rows)
     top = max(value for _n, value, _t in rows)
     return [
@@ -61,72 +74,133 @@ def _bars(rows: Sequence[tuple[str, float, str]]) -> list[Line]:
     ]
 
 
+CHANNEL_WORDS = {
+    "phone": N_("phone"),
+    "email": N_("email"),
+    "chat": N_("chat"),
+    "social": N_("social"),
+    "in_person": N_("in person"),
+    "web": N_("web"),
+}
+REMEDY_WORDS = {
+    "credit": N_("credit"),
+    "refund": N_("refund"),
+    "replacement": N_("replacement"),
+    "discount": N_("discount"),
+    "other": N_("other"),
+}
+GROUP_WORDS = {
+    "agent": N_("agent"),
+    "team": N_("team"),
+    "category": N_("category"),
+    "channel": N_("channel"),
+    "priority": N_("priority"),
+}
+CLOCK_WORDS = {
+    "first_response": N_("first response"),
+    "next_reply": N_("next reply"),
+    "resolution": N_("resolution"),
+}
+
+
 def kpi_lines(kpis: dict[str, Any]) -> list[Line]:
     v, fr, rt, fcr = kpis["volume"], kpis["first_response"], kpis["resolution_time"], kpis["fcr"]
-    lines: list[Line] = [_heading("Volume")]
+    lines: list[Line] = [_heading(N_("Volume"))]
     days = v["by_day"]
     lines.append(
-        (
-            "",
-            f"  opened {v['opened']}  resolved {v['resolved']}  closed {v['closed']}  "
-            f"reopened {v['reopened']}",
+        _line(
+            N_("  opened {opened}  resolved {resolved}  closed {closed}  reopened {reopened}"),
+            opened=v["opened"],
+            resolved=v["resolved"],
+            closed=v["closed"],
+            reopened=v["reopened"],
         )
     )
     if days:
         lines.append(
-            (
-                "",
-                f"  per day {days[0]['date']} {sparkline([d['opened'] for d in days])} "
-                f"{days[-1]['date']} (opened)",
+            _line(
+                N_("  per day {first} {chart} {last} (opened)"),
+                first=days[0]["date"],
+                chart=sparkline([d["opened"] for d in days]),
+                last=days[-1]["date"],
             )
         )
     b = v["backlog"]
     lines.append(
-        (
-            "",
-            f"  backlog now: < 1 d {b['lt_1d']}, 1-3 d {b['1_3d']}, 3-7 d {b['3_7d']}, "
-            f"> 7 d {b['gt_7d']}",
+        _line(
+            N_("  backlog now: < 1 d {lt_1d}, 1-3 d {d1_3}, 3-7 d {d3_7}, > 7 d {gt_7d}"),
+            lt_1d=b["lt_1d"],
+            d1_3=b["1_3d"],
+            d3_7=b["3_7d"],
+            gt_7d=b["gt_7d"],
         )
     )
-    lines += _bars([(_name(ch), n, str(n)) for ch, n in v["by_channel"].items()])
-    lines.append(_heading("Times"))
-    for label, timing in (("first response", fr), ("resolution", rt)):
+    lines += _bars(
+        [
+            (_(CHANNEL_WORDS[ch]) if ch in CHANNEL_WORDS else _name(ch), n, str(n))
+            for ch, n in v["by_channel"].items()
+        ]
+    )
+    lines.append(_heading(N_("Times")))
+    for label, timing in ((N_("first response"), fr), (N_("resolution"), rt)):
         lines.append(
-            (
-                "",
-                f"  {label}: {timing['count']} cases, median {_dur(timing['median_seconds'])}, "
-                f"p90 {_dur(timing['p90_seconds'])}; business time median "
-                f"{_dur(timing['business_median_seconds'])}, p90 "
-                f"{_dur(timing['business_p90_seconds'])}",
+            _line(
+                N_(
+                    "  {label}: {count} cases, median {median}, p90 {p90}; business time "
+                    "median {business_median}, p90 {business_p90}"
+                ),
+                label=_(label),
+                count=timing["count"],
+                median=_dur(timing["median_seconds"]),
+                p90=_dur(timing["p90_seconds"]),
+                business_median=_dur(timing["business_median_seconds"]),
+                business_p90=_dur(timing["business_p90_seconds"]),
             )
         )
-    lines.append(_heading("Service levels"))
+    lines.append(_heading(N_("Service levels")))
     for clock, s in kpis["sla"].items():
         lines.append(
-            (
-                "",
-                f"  {clock.replace('_', ' ')}: met {s['met']}, breached {s['breached']}, "
-                f"running {s['running']}, attainment {_pct(s['attainment'])}",
+            _line(
+                N_(
+                    "  {clock}: met {met}, breached {breached}, running {running}, attainment "
+                    "{attainment}"
+                ),  # fmt: skip
+                clock=_(CLOCK_WORDS.get(clock, clock.replace("_", " "))),
+                met=s["met"],
+                breached=s["breached"],
+                running=s["running"],
+                attainment=_pct(s["attainment"]),
             )
         )
-    lines.append(_heading("Outcomes"))
+    lines.append(_heading(N_("Outcomes")))
     er, rr = kpis["escalation_rate"], kpis["reopen_rate"]
     lines.append(
-        (
-            "",
-            f"  first-contact resolution {_pct(fcr['share'])} "
-            f"({fcr['first_contact']} of {fcr['resolved']} resolved)",
+        _line(
+            N_("  first-contact resolution {share} ({first_contact} of {resolved} resolved)"),
+            share=_pct(fcr["share"]),
+            first_contact=fcr["first_contact"],
+            resolved=fcr["resolved"],
         )
     )
-    lines.append(("", f"  reopen rate {_pct(rr['share'])} ({rr['reopened']} of {rr['resolved']})"))
+    lines.append(
+        _line(
+            N_("  reopen rate {share} ({reopened} of {resolved})"),
+            share=_pct(rr["share"]),
+            reopened=rr["reopened"],
+            resolved=rr["resolved"],
+        )
+    )
     teams = ", ".join(f"{one_line(team)} {n}" for team, n in er["by_team"].items())
     lines.append(
-        (
-            "",
-            f"  escalation rate {_pct(er['share'])} ({er['escalated']} of "
-            f"{er['opened']} opened){': ' + teams if teams else ''}",
+        _line(
+            N_("  escalation rate {share} ({escalated} of {opened} opened)"),
+            share=_pct(er["share"]),
+            escalated=er["escalated"],
+            opened=er["opened"],
         )
     )
+    if teams:
+        lines[-1] = ("", f"{lines[-1][1]}: {teams}")
     lines += _satisfaction(kpis)
     lines += _handling(kpis["handling"])
     lines += _remedies_and_qa(kpis)
@@ -135,83 +209,109 @@ def kpi_lines(kpis: dict[str, Any]) -> list[Line]:
 
 def _satisfaction(kpis: dict[str, Any]) -> list[Line]:
     c, n = kpis["csat"], kpis["nps"]
-    lines: list[Line] = [_heading("Satisfaction")]
+    lines: list[Line] = [_heading(N_("Satisfaction"))]
     lines.append(
-        (
-            "",
-            f"  CSAT {c['count']} ratings, average {c['average'] or '-'}, top box "
-            f"{_pct(c['top_box_share'])}, dissatisfied {_pct(c['dissatisfied_share'])}, "
-            f"response rate {_pct(c['response_rate'])}",
+        _line(
+            N_(
+                "  CSAT {count} ratings, average {average}, top box {top_box}, dissatisfied "
+                "{dissatisfied}, response rate {response_rate}"
+            ),
+            count=c["count"],
+            average=c["average"] or "-",
+            top_box=_pct(c["top_box_share"]),
+            dissatisfied=_pct(c["dissatisfied_share"]),
+            response_rate=_pct(c["response_rate"]),
         )
     )
     if c["dissatisfied_flag"]:
-        lines.append(("bold red", "  warning: more than 10% of ratings are dissatisfied"))
+        warning = _(N_("  warning: more than {limit} of ratings are dissatisfied"))
+        lines.append(("bold red", warning.format(limit="10%")))
     lines += _bars([(f"{score}", count, str(count)) for score, count in c["distribution"].items()])
     if c["root_causes"]:
         causes = ", ".join(
             f'"{one_line(r["root_cause"])}" ({r["count"]})' for r in c["root_causes"][:5]
         )
-        lines.append(("", f"  root causes of dissatisfied cases: {causes}"))
-    meaning = "" if n["meaningful"] else " (not meaningful below 30 answers)"
+        lines.append(_line(N_("  root causes of dissatisfied cases: {causes}"), causes=causes))
     lines.append(
-        (
-            "",
-            f"  NPS {n['score'] if n['score'] is not None else '-'} from {n['count']} "
-            f"answers: {n['promoters']} promoters, {n['passives']} passives, "
-            f"{n['detractors']} detractors{meaning}",
+        _line(
+            N_(
+                "  NPS {score} from {count} answers: {promoters} promoters, {passives} "
+                "passives, {detractors} detractors"
+            ),
+            score=n["score"] if n["score"] is not None else "-",
+            count=n["count"],
+            promoters=n["promoters"],
+            passives=n["passives"],
+            detractors=n["detractors"],
         )
     )
+    if not n["meaningful"]:
+        lines[-1] = ("", lines[-1][1] + _(N_(" (not meaningful below 30 answers)")))
     return lines
 
 
 def _handling(h: dict[str, Any]) -> list[Line]:
-    lines: list[Line] = [_heading("Handling time")]
+    lines: list[Line] = [_heading(N_("Handling time"))]
     lines.append(
-        (
-            "",
-            f"  {h['cases']} cases, total {_dur(h['total_seconds'])}, the slowest 20% "
-            f"took {_pct(h['long_tail_share'])} of it",
+        _line(
+            N_("  {cases} cases, total {total}, the slowest 20% took {tail} of it"),
+            cases=h["cases"],
+            total=_dur(h["total_seconds"]),
+            tail=_pct(h["long_tail_share"]),
         )
     )
     rows = []
     for c in h["by_category"]:
         target = (
-            "no target"
+            _("no target")
             if c["target_seconds"] is None
-            else (f"target {_dur(c['target_seconds'])}, {_pct(c['over_target_share'])} over")
+            else _("target {target}, {share} over").format(
+                target=_dur(c["target_seconds"]), share=_pct(c["over_target_share"])
+            )
         )
         rows.append(
             (
                 _name(c["category"]),
                 c["median_seconds"] or 0,
-                f"median {_dur(c['median_seconds'])} ({c['cases']} cases; {target})",
+                _("median {median} ({cases} cases; {target})").format(
+                    median=_dur(c["median_seconds"]), cases=c["cases"], target=target
+                ),
             )
         )
     return lines + _bars(rows)
 
 
 def _remedies_and_qa(kpis: dict[str, Any]) -> list[Line]:
+    from deskcli.render.review import pillar_word
+
     r, qa = kpis["remedies"], kpis["qa"]
-    lines: list[Line] = [_heading("Remedies")]
-    lines.append(("", f"  {r['count']} given"))
+    lines: list[Line] = [_heading(N_("Remedies"))]
+    lines.append(_line(N_("  {count} given"), count=r["count"]))
     for k in r["by_kind"]:
         amount = f", {k['total']} {one_line(k['currency'] or '')}" if k["total"] else ""
-        lines.append(("", f"  {k['kind']}: {k['count']}{amount}"))
-    lines.append(_heading("QA reviews"))
+        lines.append(("", f"  {_(REMEDY_WORDS.get(k['kind'], k['kind']))}: {k['count']}{amount}"))
+    lines.append(_heading(N_("QA reviews")))
     lines.append(
-        ("", f"  {qa['count']} reviews, average {qa['average'] or '-'}, flagged {qa['flagged']}")
+        _line(
+            N_("  {count} reviews, average {average}, flagged {flagged}"),
+            count=qa["count"],
+            average=qa["average"] or "-",
+            flagged=qa["flagged"],
+        )
     )
     pillars = ", ".join(
-        f"{p.replace('_', ' ')} {a}" for p, a in qa["by_pillar"].items() if a is not None
+        f"{pillar_word(p)} {a}" for p, a in qa["by_pillar"].items() if a is not None
     )
     if pillars:
-        lines.append(("", f"  per pillar: {pillars}"))
+        lines.append(_line(N_("  per pillar: {pillars}"), pillars=pillars))
     lines += _bars(
         [
             (
                 _name(a["agent"]),
                 a["average"] or 0,
-                f"{a['average']} ({a['count']} reviews, {a['flagged']} flagged)",
+                _("{average} ({count} reviews, {flagged} flagged)").format(
+                    average=a["average"], count=a["count"], flagged=a["flagged"]
+                ),
             )
             for a in qa["by_agent"]
         ]
@@ -220,22 +320,24 @@ def _remedies_and_qa(kpis: dict[str, Any]) -> list[Line]:
 
 
 MYTH_NAMES = {
-    1: "the loudest complaint deserves the most attention",
-    2: "the agent is the experience",
-    3: "resolving the problem satisfies the customer",
-    4: "more time makes a better experience",
-    5: "a satisfied customer is a loyal one",
+    1: N_("the loudest complaint deserves the most attention"),
+    2: N_("the agent is the experience"),
+    3: N_("resolving the problem satisfies the customer"),
+    4: N_("more time makes a better experience"),
+    5: N_("a satisfied customer is a loyal one"),
 }
+MYTH_STATUS = {"flag": N_("flag"), "ok": N_("ok"), "not_enough_data": N_("not_enough_data")}
 STATUS_STYLE = {"flag": "bold red", "ok": "green", "not_enough_data": "dim"}
 
 
 def myth_lines(myths: Sequence[dict[str, Any]]) -> list[Line]:
-    lines: list[Line] = [_heading("What the numbers say")]
+    lines: list[Line] = [_heading(N_("What the numbers say"))]
     for m in myths:
+        status = _(MYTH_STATUS.get(m["status"], m["status"]))
         lines.append(
             (
                 STATUS_STYLE.get(m["status"], ""),
-                f"  {m['myth']}. {MYTH_NAMES[m['myth']]}: [{m['status']}] {one_line(m['verdict'])}",
+                f"  {m['myth']}. {_(MYTH_NAMES[m['myth']])}: [{status}] {said(m['verdict'])}",
             )
         )
     return lines
@@ -246,14 +348,16 @@ def report_lines(data: dict[str, Any]) -> list[Line]:
     lines: list[Line] = [
         (
             "bold",
-            f"Report {period['from']} to {period['to']}"
-            f" (business time: {one_line(data['calendar'])})",
+            _("Report {first} to {last} (business time: {calendar})").format(
+                first=period["from"], last=period["to"], calendar=one_line(data["calendar"])
+            ),
         )
     ]
     lines += kpi_lines(data["kpis"])
     lines += myth_lines(data["myths"])
     for group in data.get("groups") or []:
-        lines.append(("bold", f"== {data['by']}: {_name(group['key'])} =="))
+        by = _(GROUP_WORDS.get(data["by"], data["by"]))
+        lines.append(("bold", f"== {by}: {_name(group['key'])} =="))
         lines += kpi_lines(group["kpis"])
     return lines
 
@@ -275,9 +379,14 @@ def show_report(data: dict[str, Any]) -> None:
 
 def report_explanation(found: dict[str, Any]) -> None:
     ids = found["case_ids"]
-    shown = ", ".join(map(str, ids)) if ids else "none"
+    shown = ", ".join(map(str, ids)) if ids else _("none")
+    definition = said(found["definition"])
     print_lines(
-        [("bold", found["kpi"]), ("", found["definition"]), ("", f"cases ({len(ids)}): {shown}")]
+        [
+            ("bold", found["kpi"]),
+            ("", definition),
+            ("", _("cases ({count}): {ids}").format(count=len(ids), ids=shown)),
+        ]
     )
 
 
@@ -287,8 +396,10 @@ def report_targets(targets: Sequence[dict[str, Any]]) -> None:
             [
                 (
                     "",
-                    "no handling targets; set one with: desk report target set CATEGORY "
-                    "--handling 15m",
+                    _(
+                        "no handling targets; set one with: desk report target set CATEGORY "
+                        "--handling 15m"
+                    ),
                 )
             ]
         )
@@ -301,7 +412,9 @@ def report_targets(targets: Sequence[dict[str, Any]]) -> None:
             (
                 "",
                 f"{one_line(target['category']):<{width}}  {aimed}  "
-                f"(set by {one_line(target['set_by'])}, {target['set_at']})",
+                + _("(set by {agent}, {at})").format(
+                    agent=one_line(target["set_by"]), at=target["set_at"]
+                ),
             )
         )
     print_lines(lines)

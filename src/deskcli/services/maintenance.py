@@ -11,9 +11,11 @@ from sqlalchemy import text
 
 from deskcli import store
 from deskcli.errors import Conflict, InvalidValue, StorageError
+from deskcli.lang import N_
 from deskcli.location import readonly_uri
 from deskcli.reads import queries
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
+from deskcli.said import Said
 from deskcli.shapes import DoctorReport as Report
 
 DAMAGED_SHOWN = 20  # damaged values named per table; the scan stops there
@@ -45,26 +47,48 @@ def doctor(db: store.Database) -> Report:
         damaged = store.find_damaged(session.connection(), limit=DAMAGED_SHOWN)
     report.integrity = "ok" if rows == ["ok"] else "; ".join(str(r) for r in rows[:5])
     if report.integrity != "ok":
-        report.problems.append(f"integrity check failed: {report.integrity}")
+        report.problems.append(Said(N_("integrity check failed: {found}"), found=report.integrity))
     for value in damaged:
-        report.problems.append(f"damaged value in {value.describe()}: desk cannot read this row")
+        report.problems.append(
+            Said(N_("damaged value in {where}: desk cannot read this row"), where=value.describe())
+        )
     if info.st_mode & stat.S_IWOTH:
         report.warnings.append(
-            f"{path} is writable by every user on this machine; "
-            f"chmod 600 it (or 660 for a team group: desk init --shared)"
+            Said(
+                N_(
+                    "{path} is writable by every user on this machine; chmod 600 it (or 660 "
+                    "for a team group: desk init --shared)"
+                ),
+                path=path,
+            )
         )
     report.filesystem = store.filesystem_type(path)
     if report.filesystem in store.NETWORK_FILESYSTEMS:
         report.warnings.append(
-            f"{path} is on a network filesystem ({report.filesystem}): SQLite's locks and WAL "
-            "are not safe there; keep the file on a local disk, or move the team to "
-            "PostgreSQL (DESK_DB_URL)"
+            Said(
+                N_(
+                    "{path} is on a network filesystem ({filesystem}): SQLite's locks and WAL "
+                    "are not safe there; keep the file on a local disk, or move the team to "
+                    "PostgreSQL (DESK_DB_URL)"
+                ),
+                path=path,
+                filesystem=report.filesystem,
+            )
         )
     elif report.journal_mode != "wal":
         report.warnings.append(
-            f"journal mode is {report.journal_mode}, not wal: readers will wait for writers"
+            Said(
+                N_("journal mode is {mode}, not wal: readers will wait for writers"),
+                mode=report.journal_mode,
+            )
         )
     return report
+
+
+def _cannot_write(destination: Path, exc: OSError) -> StorageError:
+    return StorageError(
+        N_("cannot write {file}: {reason}"), params={"file": destination, "reason": exc.strerror}
+    )
 
 
 def _side_files(path: Path) -> list[Path]:
@@ -85,27 +109,36 @@ def backup(
     """
     if db.path is None:
         raise InvalidValue(
-            "desk backup copies SQLite files; back up a server database with its own tools",
-            hint="for PostgreSQL: pg_dump",
+            N_("desk backup copies SQLite files; back up a server database with its own tools"),
+            hint=N_("for PostgreSQL: pg_dump"),
         )
     destination = destination.expanduser()
     if is_database_file(destination, db.path):
         raise InvalidValue(
-            f"{destination} is the database or one of its side files; "
-            "the backup must go to another file",
-            hint="writing there would damage the database for everyone using it",
+            N_(
+                "{file} is the database or one of its side files; the backup must go to "
+                "another file"
+            ),
+            params={"file": destination},
+            hint=N_("writing there would damage the database for everyone using it"),
         )
     if destination.is_dir():
-        raise InvalidValue(f"{destination} is a directory; name the backup file")
+        raise InvalidValue(
+            N_("{file} is a directory; name the backup file"), params={"file": destination}
+        )
     if not destination.parent.is_dir():
-        raise InvalidValue(f"directory {destination.parent} does not exist")
+        raise InvalidValue(N_("directory {dir} does not exist"), params={"dir": destination.parent})
     if os.path.lexists(destination) and not overwrite:
-        raise Conflict(f"{destination} already exists", hint="pass --force to replace it")
+        raise Conflict(
+            N_("{file} already exists"),
+            params={"file": destination},
+            hint=N_("pass --force to replace it"),
+        )
     with cleanup_on_termination():
         try:
             fd, partial = private_temp(destination)
         except OSError as exc:
-            raise StorageError(f"cannot write {destination}: {exc.strerror}") from None
+            raise _cannot_write(destination, exc) from None
         os.close(fd)
         try:
             source = sqlite3.connect(readonly_uri(db.path), uri=True, timeout=store.busy_timeout())
@@ -119,15 +152,17 @@ def backup(
                 target.close()
                 source.close()
             if check != ("ok",):
-                raise StorageError(f"the backup failed its check: {check}")
+                raise StorageError(
+                    N_("the backup failed its check: {check}"), params={"check": check}
+                )
             size = partial.stat().st_size
             # The backup appears whole or not at all; a symlink at the final
             # name is replaced, not written through.
             os.replace(partial, destination)
         except sqlite3.Error as exc:
-            raise StorageError(f"backup failed: {exc}") from None
+            raise StorageError(N_("backup failed: {reason}"), params={"reason": exc}) from None
         except OSError as exc:
-            raise StorageError(f"cannot write {destination}: {exc.strerror}") from None
+            raise _cannot_write(destination, exc) from None
         finally:
             discard(partial)
     return size

@@ -19,55 +19,85 @@ from typing import Any
 from deskcli import limits, times
 from deskcli.errors import InvalidValue
 from deskcli.folding import name_key
+from deskcli.lang import N_
 from deskcli.reads import report_queries as q
 from deskcli.reads.source import Source
+from deskcli.said import Said
 
 # The one text of each KPI's definition: `desk report --explain KPI` shows it
 # and the README publishes it.  The order is the report's.
-DEFINITIONS: dict[str, str] = {
-    "volume": "Cases opened in the period (by channel and per day), resolved in it (a case "
-    "counts once, at its latest resolution), closed in it, and reopened in it; the backlog is "
-    "the active cases now (new, open, pending, escalated) by age: < 1 d, 1-3 d, 3-7 d, > 7 d. "
-    "Cases behind it: those opened in the period.",
-    "first_response": "Time from opening to the first reply, for the cases whose first reply "
-    "happened in the period: median and p90 in calendar time, and in business time (the "
-    "first-response clock's time, counted on the calendar of the policy of the case's "
-    "priority). Cases behind it: those counted.",
-    "resolution_time": "Time from opening to the latest resolution, for the cases resolved in "
-    "the period: median and p90 in calendar time, and in business time (the resolution "
-    "clock's time: the policy's calendar, less the time pending). Cases behind it: those "
-    "counted.",
-    "sla": "For each clock (first response, next reply, resolution) whose run started in the "
-    "period: met (stopped within its target), breached (stopped late, or running past its due "
-    "time now) and running; attainment = met / (met + breached). Cases behind it: those "
-    "with a breached clock.",
-    "fcr": "First-contact resolution: the share of the cases resolved in the period with at "
-    "most one agent reply, no customer message after the first reply, no escalation, and no "
-    "reopen within 7 days of a resolution. Cases behind it: the first-contact cases.",
-    "reopen_rate": "The share of the cases resolved in the period that were ever reopened. "
-    "Cases behind it: those reopened.",
-    "escalation_rate": "The share of the cases opened in the period that were escalated, and "
-    "per team escalated to. Cases behind it: those escalated.",
-    "csat": "Ratings (1-5) given in the period: the average, the top-box share (ratings of 5), "
-    "the dissatisfied share (ratings of 1-2, flagged above 10%) with the root causes and "
-    "categories of those cases, and the response rate (cases resolved in the period rated "
-    "for that resolution / cases resolved in the period). Cases behind it: the dissatisfied "
-    "ones.",
-    "nps": "Net promoter answers (0-10) given in the period: promoters 9-10, passives 7-8, "
-    "detractors 0-6; score = 100 x (promoters - detractors) / answers; not meaningful below "
-    "30 answers. Cases behind it: the detractors'.",
-    "handling": "Handling time: the seconds of the five A's steps recorded in the period, per "
-    "case; the total, and per category the cases, their median and the share over the "
-    "category's target (desk report target set); the long tail is the share of all handling "
-    "time spent on the slowest 20% of cases (ceil(n/5) cases). Cases behind it: the slowest "
-    "20%.",
-    "remedies": "Remedies given in the period: how many, and count and total amount per kind "
-    "and currency. Cases behind it: the cases given one.",
-    "qa": "QA reviews made in the period: how many, the average score (the mean of the six "
-    "pillars, 0 when integrity is below 5), the average per pillar (and of the three P's), "
-    "the flagged reviews (integrity below 5), and per agent who resolved the case. Cases "
-    "behind it: the reviewed cases.",
+# (A share written "{slowest}", not "20% of": gettext would read "% o" as a
+# printf placeholder that the Spanish "20 % de" could not match.)
+DEFINITION_TEMPLATES: dict[str, str] = {
+    "volume": N_(
+        "Cases opened in the period (by channel and per day), resolved in it (a case "
+        "counts once, at its latest resolution), closed in it, and reopened in it; the backlog is "
+        "the active cases now (new, open, pending, escalated) by age: < 1 d, 1-3 d, 3-7 d, > 7 d. "
+        "Cases behind it: those opened in the period."
+    ),
+    "first_response": N_(
+        "Time from opening to the first reply, for the cases whose first reply "
+        "happened in the period: median and p90 in calendar time, and in business time (the "
+        "first-response clock's time, counted on the calendar of the policy of the case's "
+        "priority). Cases behind it: those counted."
+    ),
+    "resolution_time": N_(
+        "Time from opening to the latest resolution, for the cases resolved in "
+        "the period: median and p90 in calendar time, and in business time (the resolution "
+        "clock's time: the policy's calendar, less the time pending). Cases behind it: those "
+        "counted."
+    ),
+    "sla": N_(
+        "For each clock (first response, next reply, resolution) whose run started in the "
+        "period: met (stopped within its target), breached (stopped late, or running past its due "
+        "time now) and running; attainment = met / (met + breached). Cases behind it: those "
+        "with a breached clock."
+    ),
+    "fcr": N_(
+        "First-contact resolution: the share of the cases resolved in the period with at "
+        "most one agent reply, no customer message after the first reply, no escalation, and no "
+        "reopen within 7 days of a resolution. Cases behind it: the first-contact cases."
+    ),
+    "reopen_rate": N_(
+        "The share of the cases resolved in the period that were ever reopened. "
+        "Cases behind it: those reopened."
+    ),
+    "escalation_rate": N_(
+        "The share of the cases opened in the period that were escalated, and "
+        "per team escalated to. Cases behind it: those escalated."
+    ),
+    "csat": N_(
+        "Ratings (1-5) given in the period: the average, the top-box share (ratings of 5), "
+        "the dissatisfied share (ratings of 1-2, flagged above 10%) with the root causes and "
+        "categories of those cases, and the response rate (cases resolved in the period rated "
+        "for that resolution / cases resolved in the period). Cases behind it: the dissatisfied "
+        "ones."
+    ),
+    "nps": N_(
+        "Net promoter answers (0-10) given in the period: promoters 9-10, passives 7-8, "
+        "detractors 0-6; score = 100 x (promoters - detractors) / answers; not meaningful below "
+        "30 answers. Cases behind it: the detractors'."
+    ),
+    "handling": N_(
+        "Handling time: the seconds of the five A's steps recorded in the period, per "
+        "case; the total, and per category the cases, their median and the share over the "
+        "category's target (desk report target set); the long tail is the share of all handling "
+        "time spent on the slowest {slowest} of cases (ceil(n/5) cases). Cases behind it: the "
+        "slowest {slowest}."
+    ),
+    "remedies": N_(
+        "Remedies given in the period: how many, and count and total amount per kind "
+        "and currency. Cases behind it: the cases given one."
+    ),
+    "qa": N_(
+        "QA reviews made in the period: how many, the average score (the mean of the six "
+        "pillars, 0 when integrity is below 5), the average per pillar (and of the three P's), "
+        "the flagged reviews (integrity below 5), and per agent who resolved the case. Cases "
+        "behind it: the reviewed cases."
+    ),
 }
+SLOWEST = {"slowest": "20%"}
+DEFINITIONS = {kpi: text.format(**SLOWEST) for kpi, text in DEFINITION_TEMPLATES.items()}
 KPIS = tuple(DEFINITIONS)
 GROUPS = tuple(q.GROUP_COLUMNS)
 CLOCK_NAMES = ("first_response", "next_reply", "resolution")
@@ -101,14 +131,16 @@ def period_of(since: str | None, start: str | None, end: str | None) -> Period:
     if start is None and end is None:
         return Period(now - times.parse_duration(since or "30d"), now)
     if since is not None:
-        raise InvalidValue("use either --since or --from/--to, not both")
+        raise InvalidValue(N_("use either --since or --from/--to, not both"))
     if start is None or end is None:
         raise InvalidValue(
-            "--from and --to go together", hint="e.g. --from 2026-11-01 --to 2026-11-30"
+            N_("--from and --to go together"), hint=N_("e.g. --from 2026-11-01 --to 2026-11-30")
         )
     first, last = _day(start, "--from"), _day(end, "--to")
     if last < first:
-        raise InvalidValue(f"--to {last} is before --from {first}")
+        raise InvalidValue(
+            N_("--to {last} is before --from {first}"), params={"last": last, "first": first}
+        )
     return Period(datetime.combine(first, time.min, UTC), datetime.combine(last, time.max, UTC))
 
 
@@ -118,11 +150,16 @@ def _day(text: str, flag: str) -> date:
         if len(text.strip()) != 10:
             raise ValueError
     except ValueError:
-        raise InvalidValue(f"invalid {flag} date {text!r}", hint="use YYYY-MM-DD") from None
+        raise InvalidValue(
+            N_("invalid {flag} date {text}"),
+            params={"flag": flag, "text": repr(text)},
+            hint=N_("use YYYY-MM-DD"),
+        ) from None
     if not times.MIN_YEAR <= day.year <= times.MAX_YEAR:
         raise InvalidValue(
-            f"{flag} {day} is out of range",
-            hint=f"use a date in the years {times.MIN_YEAR} to {times.MAX_YEAR}",
+            N_("{flag} {day} is out of range"),
+            params={"flag": flag, "day": day, "first": times.MIN_YEAR, "last": times.MAX_YEAR},
+            hint=N_("use a date in the years {first} to {last}"),
         )
     return day
 
@@ -133,7 +170,11 @@ def _day(text: str, flag: str) -> date:
 def report(source: Source, period: Period, by: str | None = None) -> dict[str, Any]:
     """The report's JSON (the --json contract)."""
     if by is not None and by not in GROUPS:
-        raise InvalidValue(f"unknown --by {by!r}", hint=f"use one of: {', '.join(GROUPS)}")
+        raise InvalidValue(
+            N_("unknown --by {by}"),
+            params={"by": repr(by), "values": ", ".join(GROUPS)},
+            hint=N_("use one of: {values}"),
+        )
     now = times.now()
     kpis = _kpis(source, period, now, "", {})
     result: dict[str, Any] = {
@@ -441,7 +482,10 @@ def _percent(share: float | None) -> str:
     return "-" if share is None else f"{share * 100:.0f}%"
 
 
-def _said(myth: int, status: str, verdict: str, figures: dict[str, Any]) -> dict[str, Any]:
+def _said(
+    myth: int, status: str, template: str, figures: dict[str, Any], **params: Any
+) -> dict[str, Any]:
+    verdict = Said(template, **params)
     return {"myth": myth, "status": status, "verdict": verdict, "figures": figures}
 
 
@@ -449,7 +493,12 @@ def _not_enough(myth: int, what: str, n: int, figures: dict[str, Any]) -> dict[s
     return {
         "myth": myth,
         "status": "not_enough_data",
-        "verdict": f"not enough data: {n} {what}, a verdict needs at least {ENOUGH}",
+        "verdict": Said(
+            N_("not enough data: {n} {what}, a verdict needs at least {enough}"),
+            n=n,
+            what=Said(what),
+            enough=ENOUGH,
+        ),
         "figures": {**figures, "data_points": n},
     }
 
@@ -476,14 +525,16 @@ def _myth_loudest(csat: dict[str, Any]) -> dict[str, Any]:
         "data_points": n,
     }
     if n < ENOUGH:
-        return _not_enough(1, "ratings", n, figures)
+        return _not_enough(1, N_("ratings"), n, figures)
     share = _percent(csat["dissatisfied_share"])
-    causes = ", ".join(f'"{c["root_cause"]}" ({c["count"]})' for c in top) or "none recorded"
+    causes: str = ", ".join(f'"{c["root_cause"]}" ({c["count"]})' for c in top)
     if csat["dissatisfied_flag"]:
-        verdict = f"dissatisfied share {share} > 10%: fix the process; top root causes {causes}"
-        return _said(1, "flag", verdict, figures)
-    verdict = f"dissatisfied share {share} <= 10%: complaints are the edge, not the process"
-    return _said(1, "ok", verdict, figures)
+        verdict = N_("dissatisfied share {share} > 10%: fix the process; top root causes {causes}")
+        return _said(
+            1, "flag", verdict, figures, share=share, causes=causes or Said(N_("none recorded"))
+        )
+    verdict = N_("dissatisfied share {share} <= 10%: complaints are the edge, not the process")
+    return _said(1, "ok", verdict, figures, share=share)
 
 
 def _spread(rows: Sequence[Sequence[Any]]) -> tuple[float, float] | None:
@@ -509,23 +560,26 @@ def _myth_agent(run: _Query, fcr: dict[str, Any]) -> dict[str, Any]:
         "data_points": n,
     }
     if n < ENOUGH:
-        return _not_enough(2, "resolved cases", n, figures)
+        return _not_enough(2, N_("resolved cases"), n, figures)
     if by_category is None or by_agent is None:
-        verdict = (
-            f"FCR {_percent(fcr['share'])}: too few categories or agents with {MIN_GROUP}+ "
-            "cases to compare process and people"
+        verdict = N_(
+            "FCR {share}: too few categories or agents with {least}+ cases to compare process "
+            "and people"
         )
-        return _said(2, "ok", verdict, figures)
+        return _said(2, "ok", verdict, figures, share=_percent(fcr["share"]), least=MIN_GROUP)
     cat_gap, agent_gap = by_category[1] - by_category[0], by_agent[1] - by_agent[0]
-    ranges = (
-        f"FCR {_percent(by_category[0])}-{_percent(by_category[1])} across categories vs "
-        f"{_percent(by_agent[0])}-{_percent(by_agent[1])} across agents"
+    ranges = Said(
+        N_("FCR {c_low}-{c_high} across categories vs {a_low}-{a_high} across agents"),
+        c_low=_percent(by_category[0]),
+        c_high=_percent(by_category[1]),
+        a_low=_percent(by_agent[0]),
+        a_high=_percent(by_agent[1]),
     )
     if cat_gap > agent_gap:
-        return _said(
-            2, "flag", f"{ranges}: the process, not the agent, makes the difference", figures
-        )
-    return _said(2, "ok", f"{ranges}: agents differ more than processes", figures)
+        verdict = N_("{ranges}: the process, not the agent, makes the difference")
+        return _said(2, "flag", verdict, figures, ranges=ranges)
+    verdict = N_("{ranges}: agents differ more than processes")
+    return _said(2, "ok", verdict, figures, ranges=ranges)
 
 
 def _myth_resolution(run: _Query, fcr: dict[str, Any]) -> dict[str, Any]:
@@ -544,14 +598,18 @@ def _myth_resolution(run: _Query, fcr: dict[str, Any]) -> dict[str, Any]:
         "data_points": n,
     }
     if n < ENOUGH:
-        return _not_enough(3, "ratings", n, figures)
+        return _not_enough(3, N_("ratings"), n, figures)
     a, b = figures["csat_first_contact"], figures["csat_others"]
-    said = f"FCR {_percent(fcr['share'])} vs CSAT of first-contact cases {a} and of the others {b}"
+    said = Said(
+        N_("FCR {share} vs CSAT of first-contact cases {first} and of the others {others}"),
+        share=_percent(fcr["share"]),
+        first=a,
+        others=b,
+    )
     if a is not None and b is not None and a - b >= FCR_GAP:
-        return _said(
-            3, "flag", f"{said}: resolved is not satisfied; getting it right first time is", figures
-        )
-    return _said(3, "ok", said, figures)
+        verdict = N_("{said}: resolved is not satisfied; getting it right first time is")
+        return _said(3, "flag", verdict, figures, said=said)
+    return _said(3, "ok", "{said}", figures, said=said)
 
 
 def _myth_time(handling: dict[str, Any]) -> dict[str, Any]:
@@ -567,16 +625,17 @@ def _myth_time(handling: dict[str, Any]) -> dict[str, Any]:
         "data_points": n,
     }
     if n < ENOUGH:
-        return _not_enough(4, "cases with handling time", n, figures)
+        return _not_enough(4, N_("cases with handling time"), n, figures)
     tail = handling["long_tail_share"]
-    said = (
-        f"handling time: {_percent(over_share)} of cases over target, "
-        f"the slowest 20% of cases took {_percent(tail)} of the time"
+    said = N_(
+        "handling time: {over} of cases over target, the slowest {slowest} of cases took {tail} "
+        "of the time"
     )
+    shares = {"over": _percent(over_share), "tail": _percent(tail), **SLOWEST}
     long_tail = tail is not None and tail > LONG_TAIL_LIMIT
     if long_tail or (over_share is not None and over_share > OVER_TARGET_LIMIT):
-        return _said(4, "flag", said, figures)
-    return _said(4, "ok", said, figures)
+        return _said(4, "flag", said, figures, **shares)
+    return _said(4, "ok", said, figures, **shares)
 
 
 def _myth_loyal(csat: dict[str, Any]) -> dict[str, Any]:
@@ -591,13 +650,16 @@ def _myth_loyal(csat: dict[str, Any]) -> dict[str, Any]:
         "data_points": n,
     }
     if n < ENOUGH:
-        return _not_enough(5, "ratings", n, figures)
-    said = f"top-box {_percent(csat['top_box_share'])} while the average is {csat['average']}"
+        return _not_enough(5, N_("ratings"), n, figures)
+    said = Said(
+        N_("top-box {share} while the average is {average}"),
+        share=_percent(csat["top_box_share"]),
+        average=csat["average"],
+    )
     if fours > csat["distribution"]["5"]:
-        return _said(
-            5, "flag", f"{said}: more satisfied-but-passive (4) than top-box (5) ratings", figures
-        )
-    return _said(5, "ok", said, figures)
+        verdict = N_("{said}: more satisfied-but-passive (4) than top-box (5) ratings")
+        return _said(5, "flag", verdict, figures, said=said)
+    return _said(5, "ok", "{said}", figures, said=said)
 
 
 # -- drill-down ---------------------------------------------------------------------
@@ -605,7 +667,11 @@ def _myth_loyal(csat: dict[str, Any]) -> dict[str, Any]:
 
 def check_kpi(kpi: str) -> str:
     if kpi not in DEFINITIONS:
-        raise InvalidValue(f"unknown KPI {kpi!r}", hint=f"use one of: {', '.join(KPIS)}")
+        raise InvalidValue(
+            N_("unknown KPI {kpi}"),
+            params={"kpi": repr(kpi), "values": ", ".join(KPIS)},
+            hint=N_("use one of: {values}"),
+        )
     return kpi
 
 
@@ -624,7 +690,7 @@ def explain(source: Source, period: Period, kpi: str) -> dict[str, Any]:
         if kpi == "sla":
             params["now"] = source.time(times.now())
         ids = [int(r[0]) for r in source.rows(sql, params)]
-    return {"kpi": kpi, "definition": DEFINITIONS[kpi], "case_ids": ids}
+    return {"kpi": kpi, "definition": Said(DEFINITION_TEMPLATES[kpi], **SLOWEST), "case_ids": ids}
 
 
 # -- handling-time targets -----------------------------------------------------------
@@ -638,7 +704,7 @@ def set_target(tx: Any, category: str, handling: str, agent: str) -> dict[str, A
 
     name = optional_text(category, "the category", limits.LABEL, one_line=True)
     if not name:
-        raise InvalidValue("the category is empty", hint="give the category's name")
+        raise InvalidValue(N_("the category is empty"), hint=N_("give the category's name"))
     seconds = target_seconds(handling, "--handling")
     now = times.now()
     key = name_key(name)

@@ -20,6 +20,7 @@ from deskcli import times
 from deskcli.domain import INTEGRITY_FLOOR, PILLARS, SCORE_RANGE, THREE_PS, EventKind
 from deskcli.errors import Conflict, InvalidValue
 from deskcli.folding import name_key
+from deskcli.lang import N_
 from deskcli.reads.rows import REVIEW_COLUMNS, ReviewRow, to_time
 from deskcli.services.write_path import apply_change, load_for_write, make_event, optional_text
 from deskcli.tx import Tx
@@ -39,7 +40,13 @@ def parse_score(value: str | int | None, score: str) -> int | None:
     text = str(value).strip()
     if not (text.isascii() and text.isdigit() and low <= int(text) <= high):
         raise InvalidValue(
-            f"{option_name(score)} takes a whole number from {low} to {high}, not {str(value)!r}"
+            N_("{option} takes a whole number from {low} to {high}, not {value}"),
+            params={
+                "option": option_name(score),
+                "low": low,
+                "high": high,
+                "value": repr(str(value)),
+            },
         )
     return int(text)
 
@@ -48,13 +55,16 @@ def check_scores(given: Mapping[str, str | int | None]) -> dict[str, int | None]
     """Every pillar and P, checked; the six pillars are required."""
     unknown = set(given) - set(PILLARS) - set(THREE_PS)
     if unknown:
-        raise InvalidValue(f"not a review score: {', '.join(sorted(unknown))}")
+        raise InvalidValue(
+            N_("not a review score: {names}"), params={"names": ", ".join(sorted(unknown))}
+        )
     scores = {name: parse_score(given.get(name), name) for name in (*PILLARS, *THREE_PS)}
     missing = [option_name(p) for p in PILLARS if scores[p] is None]
     if missing:
         raise InvalidValue(
-            f"a review scores all six pillars; missing {', '.join(missing)}",
-            hint="each a whole number from 0 to 10",
+            N_("a review scores all six pillars; missing {missing}"),
+            params={"missing": ", ".join(missing)},
+            hint=N_("each a whole number from 0 to 10"),
         )
     return scores
 
@@ -133,11 +143,21 @@ def review_case(
     found = tx.rows(REVIEW_BY, {"case_id": case_id, "reviewer_key": reviewer_key})
     if found and not replace:
         _, old_score, old_flagged, at = found[0]
-        mark = ", flagged" if old_flagged else ""
+        if old_flagged:
+            message = N_(
+                "case {case_id} was already reviewed by {agent} (score {score}, flagged, {ago})"
+            )
+        else:
+            message = N_("case {case_id} was already reviewed by {agent} (score {score}, {ago})")
         raise Conflict(
-            f"case {case_id} was already reviewed by {agent} "
-            f"(score {float(old_score):.1f}{mark}, {times.ago(to_time(at))})",
-            hint="pass --replace to replace that review",
+            message,
+            params={
+                "case_id": case_id,
+                "agent": agent,
+                "score": f"{float(old_score):.1f}",
+                "ago": times.ago(to_time(at)),
+            },
+            hint=N_("pass --replace to replace that review"),
         )
     resolved_by = resolver(tx, case_id, view.case.assignee)
     event = make_event(
