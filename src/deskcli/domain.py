@@ -70,6 +70,21 @@ class Channel(StrEnum):
     WEB = "web"
 
 
+CHANNEL_WORDS = {
+    Channel.PHONE: N_("phone"),
+    Channel.EMAIL: N_("email"),
+    Channel.CHAT: N_("chat"),
+    Channel.SOCIAL: N_("social"),
+    Channel.IN_PERSON: N_("in_person"),
+    Channel.WEB: N_("web"),
+}
+
+
+def shown_channel(channel: str) -> str:
+    """A channel as people read it, in their language (English: the value)."""
+    return _(CHANNEL_WORDS.get(channel, channel))  # type: ignore[call-overload]
+
+
 class EventKind(StrEnum):
     """The kinds of timeline event; scripts may rely on these names."""
 
@@ -113,6 +128,20 @@ class RemedyKind(StrEnum):
     REPLACEMENT = "replacement"
     DISCOUNT = "discount"
     OTHER = "other"
+
+
+REMEDY_WORDS = {
+    RemedyKind.CREDIT: N_("credit"),
+    RemedyKind.REFUND: N_("refund"),
+    RemedyKind.REPLACEMENT: N_("replacement"),
+    RemedyKind.DISCOUNT: N_("discount"),
+    RemedyKind.OTHER: N_("other"),
+}
+
+
+def shown_remedy(kind: str) -> str:
+    """A remedy's kind as people read it, in their language."""
+    return _(REMEDY_WORDS.get(kind, kind))  # type: ignore[call-overload]
 
 
 class SortKey(StrEnum):
