@@ -70,6 +70,21 @@ class Channel(StrEnum):
     WEB = "web"
 
 
+# A changed field as people read it (the event's data keeps the column name).
+FIELD_WORDS = {
+    "subject": N_("subject"),
+    "description": N_("description"),
+    "priority": N_("priority"),
+    "category": N_("category"),
+    "channel": N_("channel"),
+    "customer": N_("customer"),
+}
+
+
+def shown_field(name: str) -> str:
+    return _(FIELD_WORDS.get(name, name))
+
+
 CHANNEL_WORDS = {
     Channel.PHONE: N_("phone"),
     Channel.EMAIL: N_("email"),

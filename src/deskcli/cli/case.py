@@ -24,7 +24,7 @@ from deskcli.cli._options import (
     SortOpt,
     value_option,
 )
-from deskcli.domain import Channel, Priority, RemedyKind, SortKey, shown_status
+from deskcli.domain import Channel, Priority, RemedyKind, SortKey, shown_field, shown_status
 from deskcli.errors import InvalidValue
 from deskcli.lang import N_, _, n_
 
@@ -439,7 +439,7 @@ def case_edit(
             customer_crn=customer,
         ),
         lambda v, changed: _("Case {case_id} edited: {fields}.").format(
-            case_id=v.case.id, fields=", ".join(changed)
+            case_id=v.case.id, fields=", ".join(map(shown_field, changed))
         ),
         unchanged=lambda v: _("case {case_id} already says that; nothing changed").format(
             case_id=v.case.id

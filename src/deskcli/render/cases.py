@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from deskcli import times
-from deskcli.domain import shown_channel, shown_priority, shown_remedy, shown_status
+from deskcli.domain import shown_channel, shown_field, shown_priority, shown_remedy, shown_status
 from deskcli.lang import N_, _, n_
 from deskcli.render.console import (
     capped,
@@ -341,6 +341,8 @@ def _event_text(e: EventFields, resolution: str = "") -> str:
         return _("article {article_id}: {body}").format(
             article_id=data.get("article_id"), body=e.body
         )
+    if e.kind == "edited" and data:
+        return ", ".join(map(shown_field, data))
     if e.kind == "follow_up":
         if data.get("done"):
             done = _("follow-up done")

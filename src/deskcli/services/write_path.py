@@ -62,9 +62,9 @@ def stale_write_error(tx: Tx, case_id: int, expected: int) -> StaleWrite:
     last = tx.rows(LAST_EVENT, {"case_id": case_id})
     who = ""
     if last:
-        agent, kind, at = last[0]
+        agent, kind, at = last[0]  # a kind's word (note, reply...) is in the catalog
         who = " " + _("by {agent} ({kind}, {ago})").format(
-            agent=agent, kind=kind, ago=times.ago(to_time(at))
+            agent=agent, kind=_(kind), ago=times.ago(to_time(at))
         )
     current = tx.rows(CURRENT_VERSION, {"case_id": case_id})
     now = _("; it is now version {version}").format(version=current[0][0]) if current else ""
