@@ -2,10 +2,10 @@
 tests/test_catalogs.py which checks each catalog has them all).
 
 Two sources: the strings marked in the code (`_("...")`, `N_("...")`,
-`t("...")`), found by Babel's extractor; and the help texts of the command
-tree (docstrings, `help=`, metavars), found by walking it, so a new command's
-help needs no marker.  Needs Babel (the `test` extra); never imported by a
-command line.
+`t("...")`, both messages of `n_("...", "...", n)`), found by Babel's
+extractor; and the help texts of the command tree (docstrings, `help=`,
+metavars), found by walking it, so a new command's help needs no marker.
+Needs Babel (the `test` extra); never imported by a command line.
 
     python -m deskcli.catalogs build/deskcli.pot
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 SOURCE = Path(__file__).resolve().parent
-KEYWORDS: dict[str, Any] = {"_": None, "N_": None, "t": None}
+KEYWORDS: dict[str, Any] = {"_": None, "N_": None, "t": None, "n_": (1, 2)}
 
 
 def marked() -> set[str]:
@@ -30,7 +30,8 @@ def marked() -> set[str]:
         for _line, message, _comments, _context in extract_from_file(
             "python", str(path), keywords=KEYWORDS
         ):
-            found.add(message if isinstance(message, str) else message[0])
+            # n_(singular, plural, n): both are messages of their own.
+            found.update([message] if isinstance(message, str) else [m for m in message if m])
     return found
 
 

@@ -70,6 +70,36 @@ class Channel(StrEnum):
     WEB = "web"
 
 
+# A changed field as people read it (the event's data keeps the column name).
+FIELD_WORDS = {
+    "subject": N_("subject"),
+    "description": N_("description"),
+    "priority": N_("priority"),
+    "category": N_("category"),
+    "channel": N_("channel"),
+    "customer": N_("customer"),
+}
+
+
+def shown_field(name: str) -> str:
+    return _(FIELD_WORDS.get(name, name))
+
+
+CHANNEL_WORDS = {
+    Channel.PHONE: N_("phone"),
+    Channel.EMAIL: N_("email"),
+    Channel.CHAT: N_("chat"),
+    Channel.SOCIAL: N_("social"),
+    Channel.IN_PERSON: N_("in_person"),
+    Channel.WEB: N_("web"),
+}
+
+
+def shown_channel(channel: str) -> str:
+    """A channel as people read it, in their language (English: the value)."""
+    return _(CHANNEL_WORDS.get(channel, channel))  # type: ignore[call-overload]
+
+
 class EventKind(StrEnum):
     """The kinds of timeline event; scripts may rely on these names."""
 
@@ -113,6 +143,20 @@ class RemedyKind(StrEnum):
     REPLACEMENT = "replacement"
     DISCOUNT = "discount"
     OTHER = "other"
+
+
+REMEDY_WORDS = {
+    RemedyKind.CREDIT: N_("credit"),
+    RemedyKind.REFUND: N_("refund"),
+    RemedyKind.REPLACEMENT: N_("replacement"),
+    RemedyKind.DISCOUNT: N_("discount"),
+    RemedyKind.OTHER: N_("other"),
+}
+
+
+def shown_remedy(kind: str) -> str:
+    """A remedy's kind as people read it, in their language."""
+    return _(REMEDY_WORDS.get(kind, kind))  # type: ignore[call-overload]
 
 
 class SortKey(StrEnum):

@@ -77,6 +77,13 @@ def _(message: str) -> str:
     return catalog(_current).gettext(message)
 
 
+def n_(singular: str, plural: str, n: int) -> str:
+    """The singular or the plural message, by `n`, in this command line's
+    language: each is its own catalog entry (extracted by `make catalogs`),
+    enough for the catalogs there are (English and Spanish: one and many)."""
+    return _(singular if n == 1 else plural)
+
+
 def ngettext(singular: str, plural: str, count: int) -> str:
     if _current == "en":
         return singular if count == 1 else plural

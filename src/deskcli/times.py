@@ -35,7 +35,9 @@ def _desk_now(text: str) -> datetime:
         value = datetime.fromisoformat(text.strip())
     except ValueError:
         raise InvalidValue(
-            f"DESK_NOW is not a time: {text!r}", hint="e.g. DESK_NOW=2026-03-01T09:00:00+01:00"
+            N_("DESK_NOW is not a time: {text!r}"),
+            hint=N_("e.g. DESK_NOW=2026-03-01T09:00:00+01:00"),
+            params={"text": text},
         ) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
@@ -67,13 +69,17 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text)
     if not match:
         raise InvalidValue(
-            f"invalid duration {text!r}", hint="use a number and a unit: 30m, 4h, 3d or 2w"
+            N_("invalid duration {text!r}"),
+            hint=N_("use a number and a unit: 30m, 4h, 3d or 2w"),
+            params={"text": text},
         )
     amount, unit = int(match.group(1)), match.group(2).lower()
     seconds = amount * _UNIT_SECONDS[unit]
     if seconds > MAX_DURATION.total_seconds():
         raise InvalidValue(
-            f"duration {text.strip()!r} is too long", hint="durations go up to 100 years (36500d)"
+            N_("duration {text!r} is too long"),
+            hint=N_("durations go up to 100 years (36500d)"),
+            params={"text": text.strip()},
         )
     return timedelta(seconds=seconds)
 
@@ -83,8 +89,9 @@ def check_year(value: datetime) -> datetime:
     arithmetic could overflow on it)."""
     if not MIN_YEAR <= value.year <= MAX_YEAR:
         raise InvalidValue(
-            f"date {value.isoformat()} is out of range",
-            hint=f"use a date in the years {MIN_YEAR} to {MAX_YEAR}",
+            N_("date {date} is out of range"),
+            hint=N_("use a date in the years {low} to {high}"),
+            params={"date": value.isoformat(), "low": MIN_YEAR, "high": MAX_YEAR},
         )
     return value
 
@@ -102,7 +109,9 @@ def parse_when(text: str) -> datetime:
                 local = local.astimezone()
     except ValueError:  # also UnicodeEncodeError (lone surrogates)
         raise InvalidValue(
-            f"invalid date {text!r}", hint="use YYYY-MM-DD or YYYY-MM-DDTHH:MM"
+            N_("invalid date {text!r}"),
+            hint=N_("use YYYY-MM-DD or YYYY-MM-DDTHH:MM"),
+            params={"text": text},
         ) from None
     return local.astimezone(UTC)
 

@@ -24,6 +24,7 @@ from deskcli.cli._options import (
 )
 from deskcli.domain import Channel, Priority, Status
 from deskcli.errors import InvalidValue
+from deskcli.lang import N_
 
 if TYPE_CHECKING:
     from deskcli.reads.filters import CaseFilter
@@ -93,7 +94,7 @@ def case_filter(
     from deskcli.times import parse_duration
 
     if sum([bool(assignee), mine, unassigned]) > 1:
-        raise InvalidValue("use only one of --assignee, --mine and --unassigned")
+        raise InvalidValue(N_("use only one of --assignee, --mine and --unassigned"))
     return CaseFilter(
         include_all=include_all,
         statuses=tuple(status or ()),

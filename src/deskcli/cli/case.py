@@ -24,8 +24,9 @@ from deskcli.cli._options import (
     SortOpt,
     value_option,
 )
-from deskcli.domain import Channel, Priority, RemedyKind, SortKey
+from deskcli.domain import Channel, Priority, RemedyKind, SortKey, shown_field, shown_status
 from deskcli.errors import InvalidValue
+from deskcli.lang import N_, _, n_
 
 if TYPE_CHECKING:
     from deskcli.reads.queries import CaseDetail, FollowUps
@@ -161,7 +162,7 @@ def case_open(
     from deskcli.services import cases
 
     if assign and me:
-        raise InvalidValue("use either --assign AGENT or --me, not both")
+        raise InvalidValue(N_("use either --assign AGENT or --me, not both"))
     description = read_text(body, "--body") if body is not None else ""
     st = state(ctx)
     _write(
@@ -178,7 +179,9 @@ def case_open(
             category=category,
             assignee=st.agent if me else assign,
         ),
-        lambda v: f"Opened case {v.case.id} for {v.customer.crn} ({v.case.status}).",
+        lambda v: _("Opened case {case_id} for {crn} ({status}).").format(
+            case_id=v.case.id, crn=v.customer.crn, status=shown_status(v.case.status)
+        ),
     )
 
 
@@ -218,7 +221,7 @@ def _list(
     from deskcli.shapes import case_records
 
     if as_json and ids:
-        raise InvalidValue("use either --json or --ids, not both")
+        raise InvalidValue(N_("use either --json or --ids, not both"))
     st = state(ctx)
     wanted = case_filter(st, include_all=include_all, **filters)
     first = st.agent if mine_first else None
@@ -348,7 +351,10 @@ def case_take(
     from deskcli.services import cases
 
     return Change(
-        partial(cases.take, steal=steal), lambda v: f"Case {v.case.id} is yours ({v.case.status})."
+        partial(cases.take, steal=steal),
+        lambda v: _("Case {case_id} is yours ({status}).").format(
+            case_id=v.case.id, status=shown_status(v.case.status)
+        ),
     )
 
 
@@ -363,7 +369,9 @@ def case_assign(
 
     return Change(
         partial(cases.assign, to=to),
-        lambda v: f"Case {v.case.id} assigned to {v.case.assignee} ({v.case.status}).",
+        lambda v: _("Case {case_id} assigned to {agent} ({status}).").format(
+            case_id=v.case.id, agent=v.case.assignee, status=shown_status(v.case.status)
+        ),
     )
 
 
@@ -374,8 +382,12 @@ def case_unassign() -> Change:
 
     return Change(
         cases.unassign,
-        lambda v, _: f"Case {v.case.id} is unassigned ({v.case.status}).",
-        unchanged=lambda v: f"case {v.case.id} has no owner; nothing changed",
+        lambda v, _changed: _("Case {case_id} is unassigned ({status}).").format(
+            case_id=v.case.id, status=shown_status(v.case.status)
+        ),
+        unchanged=lambda v: _("case {case_id} has no owner; nothing changed").format(
+            case_id=v.case.id
+        ),
     )
 
 
@@ -426,8 +438,12 @@ def case_edit(
             channel=channel,
             customer_crn=customer,
         ),
-        lambda v, changed: f"Case {v.case.id} edited: {', '.join(changed)}.",
-        unchanged=lambda v: f"case {v.case.id} already says that; nothing changed",
+        lambda v, changed: _("Case {case_id} edited: {fields}.").format(
+            case_id=v.case.id, fields=", ".join(map(shown_field, changed))
+        ),
+        unchanged=lambda v: _("case {case_id} already says that; nothing changed").format(
+            case_id=v.case.id
+        ),
     )
 
 
@@ -444,11 +460,17 @@ def case_tag(tags: TagsArg) -> Change:
     """Tag a case (tags match in any case and are kept as first typed)."""
     from deskcli.services import tags as tag_service
 
-    those = "that tag" if len(tags) == 1 else "those tags"
+    already = (
+        N_("case {case_id} already has that tag; nothing changed")
+        if len(tags) == 1
+        else N_("case {case_id} already has those tags; nothing changed")
+    )
     return Change(
         partial(tag_service.retag, tags=tags),
-        lambda v, added: f"Case {v.case.id} tagged {', '.join(added)}.",
-        unchanged=lambda v: f"case {v.case.id} already has {those}; nothing changed",
+        lambda v, added: _("Case {case_id} tagged {tags}.").format(
+            case_id=v.case.id, tags=", ".join(added)
+        ),
+        unchanged=lambda v: _(already).format(case_id=v.case.id),
     )
 
 
@@ -459,8 +481,12 @@ def case_untag(tags: TagsArg) -> Change:
 
     return Change(
         partial(tag_service.retag, tags=tags, remove=True),
-        lambda v, removed: f"Case {v.case.id}: removed tag {', '.join(removed)}.",
-        unchanged=lambda v: f"case {v.case.id} has no such tag; nothing changed",
+        lambda v, removed: _("Case {case_id}: removed tag {tags}.").format(
+            case_id=v.case.id, tags=", ".join(removed)
+        ),
+        unchanged=lambda v: _("case {case_id} has no such tag; nothing changed").format(
+            case_id=v.case.id
+        ),
     )
 
 
@@ -489,7 +515,10 @@ def case_note(text: TextArg) -> Change:
     from deskcli.services import cases
 
     body = read_text(text, "the note")
-    return Change(partial(cases.add_note, text=body), lambda v: f"Note added to case {v.case.id}.")
+    return Change(
+        partial(cases.add_note, text=body),
+        lambda v: _("Note added to case {case_id}.").format(case_id=v.case.id),
+    )
 
 
 @case_verb
@@ -500,7 +529,9 @@ def case_reply(text: TextArg) -> Change:
     body = read_text(text, "the reply")
     return Change(
         partial(cases.add_reply, text=body),
-        lambda v: f"Reply recorded on case {v.case.id} ({v.case.status}).",
+        lambda v: _("Reply recorded on case {case_id} ({status}).").format(
+            case_id=v.case.id, status=shown_status(v.case.status)
+        ),
     )
 
 
@@ -515,7 +546,9 @@ def case_pending(
 
     return Change(
         partial(cases.set_pending, reason=reason),
-        lambda v: f"Case {v.case.id} is pending (waiting on the customer).",
+        lambda v: _("Case {case_id} is pending (waiting on the customer).").format(
+            case_id=v.case.id
+        ),
     )
 
 
@@ -524,7 +557,9 @@ def case_resume() -> Change:
     """Put a pending or escalated case back to open."""
     from deskcli.services import cases
 
-    return Change(cases.resume, lambda v: f"Case {v.case.id} is open again.")
+    return Change(
+        cases.resume, lambda v: _("Case {case_id} is open again.").format(case_id=v.case.id)
+    )
 
 
 @case_verb
@@ -539,7 +574,9 @@ def case_escalate(
 
     return Change(
         partial(cases.escalate, team=to, reason=reason),
-        lambda v: f"Case {v.case.id} escalated to {v.case.team} (tier {v.case.tier}).",
+        lambda v: _("Case {case_id} escalated to {team} (tier {tier}).").format(
+            case_id=v.case.id, team=v.case.team, tier=v.case.tier
+        ),
     )
 
 
@@ -586,9 +623,13 @@ def case_resolve(
             article_id=article,
         ),
         lambda v: (
-            f"Case {v.case.id} resolved."
-            + (f" Article {article} recorded as used." if article is not None else "")
-            + (" Follow-up scheduled." if follow_up_in else "")
+            _("Case {case_id} resolved.").format(case_id=v.case.id)
+            + (
+                " " + _("Article {article_id} recorded as used.").format(article_id=article)
+                if article is not None
+                else ""
+            )
+            + (" " + _("Follow-up scheduled.") if follow_up_in else "")
         ),
     )
 
@@ -621,10 +662,12 @@ def case_use_article(
         ctx,
         as_json,
         lambda tx, agent: kb.record_use(tx, agent=agent, case_id=case_id, article_id=article_id),
-        lambda v, _: f"Article {article_id} recorded as used on case {v.case.id}.",
-        unchanged=lambda v: (
-            f"article {article_id} is already recorded as used on case {v.case.id}; nothing changed"
+        lambda v, _changed: _("Article {article_id} recorded as used on case {case_id}.").format(
+            article_id=article_id, case_id=v.case.id
         ),
+        unchanged=lambda v: _(
+            "article {article_id} is already recorded as used on case {case_id}; nothing changed"
+        ).format(article_id=article_id, case_id=v.case.id),
     )
 
 
@@ -675,21 +718,21 @@ def case_close(
     if from_stdin:
         wanted += ids_from_stdin()
     if filters.narrowed and (case_ids or from_stdin):
-        raise InvalidValue("give case ids or filters, not both")
+        raise InvalidValue(N_("give case ids or filters, not both"))
     if not filters.narrowed and not wanted:
         if from_stdin:
-            render.note("no case ids on stdin; nothing to close")
+            render.note(_("no case ids on stdin; nothing to close"))
             summary = CloseSummary(dry_run=dry_run)
             render.emit_json(summary.record()) if as_json else render.close_summary(summary)
             return
         raise InvalidValue(
-            "say which cases to close",
-            hint="give ids (desk case close 3 4), --from-stdin, or filters (--status resolved)",
+            N_("say which cases to close"),
+            hint=N_("give ids (desk case close 3 4), --from-stdin, or filters (--status resolved)"),
         )
     with st.writing() as tx:
         if filters.narrowed:
             wanted = queries.matching_ids(tx, filters)
-        with render.progress(len(wanted), "Closing") as tick:
+        with render.progress(len(wanted), N_("Closing")) as tick:
             summary = bulk_close.close_cases(
                 tx,
                 agent=st.agent,
@@ -716,10 +759,11 @@ def case_reopen(
 
     return Change(
         partial(cases.reopen, reason=reason),
-        lambda v: (
-            f"Case {v.case.id} reopened (reopened {v.case.reopen_count} "
-            + ("time)." if v.case.reopen_count == 1 else "times).")
-        ),
+        lambda v: n_(
+            "Case {case_id} reopened (reopened {count} time).",
+            "Case {case_id} reopened (reopened {count} times).",
+            v.case.reopen_count,
+        ).format(case_id=v.case.id, count=v.case.reopen_count),
     )
 
 
@@ -752,9 +796,9 @@ def case_follow_up(
     from deskcli.services import cases
 
     if sum([in_ is not None, on is not None, done]) != 1:
-        raise InvalidValue("give exactly one of --in, --on and --done")
+        raise InvalidValue(N_("give exactly one of --in, --on and --done"))
     if not done and (csat is not None or nps is not None or comment is not None):
-        raise InvalidValue("--csat, --nps and --comment go with --done (the call that asked)")
+        raise InvalidValue(N_("--csat, --nps and --comment go with --done (the call that asked)"))
     if done and (csat is not None or nps is not None or comment is not None):
         from deskcli.services import feedback
 
@@ -762,9 +806,10 @@ def case_follow_up(
         return Change(
             partial(feedback.follow_up_done, note=note, csat=csat, nps=nps, comment=text),
             lambda v: (
-                f"Follow-up on case {v.case.id} done"
-                + (f"; rated CSAT {v.case.csat}." if csat is not None else ".")
-            ),
+                _("Follow-up on case {case_id} done; rated CSAT {csat}.")
+                if csat is not None
+                else _("Follow-up on case {case_id} done.")
+            ).format(case_id=v.case.id, csat=v.case.csat),
         )
     at = None
     if in_ is not None:
@@ -774,9 +819,10 @@ def case_follow_up(
     return Change(
         partial(cases.schedule_follow_up, at=at, note=note),
         lambda v: (
-            f"Follow-up on case {v.case.id} "
-            + (f"scheduled for {times.local(v.case.follow_up_at)}." if at else "done.")
-        ),
+            _("Follow-up on case {case_id} scheduled for {when}.")
+            if at
+            else _("Follow-up on case {case_id} done.")
+        ).format(case_id=v.case.id, when=times.local(v.case.follow_up_at)),
     )
 
 
@@ -801,7 +847,9 @@ def case_inbound(
     body = read_text(text, "the message")
     return Change(
         partial(feedback.add_inbound, text=body, channel=channel),
-        lambda v: f"Customer message recorded on case {v.case.id} ({v.case.status}).",
+        lambda v: _("Customer message recorded on case {case_id} ({status}).").format(
+            case_id=v.case.id, status=shown_status(v.case.status)
+        ),
     )
 
 
@@ -837,9 +885,10 @@ def case_feedback(
     return Change(
         partial(feedback.rate, csat=csat, nps=nps, comment=text, replace=replace),
         lambda v: (
-            f"Rating recorded on case {v.case.id} (CSAT {v.case.csat}"
-            + (f", NPS {v.case.nps})." if v.case.nps is not None else ").")
-        ),
+            _("Rating recorded on case {case_id} (CSAT {csat}, NPS {nps}).")
+            if v.case.nps is not None
+            else _("Rating recorded on case {case_id} (CSAT {csat}).")
+        ).format(case_id=v.case.id, csat=v.case.csat, nps=v.case.nps),
     )
 
 
@@ -873,7 +922,7 @@ def case_remedy(
     text = read_text(note, "--note")
     return Change(
         partial(feedback.add_remedy, kind=kind, note=text, amount=amount, currency=currency),
-        lambda v: f"Remedy recorded on case {v.case.id}.",
+        lambda v: _("Remedy recorded on case {case_id}.").format(case_id=v.case.id),
     )
 
 
@@ -928,7 +977,7 @@ def board(
 
     if live:
         if as_json:
-            raise InvalidValue("use either --live or --json, not both")
+            raise InvalidValue(N_("use either --live or --json, not both"))
         from deskcli.live import start
 
         if start(state(ctx)):

@@ -10,6 +10,7 @@ from deskcli.cli import _complete
 from deskcli.cli._context import state
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import MAX_ID, JsonOpt
+from deskcli.lang import N_, _
 
 
 class CustomerGroup(LazyGroup):
@@ -63,7 +64,7 @@ def customer_add(
     if as_json:
         render.emit_json(customer_record(customer))
     else:
-        render.say(f"Added customer {customer.crn} ({customer.name}).")
+        render.say(_("Added customer {crn} ({name}).").format(crn=customer.crn, name=customer.name))
 
 
 def customer_show(
@@ -146,7 +147,9 @@ def customer_edit(
     from deskcli.shapes import customer_record
 
     if name is None and email is None and phone is None and new_crn is None:
-        raise InvalidValue("nothing to change", hint="pass --name, --email, --phone or --crn")
+        raise InvalidValue(
+            N_("nothing to change"), hint=N_("pass --name, --email, --phone or --crn")
+        )
     with state(ctx).writing() as tx:
         customer = customers.edit_customer(
             tx, crn, name=name, email=email, phone=phone, new_crn=new_crn
@@ -154,4 +157,4 @@ def customer_edit(
     if as_json:
         render.emit_json(customer_record(customer))
     else:
-        render.say(f"Updated customer {customer.crn}.")
+        render.say(_("Updated customer {crn}.").format(crn=customer.crn))

@@ -9,6 +9,8 @@ import typer
 from deskcli.cli import _complete
 from deskcli.cli._context import state
 from deskcli.cli._options import JsonOpt, value_option
+from deskcli.domain import shown_status
+from deskcli.lang import _
 
 if TYPE_CHECKING:
     from deskcli.reads.queries import CaseDetail
@@ -51,7 +53,11 @@ def next_case(
             return queries.show_case(source, found.case.id or 0)
 
         detail = st.read(read)
-        render.say(f"Next up: case {detail.view.case.id} (not taken; desk next takes it).")
+        render.say(
+            _("Next up: case {case_id} (not taken; desk next takes it).").format(
+                case_id=detail.view.case.id
+            )
+        )
         render.case_detail(detail)
         return
 
@@ -65,5 +71,9 @@ def next_case(
     if shown is None:
         render.emit_json(case_record(*taken))
         return
-    render.say(f"Case {taken.case.id} is yours ({taken.case.status}).")
+    render.say(
+        _("Case {case_id} is yours ({status}).").format(
+            case_id=taken.case.id, status=shown_status(taken.case.status)
+        )
+    )
     render.case_detail(shown)

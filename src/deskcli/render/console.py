@@ -261,23 +261,26 @@ def when(value: Any) -> Text:
 
 
 def plural(n: int, one: str, many: str) -> str:
-    """'1 case', '2 cases' (English words; catalog messages use ngettext)."""
+    """'1 case', '2 cases' (English words; catalog messages use lang.n_)."""
     return f"{n} {one if n == 1 else many}"
 
 
 def id_list(ids: Sequence[int], limit: int = 20) -> str:
     shown = ", ".join(map(str, ids[:limit]))
-    return shown + (f" ... (+{len(ids) - limit} more)" if len(ids) > limit else "")
+    if len(ids) <= limit:
+        return shown
+    return shown + " " + _("... (+{count} more)").format(count=len(ids) - limit)
 
 
 @contextmanager
 def progress(total: int, label: str) -> Iterator[Callable[[int, int], None] | None]:
-    """A progress bar on stderr for long jobs on a terminal; None otherwise."""
+    """A progress bar on stderr for long jobs on a terminal; None otherwise.
+    `label`: an English message marked with N_, shown in the user's language."""
     if total < 2000 or not err().is_terminal:
         yield None
         return
     from rich.progress import Progress
 
     with Progress(console=err(), transient=True) as bar:
-        task = bar.add_task(label, total=total)
+        task = bar.add_task(_(label), total=total)
         yield lambda done, _total: bar.update(task, completed=done)

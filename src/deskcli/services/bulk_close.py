@@ -8,8 +8,9 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from deskcli import times
-from deskcli.domain import CLOSE_ADVICE, TRANSITIONS, EventKind, Status
+from deskcli.domain import TRANSITIONS, EventKind, Status
 from deskcli.errors import NotFound, StaleWrite, TransitionNotAllowed
+from deskcli.lang import N_
 from deskcli.reads.source import in_list
 from deskcli.services import sla_clocks
 from deskcli.services.write_path import apply_change_to_many, require_text
@@ -46,8 +47,9 @@ def close_cases(
     if missing:
         shown = ", ".join(map(str, missing[:10])) + (" ..." if len(missing) > 10 else "")
         raise NotFound(
-            f"no case {shown}" if len(missing) == 1 else f"no cases {shown}",
-            hint="nothing was closed",
+            N_("no case {shown}") if len(missing) == 1 else N_("no cases {shown}"),
+            hint=N_("nothing was closed"),
+            params={"shown": shown},
         )
     close, resolve = TRANSITIONS["close"], TRANSITIONS["resolve"]
     summary = CloseSummary(dry_run=dry_run)
@@ -110,8 +112,8 @@ def close_cases(
                 progress(done, total)
     if updated != total:
         raise StaleWrite(
-            "some of these cases were changed by someone else while closing them",
-            hint="nothing was closed; try again",
+            N_("some of these cases were changed by someone else while closing them"),
+            hint=N_("nothing was closed; try again"),
         )
     return summary
 
@@ -138,7 +140,10 @@ def _refuse(unresolved: list[int], found: dict[int, str]) -> None:
     shown = ", ".join(str(i) for i in unresolved[:10])
     more = " ..." if len(unresolved) > 10 else ""
     raise TransitionNotAllowed(
-        f"{len(unresolved)} cases are not resolved ({shown}{more}); "
-        + CLOSE_ADVICE.replace("it first", "them first"),
-        hint="nothing was closed",
+        N_(
+            "{count} cases are not resolved ({shown}); resolve them first, "
+            "or pass --resolution to resolve and close in one step"
+        ),
+        hint=N_("nothing was closed"),
+        params={"count": len(unresolved), "shown": shown + more},
     )

@@ -382,15 +382,17 @@ def schedule_follow_up(
     now = times.now()
     if at is not None and at <= now:
         raise InvalidValue(
-            f"the follow-up time {times.local(at)} is in the past",
-            hint="give a later date (--on YYYY-MM-DD) or a duration from now (--in 3d)",
+            N_("the follow-up time {when} is in the past"),
+            hint=N_("give a later date (--on YYYY-MM-DD) or a duration from now (--in 3d)"),
+            params={"when": times.local(at)},
         )
     body = optional_text(note, "the follow-up note") or ("done" if at is None else "")
     view = load_for_write(tx, case_id, if_version)
     if at is None and view.case.follow_up_at is None:
         raise Conflict(
-            f"no follow-up is scheduled on case {case_id}",
-            hint=f"schedule one with desk case follow-up {case_id} --in 3d",
+            N_("no follow-up is scheduled on case {case_id}"),
+            hint=N_("schedule one with desk case follow-up {case_id} --in 3d"),
+            params={"case_id": case_id},
         )
     data = {"at": times.iso(at), "done": at is None}
     event = make_event(case_id, agent, EventKind.FOLLOW_UP, body, data)
@@ -441,8 +443,8 @@ def edit_case(
         )
     if not wanted and customer_crn is None:
         raise InvalidValue(
-            "say what to change",
-            hint="--subject, --description, --priority, --category, --channel or --customer",
+            N_("say what to change"),
+            hint=N_("--subject, --description, --priority, --category, --channel or --customer"),
         )
     view = load_for_write(tx, case_id, if_version, verb="edit")
     case_ = view.case

@@ -8,6 +8,7 @@ from typing import Any
 from deskcli import limits, times
 from deskcli.errors import Conflict, InvalidValue
 from deskcli.folding import name_key, search_text
+from deskcli.lang import N_
 from deskcli.limits import check_text
 from deskcli.reads import queries
 from deskcli.reads.rows import CUSTOMER_COLUMNS, CustomerRow
@@ -17,7 +18,9 @@ from deskcli.tx import Duplicate, Tx
 def _clean_crn(crn: str) -> str:
     crn = crn.strip()
     if not crn or any(ch.isspace() for ch in crn):
-        raise InvalidValue(f"invalid CRN {crn!r}: it must be one word, not empty")
+        raise InvalidValue(
+            N_("invalid CRN {crn!r}: it must be one word, not empty"), params={"crn": crn}
+        )
     return check_text(crn, "the CRN", limits.LABEL, one_line=True)
 
 
@@ -26,13 +29,13 @@ def _check_email(email: str | None) -> str | None:
         return None
     email = email.strip()
     if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
-        raise InvalidValue(f"invalid email address {email!r}")
+        raise InvalidValue(N_("invalid email address {email!r}"), params={"email": email})
     return check_text(email, "the email address", limits.EMAIL) or None
 
 
 def _check_name(name: str) -> str:
     if not name.strip():
-        raise InvalidValue("a customer needs a name")
+        raise InvalidValue(N_("a customer needs a name"))
     return check_text(name.strip(), "the customer name", limits.NAME)
 
 
@@ -54,7 +57,9 @@ def add_customer(
     taken = _crn_taken(tx, crn)
     if taken is not None:
         raise Conflict(
-            f"a customer with CRN {taken} already exists", hint=f"desk customer show {taken}"
+            N_("a customer with CRN {crn} already exists"),
+            hint=N_("desk customer show {crn}"),
+            params={"crn": taken},
         )
     values: dict[str, Any] = {
         "crn": crn,
@@ -66,7 +71,9 @@ def add_customer(
     try:
         customer_id = tx.insert(INSERT_CUSTOMER, {**values, **_derived(values)})
     except Duplicate:  # another writer added it meanwhile (servers)
-        raise Conflict(f"a customer with CRN {crn} already exists") from None
+        raise Conflict(
+            N_("a customer with CRN {crn} already exists"), params={"crn": crn}
+        ) from None
     return CustomerRow(id=customer_id, **values)
 
 
@@ -124,7 +131,7 @@ def edit_customer(
         new_crn = _clean_crn(new_crn)
         taken = _crn_taken(tx, new_crn, other_than=customer.id)
         if taken is not None:
-            raise Conflict(f"a customer with CRN {taken} already exists")
+            raise Conflict(N_("a customer with CRN {crn} already exists"), params={"crn": taken})
         values["crn"] = new_crn
     derived = {**_derived(values), "id": customer.id}
     try:
@@ -132,5 +139,7 @@ def edit_customer(
         if values["crn"] != customer.crn:
             tx.execute(SET_CRN_KEY, derived)
     except Duplicate:
-        raise Conflict(f"a customer with CRN {values['crn']} already exists") from None
+        raise Conflict(
+            N_("a customer with CRN {crn} already exists"), params={"crn": values["crn"]}
+        ) from None
     return replace(customer, **values)

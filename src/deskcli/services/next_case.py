@@ -27,6 +27,7 @@ from typing import Any
 from deskcli.domain import PRIORITY_RANK, Priority
 from deskcli.errors import NotFound
 from deskcli.folding import name_key
+from deskcli.lang import N_
 from deskcli.reads import queries
 from deskcli.reads.rows import CaseView, to_time
 from deskcli.reads.source import Source, in_list
@@ -83,8 +84,12 @@ def _time(value: Any) -> datetime:
 
 
 def _nothing(team: str | None) -> NotFound:
-    where = f" in team {team}" if team is not None else ""
-    return NotFound(f"no case is waiting{where}: every active case has an owner")
+    if team is not None:
+        return NotFound(
+            N_("no case is waiting in team {team}: every active case has an owner"),
+            params={"team": team},
+        )
+    return NotFound(N_("no case is waiting: every active case has an owner"))
 
 
 def peek(source: Source, *, team: str | None = None) -> CaseView:

@@ -11,6 +11,7 @@ from deskcli import limits
 from deskcli.domain import EventKind
 from deskcli.errors import InvalidValue
 from deskcli.folding import sorted_tags
+from deskcli.lang import N_
 from deskcli.reads.rows import CaseView
 from deskcli.reads.source import in_list
 from deskcli.services.write_path import apply_change, load_for_write, make_event, require_text
@@ -21,7 +22,11 @@ def clean_tag(tag: str) -> str:
     """A tag as stored: stripped, one word, within the label limit."""
     tag = require_text(tag, "a tag", limits.LABEL, one_line=True)
     if any(ch.isspace() for ch in tag):
-        raise InvalidValue(f"invalid tag {tag!r}: a tag is one word", hint="e.g. vip, refund")
+        raise InvalidValue(
+            N_("invalid tag {tag!r}: a tag is one word"),
+            hint=N_("e.g. vip, refund"),
+            params={"tag": tag},
+        )
     return tag
 
 
@@ -36,7 +41,7 @@ def _unique(tags: Sequence[str]) -> list[str]:
         cleaned = clean_tag(tag)
         seen.setdefault(tag_key(cleaned), cleaned)
     if not seen:
-        raise InvalidValue("give at least one tag")
+        raise InvalidValue(N_("give at least one tag"))
     return list(seen.values())
 
 

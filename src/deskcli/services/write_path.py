@@ -22,6 +22,7 @@ from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, EventKind
 from deskcli.errors import InvalidValue, StaleWrite, TransitionNotAllowed
 from deskcli.folding import SEARCHED_EVENT_KINDS, name_key, search_fold, search_text
+from deskcli.lang import N_, _
 from deskcli.reads import queries
 from deskcli.reads.rows import CASE_COLUMNS, CaseView, to_time
 from deskcli.reads.source import in_list
@@ -61,13 +62,16 @@ def stale_write_error(tx: Tx, case_id: int, expected: int) -> StaleWrite:
     last = tx.rows(LAST_EVENT, {"case_id": case_id})
     who = ""
     if last:
-        agent, kind, at = last[0]
-        who = f" by {agent} ({kind}, {times.ago(to_time(at))})"
+        agent, kind, at = last[0]  # a kind's word (note, reply...) is in the catalog
+        who = " " + _("by {agent} ({kind}, {ago})").format(
+            agent=agent, kind=_(kind), ago=times.ago(to_time(at))
+        )
     current = tx.rows(CURRENT_VERSION, {"case_id": case_id})
-    now = f"; it is now version {current[0][0]}" if current else ""
+    now = _("; it is now version {version}").format(version=current[0][0]) if current else ""
     return StaleWrite(
-        f"case {case_id} was changed{who} since version {expected}{now}",
-        hint=f"look again (desk case show {case_id}) and retry",
+        N_("case {case_id} was changed{who} since version {expected}{now}"),
+        hint=N_("look again (desk case show {case_id}) and retry"),
+        params={"case_id": case_id, "who": who, "expected": expected, "now": now},
     )
 
 
