@@ -119,17 +119,18 @@ def test_a_spanish_session(desk: Callable[..., Any]) -> None:
     assert shown["status"] == "resolved"
 
 
+NOT_YET = pytest.mark.xfail(strict=True, reason="renderers not yet through the catalogs (issue 15)")
 SESSION = [
-    ["board"],
-    ["case", "list", "--all"],
-    ["case", "show", "1"],
+    pytest.param(["board"], marks=NOT_YET),
+    pytest.param(["case", "list", "--all"], marks=NOT_YET),
+    pytest.param(["case", "show", "1"], marks=NOT_YET),
     ["sla", "breaches"],
-    ["kb", "search", "router"],
+    # Snippets of the (English) demo articles: user text these case fields do not cover.
+    pytest.param(["kb", "search", "router"], marks=NOT_YET),
     ["feedback", "due"],
 ]
 
 
-@pytest.mark.xfail(strict=True, reason="renderers not yet through the catalogs (issue 15)")
 @pytest.mark.parametrize("args", SESSION, ids=" ".join)
 def test_the_demo_session_is_spanish(desk: Callable[..., Any], args: list[str]) -> None:
     desk("demo")

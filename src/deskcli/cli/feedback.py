@@ -11,6 +11,7 @@ from deskcli.cli._context import state
 from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import IdsOpt, JsonOpt, LimitOpt, value_option
 from deskcli.errors import InvalidValue
+from deskcli.lang import N_
 
 if TYPE_CHECKING:
     from deskcli.reads.rows import CaseView
@@ -74,7 +75,7 @@ def feedback_due(
     from deskcli.times import parse_duration
 
     if as_json and ids:
-        raise InvalidValue("use either --json or --ids, not both")
+        raise InvalidValue(N_("use either --json or --ids, not both"))
     window = parse_duration(not_asked_within)
     recent = parse_duration(resolved_within)
     default_limit = limit is None and not (as_json or ids)

@@ -12,6 +12,7 @@ from deskcli.cli._group import LazyGroup
 from deskcli.cli._options import MAX_ID, CaseIdArg, JsonOpt, if_version_option, value_option
 from deskcli.domain import ArticleStatus
 from deskcli.errors import InvalidValue
+from deskcli.lang import N_, _
 
 if TYPE_CHECKING:
     from deskcli.reads.rows import ArticleRow, RevisionRow
@@ -93,7 +94,13 @@ def kb_add(
     if as_json:
         render.emit_json(article_record(article))
     else:
-        render.say(f"Added article {article.id} ({article.status}).")
+        from deskcli.render.kb import status_word
+
+        render.say(
+            _("Added article {article_id} ({status}).").format(
+                article_id=article.id, status=status_word(article.status)
+            )
+        )
 
 
 def kb_show(
@@ -152,7 +159,7 @@ def kb_edit(
     from deskcli.shapes import article_record
 
     if publish and draft:
-        raise InvalidValue("use either --publish or --draft, not both")
+        raise InvalidValue(N_("use either --publish or --draft, not both"))
     status = ArticleStatus.PUBLISHED if publish else ArticleStatus.DRAFT if draft else None
     text = read_text(body, "--body") if body is not None else None
     st = state(ctx)
@@ -169,11 +176,22 @@ def kb_edit(
             if_version=if_version,
         )
     if not changes:
-        render.note(f"article {article_id} already says that; nothing changed")
+        render.note(
+            _("article {article_id} already says that; nothing changed").format(
+                article_id=article_id
+            )
+        )
     if as_json:
         render.emit_json(article_record(article))
     elif changes:
-        render.say(f"Updated article {article_id} ({', '.join(changes)}).")
+        from deskcli.render.kb import FIELD_WORDS
+
+        changed = ", ".join(_(FIELD_WORDS.get(name, name)) for name in changes)
+        render.say(
+            _("Updated article {article_id} ({changes}).").format(
+                article_id=article_id, changes=changed
+            )
+        )
 
 
 def kb_archive(
@@ -193,11 +211,11 @@ def kb_archive(
             tx, agent=st.agent, article_id=article_id, if_version=if_version
         )
     if not changed:
-        render.note(f"article {article_id} is already archived")
+        render.note(_("article {article_id} is already archived").format(article_id=article_id))
     if as_json:
         render.emit_json(article_record(article))
     elif changed:
-        render.say(f"Archived article {article_id}.")
+        render.say(_("Archived article {article_id}.").format(article_id=article_id))
 
 
 def kb_list(
@@ -228,7 +246,7 @@ def kb_list(
     from deskcli.shapes import article_record
 
     if as_json and ids:
-        raise InvalidValue("use either --json or --ids, not both")
+        raise InvalidValue(N_("use either --json or --ids, not both"))
     found = state(ctx).read(
         lambda source: kb.list_articles(
             source, statuses=statuses or (), category=category, limit=limit or None
@@ -276,7 +294,7 @@ def kb_search(
         with st.writing() as tx:
             kb.log_search(tx, agent=st.agent, query=query, results=len(hits))
     except StorageError as error:
-        render.note(f"this search was not logged: {error.message}")
+        render.note(_("this search was not logged: {reason}").format(reason=error.message))
     if as_json:
         render.emit_json([search_hit_record(hit) for hit in hits])
     else:
@@ -311,8 +329,16 @@ def kb_promote(
     if as_json:
         render.emit_json(article_record(article))
     else:
-        render.say(f"Added draft article {article.id} from case {case_id}.")
-        render.hint(f"check it and publish it: desk kb edit {article.id} --publish")
+        render.say(
+            _("Added draft article {article_id} from case {case_id}.").format(
+                article_id=article.id, case_id=case_id
+            )
+        )
+        render.hint(
+            _("check it and publish it: desk kb edit {article_id} --publish").format(
+                article_id=article.id
+            )
+        )
 
 
 def kb_gaps(

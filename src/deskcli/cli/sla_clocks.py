@@ -11,6 +11,7 @@ from deskcli.cli import _complete
 from deskcli.cli._context import state
 from deskcli.cli._options import CaseIdArg, JsonOpt, value_option
 from deskcli.errors import ExitCode, InvalidValue
+from deskcli.lang import N_, _
 
 if TYPE_CHECKING:
     from deskcli.services.sla_clocks import Breach
@@ -37,7 +38,10 @@ def _breaches(ctx: typer.Context, at_risk: str | None, team: str | None) -> list
     if at_risk is not None:
         seconds = parse_duration(at_risk).total_seconds()
         if seconds <= 0:
-            raise InvalidValue(f"--at-risk must be a duration above zero, like 1h, not {at_risk!r}")
+            raise InvalidValue(
+                N_("--at-risk must be a duration above zero, like 1h, not {value!r}"),
+                params={"value": at_risk},
+            )
     return state(ctx).read(
         lambda source: sla_clocks.breaches(source, at_risk_seconds=seconds, team=team)
     )
@@ -51,7 +55,11 @@ def _show(found: list[Breach], as_json: bool, at_risk: str | None) -> None:
     if as_json:
         render.emit_json(breach_records(found))
     else:
-        empty = "No clock is past due" + (f" or due within {at_risk}." if at_risk else ".")
+        empty = (
+            _("No clock is past due or due within {within}.").format(within=at_risk)
+            if at_risk
+            else _("No clock is past due.")
+        )
         shown.breaches(found, empty=empty)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from deskcli import times
+from deskcli.lang import N_, _
 from deskcli.render.console import capped, fields, hint, one_line, out, show_rows, user, when
 
 if TYPE_CHECKING:
@@ -20,16 +21,30 @@ if TYPE_CHECKING:
     from deskcli.shapes import KbGaps
 
 STATUS_STYLE = {"draft": "yellow", "published": "green", "archived": "dim"}
+STATUS_WORDS = {"draft": N_("draft"), "published": N_("published"), "archived": N_("archived")}
+# The fields of an article as named in its history ("title: old -> new").
+FIELD_WORDS = {
+    "title": N_("title"),
+    "body": N_("body"),
+    "category": N_("category"),
+    "tags": N_("tags"),
+    "status": N_("status"),
+}
+
+
+def status_word(status: str) -> str:
+    """An article's status as people read it."""
+    return _(STATUS_WORDS[status]) if status in STATUS_WORDS else status
 
 
 def _status(status: str) -> Text:
     from rich.text import Text
 
-    return Text(status, style=STATUS_STYLE.get(status, ""))
+    return Text(status_word(status), style=STATUS_STYLE.get(status, ""))
 
 
 def articles(found: Sequence[ArticleRow]) -> None:
-    show_rows(found, articles_table, "No articles match.")
+    show_rows(found, articles_table, N_("No articles match."))
 
 
 def articles_table(found: Sequence[ArticleRow]) -> Table:
@@ -37,13 +52,13 @@ def articles_table(found: Sequence[ArticleRow]) -> Table:
     from rich.text import Text
 
     table = Table(box=None, pad_edge=False)
-    table.add_column("ID", justify="right", style="bold", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Category", no_wrap=True, max_width=capped(16), overflow="ellipsis")
-    table.add_column("Title")  # wrappable: it gives way first
-    table.add_column("Tags", no_wrap=True, max_width=capped(24), overflow="ellipsis")
-    table.add_column("Uses", justify="right", no_wrap=True)
-    table.add_column("Updated", justify="right", no_wrap=True)
+    table.add_column(_("ID"), justify="right", style="bold", no_wrap=True)
+    table.add_column(_("Status"), no_wrap=True)
+    table.add_column(_("Category"), no_wrap=True, max_width=capped(16), overflow="ellipsis")
+    table.add_column(_("Title"))  # wrappable: it gives way first
+    table.add_column(_("Tags"), no_wrap=True, max_width=capped(24), overflow="ellipsis")
+    table.add_column(_("Uses"), justify="right", no_wrap=True)
+    table.add_column(_("Updated"), justify="right", no_wrap=True)
     for a in found:
         table.add_row(
             str(a.id),
@@ -67,19 +82,20 @@ def article_detail_view(article: ArticleRow, revisions: Sequence[RevisionRow] | 
     from rich.panel import Panel
     from rich.text import Text
 
-    title = Text.assemble((f"Article {article.id} ", "bold"), _status(article.status))
+    heading = _("Article {article_id}").format(article_id=article.id)
+    title = Text.assemble((f"{heading} ", "bold"), _status(article.status))
     rows: list[tuple[str, Text | str]] = [
-        ("Title", user(article.title, "bold")),
-        ("Category", user(article.category or "-")),
-        ("Tags", user(", ".join(article.tags) or "-")),
-        ("Author", user(article.author)),
-        ("Created", when(article.created_at)),
-        ("Updated", when(article.updated_at)),
-        ("Uses", str(article.uses)),
-        ("Version", str(article.version)),
+        (_("Title"), user(article.title, "bold")),
+        (_("Category"), user(article.category or "-")),
+        (_("Tags"), user(", ".join(article.tags) or "-")),
+        (_("Author"), user(article.author)),
+        (_("Created"), when(article.created_at)),
+        (_("Updated"), when(article.updated_at)),
+        (_("Uses"), str(article.uses)),
+        (_("Version"), str(article.version)),
     ]
     if article.source_case_id is not None:
-        rows.append(("From case", str(article.source_case_id)))
+        rows.append((_("From case"), str(article.source_case_id)))
     body = Group(fields(rows), Text(""), user(article.body))
     shown: list[Any] = [Panel(body, title=title, title_align="left", expand=False)]
     if revisions is not None:
@@ -90,10 +106,10 @@ def article_detail_view(article: ArticleRow, revisions: Sequence[RevisionRow] | 
 def history_table(revisions: Sequence[RevisionRow]) -> Table:
     from rich.table import Table
 
-    table = Table(title="History", title_justify="left", box=None, pad_edge=False)
-    table.add_column("When", no_wrap=True, style="dim")
-    table.add_column("Agent", no_wrap=True)
-    table.add_column("Changes")
+    table = Table(title=_("History"), title_justify="left", box=None, pad_edge=False)
+    table.add_column(_("When"), no_wrap=True, style="dim")
+    table.add_column(_("Agent"), no_wrap=True)
+    table.add_column(_("Changes"))
     for r in revisions:
         table.add_row(times.local(r.at), user(r.agent), user(_changes(r.changes)))
     return table
@@ -108,10 +124,14 @@ def _changes(changes: dict[str, Any]) -> str:
     parts = []
     for name, change in changes.items():
         was, now = (change or {}).get("from"), (change or {}).get("to")
+        if name == "status":  # our word, not the user's: in their language
+            was = status_word(was) if isinstance(was, str) else was
+            now = status_word(now) if isinstance(now, str) else now
+        field = _(FIELD_WORDS[name]) if name in FIELD_WORDS else name
         if was is None or was == []:
-            parts.append(f"{name}: {_value(now)}")
+            parts.append(f"{field}: {_value(now)}")
         else:
-            parts.append(f"{name}: {_value(was)} -> {_value(now)}")
+            parts.append(f"{field}: {_value(was)} -> {_value(now)}")
     return "; ".join(parts)
 
 
@@ -127,21 +147,21 @@ def _value(value: Any) -> str:
 
 
 def search_results(hits: Sequence[SearchHit]) -> None:
-    show_rows(hits, search_table, "No articles match.")
+    show_rows(hits, search_table, N_("No articles match."))
 
 
 def search_table(hits: Sequence[SearchHit]) -> Table:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
-    table.add_column("ID", justify="right", style="bold", no_wrap=True)
-    table.add_column("Title", max_width=capped(40))
-    table.add_column("Match")  # the snippet, as written
+    table.add_column(_("ID"), justify="right", style="bold", no_wrap=True)
+    table.add_column(_("Title"), max_width=capped(40))
+    table.add_column(_("Match"))  # the snippet, as written
     for hit in hits:
         a = hit.article
         title = user(a.title, "bold")
         if a.status != "published":
-            title.append(f" ({a.status})", style="yellow")
+            title.append(f" ({status_word(a.status)})", style="yellow")
         table.add_row(str(a.id), title, user(hit.snippet))
     return table
 
@@ -150,8 +170,12 @@ def suggestions(found: Sequence[ArticleRow], *, case_id: int | None) -> None:
     """The articles that may help with a case, under its details; nothing
     at all when none match."""
     if found:
-        out().print(suggestions_view(found, title="Articles that may help"))
-        hint(f"desk kb show ID reads one; desk case use-article {case_id} ID records its use")
+        out().print(suggestions_view(found, title=_("Articles that may help")))
+        hint(
+            _(
+                "desk kb show ID reads one; desk case use-article {case_id} ID records its use"
+            ).format(case_id=case_id)
+        )
 
 
 def suggestions_view(found: Sequence[ArticleRow], *, title: str) -> Group:
@@ -184,19 +208,19 @@ def kb_gaps_view(gaps: KbGaps) -> Group:
     from rich.table import Table
     from rich.text import Text
 
-    since = f"since {times.local(gaps.since)}"
+    since = times.local(gaps.since)
     parts: list[Any] = []
     if gaps.groups:
         cases = Table(
-            title=f"Resolved cases that used no article ({since})",
+            title=_("Resolved cases that used no article (since {since})").format(since=since),
             title_justify="left",
             box=None,
             pad_edge=False,
         )
-        cases.add_column("Count", justify="right", style="bold", no_wrap=True)
-        cases.add_column("Category", no_wrap=True, max_width=capped(16), overflow="ellipsis")
-        cases.add_column("Root cause")
-        cases.add_column("Cases, newest first", no_wrap=True)
+        cases.add_column(_("Count"), justify="right", style="bold", no_wrap=True)
+        cases.add_column(_("Category"), no_wrap=True, max_width=capped(16), overflow="ellipsis")
+        cases.add_column(_("Root cause"))
+        cases.add_column(_("Cases, newest first"), no_wrap=True)
         for g in gaps.groups:
             cause = " ".join((g.root_cause or "-").split())
             if len(cause) > SHOWN_CAUSE:
@@ -210,21 +234,23 @@ def kb_gaps_view(gaps: KbGaps) -> Group:
             )
         parts.append(cases)
     else:
-        parts.append(Text(f"Every case resolved {since} used an article."))
+        parts.append(
+            Text(_("Every case resolved since {since} used an article.").format(since=since))
+        )
     parts.append(Text(""))
     if gaps.searches:
         searches = Table(
-            title=f"Searches that found nothing ({since})",
+            title=_("Searches that found nothing (since {since})").format(since=since),
             title_justify="left",
             box=None,
             pad_edge=False,
         )
-        searches.add_column("Times", justify="right", style="bold", no_wrap=True)
-        searches.add_column("Words searched")
-        searches.add_column("Last", justify="right", no_wrap=True)
+        searches.add_column(_("Times"), justify="right", style="bold", no_wrap=True)
+        searches.add_column(_("Words searched"))
+        searches.add_column(_("Last"), justify="right", no_wrap=True)
         for s in gaps.searches:
             searches.add_row(str(s.count), user(s.query), Text(times.age(s.last_at), style="dim"))
         parts.append(searches)
     else:
-        parts.append(Text(f"No search came back empty {since}."))
+        parts.append(Text(_("No search came back empty since {since}.").format(since=since)))
     return Group(*parts)

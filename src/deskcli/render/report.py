@@ -141,7 +141,7 @@ def kpi_lines(kpis: dict[str, Any]) -> list[Line]:
             for ch, n in v["by_channel"].items()
         ]
     )
-    lines.append(_heading(N_("Times")))
+    lines.append(_heading(N_("Response and resolution times")))
     for label, timing in ((N_("first response"), fr), (N_("resolution"), rt)):
         lines.append(
             _line(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from deskcli.render.console import fields, out, plural, priority_text, say, show_rows, user
+from deskcli.domain import shown_priority
+from deskcli.lang import N_, _
+from deskcli.render.console import fields, out, priority_text, say, show_rows, user
 from deskcli.shapes import calendar_record
 
 if TYPE_CHECKING:
@@ -35,17 +37,17 @@ def hours_text(calendar: Calendar) -> str:
 
 
 def calendars(found: Sequence[Calendar]) -> None:
-    show_rows(found, calendars_table, "No calendars.")
+    show_rows(found, calendars_table, N_("No calendars."))
 
 
 def calendars_table(found: Sequence[Calendar]) -> Table:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
-    table.add_column("Name", style="bold", no_wrap=True)
-    table.add_column("Zone", no_wrap=True)
-    table.add_column("Hours")
-    table.add_column("Holidays", justify="right", no_wrap=True)
+    table.add_column(_("Name"), style="bold", no_wrap=True)
+    table.add_column(_("Zone"), no_wrap=True)
+    table.add_column(_("Hours"))
+    table.add_column(_("Holidays"), justify="right", no_wrap=True)
     for c in found:
         table.add_row(user(c.name), user(c.tz), user(hours_text(c)), str(len(c.holidays)))
     return table
@@ -54,34 +56,53 @@ def calendars_table(found: Sequence[Calendar]) -> Table:
 def calendar_detail(calendar: Calendar) -> None:
     record = calendar_record(calendar)
     rows: list[tuple[str, Any]] = [
-        ("Calendar", user(calendar.name, "bold")),
-        ("Zone", user(calendar.tz)),
-        ("Hours", user("\n".join(hours_lines(calendar)))),
-        ("Holidays", user(", ".join(record["holidays"]) or "-")),
+        (_("Calendar"), user(calendar.name, "bold")),
+        (_("Zone"), user(calendar.tz)),
+        (_("Hours"), user("\n".join(hours_lines(calendar)))),
+        (_("Holidays"), user(", ".join(record["holidays"]) or "-")),
     ]
     out().print(fields(rows))
 
 
 def calendar_saved(calendar: Calendar, *, new: bool, retimed: int) -> None:
-    verb = "Added" if new else "Replaced"
-    holidays = plural(len(calendar.holidays), "holiday", "holidays")
-    clocks = "" if new else f"; {plural(retimed, 'running clock', 'running clocks')} re-timed"
+    count = len(calendar.holidays)
+    holidays = _(N_("{count} holiday") if count == 1 else N_("{count} holidays")).format(
+        count=count
+    )
     shown = f"{calendar.tz}: {hours_text(calendar)}; {holidays}"
-    say(f"{verb} calendar {calendar.name} ({shown}){clocks}.")
+    if new:
+        say(_("Added calendar {name} ({shown}).").format(name=calendar.name, shown=shown))
+    else:
+        say(
+            _("Replaced calendar {name} ({shown}); {clocks}.").format(
+                name=calendar.name, shown=shown, clocks=retimed_text(retimed)
+            )
+        )
+
+
+def retimed_text(count: int) -> str:
+    """'3 running clocks re-timed' (two messages: English and Spanish both
+    have one form for 1 and one for the rest)."""
+    template = (
+        N_("{count} running clock re-timed")
+        if count == 1
+        else N_("{count} running clocks re-timed")
+    )
+    return _(template).format(count=count)
 
 
 def policies(found: Sequence[Any]) -> None:
-    show_rows(found, policies_table, "No service-level policies.")
+    show_rows(found, policies_table, N_("No service-level policies."))
 
 
 def policies_table(found: Sequence[Any]) -> Table:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
-    table.add_column("Priority", no_wrap=True)
-    for column in ("First response", "Next reply", "Resolution"):
-        table.add_column(column, justify="right", no_wrap=True)
-    table.add_column("Calendar", no_wrap=True)
+    table.add_column(_("Priority"), no_wrap=True)
+    for column in (N_("First response"), N_("Next reply"), N_("Resolution")):
+        table.add_column(_(column), justify="right", no_wrap=True)
+    table.add_column(_("Calendar"), no_wrap=True)
     for p in found:
         table.add_row(
             priority_text(p.priority),
@@ -95,8 +116,15 @@ def policies_table(found: Sequence[Any]) -> Table:
 
 def policy_saved(policy: Any, *, retimed: int) -> None:
     say(
-        f"Policy of {policy.priority}: first response {target_text(policy.first_response_seconds)},"
-        f" next reply {target_text(policy.next_reply_seconds)},"
-        f" resolution {target_text(policy.resolution_seconds)}, on {policy.calendar};"
-        f" {plural(retimed, 'running clock', 'running clocks')} re-timed."
+        _(
+            "Policy of {priority}: first response {first}, next reply {next},"
+            " resolution {resolution}, on {calendar}; {clocks}."
+        ).format(
+            priority=shown_priority(policy.priority),
+            first=target_text(policy.first_response_seconds),
+            next=target_text(policy.next_reply_seconds),
+            resolution=target_text(policy.resolution_seconds),
+            calendar=policy.calendar,
+            clocks=retimed_text(retimed),
+        )
     )

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from deskcli import times
-from deskcli.render.console import out, say, show_rows, user
+from deskcli.domain import shown_priority, shown_status
+from deskcli.lang import N_, _
+from deskcli.render.console import out, priority_text, say, show_rows, user
 from deskcli.shapes import SLA_CLOCKS, clock_breached, current_clocks
 
 if TYPE_CHECKING:
@@ -20,10 +22,24 @@ if TYPE_CHECKING:
 # A case due within this long is marked at risk in the tables.
 AT_RISK_SECONDS = 3600
 CLOCK_WORDS = {
-    "first_response": "first response",
-    "next_reply": "next reply",
-    "resolution": "resolution",
+    "first_response": N_("first response"),
+    "next_reply": N_("next reply"),
+    "resolution": N_("resolution"),
 }
+# Each clock's row in a case's panel (whole labels: a language may not put
+# the acronym first).
+CLOCK_LABELS = {
+    "first_response": N_("SLA first response"),
+    "next_reply": N_("SLA next reply"),
+    "resolution": N_("SLA resolution"),
+}
+# The state of a stretch of a clock in `desk sla explain`.
+SEGMENT_WORDS = {"running": N_("running"), "paused": N_("paused")}
+
+
+def clock_word(name: str) -> str:
+    """A clock's name as people read it ('first response')."""
+    return _(CLOCK_WORDS[name]) if name in CLOCK_WORDS else name
 
 
 def span(seconds: float) -> str:
@@ -46,32 +62,45 @@ def due_text(due_at: datetime | None, now: datetime | None = None) -> Text:
         return Text("-", style="dim")
     left = (due_at - (now or times.now())).total_seconds()
     if left < 0:
-        return Text(f"breached {span(left)} ago", style="bold red")
+        return Text(_("breached {span} ago").format(span=span(left)), style="bold red")
     if left <= AT_RISK_SECONDS:
-        return Text(f"at risk: in {span(left)}", style="yellow")
-    return Text(f"in {span(left)}")
+        return Text(_("at risk: in {span}").format(span=span(left)), style="yellow")
+    return Text(_("in {span}").format(span=span(left)))
 
 
 def clock_text(clock: ClockRow, now: datetime) -> Text:
     """One clock in `desk case show`: due in 2h 10m / breached 35m ago / paused / met."""
     from rich.text import Text
 
-    target = f" (target {span(clock.target_seconds)})"
+    target = span(clock.target_seconds)
     if clock.stopped_at is not None:
         if clock.breached:
-            return Text(f"missed{target}", style="red")
-        return Text(f"met{target}", style="green")
+            return Text(_("missed (target {target})").format(target=target), style="red")
+        return Text(_("met (target {target})").format(target=target), style="green")
     if clock.paused:
-        left = max(0.0, clock.target_seconds - clock.used_seconds)
-        late = ", breached" if clock.breached else ""
-        return Text(f"paused, {span(left)} of business time left{late}", style="dim")
+        left = span(max(0.0, clock.target_seconds - clock.used_seconds))
+        if clock.breached:
+            shown = _("paused, {span} of business time left, breached").format(span=left)
+        else:
+            shown = _("paused, {span} of business time left").format(span=left)
+        return Text(shown, style="dim")
     assert clock.due_at is not None
-    left = (clock.due_at - now).total_seconds()
-    if left < 0:
-        return Text(f"breached {span(left)} ago{target}", style="bold red")
+    seconds = (clock.due_at - now).total_seconds()
+    left = span(seconds)
+    if seconds < 0:
+        return Text(
+            _("breached {span} ago (target {target})").format(span=left, target=target),
+            style="bold red",
+        )
     if clock_breached(clock, now):  # breached before a pause or a reopen: it stays so
-        return Text(f"due in {span(left)}{target}, breached earlier", style="red")
-    return Text(f"due in {span(left)}{target}", style="yellow" if left <= AT_RISK_SECONDS else "")
+        return Text(
+            _("due in {span} (target {target}), breached earlier").format(span=left, target=target),
+            style="red",
+        )
+    return Text(
+        _("due in {span} (target {target})").format(span=left, target=target),
+        style="yellow" if seconds <= AT_RISK_SECONDS else "",
+    )
 
 
 def clock_rows(clocks: Sequence[ClockRow] | None) -> list[tuple[str, Text | str]]:
@@ -81,7 +110,7 @@ def clock_rows(clocks: Sequence[ClockRow] | None) -> list[tuple[str, Text | str]
     now = times.now()
     shown = current_clocks(clocks)
     return [
-        (f"SLA {CLOCK_WORDS[name]}", clock_text(clock, now))
+        (_(CLOCK_LABELS[name]), clock_text(clock, now))
         for name, clock in shown.items()
         if clock is not None
     ]
@@ -100,20 +129,21 @@ def breaches_table(found: Sequence[Any]) -> Table:
     from rich.text import Text
 
     table = Table(box=None, pad_edge=False)
-    for column in ("Case", "Clock", "Due", "", "Priority", "Assignee", "Team"):
-        table.add_column(column, no_wrap=True)
+    for column in (N_("Case"), N_("Clock"), N_("Due"), "", N_("Priority"), N_("Assignee"),
+                   N_("Team")):  # fmt: skip
+        table.add_column(_(column), no_wrap=True)
     for b in found:
         late = (
-            Text(f"breached {span(b.overdue_seconds)} ago", style="bold red")
+            Text(_("breached {span} ago").format(span=span(b.overdue_seconds)), style="bold red")
             if b.breached
-            else Text(f"at risk: in {span(b.overdue_seconds)}", style="yellow")
+            else Text(_("at risk: in {span}").format(span=span(b.overdue_seconds)), style="yellow")
         )
         table.add_row(
             str(b.case_id),
-            CLOCK_WORDS.get(b.clock, b.clock),
+            clock_word(b.clock),
             times.local(b.due_at),
             late,
-            b.priority,
+            priority_text(b.priority),
             user(b.assignee or "-"),
             user(b.team or "-"),
         )
@@ -125,15 +155,27 @@ def explanation(found: Any) -> None:
     from rich.text import Text
 
     case_ = found.view.case
-    say(f"Case {case_.id}: priority {case_.priority}, status {case_.status}.")
+    say(
+        _("Case {case_id}: priority {priority}, status {status}.").format(
+            case_id=case_.id,
+            priority=shown_priority(case_.priority),
+            status=shown_status(case_.status),
+        )
+    )
     for change in found.priority_changes:
         moved = (change.data or {}).get("priority") or {}
-        say(
-            f"  {times.local(change.at)}: priority {moved.get('from')} -> {moved.get('to')}"
-            f" by {change.agent}; running clocks took the new targets from their start"
+        line = _(
+            "{at}: priority {old} -> {new} by {agent};"
+            " running clocks took the new targets from their start"
+        ).format(
+            at=times.local(change.at),
+            old=shown_priority(str(moved.get("from"))),
+            new=shown_priority(str(moved.get("to"))),
+            agent=change.agent,
         )
+        say(f"  {line}")
     if not found.stories:
-        say("No service-level clocks on this case.")
+        say(_("No service-level clocks on this case."))
         return
     now = times.now()
     console = out()
@@ -142,37 +184,57 @@ def explanation(found: Any) -> None:
         if story is None:
             continue
         clock, calendar = story.clock, story.calendar
-        cycle = f" (cycle {clock.cycle})" if name == "next_reply" else ""
-        console.print(
-            Text.assemble(
-                (f"\n{CLOCK_WORDS[name]}{cycle}: ", "bold"),
-                clock_text(clock, now),
-            )
+        heading = (
+            _("{clock} (cycle {cycle})").format(clock=clock_word(name), cycle=clock.cycle)
+            if name == "next_reply"
+            else clock_word(name)
         )
-        say(
-            f"  target {span(clock.target_seconds)} of business time on calendar"
-            f" {calendar.name} ({calendar.tz}); started {times.local(clock.started_at)}"
+        console.print(Text.assemble((f"\n{heading}: ", "bold"), clock_text(clock, now)))
+        line = _(
+            "target {target} of business time on calendar {calendar} ({zone}); started {at}"
+        ).format(
+            target=span(clock.target_seconds),
+            calendar=calendar.name,
+            zone=calendar.tz,
+            at=times.local(clock.started_at),
         )
+        say(f"  {line}")
         for segment in story.segments:
-            end = times.local(segment.end) if segment.end else "now"
+            end = times.local(segment.end) if segment.end else _("now")
             counted = (
-                f"{span(segment.business_seconds)} counted"
+                _("{span} counted").format(span=span(segment.business_seconds))
                 if segment.state == "running"
-                else "not counted"
+                else _("not counted")
             )
-            say(f"  {segment.state:8} {times.local(segment.start)} -> {end}: {counted}")
+            state = _(SEGMENT_WORDS.get(segment.state, segment.state))
+            say(f"  {state:8} {times.local(segment.start)} -> {end}: {counted}")
         used = clock.used_seconds if clock.used_now is None else clock.used_now
-        say(f"  used {span(used)} of {span(clock.target_seconds)}")
+        line = _("used {used} of {target}").format(
+            used=span(used), target=span(clock.target_seconds)
+        )
+        say(f"  {line}")
         if clock.stopped_at is not None:
-            verdict = "missed" if clock.breached else "met"
-            due = f" (due {times.local(clock.due_at)})" if clock.due_at else ""
-            say(f"  stopped {times.local(clock.stopped_at)}{due}: {verdict}")
+            verdict = _("missed") if clock.breached else _("met")
+            stopped = times.local(clock.stopped_at)
+            line = (
+                _("stopped {at} (due {due}): {verdict}").format(
+                    at=stopped, due=times.local(clock.due_at), verdict=verdict
+                )
+                if clock.due_at
+                else _("stopped {at}: {verdict}").format(at=stopped, verdict=verdict)
+            )
         elif clock.paused:
             left = max(0.0, clock.target_seconds - clock.used_seconds)
-            say(f"  paused: {span(left)} left, counted again when the case is worked again")
+            line = _("paused: {span} left, counted again when the case is worked again").format(
+                span=span(left)
+            )
         elif clock.segment_started_at is not None and clock.due_at is not None:
             left = clock.target_seconds - clock.used_seconds
-            say(
-                f"  due = {times.local(clock.segment_started_at)} + {span(max(0, left))}"
-                f" of business time = {times.local(clock.due_at)}"
+            line = _("due = {start} + {span} of business time = {due}").format(
+                start=times.local(clock.segment_started_at),
+                span=span(max(0, left)),
+                due=times.local(clock.due_at),
             )
+        else:
+            continue
+        say(f"  {line}")

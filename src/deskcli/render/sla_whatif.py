@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from deskcli import times
+from deskcli.domain import shown_priority
+from deskcli.lang import N_, _
 from deskcli.render.console import out, say
+from deskcli.render.sla_clocks import clock_word
 
 if TYPE_CHECKING:
     from rich.table import Table
@@ -16,20 +19,29 @@ if TYPE_CHECKING:
 def what_if(result: WhatIf) -> None:
     now, then = result.now_terms, result.changed_terms
     changes = [
-        f"{label} {_span(now[key])} -> {_span(then[key])}"
+        _(label).format(old=_span(now[key]), new=_span(then[key]))
         for key, label in (
-            ("first_response_seconds", "first response"),
-            ("resolution_seconds", "resolution"),
+            ("first_response_seconds", N_("first response {old} -> {new}")),
+            ("resolution_seconds", N_("resolution {old} -> {new}")),
         )
         if now[key] != then[key]
     ]
     if now["calendar"] != then["calendar"]:
-        changes.append(f"calendar {now['calendar']} -> {then['calendar']}")
-    say(f"What if {result.priority} cases had {', '.join(changes) or 'the same targets'}?")
+        changes.append(
+            _("calendar {old} -> {new}").format(old=now["calendar"], new=then["calendar"])
+        )
+    priority = shown_priority(result.priority)
     say(
-        f"{result.cases} {result.priority} case{'s' if result.cases != 1 else ''} opened since "
-        f"{times.local(result.since)}; nothing was changed."
+        _("What if {priority} cases had {changes}?").format(
+            priority=priority, changes=", ".join(changes) or _("the same targets")
+        )
     )
+    opened = (
+        N_("{count} {priority} case opened since {since}; nothing was changed.")
+        if result.cases == 1
+        else N_("{count} {priority} cases opened since {since}; nothing was changed.")
+    )
+    say(_(opened).format(count=result.cases, priority=priority, since=times.local(result.since)))
     if result.cases:
         out().print(what_if_table(result))
 
@@ -38,11 +50,12 @@ def what_if_table(result: WhatIf) -> Table:
     from rich.table import Table
 
     table = Table(box=None, pad_edge=False)
-    for column in ("Clock", "Cases", "Met", "Breached", "Met if changed", "Breached if changed"):
-        table.add_column(column, justify="left" if column == "Clock" else "right")
+    for column in (N_("Clock"), N_("Cases"), N_("Met"), N_("Breached"), N_("Met if changed"),
+                   N_("Breached if changed")):  # fmt: skip
+        table.add_column(_(column), justify="left" if column == "Clock" else "right")
     for clock, tally in result.clocks.items():
         table.add_row(
-            clock.replace("_", " "),
+            clock_word(clock),
             str(tally.cases),
             *_pair(tally.before),
             *_pair(tally.after),

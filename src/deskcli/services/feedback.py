@@ -20,6 +20,7 @@ from deskcli import limits, times
 from deskcli.domain import TRANSITIONS, Channel, EventKind, RemedyKind
 from deskcli.errors import Conflict, InvalidValue, unknown_choice
 from deskcli.folding import name_key
+from deskcli.lang import N_
 from deskcli.reads.rows import CaseView, to_time
 from deskcli.reads.source import in_list
 from deskcli.services import sla_clocks
@@ -75,7 +76,10 @@ def add_inbound(
 def check_score(value: int | None, what: str, low: int, high: int) -> int | None:
     """A rating within its scale (exit 2 outside it); None stays None."""
     if value is not None and not low <= value <= high:
-        raise InvalidValue(f"{what} must be a whole number from {low} to {high}, not {value}")
+        raise InvalidValue(
+            N_("{what} must be a whole number from {low} to {high}, not {value}"),
+            params={"what": what, "low": low, "high": high, "value": value},
+        )
     return value
 
 
@@ -144,11 +148,17 @@ def rate(
     )
     if found and not replace:
         _, old_csat, old_nps, at = found[0]
-        nps_said = f", NPS {old_nps}" if old_nps is not None else ""
+        params = {"case_id": case_id, "csat": old_csat, "nps": old_nps,
+                  "ago": times.ago(to_time(at))}  # fmt: skip
         raise Conflict(
-            f"case {case_id} was already rated for this resolution "
-            f"(CSAT {old_csat}{nps_said}, {times.ago(to_time(at))})",
-            hint="pass --replace to replace that rating",
+            N_("case {case_id} was already rated for this resolution (CSAT {csat}, {ago})")
+            if old_nps is None
+            else N_(
+                "case {case_id} was already rated for this resolution (CSAT {csat}, NPS {nps},"
+                " {ago})"
+            ),
+            hint=N_("pass --replace to replace that rating"),
+            params=params,
         )
     credited = case_.assignee
     if credited is None:
@@ -199,7 +209,7 @@ def follow_up_done(
     """The follow-up call made, and (with `csat`) the rating it collected:
     both or neither, in the caller's one transaction."""
     if csat is None and (nps is not None or comment is not None):
-        raise InvalidValue("--nps and --comment need --csat (the rating they belong to)")
+        raise InvalidValue(N_("--nps and --comment need --csat (the rating they belong to)"))
     check_score(csat, "--csat", *CSAT_RANGE)
     check_score(nps, "--nps", *NPS_RANGE)
     view = schedule_follow_up(
@@ -219,19 +229,27 @@ def parse_amount(text: str) -> tuple[str, int]:
     value = text.strip()
     if not _AMOUNT.fullmatch(value):
         raise InvalidValue(
-            f"--amount must be a positive decimal number like 12.50, not {text!r}",
-            hint="digits with a point for decimals; no sign, comma, exponent or currency symbol",
+            N_("--amount must be a positive decimal number like 12.50, not {text!r}"),
+            hint=N_(
+                "digits with a point for decimals; no sign, comma, exponent or currency symbol"
+            ),
+            params={"text": text},
         )
     try:
         amount = Decimal(value)
     except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-        raise InvalidValue(f"--amount {text!r} is not a number") from None
+        raise InvalidValue(N_("--amount {text!r} is not a number"), params={"text": text}) from None
     exponent = amount.as_tuple().exponent
     assert isinstance(exponent, int)  # a finite decimal
     if -exponent > AMOUNT_DECIMALS:
-        raise InvalidValue(f"--amount takes at most {AMOUNT_DECIMALS} decimal places, not {value}")
+        raise InvalidValue(
+            N_("--amount takes at most {places} decimal places, not {value}"),
+            params={"places": AMOUNT_DECIMALS, "value": value},
+        )
     if not 0 < amount < MAX_AMOUNT:
-        raise InvalidValue(f"--amount must be more than 0 and less than {MAX_AMOUNT:,}")
+        raise InvalidValue(
+            N_("--amount must be more than 0 and less than {limit:,}"), params={"limit": MAX_AMOUNT}
+        )
     units = int(amount.scaleb(AMOUNT_DECIMALS))
     return str(amount), units
 
@@ -239,7 +257,10 @@ def parse_amount(text: str) -> tuple[str, int]:
 def parse_currency(text: str) -> str:
     value = text.strip()
     if not _CURRENCY.fullmatch(value):
-        raise InvalidValue(f"--currency must be a three-letter code like EUR or USD, not {text!r}")
+        raise InvalidValue(
+            N_("--currency must be a three-letter code like EUR or USD, not {text!r}"),
+            params={"text": text},
+        )
     return value.upper()
 
 
@@ -247,7 +268,7 @@ def remedy_kind(value: str) -> RemedyKind:
     try:
         return RemedyKind(value.strip().lower())
     except ValueError:
-        raise InvalidValue(unknown_choice("remedy kind", value, list(RemedyKind))) from None
+        raise InvalidValue(unknown_choice(N_("remedy kind"), value, list(RemedyKind))) from None
 
 
 INSERT_REMEDY = (
@@ -272,7 +293,7 @@ def add_remedy(
     chosen = remedy_kind(str(kind))
     if (amount is None) != (currency is None):
         raise InvalidValue(
-            "--amount and --currency go together", hint="e.g. --amount 12.50 --currency EUR"
+            N_("--amount and --currency go together"), hint=N_("e.g. --amount 12.50 --currency EUR")
         )
     decimal_text, units = parse_amount(amount) if amount is not None else (None, None)
     code = parse_currency(currency) if currency is not None else None

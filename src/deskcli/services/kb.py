@@ -32,6 +32,7 @@ from deskcli import limits, times
 from deskcli.domain import ArticleStatus, EventKind
 from deskcli.errors import Conflict, InvalidValue, NotFound, StaleWrite
 from deskcli.folding import indexed_text, search_words, sorted_tags, word_spans
+from deskcli.lang import N_, _
 from deskcli.reads.rows import (
     ARTICLE_COLUMNS,
     REVISION_COLUMNS,
@@ -123,8 +124,20 @@ _WRITABLE = frozenset({"title", "body", "category", "status", "title_fold", "bod
 # -- reads -------------------------------------------------------------------
 
 
+# An article's status in a message (render.kb shows it with the same words).
+_STATUS_WORDS = {"draft": N_("draft"), "published": N_("published"), "archived": N_("archived")}
+
+
+def _status_word(status: str) -> str:
+    return _(_STATUS_WORDS[status]) if status in _STATUS_WORDS else status
+
+
 def _no_article(article_id: int) -> NotFound:
-    return NotFound(f"no article {article_id}", hint="desk kb list shows the articles")
+    return NotFound(
+        N_("no article {article_id}"),
+        hint=N_("desk kb list shows the articles"),
+        params={"article_id": article_id},
+    )
 
 
 def get_article(source: Source, article_id: int, *, lock: str = "") -> ArticleRow:
@@ -268,15 +281,22 @@ def add_article(
 
 def _stale(tx: Tx, article_id: int, expected: int, current: int) -> StaleWrite:
     last = tx.rows(LAST_REVISION, {"article_id": article_id})
-    who = ""
-    if last:
-        agent, at = last[0]
-        who = f" by {agent} ({times.ago(to_time(at))})"
+    params: dict[str, object] = {"article_id": article_id, "expected": expected, "current": current}
+    hint = N_("look again (desk kb show {article_id}) and retry")
+    if not last:
+        return StaleWrite(
+            N_("article {article_id} was changed since version {expected};"
+               " it is now version {current}"),
+            hint=hint,
+            params=params,
+        )  # fmt: skip
+    agent, at = last[0]
     return StaleWrite(
-        f"article {article_id} was changed{who} since version {expected};"
-        f" it is now version {current}",
-        hint=f"look again (desk kb show {article_id}) and retry",
-    )
+        N_("article {article_id} was changed by {agent} ({ago}) since version {expected};"
+           " it is now version {current}"),
+        hint=hint,
+        params={**params, "agent": agent, "ago": times.ago(to_time(at))},
+    )  # fmt: skip
 
 
 def _apply(
@@ -351,8 +371,8 @@ def edit_article(
         wanted["status"] = str(ArticleStatus(status))
     if not wanted:
         raise InvalidValue(
-            "say what to change",
-            hint="--title, --body, --category, --tag, --publish or --draft",
+            N_("say what to change"),
+            hint=N_("--title, --body, --category, --tag, --publish or --draft"),
         )
     article = _load_for_write(tx, article_id, if_version)
     changes = {
@@ -382,11 +402,14 @@ def archive_article(
 def check_query(query: str) -> str:
     """A query as given: not blank, at most QUERY_LIMIT characters."""
     if not query.strip():
-        raise InvalidValue("the search query must not be empty", hint="desk kb search WORDS")
+        raise InvalidValue(
+            N_("the search query must not be empty"), hint=N_("desk kb search WORDS")
+        )
     if len(query) > QUERY_LIMIT:
         raise InvalidValue(
-            f"the search query is {len(query):,} characters long; the limit is {QUERY_LIMIT:,}",
-            hint="search for a shorter part of the text",
+            N_("the search query is {length:,} characters long; the limit is {limit:,}"),
+            hint=N_("search for a shorter part of the text"),
+            params={"length": len(query), "limit": QUERY_LIMIT},
         )
     return query
 
@@ -601,14 +624,15 @@ def promoted_body(case_: CaseRow, five_as: AssistState, title: str) -> str:
     were run, what the customer was told and what the analysis found."""
     sections: list[tuple[str, str | None]] = []
     if title != case_.subject:
-        sections.append(("Problem", case_.subject))
-    sections += [("Resolution", case_.resolution), ("Root cause", case_.root_cause)]
+        sections.append((N_("Problem"), case_.subject))
+    sections += [(N_("Resolution"), case_.resolution), (N_("Root cause"), case_.root_cause)]
     answer, analysis = five_as.step("answer"), five_as.step("analyze")
     if analysis.status == "done" and (analysis.text or "").strip() != (case_.root_cause or ""):
-        sections.append(("Analysis", analysis.text))  # the analyze step sets the root cause
+        sections.append((N_("Analysis"), analysis.text))  # the analyze step sets the root cause
     if answer.status == "done":
-        sections.append(("What we told the customer", answer.text))
-    return "\n\n".join(f"{head}:\n{text.strip()}" for head, text in sections if text)
+        sections.append((N_("What we told the customer"), answer.text))
+    # The headings in the language of whoever writes the article: it is theirs to edit.
+    return "\n\n".join(f"{_(head)}:\n{text.strip()}" for head, text in sections if text)
 
 
 def promote(tx: Tx, *, agent: str, case_id: int, title: str | None = None) -> ArticleRow:
@@ -625,8 +649,9 @@ def promote(tx: Tx, *, agent: str, case_id: int, title: str | None = None) -> Ar
     if existing:
         article_id, status = existing[0]
         raise Conflict(
-            f"case {case_id} is already article {article_id} ({status})",
-            hint=f"change that one: desk kb edit {article_id}",
+            N_("case {case_id} is already article {article_id} ({status})"),
+            hint=N_("change that one: desk kb edit {article_id}"),
+            params={"case_id": case_id, "article_id": article_id, "status": _status_word(status)},
         )
     chosen = _title(title) if title is not None else case_.subject
     body = promoted_body(case_, assist_state(tx, case_id), chosen)
@@ -649,8 +674,11 @@ def usable_article(source: Source, article_id: int) -> ArticleRow:
     article = get_article(source, article_id)
     if article.status == ArticleStatus.ARCHIVED:
         raise Conflict(
-            f"article {article_id} is archived",
-            hint=f"publish it again first (desk kb edit {article_id} --publish), or pick another",
+            N_("article {article_id} is archived"),
+            hint=N_(
+                "publish it again first (desk kb edit {article_id} --publish), or pick another"
+            ),
+            params={"article_id": article_id},
         )
     return article
 

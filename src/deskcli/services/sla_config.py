@@ -21,6 +21,7 @@ from typing import Any
 from deskcli import limits, times
 from deskcli.domain import PRIORITY_RANK, Priority
 from deskcli.errors import Conflict, InvalidValue, NotFound, StorageError, unknown_choice
+from deskcli.lang import N_
 from deskcli.reads.rows import to_time
 from deskcli.reads.source import Source, in_list
 from deskcli.sla.calendar import (
@@ -72,7 +73,9 @@ def get_calendar(source: Source, name: str) -> Calendar:
     found = source.rows(CALENDAR_BY_NAME, {"name": name})
     if not found:
         raise NotFound(
-            f"no calendar named {name}", hint="desk sla calendar list shows the calendars"
+            N_("no calendar named {name}"),
+            hint=N_("desk sla calendar list shows the calendars"),
+            params={"name": name},
         )
     return calendar_of(*found[0])
 
@@ -91,9 +94,12 @@ def calendar_of(name: str, tz: str, hours: Any, holidays: Any) -> Calendar:
         return Calendar(name, tz, ranges, frozenset(date.fromisoformat(d) for d in holidays))
     except (ValueError, TypeError, KeyError):
         raise StorageError(
-            f"the database holds a damaged value in sla_calendar {name}, column {column}:"
-            " run desk doctor",
-            hint="restore the database from a backup, or set the calendar again",
+            N_(
+                "the database holds a damaged value in sla_calendar {name}, column {column}:"
+                " run desk doctor"
+            ),
+            hint=N_("restore the database from a backup, or set the calendar again"),
+            params={"name": name, "column": column},
         ) from None
 
 
@@ -109,7 +115,9 @@ def get_policy(source: Source, priority: str) -> Policy:
     """The policy of `priority` (every priority has one from the start)."""
     found = source.rows(POLICY_BY_PRIORITY, {"priority": str(priority)})
     if not found:
-        raise NotFound(f"no service-level policy for priority {priority}")
+        raise NotFound(
+            N_("no service-level policy for priority {priority}"), params={"priority": priority}
+        )
     priority_, first, next_reply, resolution, calendar = found[0]
     return Policy(str(priority_), int(first), int(next_reply), int(resolution), str(calendar))
 
@@ -153,7 +161,9 @@ def calendar_name(text: str) -> str:
     name = limits.check_text(text.strip(), "a calendar name", limits.LABEL, one_line=True)
     if not name or any(ch.isspace() for ch in name):
         raise InvalidValue(
-            f"invalid calendar name {text!r}: a name is one word", hint="e.g. madrid, support-us"
+            N_("invalid calendar name {text!r}: a name is one word"),
+            hint=N_("e.g. madrid, support-us"),
+            params={"text": text},
         )
     return name
 
@@ -163,8 +173,9 @@ def check_zone(text: str) -> str:
     name = text.strip()
     if len(name) > ZONE_LIMIT:
         raise InvalidValue(
-            f"unknown time zone ({len(name):,} characters long)",
-            hint="give an IANA name such as Europe/Madrid, America/New_York or UTC",
+            N_("unknown time zone ({length:,} characters long)"),
+            hint=N_("give an IANA name such as Europe/Madrid, America/New_York or UTC"),
+            params={"length": len(name)},
         )
     zone(name)
     return name
@@ -179,14 +190,15 @@ def set_calendar(
     name = calendar_name(name)
     if name == ALWAYS:
         raise Conflict(
-            f"the calendar {ALWAYS} is built in (24x7, UTC) and cannot be changed",
-            hint="give your calendar a name of its own",
+            N_("the calendar {name} is built in (24x7, UTC) and cannot be changed"),
+            hint=N_("give your calendar a name of its own"),
+            params={"name": ALWAYS},
         )
     zone_name = check_zone(tz)
     if not hours:
         raise InvalidValue(
-            "a calendar needs its opening hours",
-            hint='give --hours "mon-fri 09:00-18:00" (repeat --hours for more ranges)',
+            N_("a calendar needs its opening hours"),
+            hint=N_('give --hours "mon-fri 09:00-18:00" (repeat --hours for more ranges)'),
         )
     parsed = tuple(parse_hours(spec) for spec in hours)
     check_no_overlap(parsed)
@@ -218,16 +230,20 @@ def set_calendar(
 def target_seconds(text: str, flag: str) -> int:
     """A policy target (`--resolution 2d`) in seconds; exit 2 unless it is a
     duration above zero, up to MAX_TARGET."""
-    hint = "give a duration above zero: 30m, 4h, 3d or 2w (up to 3650d)"
+    hint = N_("give a duration above zero: 30m, 4h, 3d or 2w (up to 3650d)")
     try:
         value = times.parse_duration(text)
     except InvalidValue:
-        raise InvalidValue(f"invalid {flag} {text!r}", hint=hint) from None
+        raise InvalidValue(
+            N_("invalid {flag} {text!r}"), hint=hint, params={"flag": flag, "text": text}
+        ) from None
+    params: dict[str, object] = {"flag": flag, "text": text.strip()}
     if value <= timedelta(0):
-        raise InvalidValue(f"{flag} {text.strip()!r} is no time: a target must be above zero",
-                           hint=hint)  # fmt: skip
+        raise InvalidValue(
+            N_("{flag} {text!r} is no time: a target must be above zero"), hint=hint, params=params
+        )
     if value > MAX_TARGET:
-        raise InvalidValue(f"{flag} {text.strip()!r} is too long", hint=hint)
+        raise InvalidValue(N_("{flag} {text!r} is too long"), hint=hint, params=params)
     return int(value.total_seconds())
 
 
@@ -246,8 +262,8 @@ def set_policy(
     given = (first_response, next_reply, resolution)
     if all(value is None for value in (*given, calendar)):
         raise InvalidValue(
-            "nothing to change",
-            hint="give --first-response, --next-reply, --resolution or --calendar",
+            N_("nothing to change"),
+            hint=N_("give --first-response, --next-reply, --resolution or --calendar"),
         )
     seconds = [
         None if text is None else target_seconds(text, flag)

@@ -14,6 +14,7 @@ from typing import Any
 from deskcli import times
 from deskcli.domain import Priority
 from deskcli.errors import InvalidValue
+from deskcli.lang import N_
 from deskcli.reads.source import Source
 from deskcli.services.sla_config import get_calendar
 from deskcli.services.sla_replay import current_terms, timelines
@@ -32,8 +33,9 @@ def target_seconds(text: str, option: str) -> int:
     seconds = int(times.parse_duration(text).total_seconds())
     if seconds <= 0:
         raise InvalidValue(
-            f"{option} {text.strip()!r} is no time at all",
-            hint="give a target longer than zero: 30m, 4h, 3d or 2w",
+            N_("{option} {text!r} is no time at all"),
+            hint=N_("give a target longer than zero: 30m, 4h, 3d or 2w"),
+            params={"option": option, "text": text.strip()},
         )
     return seconds
 
@@ -56,7 +58,7 @@ def what_if(
     """Raises InvalidValue (nothing to change), NotFound (no such calendar)."""
     if first_response is None and resolution is None and calendar is None:
         raise InvalidValue(
-            "say what to change", hint="give --first-response, --resolution or --calendar"
+            N_("say what to change"), hint=N_("give --first-response, --resolution or --calendar")
         )
     now = times.now()
     before = current_terms(source)

@@ -22,6 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from deskcli.errors import InvalidValue
+from deskcli.lang import N_
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 ALWAYS = "always"  # the built-in calendar: every hour of every day, UTC
@@ -103,7 +104,8 @@ class Calendar:
                 return low + left
             left -= high - low
         raise InvalidValue(
-            f"calendar {self.name} has no business time within 100 years of {start:%Y-%m-%d}"
+            N_("calendar {name} has no business time within 100 years of {start}"),
+            params={"name": self.name, "start": f"{start:%Y-%m-%d}"},
         )
 
     def between(self, start: datetime, end: datetime) -> float:
@@ -132,8 +134,9 @@ def zone(name: str) -> ZoneInfo:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
         raise InvalidValue(
-            f"unknown time zone {name!r}",
-            hint="give an IANA name such as Europe/Madrid, America/New_York or UTC",
+            N_("unknown time zone {name!r}"),
+            hint=N_("give an IANA name such as Europe/Madrid, America/New_York or UTC"),
+            params={"name": name},
         ) from None
 
 
@@ -180,7 +183,7 @@ def _run_text(run: list[int]) -> str:
     return ",".join(DAYS[d] for d in run)
 
 
-HOURS_FORMAT = 'DAYS HH:MM-HH:MM, such as "mon-fri 09:00-18:00" or "sat,sun 10:00-14:00"'
+HOURS_HINT = N_('give DAYS HH:MM-HH:MM, such as "mon-fri 09:00-18:00" or "sat,sun 10:00-14:00"')
 _HOURS = re.compile(r"\s*([a-z,\-]+)\s+(\d{1,2}):(\d{2})\s*-\s*(\d{1,2}):(\d{2})\s*")
 
 
@@ -188,15 +191,18 @@ def parse_hours(spec: str) -> Hours:
     """`--hours "mon-fri 09:00-18:00"`; exit 2 saying what is accepted."""
     found = _HOURS.fullmatch(spec.lower())
     if found is None:
-        raise InvalidValue(f"invalid hours {spec!r}", hint=f"give {HOURS_FORMAT}")
+        raise InvalidValue(N_("invalid hours {spec!r}"), hint=HOURS_HINT, params={"spec": spec})
     days = _parse_days(found.group(1), spec)
     start = _clock(int(found.group(2)), int(found.group(3)), spec)
     end = _clock(int(found.group(4)), int(found.group(5)), spec)
     if _second_of_day(end) <= _second_of_day(start):
         raise InvalidValue(
-            f"invalid hours {spec!r}: the end must be later than the start on the same day",
-            hint="hours that cross midnight are two ranges: "
-            '--hours "mon-fri 18:00-24:00" --hours "tue-sat 00:00-09:00"',
+            N_("invalid hours {spec!r}: the end must be later than the start on the same day"),
+            hint=N_(
+                "hours that cross midnight are two ranges: "
+                '--hours "mon-fri 18:00-24:00" --hours "tue-sat 00:00-09:00"'
+            ),
+            params={"spec": spec},
         )
     return Hours(days, start, end)
 
@@ -206,7 +212,9 @@ def _clock(hour: int, minute: int, spec: str) -> time:
         return time.max
     if not (0 <= hour <= 23 and 0 <= minute <= 59):
         raise InvalidValue(
-            f"invalid time in hours {spec!r}", hint="times run from 00:00 to 24:00 (HH:MM)"
+            N_("invalid time in hours {spec!r}"),
+            hint=N_("times run from 00:00 to 24:00 (HH:MM)"),
+            params={"spec": spec},
         )
     return time(hour, minute)
 
@@ -217,15 +225,19 @@ def _parse_days(text: str, spec: str) -> tuple[int, ...]:
         first, _, last = part.partition("-")
         if first not in DAYS or (last and last not in DAYS):
             raise InvalidValue(
-                f"invalid days in hours {spec!r}",
-                hint="days are mon, tue, wed, thu, fri, sat, sun, as ranges (mon-fri) or lists"
-                " (sat,sun)",
+                N_("invalid days in hours {spec!r}"),
+                hint=N_(
+                    "days are mon, tue, wed, thu, fri, sat, sun, as ranges (mon-fri) or lists"
+                    " (sat,sun)"
+                ),
+                params={"spec": spec},
             )
         low, high = DAYS.index(first), DAYS.index(last or first)
         if high < low:
             raise InvalidValue(
-                f"invalid days in hours {spec!r}: {part} runs backwards",
-                hint="write a week-crossing range as two: sat,sun,mon or fri-sun,mon",
+                N_("invalid days in hours {spec!r}: {part} runs backwards"),
+                hint=N_("write a week-crossing range as two: sat,sun,mon or fri-sun,mon"),
+                params={"spec": spec, "part": part},
             )
         days.update(range(low, high + 1))
     return tuple(sorted(days))
@@ -241,9 +253,13 @@ def check_no_overlap(hours: Sequence[Hours]) -> None:
             ) < _second_of_day(one.end)
             if shared and overlap:
                 raise InvalidValue(
-                    f"the hours {one.spec()!r} and {other.spec()!r} overlap on "
-                    f"{days_text(sorted(shared))}",
-                    hint="give each day's hours once, as ranges that do not overlap",
+                    N_("the hours {one!r} and {other!r} overlap on {days}"),
+                    hint=N_("give each day's hours once, as ranges that do not overlap"),
+                    params={
+                        "one": one.spec(),
+                        "other": other.spec(),
+                        "days": days_text(sorted(shared)),
+                    },
                 )
 
 
@@ -252,5 +268,7 @@ def parse_holiday(text: str) -> date:
         return date.fromisoformat(text.strip())
     except ValueError:
         raise InvalidValue(
-            f"invalid holiday {text!r}", hint="give a date as YYYY-MM-DD, such as 2026-12-25"
+            N_("invalid holiday {text!r}"),
+            hint=N_("give a date as YYYY-MM-DD, such as 2026-12-25"),
+            params={"text": text},
         ) from None
