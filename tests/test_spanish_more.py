@@ -110,3 +110,31 @@ def test_live_board_in_spanish(
     # The take went through the service, and the JSON stays English.
     found = dj("case", "show", str(router))
     assert found["assignee"] == "alice" and found["status"] == "open"
+
+
+def test_import_refusals_in_spanish(desk: Desk, tmp_path: Any) -> None:
+    from tests.test_transfer import BAD_LINES, bad_file
+
+    result = desk("--lang", "es", "import", str(bad_file(tmp_path)))
+    assert result.exit_code == 2, result.output
+    last = result.stderr.strip().splitlines()[-2:]
+    assert last[0] == f"desk: error: {len(BAD_LINES)} líneas no válidas; no se ha importado nada"
+    assert "corríjalas, o use --skip-invalid para importar el resto" in last[1]
+    missing = desk("--lang", "es", "import", str(tmp_path / "no-such.jsonl"))
+    assert missing.exit_code == 2
+    assert "desk: error: no se puede leer" in missing.stderr
+    # English stays as it was.
+    english = desk("import", str(bad_file(tmp_path)))
+    assert f"{len(BAD_LINES)} invalid lines; nothing was imported" in english.stderr
+
+
+def test_out_file_refusals_in_spanish(desk: Desk, tmp_path: Any) -> None:
+    result = desk("--lang", "es", "export", "--out", str(tmp_path))
+    assert result.exit_code == 2, result.output
+    assert f"desk: error: {tmp_path} es un directorio" in result.stderr
+    assert "indique un nombre de archivo en --out" in result.stderr
+    nowhere = tmp_path / "no" / "x.jsonl"
+    result = desk("--lang", "es", "export", "--out", str(nowhere))
+    assert result.exit_code == 2
+    assert f"no existe el directorio {nowhere.parent}" in result.stderr
+    assert english_words(result.stderr, set()) == [], result.stderr
