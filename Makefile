@@ -38,7 +38,7 @@ completions: install
 catalogs: install-test
 	mkdir -p build
 	$(BIN)/python -m deskcli.catalogs build/deskcli.pot
-	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching -i build/deskcli.pot -d src/deskcli/locale -D deskcli
+	$(BIN)/pybabel update --ignore-obsolete --no-fuzzy-matching --width 100 -i build/deskcli.pot -d src/deskcli/locale -D deskcli
 	$(BIN)/pybabel compile -d src/deskcli/locale -D deskcli
 
 bench: install

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import IO
 
 from deskcli.errors import InvalidValue, StorageError
+from deskcli.lang import N_
 from deskcli.safefile import cleanup_on_termination, discard, is_database_file, private_temp
 
 
@@ -31,28 +32,47 @@ def check_out_file(path: Path, database: Path | None = None, option: str = "--ou
     try:
         if database is not None and is_database_file(path, database):
             raise InvalidValue(
-                f"{path} is the desk's own database", hint=f"choose another {option}"
+                N_("{path} is the desk's own database"),
+                params={"path": path, "option": option},
+                hint=N_("choose another {option}"),
             )
         if path.is_dir():
-            raise InvalidValue(f"{path} is a directory", hint=f"give a file name for {option}")
+            raise InvalidValue(
+                N_("{path} is a directory"),
+                params={"path": path, "option": option},
+                hint=N_("give a file name for {option}"),
+            )
         if not path.parent.is_dir():
-            raise InvalidValue(f"cannot write {path}: directory {path.parent} does not exist")
+            raise InvalidValue(
+                N_("cannot write {path}: directory {parent} does not exist"),
+                params={"path": path, "parent": path.parent},
+            )
     except OSError as exc:  # a name too long for the filesystem, a loop of symlinks
-        raise InvalidValue(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise InvalidValue(
+            N_("cannot write {path}: {reason}"),
+            params={"path": path, "reason": exc.strerror or exc},
+        ) from None
 
 
 def prepare_out_dir(
-    path: Path, hint: str = "--format csv writes one file per record type into --out DIR"
+    path: Path, hint: str = N_("--format csv writes one file per record type into --out DIR")
 ) -> None:
-    """Create a directory of CSV files (owner only) if needed; InvalidValue if it cannot be."""
+    """Create a directory of CSV files (owner only) if needed; InvalidValue if it
+    cannot be.  `hint` is a catalog message (N_), translated when shown."""
     try:
         if path.exists() and not path.is_dir():
-            raise InvalidValue(f"{path} is not a directory", hint=hint)
+            raise InvalidValue(N_("{path} is not a directory"), params={"path": path}, hint=hint)
         if not path.parent.is_dir():
-            raise InvalidValue(f"cannot create {path}: directory {path.parent} does not exist")
+            raise InvalidValue(
+                N_("cannot create {path}: directory {parent} does not exist"),
+                params={"path": path, "parent": path.parent},
+            )
         path.mkdir(mode=0o700, exist_ok=True)
     except OSError as exc:  # no permission, a name too long for the filesystem
-        raise InvalidValue(f"cannot create {path}: {exc.strerror or exc}") from None
+        raise InvalidValue(
+            N_("cannot create {path}: {reason}"),
+            params={"path": path, "reason": exc.strerror or exc},
+        ) from None
 
 
 def open_temp(fd: int) -> IO[bytes]:
@@ -79,7 +99,10 @@ def replacing(targets: Sequence[Path]) -> Iterator[list[IO[bytes]]]:
                 try:
                     fd, temp = private_temp(target)
                 except OSError as exc:  # no such directory, no permission
-                    raise InvalidValue(f"cannot write {target}: {exc.strerror}") from None
+                    raise InvalidValue(
+                        N_("cannot write {path}: {reason}"),
+                        params={"path": target, "reason": exc.strerror},
+                    ) from None
                 temps.append((temp, open_temp(fd)))
             yield [f for _, f in temps]
             for _, f in temps:
@@ -89,7 +112,10 @@ def replacing(targets: Sequence[Path]) -> Iterator[list[IO[bytes]]]:
             for (temp, _), target in zip(temps, targets, strict=True):
                 os.replace(temp, target)
     except OSError as exc:
-        raise StorageError(f"cannot write {where}: {exc.strerror or exc}") from None
+        raise StorageError(
+            N_("cannot write {path}: {reason}"),
+            params={"path": where, "reason": exc.strerror or exc},
+        ) from None
     finally:
         for temp, f in temps:
             with suppress(OSError):

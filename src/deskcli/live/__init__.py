@@ -15,7 +15,9 @@ from deskcli.errors import InvalidValue
 if TYPE_CHECKING:
     from deskcli.cli._context import AppContext
 
-INSTALL_HINT = "install it with: .venv/bin/pip install -e '.[live]' (or: pip install textual)"
+from deskcli.lang import N_
+
+INSTALL_HINT = N_("install it with: .venv/bin/pip install -e '.[live]' (or: pip install textual)")
 
 
 def at_terminal() -> bool:
@@ -35,7 +37,7 @@ def start(st: AppContext) -> bool:
         import textual  # noqa: F401  (only to say how to get it when missing)
     except ImportError:
         raise InvalidValue(
-            "desk board --live needs Textual, which is not installed", hint=INSTALL_HINT
+            N_("desk board --live needs Textual, which is not installed"), hint=INSTALL_HINT
         ) from None
     from deskcli.live.app import LiveBoard
 

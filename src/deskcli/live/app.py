@@ -18,12 +18,14 @@ from textual.widgets import DataTable, Footer, Static
 
 from deskcli import sanitize, times
 from deskcli.cli._context import AppContext, check_text
-from deskcli.domain import ACTIVE_STATUSES
+from deskcli.domain import ACTIVE_STATUSES, shown_priority, shown_status
 from deskcli.errors import DeskError
+from deskcli.lang import N_, _
 from deskcli.live.data import Detail, ListFilter, Snapshot, by_status, read_detail, read_list
-from deskcli.live.screens import CaseScreen, HelpScreen, Prompt
+from deskcli.live.screens import CaseScreen, HelpScreen, Prompt, translate_bindings
 from deskcli.live.watch import Marker, marker_for
 from deskcli.reads.rows import CaseView
+from deskcli.render.cases import _event_word
 from deskcli.render.console import PRIORITY_STYLE, STATUS_STYLE
 from deskcli.render.sla_clocks import AT_RISK_SECONDS, clock_rows, due_text
 from deskcli.tx import Tx
@@ -78,21 +80,35 @@ class LiveBoard(App[None]):
     #message { height: 1; padding: 0 1; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "down", "Down", show=False),
-        Binding("k", "up", "Up", show=False),
-        Binding("t", "take", "Take"),
-        Binding("n", "note", "Note"),
-        Binding("r", "reply", "Reply"),
-        Binding("e", "escalate", "Escalate"),
-        Binding("slash", "filter", "Filter"),
-        Binding("m", "mine", "Mine"),
-        Binding("s", "switch", "Group/sort"),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
+        Binding("j", "down", N_("Down"), show=False),
+        Binding("k", "up", N_("Up"), show=False),
+        Binding("t", "take", N_("Take")),
+        Binding("n", "note", N_("Note")),
+        Binding("r", "reply", N_("Reply")),
+        Binding("e", "escalate", N_("Escalate")),
+        Binding("slash", "filter", N_("Filter")),
+        Binding("m", "mine", N_("Mine")),
+        Binding("s", "switch", N_("Group/sort")),
+        Binding("question_mark", "help", N_("Help")),
+        Binding("q", "quit", N_("Quit")),
     ]
+    # The table's columns: (key, header); the subject before the names, so
+    # that on a narrow terminal it is what stays in sight.
+    COLUMNS = (
+        ("mark", ""),
+        ("ID", N_("ID")),
+        ("Pri", N_("Pri")),
+        ("Status", N_("Status")),
+        ("Due", N_("Due")),
+        ("Subject", N_("Subject")),
+        ("Assignee", N_("Assignee")),
+        ("Team", N_("Team")),
+        ("Customer", N_("Customer")),
+    )
 
     def __init__(self, st: AppContext) -> None:
         super().__init__()
+        translate_bindings(self)
         self.st = st
         self.filter = ListFilter()
         self.grouped = True  # by status; False: one list by SLA due time
@@ -124,9 +140,8 @@ class LiveBoard(App[None]):
 
     def on_mount(self) -> None:
         table = self.table
-        # The subject before the names: on a narrow terminal it is what stays in sight.
-        for name in ("", "ID", "Pri", "Status", "Due", "Subject", "Assignee", "Team", "Customer"):
-            table.add_column(name, key=name or "mark")
+        for key, name in self.COLUMNS:
+            table.add_column(_(name), key=key)
         self.reload_list()
         try:
             self.marker = marker_for(self.st)
@@ -206,7 +221,10 @@ class LiveBoard(App[None]):
             for status, views in by_status(data.views).items():
                 if not views:
                     continue
-                label = Text(f"{status} ({len(views)})", style=STATUS_STYLE.get(status, "bold"))
+                label = Text(
+                    f"{shown_status(status)} ({len(views)})",
+                    style=STATUS_STYLE.get(status, "bold"),
+                )
                 cells = [Text("")] * (len(table.columns) - 5)
                 table.add_row(
                     Text("──"), Text(""), Text(""), Text(""), label, *cells, key=GROUP_KEY + status
@@ -242,8 +260,8 @@ class LiveBoard(App[None]):
         self.table.add_row(
             _mark(case.due_at, now),
             Text(str(case.id)),
-            Text(case.priority, style=PRIORITY_STYLE.get(case.priority, "")),
-            Text(case.status, style=STATUS_STYLE.get(case.status, "")),
+            Text(shown_priority(case.priority), style=PRIORITY_STYLE.get(case.priority, "")),
+            Text(shown_status(case.status), style=STATUS_STYLE.get(case.status, "")),
             due_text(case.due_at, now),
             _short(case.subject, SUBJECT_WIDTH),
             _line(case.assignee or "-"),
@@ -255,22 +273,25 @@ class LiveBoard(App[None]):
     def show_header(self) -> None:
         data = self.snapshot
         assert data is not None
-        header = Text("Active cases: ", style="bold")
+        header = Text(_("Active cases:") + " ", style="bold")
         for status in ACTIVE_STATUSES:
-            header.append(str(status), style=STATUS_STYLE.get(status, ""))
+            header.append(shown_status(status), style=STATUS_STYLE.get(status, ""))
             header.append(f" {data.counts.get(status, 0)}   ")
         if data.follow_ups_due:
-            header.append(f"follow-ups due {data.follow_ups_due}", style="bold red")
+            header.append(
+                _("follow-ups due: {count}").format(count=data.follow_ups_due), style="bold red"
+            )
         header.append("\n")
-        header.append("by status" if self.grouped else "by SLA due time", style="bold")
-        header.append(f"  ·  {len(data.views)} shown")
+        header.append(_("by status") if self.grouped else _("by SLA due time"), style="bold")
+        header.append("  ·  " + _("{count} shown").format(count=len(data.views)))
         if data.more:
-            header.append(" (more match: narrow the filter with /)", style="yellow")
+            header.append(" " + _("(more match: narrow the filter with /)"), style="yellow")
         described = self.filter.describe(self.st.agent)
         if described:
-            header.append("  ·  filter: ")
+            header.append("  ·  " + _("filter:") + " ")
             header.append(_line(described))
-        header.append(f"  ·  you are {sanitize.one_line(self.st.agent)}", style="dim")
+        you = _("you are {agent}").format(agent=sanitize.one_line(self.st.agent))
+        header.append("  ·  " + you, style="dim")
         self.query_one("#header", Static).update(header)
 
     def show_follow_ups(self) -> None:
@@ -278,9 +299,10 @@ class LiveBoard(App[None]):
         assert data is not None
         follow = self.query_one("#follow", Static)
         if not data.follow_ups:
-            follow.update(Text("No follow-up is due.", style="dim"))
+            follow.update(Text(_("No follow-up is due."), style="dim"))
             return
-        text = Text(f"Follow-ups due ({data.follow_ups_due})\n", style="bold")
+        title = _("Follow-ups due ({count})").format(count=data.follow_ups_due)
+        text = Text(title + "\n", style="bold")
         for case, customer in data.follow_ups:
             text.append(f"  {times.local(case.follow_up_at)}  #{case.id}  ", style="red")
             text.append_text(_line(customer.crn))
@@ -292,7 +314,7 @@ class LiveBoard(App[None]):
     def show_detail(self) -> None:
         pane = self.query_one("#detail", Static)
         if self.detail is None:
-            pane.update(Text("No case selected.", style="dim"))
+            pane.update(Text(_("No case selected."), style="dim"))
             return
         pane.update(detail_text(self.detail, LAST_EVENTS))
 
@@ -312,7 +334,8 @@ class LiveBoard(App[None]):
 
     def say_error(self, exc: DeskError) -> None:
         """A refusal's one line (and its hint), in the app: nothing crashes the screen."""
-        text = _line(f"error: {exc.message}", style="bold red")
+        exc.localize(_)
+        text = _line(_("error: {message}").format(message=exc.message), style="bold red")
         if exc.hint:
             text.append_text(_line(f"  ({exc.hint})", style="dim"))
         self.query_one("#message", Static).update(text)
@@ -351,18 +374,18 @@ class LiveBoard(App[None]):
     def action_filter(self) -> None:
         f = self.filter
         fields = [
-            ("Text", f.text),
-            ("Assignee", f.assignee),
-            ("Team", f.team),
-            ("Priority (low, normal, high, urgent)", f.priority),
+            (N_("text"), _("Text"), f.text),
+            (N_("assignee"), _("Assignee"), f.assignee),
+            (N_("team"), _("Team"), f.team),
+            (N_("priority"), _("Priority (low, normal, high, urgent)"), f.priority),
         ]
 
         def done(values: list[str] | None) -> None:
             if values is None:
                 return
             try:
-                for label, value in zip(fields, values, strict=True):
-                    check_text(value, label[0].split()[0].lower())
+                for (name, _label, _value), value in zip(fields, values, strict=True):
+                    check_text(value, _(name))
                 text, assignee, team, priority = values
                 new = ListFilter(text, assignee, team, priority, mine=f.mine)
                 new.case_filter(self.st.agent)  # refuses a bad priority before it is kept
@@ -370,53 +393,61 @@ class LiveBoard(App[None]):
                 self.say_error(exc)
                 return
             self.filter = new
-            self.say("Filter: " + (new.describe(self.st.agent) or "none"))
+            described = new.describe(self.st.agent) or _("none")
+            self.say(_("Filter: {filter}").format(filter=described))
             self.reload_list()
 
-        self.push_screen(Prompt("Filter the cases (empty: any)", fields), done)
+        prompt = Prompt(_("Filter the cases (empty: any)"), [(a, b) for _n, a, b in fields])
+        self.push_screen(prompt, done)
 
     def action_take(self) -> None:
         from deskcli.services import cases
 
         self.change(
             lambda tx, agent, case_id: cases.take(tx, agent=agent, case_id=case_id),
-            lambda v: f"Case {v.case.id} is yours ({v.case.status}).",
+            lambda v: _("Case {id} is yours ({status}).").format(
+                id=v.case.id, status=shown_status(v.case.status)
+            ),
         )
 
     def action_note(self) -> None:
         from deskcli.services import cases
 
         self.ask(
-            "Internal note",
-            [("Note", "")],
+            _("Internal note"),
+            [(N_("note"), _("Note"))],
             lambda tx, agent, case_id, text: cases.add_note(
                 tx, agent=agent, case_id=case_id, text=text
             ),
-            lambda v: f"Note added to case {v.case.id}.",
+            lambda v: _("Note added to case {id}.").format(id=v.case.id),
         )
 
     def action_reply(self) -> None:
         from deskcli.services import cases
 
         self.ask(
-            "Reply to the customer",
-            [("Reply", "")],
+            _("Reply to the customer"),
+            [(N_("reply"), _("Reply"))],
             lambda tx, agent, case_id, text: cases.add_reply(
                 tx, agent=agent, case_id=case_id, text=text
             ),
-            lambda v: f"Reply recorded on case {v.case.id} ({v.case.status}).",
+            lambda v: _("Reply recorded on case {id} ({status}).").format(
+                id=v.case.id, status=shown_status(v.case.status)
+            ),
         )
 
     def action_escalate(self) -> None:
         from deskcli.services import cases
 
         self.ask(
-            "Escalate to another team",
-            [("Team", ""), ("Reason", "")],
+            _("Escalate to another team"),
+            [(N_("team"), _("Team")), (N_("reason"), _("Reason"))],
             lambda tx, agent, case_id, team, reason: cases.escalate(
                 tx, agent=agent, case_id=case_id, team=team, reason=reason
             ),
-            lambda v: f"Case {v.case.id} escalated to {v.case.team} (tier {v.case.tier}).",
+            lambda v: _("Case {id} escalated to {team} (tier {tier}).").format(
+                id=v.case.id, team=v.case.team, tier=v.case.tier
+            ),
         )
 
     # -- actions through the services ----------------------------------------------------
@@ -425,14 +456,14 @@ class LiveBoard(App[None]):
         case_id = self.selected_id()
         if case_id is None:
             self.query_one("#message", Static).update(
-                Text("Select a case first (arrows or j/k).", style="yellow")
+                Text(_("Select a case first (arrows or j/k)."), style="yellow")
             )
         return case_id
 
     def ask(
         self,
         title: str,
-        fields: list[tuple[str, str]],
+        fields: list[tuple[str, str]],  # (name in messages, label), both shown translated
         action: Callable[..., CaseView],
         said: Callable[[CaseView], str],
     ) -> None:
@@ -442,11 +473,11 @@ class LiveBoard(App[None]):
 
         def done(values: list[str] | None) -> None:
             if values is None:
-                self.say("Nothing changed.")
+                self.say(_("Nothing changed."))
                 return
             try:
-                for (label, _), value in zip(fields, values, strict=True):
-                    check_text(value, label.lower())
+                for (name, _label), value in zip(fields, values, strict=True):
+                    check_text(value, _(name))
             except DeskError as exc:
                 self.say_error(exc)
                 return
@@ -454,7 +485,8 @@ class LiveBoard(App[None]):
                 lambda tx, agent, case_id: action(tx, agent, case_id, *values), said, case_id
             )
 
-        self.push_screen(Prompt(f"{title}: case {case_id}", fields), done)
+        heading = _("{title}: case {id}").format(title=title, id=case_id)
+        self.push_screen(Prompt(heading, [(label, "") for _name, label in fields]), done)
 
     def change(
         self,
@@ -483,27 +515,33 @@ def detail_text(found: Detail, last_events: int | None) -> Text:
     case, customer = found.detail.view
     now = times.now()
     text = Text()
-    text.append(f"Case {case.id}  ", style="bold")
-    text.append(case.status, style=STATUS_STYLE.get(case.status, ""))
+    text.append(_("Case {id}").format(id=case.id) + "  ", style="bold")
+    text.append(shown_status(case.status), style=STATUS_STYLE.get(case.status, ""))
     text.append("  ")
-    text.append(case.priority, style=PRIORITY_STYLE.get(case.priority, ""))
+    text.append(shown_priority(case.priority), style=PRIORITY_STYLE.get(case.priority, ""))
     text.append("\n")
     text.append_text(_line(case.subject, style="bold"))
     text.append("\n")
     rows: list[tuple[str, Any]] = [
-        ("Customer", _line(f"{customer.crn}  {customer.name}")),
-        ("Assignee", _line(case.assignee or "-")),
-        ("Team", _line(f"{case.team or '-'} (tier {case.tier})")),
-        ("Opened", Text(f"{times.local(case.created_at)} ({times.ago(case.created_at, now)})")),
-        ("Due", due_text(case.due_at, now)),
+        (_("Customer"), _line(f"{customer.crn}  {customer.name}")),
+        (_("Assignee"), _line(case.assignee or "-")),
+        (
+            _("Team"),
+            _line(_("{team} (tier {tier})").format(team=case.team or "-", tier=case.tier)),
+        ),
+        (
+            _("Opened"),
+            Text(f"{times.local(case.created_at)} ({times.ago(case.created_at, now)})"),
+        ),
+        (_("Due"), due_text(case.due_at, now)),
     ]
     if case.follow_up_at is not None:
-        rows.append(("Follow-up", Text(times.local(case.follow_up_at))))
+        rows.append((_("Follow-up"), Text(times.local(case.follow_up_at))))
     if case.tags:
-        rows.append(("Tags", _line(", ".join(case.tags))))
+        rows.append((_("Tags"), _line(", ".join(case.tags))))
     rows += clock_rows(case.clocks)
     for label, value in rows:
-        text.append(f"{label}: ", style="bold")
+        text.append(_("{label}:").format(label=label) + " ", style="bold")
         text.append_text(value if isinstance(value, Text) else Text(str(value)))
         text.append("\n")
     if case.description:
@@ -513,24 +551,28 @@ def detail_text(found: Detail, last_events: int | None) -> Text:
         text.append("\n")
     events = found.detail.events
     shown = events if last_events is None else events[-last_events:]
-    title = "Timeline" if last_events is None else f"Last events ({len(shown)} of {len(events)})"
+    if last_events is None:
+        title = _("Timeline")
+    else:
+        title = _("Last events ({shown} of {count})").format(shown=len(shown), count=len(events))
     text.append(f"\n{title}\n", style="bold")
     for event in shown:
         text.append(f"{times.local(event.at)}  ", style="dim")
         text.append_text(_line(event.agent))
-        text.append(f"  {event.kind}", style="cyan")
+        text.append(f"  {_event_word(event)}", style="cyan")
         if event.body:
             text.append("  ")
             body = event.body if last_events is None else event.body[:120]
             text.append_text(_line(body) if last_events is not None else _text(body))
         text.append("\n")
-    text.append("\nKnowledge base\n", style="bold")
+    text.append("\n" + _("Knowledge base") + "\n", style="bold")
     if not found.articles:
-        text.append("No article matches this case.\n", style="dim")
+        text.append(_("No article matches this case.") + "\n", style="dim")
     for article in found.articles:
         text.append(f"  #{article.id}  ")
         text.append_text(_line(article.title))
         text.append("\n")
     if found.articles:
-        text.append(f"  desk case use-article {case.id} ID records one\n", style="dim")
+        said = _("{command} records one").format(command=f"desk case use-article {case.id} ID")
+        text.append(f"  {said}\n", style="dim")
     return text

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from deskcli.domain import ACTIVE_STATUSES, PRIORITY_RANK, Priority, SortKey
 from deskcli.errors import InvalidValue, unknown_choice
+from deskcli.lang import _
 from deskcli.reads import queries
 from deskcli.reads.filters import CaseFilter
 from deskcli.reads.rows import ArticleRow, CaseView
@@ -50,15 +51,15 @@ class ListFilter:
         """The filter in words, for the header ('' without one)."""
         parts = []
         if self.text.strip():
-            parts.append(f"text {self.text.strip()!r}")
+            parts.append(_("text {text!r}").format(text=self.text.strip()))
         if self.mine:
-            parts.append(f"mine ({agent})")
+            parts.append(_("mine ({agent})").format(agent=agent))
         elif self.assignee.strip():
-            parts.append(f"assignee {self.assignee.strip()}")
+            parts.append(_("assignee {agent}").format(agent=self.assignee.strip()))
         if self.team.strip():
-            parts.append(f"team {self.team.strip()}")
+            parts.append(_("team {team}").format(team=self.team.strip()))
         if self.priority.strip():
-            parts.append(f"priority {self.priority.strip().lower()}")
+            parts.append(_("priority {priority}").format(priority=self.priority.strip().lower()))
         return ", ".join(parts)
 
 

@@ -3,32 +3,45 @@ a case opened whole."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import ClassVar
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Footer, Input, Label, Static
 
+from deskcli.lang import N_, _
+
 KEYS = [
-    ("arrows, j / k", "move"),
-    ("Enter", "open the case (all of it)"),
-    ("t", "take it"),
-    ("n", "add an internal note"),
-    ("r", "record a reply to the customer"),
-    ("e", "escalate it to a team, with a reason"),
-    ("/", "filter: text, assignee, team, priority"),
-    ("m", "only my cases, or everyone's"),
-    ("s", "group by status, or sort by SLA due time"),
-    ("?", "this help"),
-    ("q", "quit"),
+    (N_("arrows, j / k"), N_("move")),
+    (N_("Enter"), N_("open the case (all of it)")),
+    ("t", N_("take it")),
+    ("n", N_("add an internal note")),
+    ("r", N_("record a reply to the customer")),
+    ("e", N_("escalate it to a team, with a reason")),
+    ("/", N_("filter: text, assignee, team, priority")),
+    ("m", N_("only my cases, or everyone's")),
+    ("s", N_("group by status, or sort by SLA due time")),
+    ("?", N_("this help")),
+    ("q", N_("quit")),
 ]
 MARKS = [
-    ("!!", "a service-level clock is breached"),
-    ("!", "at risk: due within the hour"),
+    ("!!", N_("a service-level clock is breached")),
+    ("!", N_("at risk: due within the hour")),
 ]
+
+
+def translate_bindings(node: DOMNode) -> None:
+    """The key line in this command line's language: the bindings' descriptions
+    are N_() marked at class level and translated per instance here."""
+    for key, bindings in node._bindings.key_to_bindings.items():
+        node._bindings.key_to_bindings[key] = [
+            replace(b, description=_(b.description)) if b.description else b for b in bindings
+        ]
 
 
 class Prompt(ModalScreen[list[str] | None]):
@@ -39,10 +52,11 @@ class Prompt(ModalScreen[list[str] | None]):
     Prompt > Vertical { width: 80%; height: auto; border: round $primary; padding: 1 2;
                         background: $surface; }
     """
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape", "cancel", N_("Cancel"))]
 
     def __init__(self, title: str, fields: list[tuple[str, str]]) -> None:
         super().__init__()
+        translate_bindings(self)
         self.title_text = title
         self.fields = fields
 
@@ -52,7 +66,7 @@ class Prompt(ModalScreen[list[str] | None]):
             for n, (label, value) in enumerate(self.fields):
                 yield Label(Text(label))
                 yield Input(value=value, id=f"field{n}")
-            yield Label(Text("Enter: next field, then done.  Escape: cancel.", style="dim"))
+            yield Label(Text(_("Enter: next field, then done.  Escape: cancel."), style="dim"))
 
     def on_mount(self) -> None:
         self.query_one("#field0", Input).focus()
@@ -76,23 +90,31 @@ class HelpScreen(ModalScreen[None]):
                           background: $surface; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q,question_mark,enter", "close", "Close"),
+        Binding("escape,q,question_mark,enter", "close", N_("Close")),
     ]
 
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
     def compose(self) -> ComposeResult:
-        text = Text("Keys\n", style="bold")
+        text = Text(_("Keys") + "\n", style="bold")
         for key, what in KEYS:
-            text.append(f"  {key:<14}", style="bold")
-            text.append(f"{what}\n")
-        text.append("\nMarks\n", style="bold")
+            text.append(f"  {_(key):<14}", style="bold")
+            text.append(f"{_(what)}\n")
+        text.append("\n" + _("Marks") + "\n", style="bold")
         for mark, what in MARKS:
             text.append(f"  {mark:<14}", style="bold")
-            text.append(f"{what}\n")
+            text.append(f"{_(what)}\n")
         text.append(
-            "\nThe board follows the database by itself: what anyone changes shows"
-            " within two seconds.\n"
+            "\n"
+            + _(
+                "The board follows the database by itself: what anyone changes shows"
+                " within two seconds."
+            )
+            + "\n"
         )
-        text.append("Escape closes this help.", style="dim")
+        text.append(_("Escape closes this help."), style="dim")
         yield Static(text)
 
     def action_close(self) -> None:
@@ -103,11 +125,12 @@ class CaseScreen(Screen[None]):
     """A case opened whole: every event, long texts in full."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape,q", "close", "Back to the board"),
+        Binding("escape,q", "close", N_("Back to the board")),
     ]
 
     def __init__(self, text: Text) -> None:
         super().__init__()
+        translate_bindings(self)
         self.text = text
 
     def compose(self) -> ComposeResult:

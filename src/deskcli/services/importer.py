@@ -19,6 +19,7 @@ from deskcli.folding import (
     search_words,
     sorted_tags,
 )
+from deskcli.lang import N_, n_
 from deskcli.services.feedback import PROJECTED_KINDS, project_events
 from deskcli.services.import_records import (
     ArticleRecord,
@@ -348,8 +349,17 @@ class _Importer:
         if self.summary.invalid and not self.skip_invalid:
             n = self.summary.invalid
             raise InvalidValue(
-                f"{n} invalid line{'s' if n > 1 else ''}; nothing was imported",
-                hint=f"fix {'them' if n > 1 else 'it'}, or pass --skip-invalid to import the rest",
+                n_(
+                    "{count} invalid line; nothing was imported",
+                    "{count} invalid lines; nothing was imported",
+                    n,
+                ),
+                params={"count": n},
+                hint=n_(
+                    "fix it, or pass --skip-invalid to import the rest",
+                    "fix them, or pass --skip-invalid to import the rest",
+                    n,
+                ),
             )
         if self.conflict is not None:
             raise self.conflict
@@ -368,9 +378,12 @@ class _Importer:
 
     def _refuse(self, number: int, what: str, fields: list[str]) -> None:
         self.conflict = Conflict(
-            f"line {number}: {what} differs from the one in the database "
-            f"({', '.join(fields)}); nothing was imported",
-            hint="an import adds records and never changes existing ones",
+            N_(
+                "line {number}: {what} differs from the one in the database ({fields});"
+                " nothing was imported"
+            ),
+            params={"number": number, "what": what, "fields": ", ".join(fields)},
+            hint=N_("an import adds records and never changes existing ones"),
         )
 
     def _flush_calendars(self) -> None:
@@ -549,10 +562,20 @@ class _Importer:
                 taken = runs.get((record.case_id, record.name, record.cycle))
                 if taken is not None:
                     self.conflict = Conflict(
-                        f"line {number}: clock {record.id} is run {record.cycle} of the "
-                        f"{record.name} clock of case {record.case_id}, which the database "
-                        f"holds as clock {taken}; nothing was imported",
-                        hint="an import adds records and never changes existing ones",
+                        N_(
+                            "line {number}: clock {id} is run {cycle} of the {name} clock of"
+                            " case {case_id}, which the database holds as clock {taken};"
+                            " nothing was imported"
+                        ),
+                        params={
+                            "number": number,
+                            "id": record.id,
+                            "cycle": record.cycle,
+                            "name": record.name,
+                            "case_id": record.case_id,
+                            "taken": taken,
+                        },
+                        hint=N_("an import adds records and never changes existing ones"),
                     )
                     return
                 new.append(row)
@@ -586,10 +609,19 @@ class _Importer:
                 taken = by_reviewer.get((record.case_id, key))
                 if taken is not None:
                     self.conflict = Conflict(
-                        f"line {number}: review {record.id} is {record.reviewer}'s review of "
-                        f"case {record.case_id}, which the database holds as review {taken}; "
-                        "nothing was imported",
-                        hint="an import adds records and never changes existing ones",
+                        N_(
+                            "line {number}: review {id} is {reviewer}'s review of case"
+                            " {case_id}, which the database holds as review {taken};"
+                            " nothing was imported"
+                        ),
+                        params={
+                            "number": number,
+                            "id": record.id,
+                            "reviewer": record.reviewer,
+                            "case_id": record.case_id,
+                            "taken": taken,
+                        },
+                        hint=N_("an import adds records and never changes existing ones"),
                     )
                     return
                 new.append(row | {"reviewer_key": key, "agent_key": name_key(record.agent)})
@@ -812,12 +844,17 @@ def open_source(name: str, stdin: Iterable[bytes]) -> Iterator[tuple[Iterable[by
     try:
         stream = open(name, "rb")  # closed below, after the caller's block
     except OSError as exc:
-        raise InvalidValue(f"cannot read {name}: {exc.strerror or exc}") from None
+        raise InvalidValue(
+            N_("cannot read {name}: {reason}"), params={"name": name, "reason": exc.strerror or exc}
+        ) from None
     with stream:
         try:
             total = _count_lines(stream)
         except OSError as exc:  # e.g. a directory on some systems, or a FIFO
-            raise InvalidValue(f"cannot read {name}: {exc.strerror or exc}") from None
+            raise InvalidValue(
+                N_("cannot read {name}: {reason}"),
+                params={"name": name, "reason": exc.strerror or exc},
+            ) from None
         yield stream, total
 
 
