@@ -162,3 +162,21 @@ def test_the_demo_session_is_spanish(desk: Callable[..., Any], args: list[str]) 
     assert english_words(result.output, user_text) == [], result.output
     # The JSON of the same command is the English one, whatever the language.
     assert desk("--lang", "es", *args, "--json").stdout == same.stdout
+
+
+def test_the_atomic_batch_note_is_spanish(desk: Callable[..., Any]) -> None:
+    """The note of an undone --atomic batch is in the batch's language; its
+    JSON records name the same line and exit code in both languages."""
+    desk("customer", "add", "--crn", "C-1", "--name", "Lucía Gómez")
+    opened = desk("case", "open", "--customer", "C-1", "--subject", "Cobro duplicado", "--json")
+    case_id = json.loads(opened.stdout)["id"]
+    lines = f'case note {case_id} "uno"\ncase show 9999\n'
+    english = desk("batch", "--atomic", input=lines)
+    spanish = desk("--lang", "es", "batch", "--atomic", input=lines)
+    assert english.exit_code == spanish.exit_code == 3, spanish.output
+    assert "line 2 failed; the batch was undone" in english.stderr
+    assert "la línea 2 ha fallado; se ha deshecho el lote" in spanish.stderr
+    note = [line for line in spanish.stderr.splitlines() if "lote" in line]
+    assert note and english_words("\n".join(note), set()) == [], spanish.stderr
+    shown = [json.loads(line) for line in spanish.stdout.splitlines()]
+    assert [(r["line"], r["exit"]) for r in shown] == [(2, 3)]
