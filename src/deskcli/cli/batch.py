@@ -16,7 +16,7 @@ import typer
 
 from deskcli.cli._context import AppContext, require_stdin, state
 from deskcli.cli._group import GLOBAL_OPTIONS, hoist_global_options, run_guarded
-from deskcli.lang import set_language
+from deskcli.lang import _, set_language
 from deskcli.sanitize import json_text
 
 
@@ -94,7 +94,8 @@ def batch(
         for text in shown:
             sys.stdout.write(text + "\n")
         if first_failure:
-            render.note(f"line {last_line} failed; the batch was undone, nothing changed")
+            undone = _("line {line} failed; the batch was undone, nothing changed")
+            render.note(undone.format(line=last_line))
     if first_failure:
         raise typer.Exit(first_failure)
 
