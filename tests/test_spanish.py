@@ -180,3 +180,6 @@ def test_the_atomic_batch_note_is_spanish(desk: Callable[..., Any]) -> None:
     assert note and english_words("\n".join(note), set()) == [], spanish.stderr
     shown = [json.loads(line) for line in spanish.stdout.splitlines()]
     assert [(r["line"], r["exit"]) for r in shown] == [(2, 3)]
+    # JSON is English in every language, a line's error included.
+    assert spanish.stdout == english.stdout
+    assert shown[0]["error"] == "no case 9999"

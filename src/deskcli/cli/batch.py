@@ -173,10 +173,14 @@ class _Runner:
             words.append("--json")
         out, err = io.StringIO(), io.StringIO()
         stdin, sys.stdin = sys.stdin, _StdinOfTheBatch()
+        # A line's output is JSON, its error included: English in every
+        # language, like all JSON (a line's own --lang still wins).
+        set_language("en")
         try:
             with redirect_stdout(out), redirect_stderr(err):
                 if found is None:  # global options on the line: the whole command line
-                    code = self.root.main(args=words, standalone_mode=False, obj=self.context)
+                    args = ["--lang", "en", *words]
+                    code = self.root.main(args=args, standalone_mode=False, obj=self.context)
                 else:
                     command, depth, _json = found
                     code = run_guarded(lambda: self._invoke(command, words[:depth], words[depth:]))
