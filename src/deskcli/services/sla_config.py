@@ -21,6 +21,7 @@ from typing import Any
 from deskcli import limits, times
 from deskcli.domain import PRIORITY_RANK, Priority
 from deskcli.errors import Conflict, InvalidValue, NotFound, StorageError, unknown_choice
+from deskcli.lang import N_
 from deskcli.reads.rows import to_time
 from deskcli.reads.source import Source, in_list
 from deskcli.sla.calendar import (
@@ -150,7 +151,7 @@ TARGET_FLAGS = ("--first-response", "--next-reply", "--resolution")
 
 def calendar_name(text: str) -> str:
     """A calendar's name as stored: one word, within the label limit."""
-    name = limits.check_text(text.strip(), "a calendar name", limits.LABEL, one_line=True)
+    name = limits.check_text(text.strip(), N_("a calendar name"), limits.LABEL, one_line=True)
     if not name or any(ch.isspace() for ch in name):
         raise InvalidValue(
             f"invalid calendar name {text!r}: a name is one word", hint="e.g. madrid, support-us"
