@@ -59,6 +59,12 @@ _OS_REASONS = {
 }
 
 
+_SQLITE_WORDS = {
+    "file is not a database": N_("file is not a database"),
+    "database disk image is malformed": N_("database disk image is malformed"),
+}
+
+
 def os_reason(exc: OSError) -> str:
     """Why the OS refused, in the user's language when it is a usual reason."""
     reason = _OS_REASONS.get(exc.errno or 0)
@@ -138,12 +144,11 @@ def storage_error(where: str, raw: str) -> DeskError:
             N_("{where} is read-only"), hint=N_("check the file's permissions"), params=params
         )
     if "not a database" in lowered or "malformed" in lowered:
-        # SQLite's own words ("file is not a database") would be the only
-        # English left in the line: the two cases it names are said here.
+        # SQLite's own words would be the only English left in the line: the
+        # two it says here are in the catalogs too.
+        params["message"] = _(_SQLITE_WORDS.get(message, message))
         return StorageError(
-            N_("{where} is not a desk database")
-            if "not a database" in lowered
-            else N_("{where} is damaged (its file is malformed)"),
+            N_("{where} is not a desk database or is damaged ({message})"),
             hint=N_("restore it from a backup, or pass another --db"),
             params=params,
         )
