@@ -183,3 +183,30 @@ def test_the_atomic_batch_note_is_spanish(desk: Callable[..., Any]) -> None:
     # JSON is English in every language, a line's error included.
     assert spanish.stdout == english.stdout
     assert shown[0]["error"] == "no case 9999"
+
+
+def zsh_completions(db: Any, words: str, **env: str) -> str:
+    """What zsh's completion reads: each value, then its description."""
+    import subprocess
+
+    from tests.conftest import DESK, subprocess_env
+
+    extra = {"_DESK_COMPLETE": "complete_zsh", "_TYPER_COMPLETE_ARGS": words}
+    result = subprocess.run(
+        DESK, env=subprocess_env(db, **extra, **env), capture_output=True, text=True, timeout=60
+    )
+    return re.sub(r"\\+:", ":", result.stdout)  # zsh's escaped colons
+
+
+def test_completion_help_is_spanish(db_path: Any, dj: Callable[..., Any]) -> None:
+    """Tab completion shows a case's and an article's status in the user's
+    language beside the id (the description zsh and fish print)."""
+    dj("customer", "add", "--crn", "C-1", "--name", "Ana")
+    dj("case", "open", "-c", "C-1", "--subject", "Cobro doble")
+    dj("kb", "add", "--title", "Router sin luz", "--body", "Reinicie el router.")
+    cases = zsh_completions(db_path, "desk case show ", LANG="es_ES.UTF-8")
+    assert "nuevo: Cobro doble" in cases, cases
+    assert "new: Cobro doble" in zsh_completions(db_path, "desk case show ", LANG="C")
+    articles = zsh_completions(db_path, "desk kb show ", DESK_LANG="es")
+    assert "publicado: Router sin luz" in articles, articles
+    assert "published: Router sin luz" in zsh_completions(db_path, "desk kb show ")

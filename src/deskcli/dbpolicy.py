@@ -6,11 +6,13 @@ Standard library only: the fast read path imports this, not SQLAlchemy.
 
 from __future__ import annotations
 
+import errno
 import math
 import os
 import re
 
 from deskcli.errors import DeskError, InvalidValue, StorageError
+from deskcli.lang import N_, _
 
 SCHEMA_HEAD = "0010"  # the newest migration in deskcli/migrations/versions
 
@@ -32,13 +34,41 @@ def busy_timeout() -> float:
         value = math.nan
     if not 0 <= value <= MAX_BUSY_TIMEOUT:  # NaN and inf fail this too
         raise InvalidValue(
-            f"DESK_BUSY_TIMEOUT must be a number of seconds from 0 to 3600, not {raw!r}"
+            N_("DESK_BUSY_TIMEOUT must be a number of seconds from 0 to 3600, not {raw}"),
+            params={"raw": repr(raw)},
         )
     if 0 < value < 0.001:
         # Both drivers count whole milliseconds: a smaller wait would round to
         # 0, which SQLite takes as "don't wait" (and PostgreSQL as "forever").
         value = 0.001
     return value
+
+
+# The OS's words for the failures a database file meets, in every catalog
+# (strerror speaks the C locale's English whatever the user's language).
+_OS_REASONS = {
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("operation not permitted"),
+    errno.EROFS: N_("read-only file system"),
+    errno.ENOSPC: N_("no space left on the device"),
+    errno.ENOENT: N_("no such file or directory"),
+    errno.ENOTDIR: N_("a part of the path is not a directory"),
+    errno.EISDIR: N_("it is a directory"),
+    errno.ELOOP: N_("too many levels of symbolic links"),
+    errno.ENAMETOOLONG: N_("the file name is too long"),
+}
+
+
+_SQLITE_WORDS = {
+    "file is not a database": N_("file is not a database"),
+    "database disk image is malformed": N_("database disk image is malformed"),
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """Why the OS refused, in the user's language when it is a usual reason."""
+    reason = _OS_REASONS.get(exc.errno or 0)
+    return _(reason) if reason else str(exc.strerror or exc)
 
 
 def lock_timeout_ms() -> int:
@@ -89,28 +119,48 @@ def storage_error(where: str, raw: str) -> DeskError:
     )
     lowered = message.lower()
     unreachable = ("could not connect", "connection refused", "connection is bad", "resolve host")
+    params: dict[str, object] = {"where": where, "message": message}
     if any(words in lowered for words in unreachable):
         return StorageError(
-            f"cannot connect to {where}", hint="check DESK_DB_URL and that the server is running"
+            N_("cannot connect to {where}"),
+            hint=N_("check DESK_DB_URL and that the server is running"),
+            params=params,
         )
     if "deadlock" in lowered:
         return StorageError(
-            "two writers got in each other's way; nothing was changed", hint="try again"
+            N_("two writers got in each other's way; nothing was changed"),
+            hint=N_("try again"),
+            params=params,
         )
     if "locked" in lowered or "lock timeout" in lowered or "could not obtain lock" in lowered:
+        params["seconds"] = f"{busy_timeout():g}"
         return StorageError(
-            f"{where} is locked: another writer held it for more than {busy_timeout():g} s",
-            hint="try again, or raise DESK_BUSY_TIMEOUT",
+            N_("{where} is locked: another writer held it for more than {seconds} s"),
+            hint=N_("try again, or raise DESK_BUSY_TIMEOUT"),
+            params=params,
         )
     if "readonly" in lowered or "read-only" in lowered:
-        return StorageError(f"{where} is read-only", hint="check the file's permissions")
-    if "not a database" in lowered or "malformed" in lowered:
         return StorageError(
-            f"{where} is not a desk database or is damaged ({message})",
-            hint="restore it from a backup, or pass another --db",
+            N_("{where} is read-only"), hint=N_("check the file's permissions"), params=params
+        )
+    if "not a database" in lowered or "malformed" in lowered:
+        # SQLite's own words would be the only English left in the line: the
+        # two it says here are in the catalogs too.
+        params["message"] = _(_SQLITE_WORDS.get(message, message))
+        return StorageError(
+            N_("{where} is not a desk database or is damaged ({message})"),
+            hint=N_("restore it from a backup, or pass another --db"),
+            params=params,
         )
     if "unable to open" in lowered:
-        return StorageError(f"cannot open {where}", hint="check the path and its permissions")
+        return StorageError(
+            N_("cannot open {where}"), hint=N_("check the path and its permissions"), params=params
+        )
     if "no such table" in lowered or "no such column" in lowered:
-        return StorageError(f"{where} has a damaged schema ({message})")
-    return StorageError(f"database error on {where}: {message}", hint=server_hint)
+        return StorageError(N_("{where} has a damaged schema ({message})"), params=params)
+    # The server's own words, in its language (and its hint, if it gave one).
+    return StorageError(
+        N_("database error on {where}: {message}"),
+        hint=server_hint.replace("{", "{{").replace("}", "}}") if server_hint else None,
+        params=params,
+    )

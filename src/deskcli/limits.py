@@ -13,6 +13,7 @@ from __future__ import annotations
 import unicodedata
 
 from deskcli.errors import InvalidValue
+from deskcli.lang import N_, _
 
 LONG_TEXT = 1024 * 1024  # characters: descriptions, notes, replies, reasons, resolutions
 SUBJECT = 200
@@ -35,13 +36,17 @@ def check_text(value: str, what: str, limit: int, *, one_line: bool = False) -> 
     control character such as a newline); else InvalidValue (exit 2) naming
     the limit."""
     if len(value) > limit:
+        # `what` is an N_ word ("the subject"): translated here, with the message.
+        params: dict[str, object] = {"what": _(what), "length": len(value), "limit": limit}
         raise InvalidValue(
-            f"{what} is {len(value):,} characters long; the limit is {limit:,}",
-            hint="shorten it" + ("" if one_line else ", or attach the rest elsewhere"),
+            N_("{what} is {length:,} characters long; the limit is {limit:,}"),
+            hint=N_("shorten it") if one_line else N_("shorten it, or attach the rest elsewhere"),
+            params=params,
         )
     if one_line and (ch := control_character(value, allow_newlines=False)) is not None:
         raise InvalidValue(
-            f"{what} must be one line without control characters (found {ch!r})",
-            hint="put further lines in the description (--body)",
+            N_("{what} must be one line without control characters (found {char})"),
+            hint=N_("put further lines in the description (--body)"),
+            params={"what": _(what), "char": repr(ch)},
         )
     return value

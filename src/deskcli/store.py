@@ -48,11 +48,13 @@ from sqlmodel import Session, SQLModel
 # Re-exported: the store is where the rest of the program asks for them.
 from deskcli.dbpolicy import SCHEMA_HEAD as SCHEMA_HEAD
 from deskcli.dbpolicy import busy_timeout as busy_timeout
-from deskcli.dbpolicy import lock_timeout_ms, max_id, storage_error
+from deskcli.dbpolicy import lock_timeout_ms, max_id, os_reason, storage_error
 from deskcli.dbpolicy import mask_password as mask_password
 from deskcli.errors import DeskError, InvalidValue, StorageError
+from deskcli.lang import N_
 from deskcli.location import database_file
 from deskcli.reads.source import sqlite_time
+from deskcli.said import Said
 from deskcli.tx import Duplicate, SqliteTx, Tx, relax_sync_in_wal
 
 
@@ -96,7 +98,10 @@ def open_database(
         try:
             engine = _make_engine(target)
         except (SQLAlchemyError, ImportError, ValueError) as exc:
-            raise InvalidValue(f"cannot use database URL {safe_url(url)}: {exc}") from None
+            raise InvalidValue(
+                N_("cannot use database URL {url}: {reason}"),
+                params={"url": safe_url(url), "reason": str(exc)},
+            ) from None
         db = Database(url=url, path=path, engine=engine, created=created)
         with _translated_errors(db):
             _ensure_schema(db)
@@ -118,8 +123,11 @@ def _refuse_memory(url: str) -> None:
     memory = str(parsed.query.get("mode", "")) == "memory" or "mode=memory" in name
     if name in ("", ":memory:") or name.startswith("file::memory:") or memory:
         raise InvalidValue(
-            f"DESK_DB_URL {url!r} names an in-memory database, which would vanish with the command",
-            hint="name a file: sqlite:///PATH, or use --db PATH",
+            N_(
+                "DESK_DB_URL {url} names an in-memory database, which would vanish with the command"
+            ),
+            hint=N_("name a file: sqlite:///PATH, or use --db PATH"),
+            params={"url": repr(url)},
         )
 
 
@@ -141,12 +149,19 @@ def _masked(url: str) -> Iterator[None]:
     except DeskError as exc:
         exc.message = mask_password(exc.message, url)
         exc.hint = mask_password(exc.hint, url) if exc.hint else exc.hint
+        if exc.params:  # the message is made again from them in the user's language
+            exc.params = {
+                key: mask_password(value, url) if isinstance(value, str) else value
+                for key, value in exc.params.items()
+            }
         raise
     except Exception as exc:
         text_ = str(exc)
         masked = mask_password(text_, url)
         if masked != text_:  # rather exit 5 than print the password in a crash report
-            raise StorageError(f"cannot open the database: {masked}") from None
+            raise StorageError(
+                N_("cannot open the database: {reason}"), params={"reason": masked}
+            ) from None
         raise
 
 
@@ -159,7 +174,7 @@ def _create_file(path: Path, mode: int) -> bool:
     FIFO) is refused before SQLite opens it and puts a -journal beside it.
     """
     if path.is_dir():
-        raise InvalidValue(f"{path} is a directory, not a database file")
+        raise InvalidValue(N_("{path} is a directory, not a database file"), params={"path": path})
     created = False
     if not os.path.lexists(path):
         created = _create_new(path, mode)
@@ -169,11 +184,14 @@ def _create_file(path: Path, mode: int) -> bool:
     try:
         info = path.stat()
     except OSError as exc:
-        raise InvalidValue(f"cannot use {path}: {exc.strerror}") from None
+        raise InvalidValue(
+            N_("cannot use {path}: {reason}"), params={"path": path, "reason": os_reason(exc)}
+        ) from None
     if not stat.S_ISREG(info.st_mode):
         raise InvalidValue(
-            f"{path} is not a regular file, so it cannot be a database",
-            hint="pass the path of a database file (or of a new one) with --db",
+            N_("{path} is not a regular file, so it cannot be a database"),
+            hint=N_("pass the path of a database file (or of a new one) with --db"),
+            params={"path": path},
         )
     return created
 
@@ -182,8 +200,9 @@ def _create_new(path: Path, mode: int) -> bool:
     """Create `path` (False if it appeared meanwhile); never through a link."""
     if not path.parent.is_dir():
         raise InvalidValue(
-            f"cannot create {path}: directory {path.parent} does not exist",
-            hint="create the directory first, or pass another --db",
+            N_("cannot create {path}: directory {directory} does not exist"),
+            hint=N_("create the directory first, or pass another --db"),
+            params={"path": path, "directory": path.parent},
         )
     flags = os.O_CREAT | os.O_EXCL | os.O_WRONLY | getattr(os, "O_NOFOLLOW", 0)
     try:
@@ -191,7 +210,9 @@ def _create_new(path: Path, mode: int) -> bool:
     except FileExistsError:
         return False
     except OSError as exc:
-        raise StorageError(f"cannot create {path}: {exc.strerror}") from None
+        raise StorageError(
+            N_("cannot create {path}: {reason}"), params={"path": path, "reason": os_reason(exc)}
+        ) from None
     try:
         os.fchmod(fd, mode)  # exactly this mode, whatever the umask
     finally:
@@ -207,7 +228,9 @@ def _share(path: Path) -> None:
         except FileNotFoundError:
             continue
         except OSError as exc:
-            raise StorageError(f"cannot share {file}: {exc.strerror}") from None
+            raise StorageError(
+                N_("cannot share {path}: {reason}"), params={"path": file, "reason": os_reason(exc)}
+            ) from None
 
 
 NETWORK_FILESYSTEMS = frozenset(
@@ -311,9 +334,12 @@ def _ensure_schema(db: Database) -> None:
     if orphans:
         # Migrating would fail on "table ... already exists"; say what is wrong.
         raise StorageError(
-            f"{_where(db)} holds desk tables ({', '.join(orphans)}) but no schema version "
-            "(its alembic_version table is missing): it is damaged or was not made by desk",
-            hint="restore it from a backup, or pass another --db",
+            N_(
+                "{where} holds desk tables ({tables}) but no schema version "
+                "(its alembic_version table is missing): it is damaged or was not made by desk"
+            ),
+            hint=N_("restore it from a backup, or pass another --db"),
+            params={"where": _where(db), "tables": ", ".join(orphans)},
         )
     _upgrade(db, revision)
 
@@ -352,8 +378,9 @@ def _upgrade(db: Database, revision: str | None) -> None:
     known = {script.revision for script in ScriptDirectory.from_config(config).walk_revisions()}
     if revision is not None and revision not in known:
         raise StorageError(
-            f"the database schema ({revision}) is newer than this desk program knows",
-            hint="upgrade deskcli (pip install -U deskcli) to use this database",
+            N_("the database schema ({revision}) is newer than this desk program knows"),
+            hint=N_("upgrade deskcli (pip install -U deskcli) to use this database"),
+            params={"revision": revision},
         )
     # WAL needs shared memory between the processes: only on local disks.
     if db.path is not None and revision is None and not on_network_filesystem(db.path):
@@ -528,7 +555,9 @@ def _translated_errors(db: Database) -> Iterator[None]:
     except DBAPIError as exc:
         raise _storage_error(db, mask_password(str(exc.orig), db.url)) from exc
     except SQLAlchemyError as exc:
-        raise StorageError(f"database error: {mask_password(str(exc), db.url)}") from exc
+        raise StorageError(
+            N_("database error: {reason}"), params={"reason": mask_password(str(exc), db.url)}
+        ) from exc
     except (ValueError, TypeError) as exc:
         # SQLite keeps whatever was written into a column: a value that fails
         # to convert (a date that is not one, broken JSON) lands here.
@@ -557,14 +586,23 @@ class DamagedValue:
     column: str
     row_id: int | None
 
-    def describe(self) -> str:
-        row = f"{self.table} {self.row_id}" if self.row_id is not None else f"table {self.table}"
-        return f"{row}, column {self.column}"
+    def describe(self) -> Said:
+        """Where the value is ("case 7, column subject"): English for JSON,
+        the reader's language when shown (Said)."""
+        if self.row_id is None:
+            return Said(N_("table {table}, column {column}"), table=self.table, column=self.column)
+        return Said(
+            N_("{table} {row_id}, column {column}"),
+            table=self.table,
+            row_id=self.row_id,
+            column=self.column,
+        )
 
     def error(self) -> StorageError:
         return StorageError(
-            f"the database holds a damaged value in {self.describe()}: run desk doctor",
-            hint="restore the database from a backup, or correct the value",
+            N_("the database holds a damaged value in {where}: run desk doctor"),
+            hint=N_("restore the database from a backup, or correct the value"),
+            params={"where": self.describe().shown()},
         )
 
 

@@ -14,9 +14,18 @@ from typing import Any
 
 import typer
 
+from deskcli.domain import shown_status
+from deskcli.lang import N_, _
 from deskcli.location import database_file, readonly_uri
 
 LIMIT = 50
+
+# An article's status as the completion's help shows it, in the user's language.
+_ARTICLE_STATUS = {"draft": N_("draft"), "published": N_("published"), "archived": N_("archived")}
+
+
+def _article_help(status: str, title: str) -> str:
+    return f"{_(_ARTICLE_STATUS.get(status, status))}: {_one_line(title)}"
 
 
 def _database(ctx: typer.Context) -> Path | None:
@@ -71,7 +80,7 @@ def case_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         )
     seen: dict[str, str] = {}
     for case_id, status, subject in rows:
-        seen.setdefault(str(case_id), f"{status}: {_one_line(subject)}")
+        seen.setdefault(str(case_id), f"{shown_status(status)}: {_one_line(subject)}")
     return list(seen.items())[:LIMIT]
 
 
@@ -158,7 +167,7 @@ def article_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
         incomplete,
         LIMIT,
     )
-    return [(str(found), f"{status}: {_one_line(title)}") for found, status, title in rows]
+    return [(str(found), _article_help(status, title)) for found, status, title in rows]
 
 
 def usable_article_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:
@@ -173,7 +182,7 @@ def usable_article_ids(ctx: typer.Context, incomplete: str) -> list[tuple[str, s
         incomplete,
         LIMIT,
     )
-    return [(str(found), f"{status}: {_one_line(title)}") for found, status, title in rows]
+    return [(str(found), _article_help(status, title)) for found, status, title in rows]
 
 
 def calendars(ctx: typer.Context, incomplete: str) -> list[tuple[str, str]]:

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TypeVar
 import typer
 
 from deskcli.errors import DeskError, InvalidValue
+from deskcli.lang import N_, _
 
 if TYPE_CHECKING:
     from sqlmodel import Session
@@ -200,21 +201,29 @@ def _label(param: object) -> str:
 
 
 def check_text(value: str, what: str) -> str:
-    """`value` unless it holds what cannot be stored as text (see check_arguments)."""
+    """`value` unless it holds what cannot be stored as text (see check_arguments).
+    `what` names the text: an option (--body) or an N_ word ("the note")."""
     for position, char in enumerate(value, start=1):
         code = ord(char)
+        params: dict[str, object] = {"what": _(what), "position": position}
         if 0xDC80 <= code <= 0xDCFF:  # a byte that was not UTF-8, escaped by Python
+            params["byte"] = f"0x{code - 0xDC00:02x}"
             raise InvalidValue(
-                f"{what} is not UTF-8 text (byte 0x{code - 0xDC00:02x} at character {position})",
-                hint="give text in UTF-8",
+                N_("{what} is not UTF-8 text (byte {byte} at character {position})"),
+                hint=N_("give text in UTF-8"),
+                params=params,
             )
         if 0xD800 <= code <= 0xDFFF:
+            params["code"] = f"U+{code:04X}"
             raise InvalidValue(
-                f"{what} holds a lone surrogate U+{code:04X} at character {position}",
-                hint="give text in UTF-8",
+                N_("{what} holds a lone surrogate {code} at character {position}"),
+                hint=N_("give text in UTF-8"),
+                params=params,
             )
         if code == 0:
-            raise InvalidValue(f"{what} holds a NUL character at character {position}")
+            raise InvalidValue(
+                N_("{what} holds a NUL character at character {position}"), params=params
+            )
     return value
 
 
@@ -228,8 +237,9 @@ def require_stdin(what: str) -> None:
     """Refuse (exit 2) to read `what` from a closed stdin, as from an empty one."""
     if sys.stdin is None:
         raise InvalidValue(
-            f"{what} needs text on stdin, but stdin is closed",
-            hint="give the text on the command line, or redirect stdin from a file",
+            N_("{what} needs text on stdin, but stdin is closed"),
+            hint=N_("give the text on the command line, or redirect stdin from a file"),
+            params={"what": _(what)},
         )
 
 
@@ -238,28 +248,28 @@ def read_stdin(what: str) -> str:
     require_stdin(what)
     raw = getattr(sys.stdin, "buffer", None)
     if raw is None:  # a replaced text stream (tests, batch): already decoded
-        return check_text(sys.stdin.read(), f"{what} (stdin)")
+        return check_text(sys.stdin.read(), _(N_("{what} (stdin)")).format(what=_(what)))
     data = raw.read()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise InvalidValue(
-            f"stdin ({what}) is not UTF-8 text "
-            f"(byte 0x{data[exc.start]:02x} at offset {exc.start})",
-            hint="give text in UTF-8",
+            N_("stdin ({what}) is not UTF-8 text (byte {byte} at offset {offset})"),
+            hint=N_("give text in UTF-8"),
+            params={"what": _(what), "byte": f"0x{data[exc.start]:02x}", "offset": exc.start},
         ) from None
-    return check_text(text, f"{what} (stdin)")
+    return check_text(text, _(N_("{what} (stdin)")).format(what=_(what)))
 
 
 def read_text(value: str | None, what: str) -> str:
     """A text option or argument; '-' reads it from stdin."""
     if value is None:
-        raise InvalidValue(f"{what} is required")
+        raise InvalidValue(N_("{what} is required"), params={"what": _(what)})
     if value == "-":
         value = read_stdin(what)
     check_text(value, what)
     if not value.strip():
-        raise InvalidValue(f"{what} must not be empty")
+        raise InvalidValue(N_("{what} must not be empty"), params={"what": _(what)})
     return value.strip()
 
 
@@ -272,14 +282,15 @@ def ids_from_stdin() -> list[int]:
     from deskcli.cli._options import MAX_ID
 
     ids: list[int] = []
-    for number, line in enumerate(read_stdin("the case ids").splitlines(), start=1):
+    for number, line in enumerate(read_stdin(N_("the case ids")).splitlines(), start=1):
         token = line.split("#", 1)[0].strip()
         if not token:
             continue
         if not _CASE_ID.fullmatch(token) or not 1 <= int(token) <= MAX_ID:
             raise InvalidValue(
-                f"line {number} of stdin: {token!r} is not a case id",
-                hint=f"case ids are whole numbers from 1 to {MAX_ID}, one a line",
+                N_("line {number} of stdin: {token} is not a case id"),
+                hint=N_("case ids are whole numbers from 1 to {max_id}, one a line"),
+                params={"number": number, "token": repr(token), "max_id": MAX_ID},
             )
         ids.append(int(token))
     return ids

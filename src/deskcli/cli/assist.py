@@ -20,6 +20,8 @@ from deskcli.cli._context import (
 )
 from deskcli.cli._options import CaseIdArg, JsonOpt, value_option
 from deskcli.errors import DeskError, InvalidValue
+from deskcli.lang import N_
+from deskcli.lang import _ as tr
 
 if TYPE_CHECKING:
     from deskcli.reads.queries import CaseDetail
@@ -207,10 +209,10 @@ def _run(
 
 def _read_source(name: str) -> str:
     if name == "-":
-        return read_stdin("the answers")
+        return read_stdin(N_("the answers"))
     try:
         with open(name, encoding="utf-8") as handle:
-            return check_text(handle.read(), f"the answers in {name}")
+            return check_text(handle.read(), tr(N_("the answers in {name}")).format(name=name))
     except OSError as exc:
         raise InvalidValue(f"cannot read {name}: {exc.strerror}") from None  # the OS's words
     except UnicodeDecodeError as exc:

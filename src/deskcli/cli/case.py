@@ -514,7 +514,7 @@ def case_note(text: TextArg) -> Change:
     """Add an internal note (not seen by the customer)."""
     from deskcli.services import cases
 
-    body = read_text(text, "the note")
+    body = read_text(text, N_("the note"))
     return Change(
         partial(cases.add_note, text=body),
         lambda v: _("Note added to case {case_id}.").format(case_id=v.case.id),
@@ -526,7 +526,7 @@ def case_reply(text: TextArg) -> Change:
     """Record what was said to the customer (the first reply is the first response)."""
     from deskcli.services import cases
 
-    body = read_text(text, "the reply")
+    body = read_text(text, N_("the reply"))
     return Change(
         partial(cases.add_reply, text=body),
         lambda v: _("Reply recorded on case {case_id} ({status}).").format(
@@ -844,7 +844,7 @@ def case_inbound(
     """
     from deskcli.services import feedback
 
-    body = read_text(text, "the message")
+    body = read_text(text, N_("the message"))
     return Change(
         partial(feedback.add_inbound, text=body, channel=channel),
         lambda v: _("Customer message recorded on case {case_id} ({status}).").format(

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from deskcli.domain import Channel, Priority, Status
 from deskcli.errors import InvalidValue
+from deskcli.lang import N_
 
 # Longer searches are refused (exit 2) rather than handed to the database:
 # SQLite refuses LIKE patterns over 50,000 bytes, and nobody types 1,000 characters.
@@ -18,8 +19,9 @@ def check_search(text: str | None) -> str | None:
     """`--search` text, unless it is longer than SEARCH_LIMIT characters."""
     if text is not None and len(text) > SEARCH_LIMIT:
         raise InvalidValue(
-            f"--search is {len(text):,} characters long; the limit is {SEARCH_LIMIT:,}",
-            hint="search for a shorter part of the text",
+            N_("--search is {length:,} characters long; the limit is {limit:,}"),
+            hint=N_("search for a shorter part of the text"),
+            params={"length": len(text), "limit": SEARCH_LIMIT},
         )
     return text
 

@@ -16,6 +16,7 @@ from deskcli import times
 from deskcli.domain import ACTIVE_STATUSES, PRIORITY_RANK, SortKey
 from deskcli.errors import NotFound, no_case
 from deskcli.folding import name_key, search_fold, sorted_tags, strip_accents
+from deskcli.lang import N_
 from deskcli.reads.filters import CaseFilter, check_search, like_pattern
 from deskcli.reads.rows import (
     CASE_COLUMNS,
@@ -331,8 +332,9 @@ def get_customer(source: Source, crn: str) -> CustomerRow:
     )
     if not found:
         raise NotFound(
-            f"no customer with CRN {crn}",
-            hint=f"add one with: desk customer add --crn {crn} --name NAME",
+            N_("no customer with CRN {crn}"),
+            hint=N_("add one with: desk customer add --crn {crn} --name NAME"),
+            params={"crn": crn},
         )
     return CustomerRow.of(found[0])
 

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from deskcli import sanitize, times
 from deskcli.domain import shown_priority, shown_status
-from deskcli.lang import _
+from deskcli.lang import _, n_
 from deskcli.sanitize import clean, json_text
 
 T = TypeVar("T")
@@ -261,8 +261,9 @@ def when(value: Any) -> Text:
 
 
 def plural(n: int, one: str, many: str) -> str:
-    """'1 case', '2 cases' (English words; catalog messages use lang.n_)."""
-    return f"{n} {one if n == 1 else many}"
+    """'1 case', '2 cases', in the reader's language: `one` and `many` are
+    catalog words (marked N_ where they are written), chosen by lang.n_."""
+    return f"{n} {n_(one, many, n)}"
 
 
 def id_list(ids: Sequence[int], limit: int = 20) -> str:

@@ -69,9 +69,9 @@ def close_cases(
     if unresolved:
         _refuse(unresolved, found)
     if resolution is not None:
-        resolution = require_text(resolution, "the resolution")
+        resolution = require_text(resolution, N_("the resolution"))
     if root_cause is not None:
-        root_cause = require_text(root_cause, "the root cause")
+        root_cause = require_text(root_cause, N_("the root cause"))
     summary.closed = sorted(closed_ids + resolved_ids)
     summary.resolved = resolved_ids
     if dry_run or not summary.closed:

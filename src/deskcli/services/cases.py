@@ -69,8 +69,8 @@ def open_case(
     now = times.now()
     if assignee:
         assignee = spelled_agent(tx, assignee)
-    subject = require_text(subject, "the subject", limits.SUBJECT, one_line=True)
-    description = optional_text(description, "the description")
+    subject = require_text(subject, N_("the subject"), limits.SUBJECT, one_line=True)
+    description = optional_text(description, N_("the description"))
     # The clocks start with the case, on the policy of its priority.
     clocks = sla_clocks.opening_clocks(tx, str(Priority(priority)), now)
     values: dict[str, Any] = {
@@ -78,11 +78,12 @@ def open_case(
         "subject": subject,
         "description": description,
         "channel": str(Channel(channel)),
-        "category": optional_text(category, "the category", limits.LABEL, one_line=True) or None,
+        "category": optional_text(category, N_("the category"), limits.LABEL, one_line=True)
+        or None,
         "priority": str(Priority(priority)),
         "status": str(Status.OPEN if assignee else Status.NEW),
         "assignee": (
-            require_text(assignee, "the assignee", limits.LABEL, one_line=True)
+            require_text(assignee, N_("the assignee"), limits.LABEL, one_line=True)
             if assignee
             else None
         ),
@@ -189,7 +190,7 @@ def take(
 def assign(tx: Tx, *, agent: str, case_id: int, to: str, if_version: int | None = None) -> CaseView:
     """Give the case to agent `to` (a new case becomes open)."""
     view = load_for_write(tx, case_id, if_version, verb="assign")
-    to = require_text(to, "the assignee", limits.LABEL, one_line=True)
+    to = require_text(to, N_("the assignee"), limits.LABEL, one_line=True)
     if same_name(view.case.assignee, to):
         return view
     return _assign(tx, view, agent, spelled_agent(tx, to))
@@ -201,7 +202,7 @@ def add_note(
     """An internal note; allowed in every status (it is part of the audit trail)."""
     view = load_for_write(tx, case_id, if_version, verb="note")
     return apply_change(
-        tx, view, [make_event(case_id, agent, EventKind.NOTE, require_text(text, "the note"))]
+        tx, view, [make_event(case_id, agent, EventKind.NOTE, require_text(text, N_("the note")))]
     )
 
 
@@ -211,7 +212,7 @@ def add_reply(
     """What was said to the customer.  The first reply sets first_response_at."""
     view = load_for_write(tx, case_id, if_version, verb="reply")
     case_ = view.case
-    body = require_text(text, "the reply")
+    body = require_text(text, N_("the reply"))
     changes: dict[str, Any] = {}
     if case_.first_response_at is None:
         changes["first_response_at"] = times.now()
@@ -241,7 +242,7 @@ def set_pending(
     """Waiting on the customer (the SLA clock pauses)."""
     view = load_for_write(tx, case_id, if_version, verb="pending")
     case_ = view.case
-    event = _status_event(case_, agent, "pending", optional_text(reason, "the reason"))
+    event = _status_event(case_, agent, "pending", optional_text(reason, N_("the reason")))
     due = sla_clocks.follow_verb(tx, view, "pending", event["at"])
     return apply_change(tx, view, [event], verb="pending", due_at=due)
 
@@ -267,8 +268,8 @@ def escalate(
     """Hand the case to another team one tier up; it leaves its current owner."""
     view = load_for_write(tx, case_id, if_version, verb="escalate")
     case_ = view.case
-    team = require_text(team, "the team", limits.LABEL, one_line=True)
-    reason = require_text(reason, "the reason")
+    team = require_text(team, N_("the team"), limits.LABEL, one_line=True)
+    reason = require_text(reason, N_("the reason"))
     team = spelled_team(tx, team)
     event = make_event(
         case_id,
@@ -313,10 +314,10 @@ def resolve(
     now = times.now()
     changes: dict[str, Any] = {
         "resolved_at": now,
-        "resolution": require_text(resolution, "the resolution"),
+        "resolution": require_text(resolution, N_("the resolution")),
     }
     if root_cause is not None:
-        changes["root_cause"] = require_text(root_cause, "the root cause")
+        changes["root_cause"] = require_text(root_cause, N_("the root cause"))
     events = [
         make_event(
             case_id,
@@ -350,7 +351,7 @@ def reopen(
         case_id,
         agent,
         EventKind.REOPENED,
-        require_text(reason, "the reason"),
+        require_text(reason, N_("the reason")),
         {"from": case_.status},
     )
     return apply_change(
@@ -386,7 +387,7 @@ def schedule_follow_up(
             hint=N_("give a later date (--on YYYY-MM-DD) or a duration from now (--in 3d)"),
             params={"when": times.local(at)},
         )
-    body = optional_text(note, "the follow-up note") or ("done" if at is None else "")
+    body = optional_text(note, N_("the follow-up note")) or ("done" if at is None else "")
     view = load_for_write(tx, case_id, if_version)
     if at is None and view.case.follow_up_at is None:
         raise Conflict(
@@ -430,16 +431,16 @@ def edit_case(
     changes (empty: nothing changed, no event).  An empty --category clears it."""
     wanted: dict[str, Any] = {}
     if subject is not None:
-        wanted["subject"] = require_text(subject, "the subject", limits.SUBJECT, one_line=True)
+        wanted["subject"] = require_text(subject, N_("the subject"), limits.SUBJECT, one_line=True)
     if description is not None:
-        wanted["description"] = optional_text(description, "the description")
+        wanted["description"] = optional_text(description, N_("the description"))
     if priority is not None:
         wanted["priority"] = str(Priority(priority))
     if channel is not None:
         wanted["channel"] = str(Channel(channel))
     if category is not None:
         wanted["category"] = (
-            optional_text(category, "the category", limits.LABEL, one_line=True) or None
+            optional_text(category, N_("the category"), limits.LABEL, one_line=True) or None
         )
     if not wanted and customer_crn is None:
         raise InvalidValue(

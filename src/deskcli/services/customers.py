@@ -21,7 +21,7 @@ def _clean_crn(crn: str) -> str:
         raise InvalidValue(
             N_("invalid CRN {crn!r}: it must be one word, not empty"), params={"crn": crn}
         )
-    return check_text(crn, "the CRN", limits.LABEL, one_line=True)
+    return check_text(crn, N_("the CRN"), limits.LABEL, one_line=True)
 
 
 def _check_email(email: str | None) -> str | None:
@@ -30,17 +30,17 @@ def _check_email(email: str | None) -> str | None:
     email = email.strip()
     if email and ("@" not in email or email.startswith("@") or email.endswith("@")):
         raise InvalidValue(N_("invalid email address {email!r}"), params={"email": email})
-    return check_text(email, "the email address", limits.EMAIL) or None
+    return check_text(email, N_("the email address"), limits.EMAIL) or None
 
 
 def _check_name(name: str) -> str:
     if not name.strip():
         raise InvalidValue(N_("a customer needs a name"))
-    return check_text(name.strip(), "the customer name", limits.NAME)
+    return check_text(name.strip(), N_("the customer name"), limits.NAME)
 
 
 def _check_phone(phone: str | None) -> str | None:
-    return check_text((phone or "").strip(), "the phone number", limits.PHONE) or None
+    return check_text((phone or "").strip(), N_("the phone number"), limits.PHONE) or None
 
 
 def add_customer(

@@ -57,7 +57,7 @@ def add_inbound(
 ) -> CaseView:
     """What the customer said or wrote.  A pending case goes back to open (the
     customer answered); every other status stays (see TRANSITIONS["inbound"])."""
-    body = require_text(text, "the message")
+    body = require_text(text, N_("the message"))
     view = load_for_write(tx, case_id, if_version, verb="inbound")
     case_ = view.case
     to = TRANSITIONS["inbound"].target(case_.status)
@@ -140,7 +140,7 @@ def rate(
     checked = check_score(csat, "--csat", *CSAT_RANGE)
     assert checked is not None
     nps = check_score(nps, "--nps", *NPS_RANGE)
-    text = optional_text(comment, "the comment")
+    text = optional_text(comment, N_("the comment"))
     view = load_for_write(tx, case_id, if_version, verb="feedback")
     case_ = view.case
     found = tx.rows(
@@ -297,7 +297,7 @@ def add_remedy(
         )
     decimal_text, units = parse_amount(amount) if amount is not None else (None, None)
     code = parse_currency(currency) if currency is not None else None
-    text = require_text(note, "the note", limits.LONG_TEXT)
+    text = require_text(note, N_("the note"), limits.LONG_TEXT)
     view = load_for_write(tx, case_id, if_version, verb="remedy")
     event = make_event(
         case_id,

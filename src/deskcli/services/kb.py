@@ -206,15 +206,15 @@ def _completed(source: Source, articles: list[ArticleRow]) -> list[ArticleRow]:
 
 
 def _title(title: str) -> str:
-    return require_text(title, "the title", limits.SUBJECT, one_line=True)
+    return require_text(title, N_("the title"), limits.SUBJECT, one_line=True)
 
 
 def _body(body: str) -> str:
-    return require_text(body, "the body")
+    return require_text(body, N_("the body"))
 
 
 def _category(category: str | None) -> str | None:
-    return optional_text(category, "the category", limits.LABEL, one_line=True) or None
+    return optional_text(category, N_("the category"), limits.LABEL, one_line=True) or None
 
 
 def _tags(tags: Sequence[str]) -> list[str]:

@@ -702,7 +702,7 @@ def set_target(tx: Any, category: str, handling: str, agent: str) -> dict[str, A
     from deskcli.services.sla_config import target_seconds
     from deskcli.services.write_path import optional_text
 
-    name = optional_text(category, "the category", limits.LABEL, one_line=True)
+    name = optional_text(category, N_("the category"), limits.LABEL, one_line=True)
     if not name:
         raise InvalidValue(N_("the category is empty"), hint=N_("give the category's name"))
     seconds = target_seconds(handling, "--handling")

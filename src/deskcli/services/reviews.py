@@ -136,7 +136,7 @@ def review_case(
     review as stored, and whether it replaced an earlier one.  A second
     review by the same reviewer is a Conflict unless `replace`."""
     checked = check_scores(scores)
-    text = optional_text(comment, "the comment")
+    text = optional_text(comment, N_("the comment"))
     score, flagged = review_score(checked)
     view = load_for_write(tx, case_id, if_version, verb="review")
     reviewer_key = name_key(agent)

@@ -158,7 +158,7 @@ TARGET_FLAGS = ("--first-response", "--next-reply", "--resolution")
 
 def calendar_name(text: str) -> str:
     """A calendar's name as stored: one word, within the label limit."""
-    name = limits.check_text(text.strip(), "a calendar name", limits.LABEL, one_line=True)
+    name = limits.check_text(text.strip(), N_("a calendar name"), limits.LABEL, one_line=True)
     if not name or any(ch.isspace() for ch in name):
         raise InvalidValue(
             N_("invalid calendar name {text!r}: a name is one word"),

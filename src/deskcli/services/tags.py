@@ -20,7 +20,7 @@ from deskcli.tx import Tx
 
 def clean_tag(tag: str) -> str:
     """A tag as stored: stripped, one word, within the label limit."""
-    tag = require_text(tag, "a tag", limits.LABEL, one_line=True)
+    tag = require_text(tag, N_("a tag"), limits.LABEL, one_line=True)
     if any(ch.isspace() for ch in tag):
         raise InvalidValue(
             N_("invalid tag {tag!r}: a tag is one word"),
