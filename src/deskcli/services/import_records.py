@@ -480,8 +480,6 @@ _PYDANTIC: dict[str, str] = {
     "dict_type": N_("Input should be a valid dictionary"),
     "model_type": N_("Input should be an object"),
     "datetime_type": N_("Input should be a valid datetime"),
-    "datetime_parsing": N_("Input should be a valid datetime, {error}"),
-    "datetime_from_date_parsing": N_("Input should be a valid datetime or date, {error}"),
     "timezone_aware": N_("Input should have timezone info"),
     "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
     "less_than_equal": N_("Input should be less than or equal to {le}"),
