@@ -3,6 +3,7 @@ the commands handle."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal, Self
 
@@ -28,6 +29,7 @@ from deskcli.domain import (
     Status,
 )
 from deskcli.errors import DeskError, InvalidValue
+from deskcli.lang import N_, _, language
 from deskcli.limits import control_character
 from deskcli.services.kb import QUERY_LIMIT
 from deskcli.services.sla_config import MAX_TARGET, calendar_name, calendar_of, check_zone
@@ -44,9 +46,26 @@ MAX_ROW_ID = 2**31 - 1
 MAX_COUNTER = 10**9
 
 
+class _Invalid(ValueError):
+    """A validator's refusal as a catalog template and its params, so that
+    `_describe` shows it in the user's language (Pydantic keeps the exception
+    in the error's context)."""
+
+    def __init__(self, template: str, params: dict[str, object] | None = None) -> None:
+        self.template, self.params = template, params
+        super().__init__(template.format(**params) if params else template)
+
+    def shown(self) -> str:
+        text = _(self.template)
+        return text.format(**self.params) if self.params else text
+
+
 def _time_in_range(value: datetime) -> datetime:
     if not MIN_YEAR <= value.year <= MAX_YEAR:
-        raise ValueError(f"year {value.year} is out of range (use {MIN_YEAR} to {MAX_YEAR})")
+        raise _Invalid(
+            N_("year {year} is out of range (use {low} to {high})"),
+            {"year": value.year, "low": MIN_YEAR, "high": MAX_YEAR},
+        )
     return value
 
 
@@ -54,7 +73,7 @@ def _storable(value: Any) -> Any:
     """Refuse NUL in any text, nested in event data too: PostgreSQL cannot store it."""
     if isinstance(value, str):
         if "\x00" in value:
-            raise ValueError("text must not contain NUL (\\u0000)")
+            raise _Invalid(N_("text must not contain NUL (\\u0000)"))
     elif isinstance(value, dict):
         for key, item in value.items():
             _storable(key)
@@ -67,7 +86,9 @@ def _storable(value: Any) -> Any:
 
 def _one_line(value: str) -> str:
     if (ch := control_character(value, allow_newlines=False)) is not None:
-        raise ValueError(f"must be one line without control characters (found {ch!r})")
+        raise _Invalid(
+            N_("must be one line without control characters (found {found})"), {"found": repr(ch)}
+        )
     return value
 
 
@@ -76,7 +97,10 @@ def _within(limit: int) -> AfterValidator:
 
     def check(value: str) -> str:
         if len(value) > limit:
-            raise ValueError(f"{len(value):,} characters long; the limit is {limit:,}")
+            raise _Invalid(
+                N_("{length:,} characters long; the limit is {limit:,}"),
+                {"length": len(value), "limit": limit},
+            )
         return value
 
     return AfterValidator(check)
@@ -98,7 +122,7 @@ Subject = Annotated[NonEmpty, _within(limits.SUBJECT), AfterValidator(_one_line)
 def _distinct_tags(tags: list[str]) -> list[str]:
     keys = [tag_key(t) for t in tags]
     if len(set(keys)) != len(keys):
-        raise ValueError("a tag appears twice (tags match in any case)")
+        raise _Invalid(N_("a tag appears twice (tags match in any case)"))
     return tags
 
 
@@ -238,7 +262,7 @@ def _desk_rule(check: Any) -> Any:
         try:
             check(value)
         except DeskError as exc:
-            raise ValueError(exc.message) from None
+            raise _Invalid(exc.template, exc.params) from None
         return value
 
     return AfterValidator(validate)
@@ -248,22 +272,27 @@ def _stored_hours(hours: list[dict[str, Any]]) -> None:
     """Hours as sla_calendar stores them: [{"days": [0..6], "from", "to"}]."""
     for item in hours:
         if set(item) != {"days", "from", "to"}:
-            raise InvalidValue('each range has exactly "days", "from" and "to"')
+            raise InvalidValue(N_('each range has exactly "days", "from" and "to"'))
         days = item["days"]
         if not (
             isinstance(days, list) and days and all(type(d) is int and 0 <= d <= 6 for d in days)
         ):
-            raise InvalidValue("days are numbers from 0 (Monday) to 6 (Sunday)")
+            raise InvalidValue(N_("days are numbers from 0 (Monday) to 6 (Sunday)"))
         for key in ("from", "to"):
             if not isinstance(item[key], str) or len(item[key]) != 5:
-                raise InvalidValue(f'"{key}" is a time HH:MM (24:00 ends a day)')
+                raise InvalidValue(
+                    N_('"{key}" is a time HH:MM (24:00 ends a day)'), params={"key": key}
+                )
     try:
         calendar = calendar_of("x", "UTC", hours, [])
     except ValueError:
-        raise InvalidValue('"from" and "to" are times HH:MM (24:00 ends a day)') from None
+        raise InvalidValue(N_('"from" and "to" are times HH:MM (24:00 ends a day)')) from None
     for one in calendar.hours:
         if one.seconds() <= 0:
-            raise InvalidValue(f"hours {one.spec()!r}: the end must be later than the start")
+            raise InvalidValue(
+                N_("hours {spec!r}: the end must be later than the start"),
+                params={"spec": one.spec()},
+            )
     check_no_overlap(calendar.hours)
 
 
@@ -272,9 +301,13 @@ def _holidays(days: list[str]) -> None:
         try:
             date.fromisoformat(text)
         except ValueError:
-            raise InvalidValue(f"holiday {text!r} is not a date YYYY-MM-DD") from None
+            raise InvalidValue(
+                N_("holiday {text!r} is not a date YYYY-MM-DD"), params={"text": text}
+            ) from None
         if len(text) != 10:
-            raise InvalidValue(f"holiday {text!r} is not a date YYYY-MM-DD")
+            raise InvalidValue(
+                N_("holiday {text!r} is not a date YYYY-MM-DD"), params={"text": text}
+            )
 
 
 CalendarName = Annotated[str, _desk_rule(calendar_name)]
@@ -327,9 +360,9 @@ class ClockRecord(_Record):
         # due time; a paused one has neither.
         if self.stopped_at is None and self.paused:
             if self.segment_started_at is not None or self.due_at is not None:
-                raise ValueError("a paused clock has no segment_started_at and no due_at")
+                raise _Invalid(N_("a paused clock has no segment_started_at and no due_at"))
         elif self.stopped_at is None and (self.segment_started_at is None or self.due_at is None):
-            raise ValueError("a running clock has a segment_started_at and a due_at")
+            raise _Invalid(N_("a running clock has a segment_started_at and a due_at"))
         return self
 
 
@@ -366,9 +399,17 @@ class ReviewRecord(_Record):
 
         score, flagged = review_score({name: getattr(self, name) for name in PILLARS})
         if flagged != self.flagged or abs(score - self.score) > 1e-9:
-            raise ValueError(
-                f"score {self.score} and flagged {str(self.flagged).lower()} do not follow"
-                f" from the pillars (score {score}, flagged {str(flagged).lower()})"
+            raise _Invalid(
+                N_(
+                    "score {score} and flagged {flagged} do not follow"
+                    " from the pillars (score {expected}, flagged {expected_flag})"
+                ),
+                {
+                    "score": self.score,
+                    "flagged": str(self.flagged).lower(),
+                    "expected": score,
+                    "expected_flag": str(flagged).lower(),
+                },
             )
         return self
 
@@ -410,25 +451,96 @@ def parse_line(raw: bytes) -> Record:
     try:
         decoded = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidValue(f"not UTF-8 text (byte {exc.start + 1})") from None
+        raise InvalidValue(
+            N_("not UTF-8 text (byte {byte})"), params={"byte": exc.start + 1}
+        ) from None
     try:
         return _RECORD.validate_json(decoded)
     except ValidationError as exc:
         raise InvalidValue(_describe(exc)) from None
 
 
+# Pydantic's messages of the error types an export line meets, as catalog
+# templates over the error's context (the same words as Pydantic's English):
+# shown in another language, Pydantic's English is used only for a type not here.
+_PYDANTIC: dict[str, str] = {
+    "missing": N_("Field required"),
+    "extra_forbidden": N_("Extra inputs are not permitted"),
+    "literal_error": N_("Input should be {expected}"),
+    "enum": N_("Input should be {expected}"),
+    "int_type": N_("Input should be a valid integer"),
+    "int_parsing": N_("Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": N_("Input should be a valid integer, got a number with a fractional part"),
+    "float_type": N_("Input should be a valid number"),
+    "finite_number": N_("Input should be a finite number"),
+    "bool_type": N_("Input should be a valid boolean"),
+    "bool_parsing": N_("Input should be a valid boolean, unable to interpret input"),
+    "string_type": N_("Input should be a valid string"),
+    "list_type": N_("Input should be a valid list"),
+    "dict_type": N_("Input should be a valid dictionary"),
+    "model_type": N_("Input should be an object"),
+    "datetime_type": N_("Input should be a valid datetime"),
+    "timezone_aware": N_("Input should have timezone info"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "greater_than": N_("Input should be greater than {gt}"),
+    "less_than": N_("Input should be less than {lt}"),
+    "string_too_short": N_("String should have at least {min_length} character"),
+    "string_too_long": N_("String should have at most {max_length} characters"),
+    "string_pattern_mismatch": N_("String should match pattern '{pattern}'"),
+    "union_tag_not_found": N_('no "type" field ({types})'),
+    "union_tag_invalid": N_('unknown "type" (use {types})'),
+}
+_VALUE_ERROR = N_("Value error, {message}")
+
+
 def _describe(exc: ValidationError) -> str:
-    """Pydantic's errors as one line: `case.priority: Input should be ...; ...`."""
+    """Pydantic's errors as one line: `case.priority: Input should be ...; ...`,
+    in the user's language."""
     parts = []
-    for error in exc.errors(include_url=False, include_input=False, include_context=False):
+    for error in exc.errors(include_url=False, include_input=False):
         kind, message = error["type"], error["msg"]
-        if kind == "json_invalid":
+        context = dict(error.get("ctx") or {})
+        if kind == "json_invalid" and language() == "en":
             # The parser sees one line: its "line 1" would contradict ours.
             message = message.replace("at line 1 column", "at column")
-        elif kind == "union_tag_not_found":
-            message = f'no "type" field ({TYPE_NAMES})'
-        elif kind == "union_tag_invalid":
-            message = f'unknown "type" (use {TYPE_NAMES})'
+        elif kind in ("union_tag_not_found", "union_tag_invalid"):
+            message = _(_PYDANTIC[kind]).format(types=_either(TYPE_NAMES))
+        elif kind == "value_error" and isinstance(context.get("error"), _Invalid):
+            message = _(_VALUE_ERROR).format(message=context["error"].shown())
+        elif language() != "en" and (kind in _PYDANTIC or kind in _WITHOUT_REASON):
+            message = _pydantic_message(kind, context, message)
         where = ".".join(str(part) for part in error["loc"])
         parts.append(f"{where}: {message}" if where else message)
     return "; ".join(parts)
+
+
+# Where Pydantic's context has a parser's own English reason, another
+# language says what is wrong without it.
+_WITHOUT_REASON: dict[str, str] = {
+    "datetime_parsing": N_("Input should be a valid datetime"),
+    "datetime_from_date_parsing": N_("Input should be a valid datetime or date"),
+    "json_invalid": N_("Invalid JSON at column {column}"),
+}
+
+
+def _either(names: str) -> str:
+    """`'a', 'b' or 'c'` with the last "or" in the user's language."""
+    items, sep, last = names.rpartition(" or ")
+    return _("{items} or {last}").format(items=items, last=last) if sep else names
+
+
+def _pydantic_message(kind: str, context: dict[str, Any], english: str) -> str:
+    """Pydantic's message of `kind` from the catalog (`english` for a context
+    the template does not fit)."""
+    if "expected" in context:
+        context["expected"] = _either(str(context["expected"]))
+    if kind in _WITHOUT_REASON:
+        found = re.search(r"column (\d+)", str(context.get("error", "")))
+        return _(_WITHOUT_REASON[kind]).format(column=found.group(1) if found else "?")
+    if kind == "string_too_short" and context.get("min_length") != 1:
+        return _("String should have at least {min_length} characters").format(**context)
+    try:
+        return _(_PYDANTIC[kind]).format(**context)
+    except (KeyError, IndexError):
+        return english

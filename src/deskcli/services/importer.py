@@ -19,7 +19,7 @@ from deskcli.folding import (
     search_words,
     sorted_tags,
 )
-from deskcli.lang import N_, n_
+from deskcli.lang import N_, _, n_
 from deskcli.services.feedback import PROJECTED_KINDS, project_events
 from deskcli.services.import_records import (
     ArticleRecord,
@@ -187,6 +187,7 @@ class _Importer:
             self._accept(number, record)
         except InvalidValue as exc:
             self.summary.invalid += 1
+            exc.localize(_)
             self.report(number, exc.message)
 
     def _accept(self, number: int, record: Record) -> None:
@@ -195,25 +196,30 @@ class _Importer:
         elif isinstance(record, CalendarRecord | PolicyRecord | ClockRecord):
             self._accept_service_levels(number, record)
         elif isinstance(record, CustomerRecord):
-            _unique(self.file_crns, name_key(record.crn), f"customer {record.crn}")
+            _unique(
+                self.file_crns, name_key(record.crn), _("customer {crn}").format(crn=record.crn)
+            )
             self.file_crns[name_key(record.crn) or ""] = number
             self.customers.append((number, record))
             if len(self.customers) >= WRITE_CHUNK:
                 self._flush_customers()
         elif isinstance(record, CaseRecord):
-            _unique(self.file_cases, record.id, f"case {record.id}")
+            _unique(self.file_cases, record.id, _("case {id}").format(id=record.id))
             _earlier(
                 name_key(record.customer_crn) in self.file_crns
                 or self._customer_in_db(record.customer_crn),
-                f"case {record.id}: customer {record.customer_crn}",
+                _("case {id}: customer {crn}").format(id=record.id, crn=record.customer_crn),
             )
             self.file_cases[record.id] = number
             self.cases.append((number, record))
             if len(self.cases) >= WRITE_CHUNK:
                 self._flush_cases()
         elif isinstance(record, EventRecord):
-            _unique(self.file_events, record.id, f"event {record.id}")
-            _earlier(self._case_known(record.case_id), f"event {record.id}: case {record.case_id}")
+            _unique(self.file_events, record.id, _("event {id}").format(id=record.id))
+            _earlier(
+                self._case_known(record.case_id),
+                _("event {id}: case {case_id}").format(id=record.id, case_id=record.case_id),
+            )
             self.file_events[record.id] = number
             self.events.append((number, record))
             if len(self.events) >= WRITE_CHUNK:
@@ -225,37 +231,49 @@ class _Importer:
         self, number: int, record: ArticleRecord | RevisionRecord | UseRecord | SearchRecord
     ) -> None:
         if isinstance(record, ArticleRecord):
-            _unique(self.file_articles, record.id, f"article {record.id}")
+            _unique(self.file_articles, record.id, _("article {id}").format(id=record.id))
             if record.source_case_id is not None:
                 _earlier(
                     self._case_known(record.source_case_id),
-                    f"article {record.id}: case {record.source_case_id}",
+                    _("article {id}: case {case_id}").format(
+                        id=record.id, case_id=record.source_case_id
+                    ),
                 )
             self.file_articles[record.id] = number
             self.articles.append((number, record))
             if len(self.articles) >= WRITE_CHUNK:
                 self._flush_articles()
         elif isinstance(record, RevisionRecord):
-            _unique(self.file_revisions, record.id, f"revision {record.id}")
+            _unique(self.file_revisions, record.id, _("revision {id}").format(id=record.id))
             _earlier(
                 self._article_known(record.article_id),
-                f"revision {record.id}: article {record.article_id}",
+                _("revision {id}: article {article_id}").format(
+                    id=record.id, article_id=record.article_id
+                ),
             )
             self.file_revisions[record.id] = number
             self.revisions.append((number, record))
             if len(self.revisions) >= WRITE_CHUNK:
                 self._flush_revisions()
         elif isinstance(record, UseRecord):
-            what = f"use of article {record.article_id} on case {record.case_id}"
+            what = _("use of article {article_id} on case {case_id}").format(
+                article_id=record.article_id, case_id=record.case_id
+            )
             _unique(self.file_uses, (record.case_id, record.article_id), what)
-            _earlier(self._case_known(record.case_id), f"{what}: case {record.case_id}")
-            _earlier(self._article_known(record.article_id), f"{what}: article {record.article_id}")
+            _earlier(
+                self._case_known(record.case_id),
+                _("{what}: case {case_id}").format(what=what, case_id=record.case_id),
+            )
+            _earlier(
+                self._article_known(record.article_id),
+                _("{what}: article {article_id}").format(what=what, article_id=record.article_id),
+            )
             self.file_uses[record.case_id, record.article_id] = number
             self.uses.append((number, record))
             if len(self.uses) >= WRITE_CHUNK:
                 self._flush_uses()
         else:
-            _unique(self.file_searches, record.id, f"search {record.id}")
+            _unique(self.file_searches, record.id, _("search {id}").format(id=record.id))
             self.file_searches[record.id] = number
             self.searches.append((number, record))
             if len(self.searches) >= WRITE_CHUNK:
@@ -265,23 +283,38 @@ class _Importer:
         self, number: int, record: CalendarRecord | PolicyRecord | ClockRecord
     ) -> None:
         if isinstance(record, CalendarRecord):
-            _unique(self.file_calendars, record.name, f"calendar {record.name}")
+            _unique(self.file_calendars, record.name, _("calendar {name}").format(name=record.name))
             self.file_calendars[record.name] = number
             self.calendars.append((number, record))
         elif isinstance(record, PolicyRecord):
-            what = f"policy of {record.priority}"
+            what = _("policy of {priority}").format(priority=record.priority)
             _unique(self.file_policies, record.priority, what)
-            _earlier(self._calendar_known(record.calendar), f"{what}: calendar {record.calendar}")
+            _earlier(
+                self._calendar_known(record.calendar),
+                _("{what}: calendar {calendar}").format(what=what, calendar=record.calendar),
+            )
             self.file_policies[record.priority] = number
             self.policies.append((number, record))
         else:
-            what = f"clock {record.id}"
+            what = _("clock {id}").format(id=record.id)
             _unique(self.file_clocks, record.id, what)
             run = (record.case_id, record.name, record.cycle)
-            _unique(self.file_clock_runs, run, f"{what}: {record.name} clock {record.cycle} "
-                    f"of case {record.case_id}")  # fmt: skip
-            _earlier(self._case_known(record.case_id), f"{what}: case {record.case_id}")
-            _earlier(self._calendar_known(record.calendar), f"{what}: calendar {record.calendar}")
+            again = _("{what}: {name} clock {cycle} of case {case_id}")
+            _unique(
+                self.file_clock_runs,
+                run,
+                again.format(
+                    what=what, name=record.name, cycle=record.cycle, case_id=record.case_id
+                ),
+            )
+            _earlier(
+                self._case_known(record.case_id),
+                _("{what}: case {case_id}").format(what=what, case_id=record.case_id),
+            )
+            _earlier(
+                self._calendar_known(record.calendar),
+                _("{what}: calendar {calendar}").format(what=what, calendar=record.calendar),
+            )
             self.file_clocks[record.id] = number
             self.file_clock_runs[run] = number
             self.clocks.append((number, record))
@@ -291,16 +324,23 @@ class _Importer:
     def _accept_quality(self, number: int, record: ReviewRecord | TargetRecord) -> None:
         if isinstance(record, TargetRecord):
             key = name_key(record.category) or ""
-            _unique(self.file_targets, key, f"target {record.category}")
+            _unique(self.file_targets, key, _("target {category}").format(category=record.category))
             self.file_targets[key] = number
             self.targets.append((number, record))
             return
-        what = f"review {record.id}"
+        what = _("review {id}").format(id=record.id)
         _unique(self.file_reviews, record.id, what)
         by = (record.case_id, name_key(record.reviewer) or "")
-        _unique(self.file_reviewers, by, f"{what}: a review of case {record.case_id} "
-                f"by {record.reviewer}")  # fmt: skip
-        _earlier(self._case_known(record.case_id), f"{what}: case {record.case_id}")
+        again = _("{what}: a review of case {case_id} by {reviewer}")
+        _unique(
+            self.file_reviewers,
+            by,
+            again.format(what=what, case_id=record.case_id, reviewer=record.reviewer),
+        )
+        _earlier(
+            self._case_known(record.case_id),
+            _("{what}: case {case_id}").format(what=what, case_id=record.case_id),
+        )
         self.file_reviews[record.id] = number
         self.file_reviewers[by] = number
         self.reviews.append((number, record))
@@ -402,7 +442,9 @@ class _Importer:
             if found is None:
                 new.append(row | {"updated_at": times.now()})
             elif differences := _differences(row, found):
-                return self._refuse(number, f"calendar {record.name}", differences)
+                return self._refuse(
+                    number, _("calendar {name}").format(name=record.name), differences
+                )
             else:
                 self.summary.skipped += 1
         if new:
@@ -432,7 +474,9 @@ class _Importer:
                     .values(**row, updated_at=times.now())
                 )
             else:
-                return self._refuse(number, f"policy of {record.priority}", differences)
+                return self._refuse(
+                    number, _("policy of {priority}").format(priority=record.priority), differences
+                )
             self.summary.policies += 1
 
     def _flush_customers(self) -> None:
@@ -460,7 +504,7 @@ class _Importer:
                 continue
             # Matched by CRN whatever its case; the stored spelling stays.
             if differences := _differences({k: v for k, v in row.items() if k != "crn"}, found):
-                return self._refuse(number, f"customer {record.crn}", differences)
+                return self._refuse(number, _("customer {crn}").format(crn=record.crn), differences)
             self.customer_ids[key] = found.id
             self.summary.skipped += 1
         if new:
@@ -506,7 +550,7 @@ class _Importer:
             if sorted_tags(tags) != existing_tags[record.id]:
                 differences.append("tags")
             if differences:
-                return self._refuse(number, f"case {record.id}", differences)
+                return self._refuse(number, _("case {id}").format(id=record.id), differences)
             self.summary.skipped += 1
         if new:
             self.session.execute(insert(CASES), new)
@@ -536,7 +580,7 @@ class _Importer:
                     self.projected_events.append(record.id)
             elif differences := _differences(row, found):
                 # Events are append-only: an existing one is never rewritten.
-                return self._refuse(number, f"event {record.id}", differences)
+                return self._refuse(number, _("event {id}").format(id=record.id), differences)
             else:
                 self.summary.skipped += 1
         if new:
@@ -580,7 +624,7 @@ class _Importer:
                     return
                 new.append(row)
             elif differences := _differences(row, found):
-                return self._refuse(number, f"clock {record.id}", differences)
+                return self._refuse(number, _("clock {id}").format(id=record.id), differences)
             else:
                 self.summary.skipped += 1
         if new:
@@ -626,7 +670,7 @@ class _Importer:
                     return
                 new.append(row | {"reviewer_key": key, "agent_key": name_key(record.agent)})
             elif differences := _differences(row, found):
-                return self._refuse(number, f"review {record.id}", differences)
+                return self._refuse(number, _("review {id}").format(id=record.id), differences)
             else:
                 self.summary.skipped += 1
         if new:
@@ -651,7 +695,9 @@ class _Importer:
             if found is None:
                 new.append(row | {"category_key": key})
             elif differences := _differences(row, found):
-                return self._refuse(number, f"target {record.category}", differences)
+                return self._refuse(
+                    number, _("target {category}").format(category=record.category), differences
+                )
             else:
                 self.summary.skipped += 1
         if new:
@@ -686,7 +732,7 @@ class _Importer:
             if sorted_tags(tags) != existing_tags[record.id]:
                 differences.append("tags")
             if differences:
-                return self._refuse(number, f"article {record.id}", differences)
+                return self._refuse(number, _("article {id}").format(id=record.id), differences)
             self.summary.skipped += 1
         if new:
             self.session.execute(insert(ARTICLES), new)
@@ -697,7 +743,7 @@ class _Importer:
     def _flush_revisions(self) -> None:
         self._flush_articles()
         batch, self.revisions = self.revisions, []
-        new = self._append_only(batch, REVISIONS, REVISION_FIELDS, "revision")
+        new = self._append_only(batch, REVISIONS, REVISION_FIELDS, N_("revision {id}"))
         if new:
             self.session.execute(insert(REVISIONS), new)
             self.summary.revisions += len(new)
@@ -721,7 +767,9 @@ class _Importer:
             if found is None:
                 new.append(row)
             elif differences := _differences(row, found):
-                what = f"use of article {record.article_id} on case {record.case_id}"
+                what = _("use of article {article_id} on case {case_id}").format(
+                    article_id=record.article_id, case_id=record.case_id
+                )
                 return self._refuse(number, what, differences)
             else:
                 self.summary.skipped += 1
@@ -732,7 +780,7 @@ class _Importer:
     def _flush_searches(self) -> None:
         self._flush_uses()
         batch, self.searches = self.searches, []
-        new = self._append_only(batch, SEARCHES, SEARCH_FIELDS, "search")
+        new = self._append_only(batch, SEARCHES, SEARCH_FIELDS, N_("search {id}"))
         for row in new:
             # Derived as services.kb.search derives it: equal searches group together.
             row["query_key"] = " ".join(search_words(row["query"]))
@@ -763,7 +811,7 @@ class _Importer:
             if found is None:
                 new.append(row)
             elif differences := _differences(row, found):
-                self._refuse(number, f"{what} {record.id}", differences)
+                self._refuse(number, _(what).format(id=record.id), differences)
                 return []
             else:
                 self.summary.skipped += 1
@@ -790,13 +838,17 @@ def _advance_sequences(session: Session) -> None:
 
 def _unique(seen: dict[Any, int], key: Any, what: str) -> None:
     if key in seen:
-        raise InvalidValue(f"{what} again (first on line {seen[key]})")
+        raise InvalidValue(
+            N_("{what} again (first on line {line})"), params={"what": what, "line": seen[key]}
+        )
 
 
 def _earlier(found: bool, what: str) -> None:
     """Refuse a line whose reference is neither on an earlier line nor in the database."""
     if not found:
-        raise InvalidValue(f"{what} is neither on an earlier line nor in the database")
+        raise InvalidValue(
+            N_("{what} is neither on an earlier line nor in the database"), params={"what": what}
+        )
 
 
 def import_jsonl(
