@@ -198,6 +198,7 @@ def zsh_completions(db: Any, words: str, **env: str) -> str:
     return re.sub(r"\\+:", ":", result.stdout)  # zsh's escaped colons
 
 
+@pytest.mark.sqlite_only  # completion reads SQLite files only (see cli/_complete.py)
 def test_completion_help_is_spanish(db_path: Any, dj: Callable[..., Any]) -> None:
     """Tab completion shows a case's and an article's status in the user's
     language beside the id (the description zsh and fish print)."""
