@@ -83,6 +83,8 @@ def test_empty_texts(desk: Desk, new_case: Callable[..., int]) -> None:
     spanish_error(result, 2, "--resolution no puede quedar en blanco")
     english = desk("case", "note", case, "  ")
     assert english.exit_code == 2 and "the note must not be empty" in english.stderr
+    result = desk("--lang", "es", "case", "open", "-c", "C-1", "--subject", " ")
+    spanish_error(result, 2, "el asunto no puede quedar en blanco")
 
 
 def test_too_long_texts(desk: Desk, new_case: Callable[..., int]) -> None:

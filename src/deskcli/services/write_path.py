@@ -35,7 +35,7 @@ def require_text(
     """A text that must not be empty, stripped, within `limit` characters."""
     value = (value or "").strip()
     if not value:
-        raise InvalidValue(f"{what} must not be empty")
+        raise InvalidValue(N_("{what} must not be empty"), params={"what": _(what)})
     return limits.check_text(value, what, limit, one_line=one_line)
 
 
