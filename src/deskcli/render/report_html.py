@@ -475,8 +475,8 @@ def _volume_chart(scope: str, days: list[dict[str, Any]]) -> str:
         for i, day in enumerate(days)
     ]
     legend = '<p class="legend"><span class="o-key" style="background:#0969da"></span>'
-    legend += f'{_text(_("opened"))}<span style="background:#8250df"></span>'
-    legend += f"{_text(_('resolved'))}</p>"
+    opened, resolved = _text(_("opened")), _text(_("resolved"))
+    legend += f'{opened}<span style="background:#8250df"></span>{resolved}</p>'
     every = max(1, len(columns) // 10)
     return legend + _columns(scope, N_("Cases opened and resolved per day"), columns, every=every)
 
@@ -507,7 +507,7 @@ def _csat_chart(scope: str, distribution: object) -> str:
 def _handling_chart(scope: str, categories: list[dict[str, Any]]) -> str:
     """Median handling time per category as bars, the target as a mark across each."""
     if not categories:
-        shown = f"{_('Handling time per category')}: {_(NO_DATA)}"
+        shown = _("Handling time per category") + ": " + _(NO_DATA)
         return f'<p class="nodata">{_text(shown)}</p>'
     width, left, row_height = 1000, 200, 26
     height = row_height * len(categories) + 24
@@ -642,9 +642,13 @@ def _volume(k: dict[str, Any], scope: str) -> str:
     )
     return _section(
         N_("Volume"),
-        f"{counts}{_h3(N_('Backlog now, by age'))}{backlog}"
-        f"{_h3(N_('Opened by channel'))}{channels}"
-        f"{_h3(N_('Per day'))}{_volume_chart(scope, days)}"
+        counts
+        + _h3(N_("Backlog now, by age"))
+        + backlog
+        + _h3(N_("Opened by channel"))
+        + channels
+        + _h3(N_("Per day"))
+        + _volume_chart(scope, days)
         + _summary(N_("Per day as a table"), day_table),
     )
 
@@ -809,8 +813,14 @@ def _csat(k: dict[str, Any], scope: str) -> str:
         nps_cards += _note(N_("Fewer than 30 answers: the score is not meaningful yet."))
     return _section(
         N_("Customer satisfaction"),
-        f"{cards}{warning}{_h3(N_('Ratings'))}{_csat_chart(scope, distribution)}{causes}"
-        f"{categories}{_h3(N_('Net Promoter Score'))}{nps_cards}",
+        cards
+        + warning
+        + _h3(N_("Ratings"))
+        + _csat_chart(scope, distribution)
+        + causes
+        + categories
+        + _h3(N_("Net Promoter Score"))
+        + nps_cards,
     )
 
 
@@ -862,7 +872,8 @@ def _remedies(k: dict[str, Any], scope: str) -> str:
         ],
     )
     count = _fig(scope, "remedies.count", _get(remedies, "count"))
-    cards = f'<div class="cards">{_card(N_("remedies"), count)}</div>'
+    card = _card(N_("remedies"), count)
+    cards = f'<div class="cards">{card}</div>'
     return _section(N_("Remedies"), cards + kinds)
 
 
@@ -905,7 +916,7 @@ def _qa(k: dict[str, Any], scope: str) -> str:
     )
     return _section(
         N_("Quality reviews"),
-        f"{cards}{_h3(N_('By pillar'))}{pillars}{_h3(N_('By agent'))}{agents}",
+        cards + _h3(N_("By pillar")) + pillars + _h3(N_("By agent")) + agents,
     )
 
 
@@ -942,6 +953,7 @@ def _kpis(k: dict[str, Any], scope: str, myths: str = "") -> str:
 
 def _myths(myths: object) -> str:
     items = []
+    myth_word = _text(_("Myth"))
     for i, myth in enumerate(_rows(myths)):
         status = str(myth.get("status"))
         number = myth.get("myth")
@@ -956,7 +968,7 @@ def _myths(myths: object) -> str:
         )
         items.append(
             f'<li class="myth {_text(status)}" data-myth="{_text(number)}">'
-            f"<strong>{_text(_('Myth'))} {shown}{': ' + _text(title) if title else ''}</strong> "
+            f"<strong>{myth_word} {shown}{': ' + _text(title) if title else ''}</strong> "
             f"{badge}"
             f"{verdict}{figures}</li>"
         )
@@ -988,13 +1000,15 @@ def _groups(report: dict[str, Any]) -> str:
     for i, group in enumerate(groups):
         scope = f"group:{i}"
         kpis = _dict(group.get("kpis"))
+        # A group of cases without one (no agent): said as the terminal report says it.
+        key_word = _("(none)") if group.get("key") is None else group.get("key")
         key = _fig("report", kpi_path("groups", i, "key"), group.get("key"), _plain, css="text")
         rows.append(
             [key]
             + [_fig(scope, kpi_path(*path), _get(kpis, *path), show) for _, path, show in columns]
         )
         details.append(
-            f"<details><summary>{_text(by_word)} {_text(group.get('key'))}</summary>"
+            f"<details><summary>{_text(by_word)} {_text(key_word)}</summary>"
             f"{_kpis(kpis, scope)}</details>"
         )
     table = _table([by_word] + [label for label, _p, _s in columns], rows)
