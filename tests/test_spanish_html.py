@@ -47,6 +47,12 @@ def shown_text(html_text: str) -> str:
     return "\n".join(parser.parts)
 
 
+@pytest.fixture(autouse=True)
+def fixed_now(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One clock for the demo and both runs: the JSON and the page cover the same period."""
+    monkeypatch.setenv("DESK_NOW", "2026-06-01T12:00:00+00:00")
+
+
 @pytest.fixture
 def spanish_no_data(monkeypatch: pytest.MonkeyPatch) -> str:
     """check_figures reads an empty figure as the page's "no data": in Spanish."""
