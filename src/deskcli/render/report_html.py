@@ -22,9 +22,10 @@ import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from deskcli.lang import N_, _, language
 from deskcli.sanitize import clean
 
-NO_DATA = "no data"
+NO_DATA = N_("no data")
 
 # The browser must refuse anything the page would load or run.
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
@@ -77,19 +78,62 @@ _BUCKETS = {
     "gt_7d": "> 7 d",
 }
 _CLOCKS = (
-    ("first_response", "First response"),
-    ("next_reply", "Next reply"),
-    ("resolution", "Resolution"),
+    ("first_response", N_("First response")),
+    ("next_reply", N_("Next reply")),
+    ("resolution", N_("Resolution")),
 )
 # The five myths of customer service the checks test (seed 003).
 _MYTHS = {
-    1: "the biggest complaint deserves the most attention",
-    2: "the agent is the experience",
-    3: "resolving the problem makes the customer satisfied",
-    4: "more time makes a better experience",
-    5: "a satisfied customer is a loyal customer",
+    1: N_("the biggest complaint deserves the most attention"),
+    2: N_("the agent is the experience"),
+    3: N_("resolving the problem makes the customer satisfied"),
+    4: N_("more time makes a better experience"),
+    5: N_("a satisfied customer is a loyal customer"),
 }
-_STATUS = {"ok": "ok", "flag": "flag", "not_enough_data": "not enough data"}
+# Program values shown to people: the same words as the terminal report's.
+_CHANNELS = {
+    "phone": N_("phone"),
+    "email": N_("email"),
+    "chat": N_("chat"),
+    "social": N_("social"),
+    "in_person": N_("in person"),
+    "web": N_("web"),
+}
+_KINDS = {
+    "credit": N_("credit"),
+    "refund": N_("refund"),
+    "replacement": N_("replacement"),
+    "discount": N_("discount"),
+    "other": N_("other"),
+}
+_GROUPS = {
+    "agent": N_("agent"),
+    "team": N_("team"),
+    "category": N_("category"),
+    "channel": N_("channel"),
+    "priority": N_("priority"),
+}
+# Labels of the fields shown without a layout of their own (a myth's figures).
+_FIELDS = {
+    "data_points": N_("data points"),
+    "dissatisfied_share": N_("dissatisfied share (1-2)"),
+    "root_causes": N_("root causes"),
+    "root_cause": N_("root cause"),
+    "count": N_("cases"),
+    "fcr_share": N_("first-contact resolution share"),
+    "fcr_range_by_category": N_("first-contact resolution range by category"),
+    "fcr_range_by_agent": N_("first-contact resolution range by agent"),
+    "csat_first_contact": N_("CSAT when resolved on first contact"),
+    "csat_others": N_("CSAT of the other cases"),
+    "long_tail_share": N_("time on the slowest {share} of cases"),
+    "over_target_share": N_("over target"),
+    "top_box_share": N_("top-box share (5)"),
+    "second_box_share": N_("second-box share (4)"),
+    "average": N_("average"),
+}
+# The long tail of handling time (a "%" in a message would read as a %-placeholder).
+_TAIL = "20%"
+_STATUS = {"ok": N_("ok"), "flag": N_("flag"), "not_enough_data": N_("not enough data")}
 
 # The fields each KPI is drawn with; anything else the report carries is
 # shown under "Other figures", so the page never drops a figure of --json.
@@ -188,11 +232,25 @@ def _score(value: object) -> str:
 
 
 def _yes_no(value: object) -> str:
-    return "yes" if value is True else "no" if value is False else str(value)
+    return _("yes") if value is True else _("no") if value is False else str(value)
 
 
 def _plain(value: object) -> str:
-    return str(value)
+    """Text as is; a sentence the service built (a myth's verdict) in the
+    reader's language when it carries its template (deskcli.said.Said)."""
+    shown = getattr(value, "shown", None)
+    return str(shown() if callable(shown) else value)
+
+
+def _field(name: object) -> str:
+    """A field's label for people (the key itself when the page has no word for it)."""
+    key = str(name)
+    return _(_FIELDS[key]).format(share=_TAIL) if key in _FIELDS else key.replace("_", " ")
+
+
+def _words(words: dict[str, str]) -> Format:
+    """A program value (a channel, a remedy kind) in the reader's words."""
+    return lambda value: _(words[str(value)]) if str(value) in words else str(value)
 
 
 def _when(value: object) -> str:
@@ -202,7 +260,7 @@ def _when(value: object) -> str:
 
 
 def _status(value: object) -> str:
-    return _STATUS.get(str(value), str(value))
+    return _(_STATUS[str(value)]) if str(value) in _STATUS else str(value)
 
 
 def _bucket(value: object) -> str:
@@ -229,7 +287,7 @@ def _fig(
 ) -> str:
     """One figure: its text for people, its path and exact value for tests."""
     classes = " ".join(c for c in ("fig", css, "nodata" if value is None else "") if c)
-    shown = NO_DATA if value is None else show(value)
+    shown = _(NO_DATA) if value is None else show(value)
     return f'<{tag} class="{classes}" {_data(scope, path, value)}>{_text(shown)}</{tag}>'
 
 
@@ -248,7 +306,7 @@ def _generic(scope: str, path: list[object], value: object, name: str = "") -> s
     """Any JSON value as nested lists, every scalar a figure."""
     if isinstance(value, dict):
         items = [
-            f"<dt>{_text(key)}</dt><dd>{_generic(scope, [*path, key], item, str(key))}</dd>"
+            f"<dt>{_text(_field(key))}</dt><dd>{_generic(scope, [*path, key], item, str(key))}</dd>"
             for key, item in value.items()
             if not _is_ids(key)
         ]
@@ -273,16 +331,19 @@ def _is_ids(key: object) -> bool:
 # -- building blocks ------------------------------------------------------------
 
 
-def _card(label: str, figure: str) -> str:
-    return f'<div class="card"><div class="label">{_text(label)}</div>{figure}</div>'
+def _card(label: str, figure: str, **params: object) -> str:
+    """A figure under `label`, given in English (translated here, then filled with `params`)."""
+    shown = _(label).format(**params) if params else _(label)
+    return f'<div class="card"><div class="label">{_text(shown)}</div>{figure}</div>'
 
 
 def _table(headers: Iterable[str], rows: Iterable[Iterable[str]]) -> str:
-    """A table of already-built cells (figures or escaped text)."""
-    head = "".join(f"<th>{_text(h)}</th>" for h in headers)
+    """A table of already-built cells (figures or escaped text), under headers
+    given in English (translated here)."""
+    head = "".join(f"<th>{_text(_(h))}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     if not body:
-        return f'<p class="nodata">{NO_DATA}</p>'
+        return f'<p class="nodata">{_text(_(NO_DATA))}</p>'
     return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
 
@@ -293,12 +354,14 @@ def _row_table(scope: str, base: tuple[object, ...], value: object, columns: lis
     """A list of records as a table: the given columns, then any field the
     page has no layout for (so no figure of the report is dropped)."""
     rows = _rows(value)
-    known = {field for field, _, _ in columns}
+    known = {field for field, _h, _s in columns}
     extra = [f for row in rows for f in row if f not in known and not _is_ids(f)]
-    columns = columns + [(f, f.replace("_", " "), _guess(f)) for f in dict.fromkeys(extra)]
+    columns = columns + [
+        (f, _FIELDS.get(f, f.replace("_", " ")), _guess(f)) for f in dict.fromkeys(extra)
+    ]
     texts = {_plain}
     return _table(
-        [header for _, header, _ in columns],
+        [header for _f, header, _s in columns],
         [
             [
                 _generic(scope, [*base, i, field], row.get(field), field)
@@ -310,7 +373,7 @@ def _row_table(scope: str, base: tuple[object, ...], value: object, columns: lis
                     show,
                     css="text" if show in texts else "",
                 )
-                for field, _, show in columns
+                for field, _h, show in columns
             ]
             for i, row in enumerate(rows)
         ],
@@ -368,11 +431,12 @@ def _columns(
     every: int = 1,
 ) -> str:
     """Vertical bars: one column per label, one bar per (path, value, class) in it."""
+    label = _(label)
     if not columns:
-        return f'<p class="nodata">{_text(label)}: {NO_DATA}</p>'
+        return f'<p class="nodata">{_text(label)}: {_text(_(NO_DATA))}</p>'
     height, left, bottom, top_pad = 220, 40, 30, 14
     room = height - bottom - top_pad
-    top = max((_number(v) or 0.0 for _, bars in columns for _, v, _ in bars), default=0.0)
+    top = max((_number(v) or 0.0 for _n, bars in columns for _p, v, _c in bars), default=0.0)
     slot = (width - left) / len(columns)
     parts = [
         f'<line class="axis" x1="{left}" y1="{height - bottom}" x2="{width}" '
@@ -385,7 +449,7 @@ def _columns(
         bar_width = slot * 0.8 / max(1, len(bars))
         for j, (path, value, css) in enumerate(bars):
             h = _height(value, top, room)
-            tip = f"{name}: {NO_DATA if value is None else _count(value)}"
+            tip = f"{name}: {_(NO_DATA) if value is None else _count(value)}"
             x, y = x0 + j * bar_width, height - bottom - h
             parts.append(_bar(scope, path, value, x, y, bar_width, h, css, tip))
         last = len(columns) - 1
@@ -410,10 +474,11 @@ def _volume_chart(scope: str, days: list[dict[str, Any]]) -> str:
         )
         for i, day in enumerate(days)
     ]
-    legend = '<p class="legend"><span class="o-key" style="background:#0969da"></span>opened'
-    legend += '<span style="background:#8250df"></span>resolved</p>'
+    legend = '<p class="legend"><span class="o-key" style="background:#0969da"></span>'
+    opened, resolved = _text(_("opened")), _text(_("resolved"))
+    legend += f'{opened}<span style="background:#8250df"></span>{resolved}</p>'
     every = max(1, len(columns) // 10)
-    return legend + _columns(scope, "Cases opened and resolved per day", columns, every=every)
+    return legend + _columns(scope, N_("Cases opened and resolved per day"), columns, every=every)
 
 
 def _histogram_chart(scope: str, buckets: list[dict[str, Any]]) -> str:
@@ -424,7 +489,7 @@ def _histogram_chart(scope: str, buckets: list[dict[str, Any]]) -> str:
         )
         for i, row in enumerate(buckets)
     ]
-    return _columns(scope, "Resolution time of the cases resolved", columns, width=600)
+    return _columns(scope, N_("Resolution time of the cases resolved"), columns, width=600)
 
 
 def _csat_chart(scope: str, distribution: object) -> str:
@@ -436,13 +501,14 @@ def _csat_chart(scope: str, distribution: object) -> str:
         )
         for rating, count in _entries(distribution)
     ]
-    return _columns(scope, "Ratings from 1 to 5", columns, width=500)
+    return _columns(scope, N_("Ratings from 1 to 5"), columns, width=500)
 
 
 def _handling_chart(scope: str, categories: list[dict[str, Any]]) -> str:
     """Median handling time per category as bars, the target as a mark across each."""
     if not categories:
-        return f'<p class="nodata">Handling time per category: {NO_DATA}</p>'
+        shown = _("Handling time per category") + ": " + _(NO_DATA)
+        return f'<p class="nodata">{_text(shown)}</p>'
     width, left, row_height = 1000, 200, 26
     height = row_height * len(categories) + 24
     top = max(
@@ -462,8 +528,11 @@ def _handling_chart(scope: str, categories: list[dict[str, Any]]) -> str:
         median_n, target_n = _number(median), _number(target)
         over = median_n is not None and target_n is not None and median_n > target_n
         length = _height(median, top, room)
-        tip = f"{name}: median {NO_DATA if median is None else _seconds(median)}, target "
-        tip += "none" if target is None else _seconds(target)
+        tip = _("{name}: median {median}, target {target}").format(
+            name=name,
+            median=_(NO_DATA) if median is None else _seconds(median),
+            target=_("none") if target is None else _seconds(target),
+        )
         parts.append(f'<text x="{left - 6}" y="{y + 14}" text-anchor="end">{_label(name)}</text>')
         path = kpi_path("handling", "by_category", i, "median_seconds")
         parts.append(
@@ -473,7 +542,7 @@ def _handling_chart(scope: str, categories: list[dict[str, Any]]) -> str:
         )
         parts.append(
             f'<text x="{left + length + 6:.2f}" y="{y + 14}">'
-            f"{_text(NO_DATA if median is None else _seconds(median))}</text>"
+            f"{_text(_(NO_DATA) if median is None else _seconds(median))}</text>"
         )
         if _number(target) is not None:
             x = left + _height(target, top, room)
@@ -481,30 +550,44 @@ def _handling_chart(scope: str, categories: list[dict[str, Any]]) -> str:
                 f'<line class="target" x1="{x:.2f}" y1="{y - 2}" x2="{x:.2f}" '
                 f'y2="{y + row_height - 4}"><title>{_text(tip)}</title></line>'
             )
-    parts.append(
-        f'<text x="{left}" y="{height - 4}">bar: median handling time; black mark: the '
-        f"category's target; red: median over target</text>"
-    )
-    return _svg(width, height, "Handling time per category against target", "".join(parts))
+    key = _("bar: median handling time; black mark: the category's target; red: median over target")
+    parts.append(f'<text x="{left}" y="{height - 4}">{_text(key)}</text>')
+    label = _("Handling time per category against target")
+    return _svg(width, height, label, "".join(parts))
 
 
 # -- sections ---------------------------------------------------------------------
 
 
-def _section(title: str, body: str) -> str:
-    return f"<section><h2>{_text(title)}</h2>{body}</section>"
+def _section(title: str, body: str, **params: object) -> str:
+    """A section under `title`, given in English (translated here, then filled with `params`)."""
+    shown = _(title).format(**params) if params else _(title)
+    return f"<section><h2>{_text(shown)}</h2>{body}</section>"
+
+
+def _h3(title: str) -> str:
+    return f"<h3>{_text(_(title))}</h3>"
+
+
+def _note(text: str, css: str = "note", **params: object) -> str:
+    shown = _(text).format(**params) if params else _(text)
+    return f'<p class="{css}">{_text(shown)}</p>'
+
+
+def _summary(text: str, body: str) -> str:
+    return f"<details><summary>{_text(_(text))}</summary>{body}</details>"
 
 
 def _headline(k: dict[str, Any], scope: str) -> str:
     cards = [
-        ("Opened", "volume", "opened", _count),
-        ("Resolved", "volume", "resolved", _count),
-        ("Median resolution", "resolution_time", "median_seconds", _seconds),
-        ("First-contact resolution", "fcr", "share", _share),
-        ("CSAT average", "csat", "average", _average),
-        ("Top-box share (5)", "csat", "top_box_share", _share),
-        ("Dissatisfied share (1-2)", "csat", "dissatisfied_share", _share),
-        ("NPS", "nps", "score", _score),
+        (N_("Opened"), "volume", "opened", _count),
+        (N_("Resolved"), "volume", "resolved", _count),
+        (N_("Median resolution"), "resolution_time", "median_seconds", _seconds),
+        (N_("First-contact resolution"), "fcr", "share", _share),
+        (N_("CSAT average"), "csat", "average", _average),
+        (N_("Top-box share (5)"), "csat", "top_box_share", _share),
+        (N_("Dissatisfied share (1-2)"), "csat", "dissatisfied_share", _share),
+        (N_("NPS"), "nps", "score", _score),
     ]
     return (
         '<div class="cards">'
@@ -519,7 +602,7 @@ def _headline(k: dict[str, Any], scope: str) -> str:
 def _volume(k: dict[str, Any], scope: str) -> str:
     volume = _get(k, "volume")
     counts = _table(
-        ["opened", "resolved", "closed", "reopened"],
+        [N_("opened"), N_("resolved"), N_("closed"), N_("reopened")],
         [
             [
                 _fig(scope, kpi_path("volume", f), _get(volume, f))
@@ -528,19 +611,19 @@ def _volume(k: dict[str, Any], scope: str) -> str:
         ],
     )
     backlog = _table(
-        [label for _, label in _BACKLOG],
+        [label for _b, label in _BACKLOG],
         [
             [
                 _fig(scope, kpi_path("volume", "backlog", b), _get(volume, "backlog", b))
-                for b, _ in _BACKLOG
+                for b, _l in _BACKLOG
             ]
         ],
     )
     channels = _table(
-        ["channel", "opened"],
+        [N_("channel"), N_("opened")],
         [
             [
-                f'<span class="text">{_text(name)}</span>',
+                f'<span class="text">{_text(_words(_CHANNELS)(name))}</span>',
                 _fig(scope, kpi_path("volume", "by_channel", name), n),
             ]
             for name, n in _entries(_get(volume, "by_channel"))
@@ -551,13 +634,22 @@ def _volume(k: dict[str, Any], scope: str) -> str:
         scope,
         ("volume", "by_day"),
         days,
-        [("date", "date", _plain), ("opened", "opened", _count), ("resolved", "resolved", _count)],
+        [
+            ("date", N_("date"), _plain),
+            ("opened", N_("opened"), _count),
+            ("resolved", N_("resolved"), _count),
+        ],
     )
     return _section(
-        "Volume",
-        f"{counts}<h3>Backlog now, by age</h3>{backlog}<h3>Opened by channel</h3>{channels}"
-        f"<h3>Per day</h3>{_volume_chart(scope, days)}"
-        f"<details><summary>Per day as a table</summary>{day_table}</details>",
+        N_("Volume"),
+        counts
+        + _h3(N_("Backlog now, by age"))
+        + backlog
+        + _h3(N_("Opened by channel"))
+        + channels
+        + _h3(N_("Per day"))
+        + _volume_chart(scope, days)
+        + _summary(N_("Per day as a table"), day_table),
     )
 
 
@@ -570,30 +662,37 @@ def _times(k: dict[str, Any], scope: str) -> str:
         ("business_p90_seconds", _seconds),
     )
     rows = [
-        [_text(label)]
+        [_text(_(label))]
         + [_fig(scope, kpi_path(kpi, f), _get(k, kpi, f), show) for f, show in fields]
-        for kpi, label in (("first_response", "First response"), ("resolution_time", "Resolution"))
+        for kpi, label in (
+            ("first_response", N_("First response")),
+            ("resolution_time", N_("Resolution")),
+        )
     ]
-    table = _table(["", "cases", "median", "p90", "business median", "business p90"], rows)
+    table = _table(
+        ["", N_("cases"), N_("median"), N_("p90"), N_("business median"), N_("business p90")], rows
+    )
     buckets = _rows(_get(k, "resolution_time", "histogram"))
     bucket_table = _row_table(
         scope,
         ("resolution_time", "histogram"),
         buckets,
-        [("bucket", "resolution time", _bucket), ("count", "cases", _count)],
+        [("bucket", N_("resolution time"), _bucket), ("count", N_("cases"), _count)],
     )
     return _section(
-        "Response and resolution times",
-        f'{table}<p class="note">Business times count only the open hours of the SLA calendar.</p>'
-        f"<h3>Resolution time distribution</h3>{_histogram_chart(scope, buckets)}"
-        f"<details><summary>Distribution as a table</summary>{bucket_table}</details>",
+        N_("Response and resolution times"),
+        table
+        + _note(N_("Business times count only the open hours of the SLA calendar."))
+        + _h3(N_("Resolution time distribution"))
+        + _histogram_chart(scope, buckets)
+        + _summary(N_("Distribution as a table"), bucket_table),
     )
 
 
 def _sla(k: dict[str, Any], scope: str) -> str:
     fields = (("met", _count), ("breached", _count), ("running", _count), ("attainment", _share))
     rows = [
-        [_text(label)]
+        [_text(_(label))]
         + [
             _fig(scope, kpi_path("sla", clock, f), _get(k, "sla", clock, f), show)
             for f, show in fields
@@ -601,35 +700,35 @@ def _sla(k: dict[str, Any], scope: str) -> str:
         for clock, label in _CLOCKS
     ]
     return _section(
-        "Service levels",
-        _table(["clock", "met", "breached", "running", "attainment"], rows)
-        + '<p class="note">Attainment = met / (met + breached).</p>',
+        N_("Service levels"),
+        _table([N_("clock"), N_("met"), N_("breached"), N_("running"), N_("attainment")], rows)
+        + _note(N_("Attainment = met / (met + breached).")),
     )
 
 
 def _flow(k: dict[str, Any], scope: str) -> str:
     rows = [
         [
-            _text("First-contact resolution"),
+            _text(_("First-contact resolution")),
             _fig(scope, "fcr.resolved", _get(k, "fcr", "resolved")),
             _fig(scope, "fcr.first_contact", _get(k, "fcr", "first_contact")),
             _fig(scope, "fcr.share", _get(k, "fcr", "share"), _share),
         ],
         [
-            _text("Reopened"),
+            _text(_("Reopened")),
             _fig(scope, "reopen_rate.resolved", _get(k, "reopen_rate", "resolved")),
             _fig(scope, "reopen_rate.reopened", _get(k, "reopen_rate", "reopened")),
             _fig(scope, "reopen_rate.share", _get(k, "reopen_rate", "share"), _share),
         ],
         [
-            _text("Escalated"),
+            _text(_("Escalated")),
             _fig(scope, "escalation_rate.opened", _get(k, "escalation_rate", "opened")),
             _fig(scope, "escalation_rate.escalated", _get(k, "escalation_rate", "escalated")),
             _fig(scope, "escalation_rate.share", _get(k, "escalation_rate", "share"), _share),
         ],
     ]
     teams = _table(
-        ["escalated to", "cases"],
+        [N_("escalated to"), N_("cases")],
         [
             [
                 f'<span class="text">{_text(team)}</span>',
@@ -639,20 +738,22 @@ def _flow(k: dict[str, Any], scope: str) -> str:
         ],
     )
     return _section(
-        "First contact, reopens and escalations",
-        _table(["", "out of", "cases", "share"], rows) + f"<h3>Escalations by team</h3>{teams}",
+        N_("First contact, reopens and escalations"),
+        _table(["", N_("out of"), N_("cases"), N_("share")], rows)
+        + _h3(N_("Escalations by team"))
+        + teams,
     )
 
 
 def _csat(k: dict[str, Any], scope: str) -> str:
     csat = _get(k, "csat")
     fields = (
-        ("count", "ratings", _count),
-        ("average", "average", _average),
-        ("top_box_share", "top-box share (5)", _share),
-        ("dissatisfied_share", "dissatisfied share (1-2)", _share),
-        ("dissatisfied_flag", "dissatisfied above 10%", _yes_no),
-        ("response_rate", "response rate (rated / resolved)", _share),
+        ("count", N_("ratings"), _count),
+        ("average", N_("average"), _average),
+        ("top_box_share", N_("top-box share (5)"), _share),
+        ("dissatisfied_share", N_("dissatisfied share (1-2)"), _share),
+        ("dissatisfied_flag", N_("dissatisfied above 10%"), _yes_no),
+        ("response_rate", N_("response rate (rated / resolved)"), _share),
     )
     cards = (
         '<div class="cards">'
@@ -664,31 +765,41 @@ def _csat(k: dict[str, Any], scope: str) -> str:
     )
     warning = ""
     if _get(csat, "dissatisfied_flag") is True:
-        warning = (
-            '<p class="warn">More than 10% of the ratings are 1 or 2: look at the process '
-            "behind them (the root causes below), not at the loudest customer.</p>"
+        warning = _note(
+            N_(
+                "More than {limit} of the ratings are 1 or 2: look at the process "
+                "behind them (the root causes below), not at the loudest customer."
+            ),
+            "warn",
+            limit="10%",
         )
     causes = _row_table(
         scope,
         ("csat", "root_causes"),
         _get(csat, "root_causes"),
-        [("root_cause", "root cause among dissatisfied cases", _plain), ("count", "cases", _count)],
+        [
+            ("root_cause", N_("root cause among dissatisfied cases"), _plain),
+            ("count", N_("cases"), _count),
+        ],
     )
     categories = _row_table(
         scope,
         ("csat", "categories"),
         _get(csat, "categories"),
-        [("category", "category among dissatisfied cases", _plain), ("count", "cases", _count)],
+        [
+            ("category", N_("category among dissatisfied cases"), _plain),
+            ("count", N_("cases"), _count),
+        ],
     )
     distribution = _get(csat, "distribution")
     nps = _get(k, "nps")
     nps_fields = (
-        ("count", "answers", _count),
-        ("promoters", "promoters", _count),
-        ("passives", "passives", _count),
-        ("detractors", "detractors", _count),
-        ("score", "score", _score),
-        ("meaningful", "meaningful (30+ answers)", _yes_no),
+        ("count", N_("answers"), _count),
+        ("promoters", N_("promoters"), _count),
+        ("passives", N_("passives"), _count),
+        ("detractors", N_("detractors"), _count),
+        ("score", N_("score"), _score),
+        ("meaningful", N_("meaningful (30+ answers)"), _yes_no),
     )
     nps_cards = (
         '<div class="cards">'
@@ -699,11 +810,17 @@ def _csat(k: dict[str, Any], scope: str) -> str:
         + "</div>"
     )
     if _get(nps, "meaningful") is False:
-        nps_cards += '<p class="note">Fewer than 30 answers: the score is not meaningful yet.</p>'
+        nps_cards += _note(N_("Fewer than 30 answers: the score is not meaningful yet."))
     return _section(
-        "Customer satisfaction",
-        f"{cards}{warning}<h3>Ratings</h3>{_csat_chart(scope, distribution)}{causes}{categories}"
-        f"<h3>Net Promoter Score</h3>{nps_cards}",
+        N_("Customer satisfaction"),
+        cards
+        + warning
+        + _h3(N_("Ratings"))
+        + _csat_chart(scope, distribution)
+        + causes
+        + categories
+        + _h3(N_("Net Promoter Score"))
+        + nps_cards,
     )
 
 
@@ -712,12 +829,13 @@ def _handling(k: dict[str, Any], scope: str) -> str:
     cards = (
         '<div class="cards">'
         + _card(
-            "total handling time",
+            N_("total handling time"),
             _fig(scope, "handling.total_seconds", _get(handling, "total_seconds"), _seconds),
         )
         + _card(
-            "time on the slowest 20% of cases",
+            N_("time on the slowest {share} of cases"),
             _fig(scope, "handling.long_tail_share", _get(handling, "long_tail_share"), _share),
+            share=_TAIL,
         )
         + "</div>"
     )
@@ -727,15 +845,15 @@ def _handling(k: dict[str, Any], scope: str) -> str:
         ("handling", "by_category"),
         categories,
         [
-            ("category", "category", _plain),
-            ("cases", "cases", _count),
-            ("median_seconds", "median", _seconds),
-            ("target_seconds", "target", _seconds),
-            ("over_target_share", "over target", _share),
+            ("category", N_("category"), _plain),
+            ("cases", N_("cases"), _count),
+            ("median_seconds", N_("median"), _seconds),
+            ("target_seconds", N_("target"), _seconds),
+            ("over_target_share", N_("over target"), _share),
         ],
     )
     return _section(
-        "Handling time",
+        N_("Handling time"),
         f"{cards}{_handling_chart(scope, categories)}{table}",
     )
 
@@ -747,35 +865,39 @@ def _remedies(k: dict[str, Any], scope: str) -> str:
         ("remedies", "by_kind"),
         _get(remedies, "by_kind"),
         [
-            ("kind", "kind", _plain),
-            ("currency", "currency", _plain),
-            ("count", "count", _count),
-            ("total", "total", _money),
+            ("kind", N_("kind"), _words(_KINDS)),
+            ("currency", N_("currency"), _plain),
+            ("count", N_("count"), _count),
+            ("total", N_("total"), _money),
         ],
     )
     count = _fig(scope, "remedies.count", _get(remedies, "count"))
-    return _section("Remedies", f'<div class="cards">{_card("remedies", count)}</div>{kinds}')
+    card = _card(N_("remedies"), count)
+    cards = f'<div class="cards">{card}</div>'
+    return _section(N_("Remedies"), cards + kinds)
 
 
 def _qa(k: dict[str, Any], scope: str) -> str:
+    from deskcli.render.review import pillar_word  # the pillars as seed 000 names them
+
     qa = _get(k, "qa")
     cards = (
         '<div class="cards">'
         + "".join(
             _card(label, _fig(scope, kpi_path("qa", f), _get(qa, f), show))
             for f, label, show in (
-                ("count", "reviews", _count),
-                ("average", "average score (0-10)", _average),
-                ("flagged", "flagged (integrity below 5)", _count),
+                ("count", N_("reviews"), _count),
+                ("average", N_("average score (0-10)"), _average),
+                ("flagged", N_("flagged (integrity below 5)"), _count),
             )
         )
         + "</div>"
     )
     pillars = _table(
-        ["pillar", "average"],
+        [N_("pillar"), N_("average")],
         [
             [
-                _text(name.replace("_", " ")),
+                _text(pillar_word(name)),
                 _fig(scope, kpi_path("qa", "by_pillar", name), value, _average),
             ]
             for name, value in _entries(_get(qa, "by_pillar"))
@@ -786,15 +908,15 @@ def _qa(k: dict[str, Any], scope: str) -> str:
         ("qa", "by_agent"),
         _get(qa, "by_agent"),
         [
-            ("agent", "agent", _plain),
-            ("count", "reviews", _count),
-            ("average", "average", _average),
-            ("flagged", "flagged", _count),
+            ("agent", N_("agent"), _plain),
+            ("count", N_("reviews"), _count),
+            ("average", N_("average"), _average),
+            ("flagged", N_("flagged"), _count),
         ],
     )
     return _section(
-        "Quality reviews",
-        f"{cards}<h3>By pillar</h3>{pillars}<h3>By agent</h3>{agents}",
+        N_("Quality reviews"),
+        cards + _h3(N_("By pillar")) + pillars + _h3(N_("By agent")) + agents,
     )
 
 
@@ -817,7 +939,7 @@ def _others(k: dict[str, Any], scope: str) -> str:
                 )
     if not items:
         return ""
-    return _section("Other figures", f'<dl class="figures">{"".join(items)}</dl>')
+    return _section(N_("Other figures"), f'<dl class="figures">{"".join(items)}</dl>')
 
 
 _SECTIONS = (_volume, _times, _sla, _flow, _csat, _handling, _remedies, _qa, _others)
@@ -825,16 +947,17 @@ _SECTIONS = (_volume, _times, _sla, _flow, _csat, _handling, _remedies, _qa, _ot
 
 def _kpis(k: dict[str, Any], scope: str, myths: str = "") -> str:
     """The KPI sections, the headline figures first (and the myths after them)."""
-    headline = _section("At a glance", _headline(k, scope))
+    headline = _section(N_("At a glance"), _headline(k, scope))
     return headline + myths + "".join(section(k, scope) for section in _SECTIONS)
 
 
 def _myths(myths: object) -> str:
     items = []
+    myth_word = _text(_("Myth"))
     for i, myth in enumerate(_rows(myths)):
         status = str(myth.get("status"))
         number = myth.get("myth")
-        title = _MYTHS.get(number, "") if isinstance(number, int) else ""
+        title = _(_MYTHS[number]) if isinstance(number, int) and number in _MYTHS else ""
         figures = _generic("report", ["myths", i, "figures"], myth.get("figures") or {})
         shown = _fig("report", kpi_path("myths", i, "myth"), number, _plain)
         badge = _fig(
@@ -845,12 +968,13 @@ def _myths(myths: object) -> str:
         )
         items.append(
             f'<li class="myth {_text(status)}" data-myth="{_text(number)}">'
-            f"<strong>Myth {shown}{': ' + _text(title) if title else ''}</strong> {badge}"
+            f"<strong>{myth_word} {shown}{': ' + _text(title) if title else ''}</strong> "
+            f"{badge}"
             f"{verdict}{figures}</li>"
         )
     if not items:
-        return _section("What the numbers say", f'<p class="nodata">{NO_DATA}</p>')
-    return _section("What the numbers say", f'<ul style="padding:0">{"".join(items)}</ul>')
+        return _section(N_("What the numbers say"), f'<p class="nodata">{_text(_(NO_DATA))}</p>')
+    return _section(N_("What the numbers say"), f'<ul style="padding:0">{"".join(items)}</ul>')
 
 
 def _groups(report: dict[str, Any]) -> str:
@@ -859,57 +983,68 @@ def _groups(report: dict[str, Any]) -> str:
     if not by:
         return ""
     columns = (
-        ("opened", ("volume", "opened"), _count),
-        ("resolved", ("volume", "resolved"), _count),
-        ("median resolution", ("resolution_time", "median_seconds"), _seconds),
-        ("FCR", ("fcr", "share"), _share),
-        ("reopened", ("reopen_rate", "share"), _share),
-        ("CSAT", ("csat", "average"), _average),
-        ("top-box", ("csat", "top_box_share"), _share),
-        ("dissatisfied", ("csat", "dissatisfied_share"), _share),
-        ("handling", ("handling", "total_seconds"), _seconds),
-        ("QA", ("qa", "average"), _average),
+        (N_("opened"), ("volume", "opened"), _count),
+        (N_("resolved"), ("volume", "resolved"), _count),
+        (N_("median resolution"), ("resolution_time", "median_seconds"), _seconds),
+        (N_("FCR"), ("fcr", "share"), _share),
+        (N_("reopened"), ("reopen_rate", "share"), _share),
+        (N_("CSAT"), ("csat", "average"), _average),
+        (N_("top-box"), ("csat", "top_box_share"), _share),
+        (N_("dissatisfied"), ("csat", "dissatisfied_share"), _share),
+        (N_("handling"), ("handling", "total_seconds"), _seconds),
+        (N_("QA"), ("qa", "average"), _average),
     )
+    by_word = _words(_GROUPS)(by)
     rows = []
     details = []
     for i, group in enumerate(groups):
         scope = f"group:{i}"
         kpis = _dict(group.get("kpis"))
+        # A group of cases without one (no agent): said as the terminal report says it.
+        key_word = _("(none)") if group.get("key") is None else group.get("key")
         key = _fig("report", kpi_path("groups", i, "key"), group.get("key"), _plain, css="text")
         rows.append(
             [key]
             + [_fig(scope, kpi_path(*path), _get(kpis, *path), show) for _, path, show in columns]
         )
         details.append(
-            f"<details><summary>{_text(by)} {_text(group.get('key'))}</summary>"
+            f"<details><summary>{_text(by_word)} {_text(key_word)}</summary>"
             f"{_kpis(kpis, scope)}</details>"
         )
-    table = _table([str(by)] + [label for label, _, _ in columns], rows)
-    return _section(f"By {by}", table + "".join(details))
+    table = _table([by_word] + [label for label, _p, _s in columns], rows)
+    return _section(N_("By {by}"), table + "".join(details), by=by_word)
 
 
 def page(report: dict[str, Any]) -> str:
     """The report (the exact `desk report --json` dict) as one self-contained HTML page."""
     kpis = _dict(report.get("kpis"))
     period = report.get("period")
-    by = f"by {_fig('report', 'by', report['by'], _plain)}; " if report.get("by") else ""
-    header = (
-        "<header><h1>Support desk report</h1>"
-        f'<p class="meta">From {_fig("report", "period.from", _get(period, "from"), _when)} '
-        f"to {_fig('report', 'period.to', _get(period, 'to'), _when)}; business times on the "
-        f"{_fig('report', 'calendar', report.get('calendar'), _plain)} calendar; "
-        f"{by}"
-        f"generated {_fig('report', 'generated_at', report.get('generated_at'), _when)}.</p>"
-        "</header>"
+    by = ""
+    if report.get("by"):
+        shown = _fig("report", "by", report["by"], _words(_GROUPS))
+        by = html.escape(_("by {by}; "), quote=False).format(by=shown)
+    # The sentence is the catalog's (escaped), its figures already-built elements.
+    meta = html.escape(
+        _("From {start} to {end}; business times on the {calendar} calendar; {by}generated {at}."),
+        quote=False,
+    ).format(
+        start=_fig("report", "period.from", _get(period, "from"), _when),
+        end=_fig("report", "period.to", _get(period, "to"), _when),
+        calendar=_fig("report", "calendar", report.get("calendar"), _plain),
+        by=by,
+        at=_fig("report", "generated_at", report.get("generated_at"), _when),
     )
+    title = _text(_("Support desk report"))
+    header = f'<header><h1>{title}</h1><p class="meta">{meta}</p></header>'
+    # The page's language is the command's (`<html lang>` tells the browser and screen readers).
     body = header + _kpis(kpis, "", _myths(report.get("myths"))) + _groups(report)
     return (
         "<!DOCTYPE html>\n"
-        '<html lang="en"><head><meta charset="utf-8"/>'
+        f'<html lang="{_text(language())}"><head><meta charset="utf-8"/>'
         f'<meta http-equiv="Content-Security-Policy" content="{_CSP}"/>'
         '<meta name="viewport" content="width=device-width, initial-scale=1"/>'
         '<meta name="referrer" content="no-referrer"/>'
-        "<title>Support desk report</title>"
+        f"<title>{title}</title>"
         f"<style>{_CSS}</style></head>"
         f"<body><main>{body}</main></body></html>\n"
     )
