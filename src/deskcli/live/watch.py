@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Protocol
 
 from deskcli.dbpolicy import storage_error
+from deskcli.lang import _
 from deskcli.location import readonly_uri
 
 if TYPE_CHECKING:
@@ -74,7 +75,7 @@ class ServerMarker:
             row = self.connection.execute(self.sql).one()
             return tuple(str(value) for value in row)
         except SQLAlchemyError as exc:
-            raise storage_error("the database", str(exc).splitlines()[0]) from None
+            raise storage_error(_("the database"), str(exc).splitlines()[0]) from None
         finally:
             # End the read transaction: the next poll takes a new snapshot.
             self.connection.rollback()
