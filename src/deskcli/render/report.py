@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from deskcli import times
-from deskcli.lang import N_, _
+from deskcli.lang import N_, _, n_
 from deskcli.render.console import out
 from deskcli.sanitize import one_line
 
@@ -291,13 +291,13 @@ def _remedies_and_qa(kpis: dict[str, Any]) -> list[Line]:
         amount = f", {k['total']} {one_line(k['currency'] or '')}" if k["total"] else ""
         lines.append(("", f"  {_(REMEDY_WORDS.get(k['kind'], k['kind']))}: {k['count']}{amount}"))
     lines.append(_heading(N_("QA reviews")))
+    reviews = n_(
+        "  {count} review, average {average}, flagged {flagged}",
+        "  {count} reviews, average {average}, flagged {flagged}",
+        qa["count"],
+    )
     lines.append(
-        _line(
-            N_("  {count} reviews, average {average}, flagged {flagged}"),
-            count=qa["count"],
-            average=qa["average"] or "-",
-            flagged=qa["flagged"],
-        )
+        ("", reviews.format(count=qa["count"], average=qa["average"] or "-", flagged=qa["flagged"]))
     )
     pillars = ", ".join(
         f"{pillar_word(p)} {a}" for p, a in qa["by_pillar"].items() if a is not None
@@ -309,9 +309,11 @@ def _remedies_and_qa(kpis: dict[str, Any]) -> list[Line]:
             (
                 _name(a["agent"]),
                 a["average"] or 0,
-                _("{average} ({count} reviews, {flagged} flagged)").format(
-                    average=a["average"], count=a["count"], flagged=a["flagged"]
-                ),
+                n_(
+                    "{average} ({count} review, {flagged} flagged)",
+                    "{average} ({count} reviews, {flagged} flagged)",
+                    a["count"],
+                ).format(average=a["average"], count=a["count"], flagged=a["flagged"]),
             )
             for a in qa["by_agent"]
         ]
