@@ -14,7 +14,7 @@ import json
 import os
 import sys
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,6 +58,19 @@ def _pg_admin(base_url: str, statement: str) -> None:
     plain = base_url.replace("postgresql+psycopg://", "postgresql://", 1)
     with psycopg.connect(plain + "postgres", autocommit=True) as connection:
         connection.execute(statement)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def second_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
+    """A second, empty database on the test's backend, as an environment."""
+    if not POSTGRES:
+        yield {"DESK_DB": str(tmp_path / "second.db")}
+        return
+    base = request.getfixturevalue("pg_base_url")
+    name = "t_" + uuid.uuid4().hex[:16]
+    _pg_admin(base, f"CREATE DATABASE {name}")
+    yield {"DESK_DB_URL": base + name}
+    _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 @pytest.fixture(autouse=True)

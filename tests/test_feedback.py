@@ -4,31 +4,16 @@ command line, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import POSTGRES, Desk, _pg_admin
+from tests.conftest import Desk
 
 Json = Callable[..., Any]
 DAY0 = "2026-03-02T09:00:00+00:00"
-
-
-@pytest.fixture
-def second_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    """A second, empty database on the test's backend, as an environment."""
-    if not POSTGRES:
-        yield {"DESK_DB": str(tmp_path / "second.db")}
-        return
-    base = request.getfixturevalue("pg_base_url")
-    name = "t_" + uuid.uuid4().hex[:16]
-    _pg_admin(base, f"CREATE DATABASE {name}")
-    yield {"DESK_DB_URL": base + name}
-    _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def at(day: int, hour: int = 9) -> dict[str, str]:

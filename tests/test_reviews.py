@@ -4,14 +4,13 @@ command line, on SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.conftest import POSTGRES, Desk, _pg_admin
+from tests.conftest import Desk
 from tests.test_completion import complete
 
 Json = Callable[..., Any]
@@ -19,19 +18,6 @@ Json = Callable[..., Any]
 GOOD = ("--personalization", "8", "--integrity", "9", "--expectations", "7",
         "--resolution", "9", "--time-effort", "6", "--empathy", "8")  # fmt: skip
 PILLARS = ["personalization", "integrity", "expectations", "resolution", "time_effort", "empathy"]
-
-
-@pytest.fixture
-def second_db(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    """A second, empty database on the test's backend, as an environment."""
-    if not POSTGRES:
-        yield {"DESK_DB": str(tmp_path / "second.db")}
-        return
-    base = request.getfixturevalue("pg_base_url")
-    name = "t_" + uuid.uuid4().hex[:16]
-    _pg_admin(base, f"CREATE DATABASE {name}")
-    yield {"DESK_DB_URL": base + name}
-    _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
 
 
 def scores(**given: int) -> tuple[str, ...]:

@@ -7,15 +7,14 @@ from __future__ import annotations
 import csv
 import json
 import stat
-import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from deskcli.services import export, transfer
-from tests.conftest import POSTGRES, Desk, _pg_admin
+from tests.conftest import POSTGRES, Desk
 
 # User text that must survive exactly: Rich markup, an escape sequence, a
 # bidi override, a line separator, quotes and non-ASCII.
@@ -45,17 +44,9 @@ def populate(desk: Desk, dj: Callable[..., Any]) -> None:
 
 
 @pytest.fixture
-def other(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[dict[str, str]]:
-    """A second, empty database on the test's backend, as the environment that
-    points a command at it: `desk(..., env=other)`."""
-    if not POSTGRES:
-        yield {"DESK_DB": str(tmp_path / "other.db")}
-        return
-    base = request.getfixturevalue("pg_base_url")
-    name = "t_" + uuid.uuid4().hex[:16]
-    _pg_admin(base, f"CREATE DATABASE {name}")
-    yield {"DESK_DB_URL": base + name}
-    _pg_admin(base, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+def other(second_db: dict[str, str]) -> dict[str, str]:
+    """A second, empty database on the test's backend (conftest.second_db)."""
+    return second_db
 
 
 def export_bytes(desk: Desk, *args: str, env: dict[str, str] | None = None) -> bytes:
