@@ -84,12 +84,6 @@ def n_(singular: str, plural: str, n: int) -> str:
     return _(singular if n == 1 else plural)
 
 
-def ngettext(singular: str, plural: str, count: int) -> str:
-    if _current == "en":
-        return singular if count == 1 else plural
-    return catalog(_current).ngettext(singular, plural, count)
-
-
 def from_locale(environ: Mapping[str, str] | None = None) -> str:
     """The language of the POSIX locale (LC_ALL, then LC_MESSAGES, then LANG):
     `es` for es_ES.UTF-8 when there is a catalog for it, else English."""

@@ -18,7 +18,7 @@ import typer
 from deskcli.cli._context import require_stdin, state
 from deskcli.cli._options import JsonOpt
 from deskcli.errors import InvalidValue, StorageError
-from deskcli.lang import N_, _
+from deskcli.lang import N_, _, n_
 
 
 class ExportFormat(StrEnum):
@@ -118,15 +118,10 @@ _COUNTED = (
 )
 
 
-def _count(n: int, one: str, many: str) -> str:
-    """'1 case', '3 cases': Spanish, like English, uses the singular for 1
-    only, so two catalog messages do what ngettext would."""
-    return _(one if n == 1 else many).format(count=n)
-
-
 def _counted(counts: dict[str, int]) -> str:
     """'3 customers, 3 cases and 14 events' (with '2 articles, ...' when any)."""
-    parts = [_count(counts[key], one, many) for key, one, many, always in _COUNTED
+    parts = [n_(one, many, counts[key]).format(count=counts[key])
+             for key, one, many, always in _COUNTED
              if always or counts[key]]  # fmt: skip
     return _("{items} and {last}").format(items=", ".join(parts[:-1]), last=parts[-1])
 
@@ -244,7 +239,8 @@ def import_(
     if as_json:
         render.emit_json(summary.record())
     else:
-        invalid = _count(summary.invalid, N_("{count} invalid line"), N_("{count} invalid lines"))
+        invalid = n_("{count} invalid line", "{count} invalid lines", summary.invalid)
+        invalid = invalid.format(count=summary.invalid)
         skipped = _("; {invalid} skipped").format(invalid=invalid) if summary.invalid else ""
         render.say(
             _("Imported {counts}; {skipped} already present{invalid}.").format(
@@ -252,7 +248,9 @@ def import_(
             )
         )
         if summary.replayed:
-            cases = _count(summary.replayed, N_("{count} case"), N_("{count} cases"))
+            cases = n_("{count} case", "{count} cases", summary.replayed).format(
+                count=summary.replayed
+            )
             render.say(
                 _("{cases} from an export without clocks got them from their events.").format(
                     cases=cases
