@@ -467,6 +467,7 @@ def _two(desk: Desk, *args: str) -> str:
     ("args", "said"),
     [
         (("report", "--since", "soon"), "invalid duration"),
+        (("report", "--since", "0d"), "--since '0d' is no time at all"),
         (("report", "--from", "2026-13-01", "--to", "2026-12-01"), "invalid --from date"),
         (("report", "--from", "2026-11-02", "--to", "yesterday"), "invalid --to date"),
         (("report", "--from", "2026-11-09", "--to", "2026-11-02"), "is before --from"),

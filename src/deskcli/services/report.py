@@ -129,7 +129,14 @@ def period_of(since: str | None, start: str | None, end: str | None) -> Period:
     days, both included.  Exit 2 for a bad, missing or reversed date."""
     now = times.now()
     if start is None and end is None:
-        return Period(now - times.parse_duration(since or "30d"), now)
+        span = times.parse_duration(since or "30d")
+        if span.total_seconds() <= 0:
+            raise InvalidValue(
+                N_("--since {text} is no time at all"),
+                params={"text": repr(since)},
+                hint=N_("give a period longer than zero: 7d, 30d or 2w"),
+            )
+        return Period(now - span, now)
     if since is not None:
         raise InvalidValue(N_("use either --since or --from/--to, not both"))
     if start is None or end is None:
